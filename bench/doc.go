@@ -1,0 +1,3 @@
+// Package bench measures kernels against naive, Strassen-Winograd and gonum
+// Dgemm baselines, and searches against published ranks.
+package bench
