@@ -1,0 +1,54 @@
+package search
+
+import "github.com/alphamat/alphamat/tensorgame"
+
+// Walker is one random walk on the flip graph of a format over one field,
+// owned by one goroutine of the driver. The driver ([Run]) calls Walk in
+// chunks of a few thousand flips, reads the counters between chunks and
+// publishes them atomically for the status line, reports schemes to the
+// shared pool, and restarts the walker from pool schemes; a Walker itself is
+// not safe for concurrent use and never touches the pool.
+//
+// The method signatures use only built-in and tensorgame types, so a package
+// can implement Walker without importing search (search imports the
+// implementations: search/flip over Z2, search/ternary over Z).
+//
+// # Plugging in a walker
+//
+// A walker over another field (search/ternary: coefficients in {-1, 0, 1},
+// field Z) implements these five methods on its own bit-packed state and
+// converts to and from *tensorgame.Scheme only in Start and Scheme. The
+// driver gets it from a constructor of the form
+//
+//	func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error)
+//
+// (the Options are the implementation's own: plus-transition limit, and so
+// on), and runs it exactly like the Z2 walker: the schemes it returns from
+// Scheme carry its field, are verified by the pool before they are stored,
+// and land in the run directory as <n>x<m>x<p>_r<R>_<FIELD>.txt.
+//
+// # Contract
+//
+//   - Start(s) makes a copy of s the current scheme and starts a new
+//     plateau; it returns an error (and keeps its previous state) when s is
+//     of another format or field, does not fit the representation, or does
+//     not verify. A walker must be started before Walk is called.
+//   - Walk(flips, report, ceiling) makes at most flips flips, each followed
+//     by the reductions it enables, and plus transitions when a plateau gets
+//     too long, and returns the number of flips made. It returns early, right
+//     after the reduction, when the rank falls to report or below (report <= 0
+//     disables this), so that the driver can store an improvement at once.
+//     A plus transition never raises the rank above ceiling. Walk allocates
+//     nothing.
+//   - Rank is the rank of the current scheme; Scheme returns a fresh copy of
+//     it, which verifies (the walk keeps the scheme exact at every step).
+//   - Counts returns cumulative flips, reductions and plus transitions since
+//     the walker was made, and the current plateau length: flips since the
+//     last reduction or Start.
+type Walker interface {
+	Start(s *tensorgame.Scheme) error
+	Walk(flips int64, report, ceiling int) int64
+	Rank() int
+	Scheme() *tensorgame.Scheme
+	Counts() (flips, reductions, plus, plateau int64)
+}
