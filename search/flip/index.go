@@ -1,0 +1,63 @@
+package flip
+
+// table maps the factor values of one mode to the terms that carry them: an
+// open-addressing hash table with linear probing and backward-shift deletion
+// (no tombstones). Key 0 marks an empty slot (live factors are never zero).
+// A value v >= 0 is the one term that carries the key; v < 0 is the group
+// -(v+1) of two or more terms.
+type table struct {
+	keys  []uint64
+	vals  []int32
+	mask  uint64
+	shift uint
+}
+
+func newTable(capacity int) table {
+	size := 16
+	for size < 4*capacity {
+		size <<= 1
+	}
+	shift := uint(64)
+	for s := size; s > 1; s >>= 1 {
+		shift--
+	}
+	return table{keys: make([]uint64, size), vals: make([]int32, size), mask: uint64(size - 1), shift: shift}
+}
+
+func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
+
+// slot returns the slot of key, or the empty slot where it would go.
+func (t *table) slot(key uint64) (i uint64, found bool) {
+	keys := t.keys
+	mask := t.mask
+	for i = t.home(key); ; i = (i + 1) & mask {
+		k := keys[i&mask]
+		if k == key {
+			return i & mask, true
+		}
+		if k == 0 {
+			return i & mask, false
+		}
+	}
+}
+
+// removeAt empties slot i, shifting later entries of its probe run back.
+func (t *table) removeAt(i uint64) {
+	keys, vals, mask := t.keys, t.vals, t.mask
+	j := i
+	for {
+		j = (j + 1) & mask
+		k := keys[j]
+		if k == 0 {
+			break
+		}
+		h := t.home(k)
+		if (j-h)&mask >= (j-i)&mask {
+			keys[i], vals[i] = k, vals[j]
+			i = j
+		}
+	}
+	keys[i&mask] = 0
+}
+
+func (t *table) clear() { clear(t.keys) }

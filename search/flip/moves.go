@@ -1,0 +1,276 @@
+package flip
+
+import "math/bits"
+
+func trailing(x uint64) int { return bits.TrailingZeros64(x) }
+
+// Walk makes at most flips flips, with the reductions they enable and plus
+// transitions when a plateau lasts Options.PlusAfter flips, and returns the
+// number of flips made. It returns early right after a reduction that brings
+// the rank to report or below (report <= 0: never), or when no flip and no
+// plus transition is possible. Plus transitions never raise the rank above
+// ceiling. Walk panics if the walker was never started.
+func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
+	if !w.started {
+		panic("flip: Walk before Start")
+	}
+	ceiling = min(ceiling, w.cap)
+	plusAfter := w.opts.PlusAfter
+	var done int64
+	for done < flips {
+		if len(w.multi) == 0 {
+			if len(w.alive) >= ceiling || !w.plusMove() {
+				break
+			}
+			w.plateau = 0
+			continue
+		}
+		rank := len(w.alive)
+		w.flip()
+		done++
+		if len(w.alive) < rank {
+			w.plateau = 0
+			if len(w.alive) <= report {
+				break
+			}
+			continue
+		}
+		w.plateau++
+		if plusAfter > 0 && w.plateau >= plusAfter && rank < ceiling {
+			if w.plusMove() {
+				w.plateau = 0
+			}
+		}
+	}
+	w.flips += done
+	return done
+}
+
+// flip makes one random flip and the reductions it enables.
+func (w *Walker) flip() {
+	x := w.rng.next()
+	g := w.multi[below(x, len(w.multi))]
+	gp := &w.grp[g]
+	m := int(gp.mode)
+	s := int(gp.size)
+	y := w.rng.next()
+	p1 := below(y, s)
+	p2 := below(y>>32, s-1)
+	if p2 >= p1 {
+		p2++
+	}
+	base := int(g) * w.cap
+	i, j := w.gmem[base+p1], w.gmem[base+p2]
+	m1, m2 := next[m], prev[m]
+	if x>>63 != 0 {
+		m1, m2 = m2, m1
+	}
+	// a⊗b⊗c + a⊗b'⊗c' = a⊗(b+b')⊗c + a⊗b'⊗(c+c') with a in mode m, b in m1
+	// and c in m2; i is the first term, j the second. Both changes are made
+	// before any reduction, which keeps the sum of the terms.
+	ti, tj := &w.term[i].f, &w.term[j].f
+	ni := ti[m1] ^ tj[m1]
+	nj := tj[m2] ^ ti[m2]
+	w.set(i, m1, ni)
+	w.set(j, m2, nj)
+	w.drain()
+}
+
+var (
+	next = [3]int{1, 2, 0}
+	prev = [3]int{2, 0, 1}
+)
+
+// set changes factor m of the live term t to v, updating the index; a zero
+// factor kills the term.
+func (w *Walker) set(t int32, m int, v uint64) {
+	w.detach(t, m)
+	w.term[t].f[m] = v
+	if v == 0 {
+		w.detach(t, next[m])
+		w.detach(t, prev[m])
+		w.unlink(t)
+		w.reductions++
+		return
+	}
+	w.attach(t, m, v)
+}
+
+// newTerm stores x as a new live term, not yet attached to the index.
+func (w *Walker) newTerm(x [3]uint64) int32 {
+	id := w.free[len(w.free)-1]
+	w.free = w.free[:len(w.free)-1]
+	w.term[id].f = x
+	w.term[id].apos = int32(len(w.alive))
+	w.alive = append(w.alive, id)
+	return id
+}
+
+// kill removes term t from the scheme and the index.
+func (w *Walker) kill(t int32) {
+	for m := range 3 {
+		w.detach(t, m)
+	}
+	w.unlink(t)
+}
+
+// unlink removes the detached term t from the live terms.
+func (w *Walker) unlink(t int32) {
+	p := w.term[t].apos
+	last := w.alive[len(w.alive)-1]
+	w.alive[p] = last
+	w.term[last].apos = p
+	w.alive = w.alive[:len(w.alive)-1]
+	w.term[t].apos = -1
+	w.free = append(w.free, t)
+}
+
+// attach sets factor m of term t to v (non-zero) in the index and queues a
+// reduction check when another term carries v too.
+func (w *Walker) attach(t int32, m int, v uint64) {
+	tab := &w.tab[m]
+	i, found := tab.slot(v)
+	if !found {
+		tab.keys[i], tab.vals[i] = v, t
+		return
+	}
+	val := tab.vals[i]
+	if val >= 0 {
+		// A single term becomes a group of two.
+		g := w.gfree[len(w.gfree)-1]
+		w.gfree = w.gfree[:len(w.gfree)-1]
+		w.grp[g] = group{key: v, size: 2, multi: int32(len(w.multi)), mode: int32(m)}
+		w.multi = append(w.multi, g)
+		base := int(g) * w.cap
+		w.gmem[base], w.gmem[base+1] = val, t
+		w.term[val].pos[m], w.term[t].pos[m] = 0, 1
+		tab.vals[i] = -(g + 1)
+	} else {
+		g := -(val + 1)
+		gp := &w.grp[g]
+		pos := gp.size
+		w.gmem[int(g)*w.cap+int(pos)] = t
+		w.term[t].pos[m] = pos
+		gp.size = pos + 1
+	}
+	w.stack = append(w.stack, check{t, int32(m)})
+}
+
+// detach removes term t from the index of mode m; its factor there is still
+// the one it was attached with.
+func (w *Walker) detach(t int32, m int) {
+	tab := &w.tab[m]
+	i, _ := tab.slot(w.term[t].f[m])
+	val := tab.vals[i]
+	if val >= 0 {
+		tab.removeAt(i)
+		return
+	}
+	g := -(val + 1)
+	gp := &w.grp[g]
+	base := int(g) * w.cap
+	last := gp.size - 1
+	pos := w.term[t].pos[m]
+	moved := w.gmem[base+int(last)]
+	w.gmem[base+int(pos)] = moved
+	w.term[moved].pos[m] = pos
+	gp.size = last
+	if last == 1 {
+		// Back to a single term: drop the group.
+		tab.vals[i] = w.gmem[base]
+		mp := gp.multi
+		lg := w.multi[len(w.multi)-1]
+		w.multi[mp] = lg
+		w.grp[lg].multi = mp
+		w.multi = w.multi[:len(w.multi)-1]
+		w.gfree = append(w.gfree, g)
+	}
+}
+
+// drain runs the queued reduction checks until none is left.
+func (w *Walker) drain() {
+	for len(w.stack) > 0 {
+		c := w.stack[len(w.stack)-1]
+		w.stack = w.stack[:len(w.stack)-1]
+		if w.term[c.t].apos >= 0 {
+			w.reduce(c.t, int(c.m))
+		}
+	}
+}
+
+// reduce merges term t with a term sharing its factor in mode m and one
+// more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c').
+func (w *Walker) reduce(t int32, m int) {
+	tt := &w.term[t].f
+	tab := &w.tab[m]
+	i, _ := tab.slot(tt[m])
+	val := tab.vals[i]
+	if val >= 0 {
+		return
+	}
+	g := -(val + 1)
+	base := int(g) * w.cap
+	members := w.gmem[base : base+int(w.grp[g].size)]
+	m1, m2 := next[m], prev[m]
+	for _, k := range members {
+		if k == t {
+			continue
+		}
+		tk := &w.term[k].f
+		var third int
+		switch {
+		case tk[m1] == tt[m1]:
+			third = m2
+		case tk[m2] == tt[m2]:
+			third = m1
+		default:
+			continue
+		}
+		v := tk[third] ^ tt[third]
+		w.kill(t)
+		w.reductions++
+		w.set(k, third, v)
+		return
+	}
+}
+
+// plusMove makes a plus transition: two terms a⊗b⊗c + a'⊗b'⊗c' with a≠a',
+// b≠b', c≠c' become (a+a')⊗b⊗c + a'⊗(b+b')⊗c + a'⊗b'⊗(c+c'). It reports
+// whether it found such a pair (within a few random tries).
+func (w *Walker) plusMove() bool {
+	n := len(w.alive)
+	if n < 2 || n >= w.cap {
+		return false
+	}
+	for range 8 {
+		x := w.rng.next()
+		p1 := below(x, n)
+		p2 := below(x>>32, n-1)
+		if p2 >= p1 {
+			p2++
+		}
+		i, j := w.alive[p1], w.alive[p2]
+		y := w.rng.next()
+		m := below(y, 3)
+		m1, m2 := next[m], prev[m]
+		if y>>63 != 0 {
+			m1, m2 = m2, m1
+		}
+		ti, tj := w.term[i].f, w.term[j].f
+		if ti[m] == tj[m] || ti[m1] == tj[m1] || ti[m2] == tj[m2] {
+			continue
+		}
+		var nt [3]uint64
+		nt[m], nt[m1], nt[m2] = tj[m], ti[m1]^tj[m1], ti[m2]
+		k := w.newTerm(nt)
+		for mm := range 3 {
+			w.attach(k, mm, nt[mm])
+		}
+		w.set(i, m, ti[m]^tj[m])
+		w.set(j, m2, ti[m2]^tj[m2])
+		w.drain()
+		w.plus++
+		return true
+	}
+	return false
+}
