@@ -1,7 +1,11 @@
 package pool
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -14,31 +18,213 @@ type Options struct {
 	Depth int
 }
 
+func (o Options) withDefaults() Options {
+	if o.PerRank <= 0 {
+		o.PerRank = 32
+	}
+	if o.Depth <= 0 {
+		o.Depth = 3
+	}
+	return o
+}
+
 // Pool is a bounded, deduplicated set of verified schemes of one format and
 // field, bucketed by rank. It is safe for concurrent use.
 type Pool struct {
-	// TODO(issue 3): implementation in progress.
+	format tensorgame.Format
+	field  tensorgame.Field
+	opts   Options
+	dir    *dir // nil: memory only
+
+	best atomic.Int64 // lowest rank held, 0 when empty
+
+	mu     sync.Mutex
+	ranks  map[int][]entry
+	hashes map[uint64]int // canonical hash -> rank
+}
+
+type entry struct {
+	s    *tensorgame.Scheme
+	hash uint64
+	key  string // canonical form, to tell hash collisions apart
 }
 
 // New returns an empty in-memory pool for schemes of format f over field.
-func New(f tensorgame.Format, field tensorgame.Field, opts Options) *Pool { panic("TODO") }
+func New(f tensorgame.Format, field tensorgame.Field, opts Options) *Pool {
+	return &Pool{format: f, field: field, opts: opts.withDefaults(),
+		ranks: map[int][]entry{}, hashes: map[uint64]int{}}
+}
 
-// Add verifies s and stores a copy of it unless the pool already holds an
-// equivalent scheme (same terms in any order), its rank is too far above the
-// best, or its bucket is full of schemes kept in its place. It reports
-// whether s was stored; with a run directory the files are written before
-// Add returns. It returns an error when s is of another format or field,
-// fails Verify, or cannot be written.
-func (p *Pool) Add(s *tensorgame.Scheme) (bool, error) { panic("TODO") }
+// Format returns the format of the pool's schemes.
+func (p *Pool) Format() tensorgame.Format { return p.format }
+
+// Field returns the field of the pool's schemes.
+func (p *Pool) Field() tensorgame.Field { return p.field }
+
+// Add verifies s and stores it unless the pool already holds an equivalent
+// scheme (same terms in any order), its rank is more than Depth above the
+// best, or its rank already holds PerRank schemes. It reports whether s was
+// stored; with a run directory the files are written before Add returns. It
+// returns an error when s is of another format or field, fails Verify, or
+// cannot be written. The pool keeps s itself: the caller must not modify it
+// afterwards.
+func (p *Pool) Add(s *tensorgame.Scheme) (bool, error) {
+	if s.Format != p.format || s.Field != p.field {
+		return false, fmt.Errorf("pool: scheme %v over %v, pool holds %v over %v", s.Format, s.Field, p.format, p.field)
+	}
+	r := s.Rank()
+	if b := int(p.best.Load()); b > 0 && r > b+p.opts.Depth {
+		return false, nil
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return false, fmt.Errorf("pool: rank %d scheme fails verification: %w", r, err)
+	}
+	key := canonical(s)
+	h := hashKey(key)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.addLocked(s, h, key, true)
+}
+
+func (p *Pool) addLocked(s *tensorgame.Scheme, h uint64, key string, write bool) (bool, error) {
+	r := s.Rank()
+	best := int(p.best.Load())
+	if best > 0 && r > best+p.opts.Depth {
+		return false, nil
+	}
+	if hr, ok := p.hashes[h]; ok && hr == r {
+		for _, e := range p.ranks[r] {
+			if e.hash == h && e.key == key {
+				return false, nil
+			}
+		}
+	}
+	if len(p.ranks[r]) >= p.opts.PerRank {
+		return false, nil
+	}
+	if write && p.dir != nil {
+		if err := p.dir.save(s, h, best == 0 || r < best); err != nil {
+			return false, err
+		}
+	}
+	p.ranks[r] = append(p.ranks[r], entry{s: s, hash: h, key: key})
+	p.hashes[h] = r
+	if best == 0 || r < best {
+		p.best.Store(int64(r))
+		for rr, es := range p.ranks {
+			if rr > r+p.opts.Depth {
+				for _, e := range es {
+					delete(p.hashes, e.hash)
+				}
+				delete(p.ranks, rr)
+			}
+		}
+	}
+	return true, nil
+}
 
 // Best returns the lowest rank held, or 0 when the pool is empty. It does not
 // lock.
-func (p *Pool) Best() int { panic("TODO") }
+func (p *Pool) Best() int { return int(p.best.Load()) }
 
-// Pick returns a copy of a random scheme at the given rank or, when the pool
-// has none there, at the nearest rank above; nil when the pool is empty.
-func (p *Pool) Pick(r *rand.Rand, rank int) *tensorgame.Scheme { panic("TODO") }
+// BestScheme returns a scheme of the lowest rank held (the first one found),
+// or nil when the pool is empty. The caller must not modify it.
+func (p *Pool) BestScheme() *tensorgame.Scheme {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	es := p.ranks[int(p.best.Load())]
+	if len(es) == 0 {
+		return nil
+	}
+	return es[0].s
+}
+
+// Pick returns a random scheme at the lowest rank held that is at least
+// rank (rank <= 0: the best rank), or nil when there is none. The caller
+// must not modify it.
+func (p *Pool) Pick(r *rand.Rand, rank int) *tensorgame.Scheme {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	best := -1
+	for rr, es := range p.ranks {
+		if rr >= rank && len(es) > 0 && (best < 0 || rr < best) {
+			best = rr
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	es := p.ranks[best]
+	return es[r.IntN(len(es))].s
+}
+
+// Len returns the number of schemes held at each rank.
+func (p *Pool) Len() map[int]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make(map[int]int, len(p.ranks))
+	for r, es := range p.ranks {
+		out[r] = len(es)
+	}
+	return out
+}
+
+// Schemes returns the schemes held at rank, in the order they were added.
+// The caller must not modify them.
+func (p *Pool) Schemes(rank int) []*tensorgame.Scheme {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []*tensorgame.Scheme
+	for _, e := range p.ranks[rank] {
+		out = append(out, e.s)
+	}
+	return out
+}
+
+// canonical returns the terms of s as a string in sorted order: schemes with
+// the same multiset of terms have the same canonical form.
+func canonical(s *tensorgame.Scheme) string {
+	terms := make([]string, len(s.Terms))
+	var buf []byte
+	for i, t := range s.Terms {
+		buf = buf[:0]
+		for m, f := range [3][]tensorgame.Rat{t.U, t.V, t.W} {
+			if m > 0 {
+				buf = append(buf, ';')
+			}
+			for j, x := range f {
+				if j > 0 {
+					buf = append(buf, ' ')
+				}
+				buf = append(buf, x.String()...)
+			}
+		}
+		terms[i] = string(buf)
+	}
+	slices.Sort(terms)
+	n := 0
+	for _, t := range terms {
+		n += len(t) + 1
+	}
+	out := make([]byte, 0, n)
+	for _, t := range terms {
+		out = append(out, t...)
+		out = append(out, '\n')
+	}
+	return string(out)
+}
+
+// hashKey is 64-bit FNV-1a, stable across runs (file names use it).
+func hashKey(key string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= 1099511628211
+	}
+	return h
+}
 
 // Hash returns a hash of s that ignores the order of its terms: schemes
-// with the same multiset of terms hash alike.
-func Hash(s *tensorgame.Scheme) uint64 { panic("TODO") }
+// with the same multiset of terms hash alike. It is stable across runs and
+// machines.
+func Hash(s *tensorgame.Scheme) uint64 { return hashKey(canonical(s)) }

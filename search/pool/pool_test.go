@@ -1,0 +1,240 @@
+package pool
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+var f222 = tensorgame.Format{N: 2, M: 2, P: 2}
+
+// strassenZ2 is Strassen's algorithm mod 2 (rank 7).
+func strassenZ2(t *testing.T) *tensorgame.Scheme {
+	t.Helper()
+	const text = `# size: 2x2x2
+# field: Z2
+1 0 0 1 ; 1 0 0 1 ; 1 0 0 1
+0 0 1 1 ; 1 0 0 0 ; 0 0 1 1
+1 0 0 0 ; 0 1 0 1 ; 0 1 0 1
+0 0 0 1 ; 1 0 1 0 ; 1 0 1 0
+1 1 0 0 ; 0 0 0 1 ; 1 1 0 0
+1 0 1 0 ; 1 1 0 0 ; 0 0 0 1
+0 1 0 1 ; 0 0 1 1 ; 1 0 0 0
+`
+	s, err := tensorgame.Parse(strings.NewReader(text), "strassen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func permuted(s *tensorgame.Scheme, seed uint64) *tensorgame.Scheme {
+	c := s.Clone()
+	r := rand.New(rand.NewPCG(seed, 1))
+	r.Shuffle(len(c.Terms), func(i, j int) { c.Terms[i], c.Terms[j] = c.Terms[j], c.Terms[i] })
+	return c
+}
+
+func TestHashIgnoresTermOrder(t *testing.T) {
+	s := strassenZ2(t)
+	for seed := range uint64(10) {
+		if Hash(permuted(s, seed)) != Hash(s) {
+			t.Fatalf("seed %d: permuted scheme hashes differently", seed)
+		}
+	}
+	std := tensorgame.Standard(f222, tensorgame.Z2)
+	if Hash(std) == Hash(s) {
+		t.Error("standard and Strassen hash alike")
+	}
+}
+
+func TestAddDeduplicates(t *testing.T) {
+	p := New(f222, tensorgame.Z2, Options{})
+	s := strassenZ2(t)
+	if ok, err := p.Add(s); !ok || err != nil {
+		t.Fatalf("first Add = %v, %v; want true, nil", ok, err)
+	}
+	for seed := range uint64(5) {
+		if ok, err := p.Add(permuted(s, seed)); ok || err != nil {
+			t.Fatalf("Add of a permutation = %v, %v; want false, nil", ok, err)
+		}
+	}
+	if n := p.Len()[7]; n != 1 {
+		t.Errorf("pool holds %d schemes of rank 7, want 1", n)
+	}
+	if p.Best() != 7 {
+		t.Errorf("Best = %d, want 7", p.Best())
+	}
+}
+
+func TestAddRejects(t *testing.T) {
+	p := New(f222, tensorgame.Z2, Options{})
+	bad := tensorgame.Standard(f222, tensorgame.Z2)
+	bad.Terms = bad.Terms[1:]
+	for name, s := range map[string]*tensorgame.Scheme{
+		"unverified": bad,
+		"format":     tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2),
+		"field":      tensorgame.Standard(f222, tensorgame.Z),
+	} {
+		if ok, err := p.Add(s); ok || err == nil {
+			t.Errorf("Add(%s) = %v, %v; want false and an error", name, ok, err)
+		}
+	}
+	if p.Best() != 0 {
+		t.Errorf("Best = %d after rejected adds, want 0", p.Best())
+	}
+}
+
+// padded returns s with term t of s added twice (which cancels over Z2).
+func padded(s *tensorgame.Scheme, ts ...int) *tensorgame.Scheme {
+	c := s.Clone()
+	for _, t := range ts {
+		c.Terms = append(c.Terms, s.Terms[t].Clone(), s.Terms[t].Clone())
+	}
+	return c
+}
+
+func TestBoundsAndDepth(t *testing.T) {
+	p := New(f222, tensorgame.Z2, Options{PerRank: 1, Depth: 2})
+	s := strassenZ2(t)
+	for _, c := range []struct {
+		name string
+		s    *tensorgame.Scheme
+		want bool
+	}{
+		{"strassen", s, true},
+		{"rank 9", padded(s, 0), true},
+		{"rank 9 full", padded(s, 1), false},
+		{"standard", tensorgame.Standard(f222, tensorgame.Z2), true},
+		{"rank 11 too deep", padded(s, 0, 1), false},
+	} {
+		if ok, err := p.Add(c.s); ok != c.want || err != nil {
+			t.Errorf("Add(%s) = %v, %v; want %v, nil", c.name, ok, err, c.want)
+		}
+	}
+	if got := p.Len(); len(got) != 3 || got[7] != 1 || got[8] != 1 || got[9] != 1 {
+		t.Errorf("ranks held %v, want one scheme each at 7, 8, 9", got)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct{ rank, want int }{{0, 7}, {8, 8}, {9, 9}, {10, 0}} {
+		got := p.Pick(r, c.rank)
+		if (got == nil) != (c.want == 0) || (got != nil && got.Rank() != c.want) {
+			t.Errorf("Pick(%d) = %v, want rank %d", c.rank, got, c.want)
+		}
+	}
+	// A new best drops the ranks more than Depth above it.
+	q := New(f222, tensorgame.Z2, Options{Depth: 1})
+	q.Add(padded(s, 0, 1))
+	q.Add(padded(s, 0))
+	q.Add(s)
+	if got := q.Len(); len(got) != 1 || got[7] != 1 {
+		t.Errorf("after a new best, ranks held %v, want only rank 7", got)
+	}
+}
+
+func TestOpenResume(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "run")
+	p, err := Open(path, f222, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*tensorgame.Scheme{tensorgame.Standard(f222, tensorgame.Z2), strassenZ2(t)} {
+		if ok, err := p.Add(s); !ok || err != nil {
+			t.Fatalf("Add = %v, %v", ok, err)
+		}
+	}
+	if err := p.SaveState(State{Seed: 5, Flips: 100}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []int{7, 8} {
+		if _, err := tensorgame.ReadFile(p.Path(r)); err != nil {
+			t.Errorf("rank %d file: %v", r, err)
+		}
+	}
+	q, err := Open(path, f222, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Best() != 7 || q.Len()[8] != 1 || q.Len()[7] != 1 {
+		t.Errorf("reopened pool: best %d, ranks %v; want 7 and one scheme each at 7, 8", q.Best(), q.Len())
+	}
+	st, ok := q.State()
+	if !ok || st.Seed != 5 || st.Flips != 100 || st.Best != 7 {
+		t.Errorf("state = %+v, %v", st, ok)
+	}
+	if !q.BestScheme().Equal(strassenZ2(t)) {
+		t.Error("reopened best scheme differs")
+	}
+}
+
+func TestOpenBadDirectories(t *testing.T) {
+	write := func(t *testing.T, dir, name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	std := func(f tensorgame.Format) string {
+		var b strings.Builder
+		tensorgame.Write(&b, tensorgame.Standard(f, tensorgame.Z2))
+		return b.String()
+	}
+	broken := strings.Replace(std(f222), "1 0 0 0 ; 1 0 0 0 ; 1 0 0 0", "1 0 0 0 ; 1 0 0 0 ; 1 1 0 0", 1)
+	for _, c := range []struct {
+		name  string
+		setup func(t *testing.T, dir string)
+		want  string
+	}{
+		{"file", func(t *testing.T, dir string) { write(t, filepath.Dir(dir), filepath.Base(dir), "x") }, "not a directory"},
+		{"state json", func(t *testing.T, dir string) { write(t, dir, StateFile, "{") }, "state.json"},
+		{"state format", func(t *testing.T, dir string) {
+			write(t, dir, StateFile, `{"format":"3x3x3","field":"Z2"}`)
+		}, "3x3x3"},
+		{"other format", func(t *testing.T, dir string) {
+			write(t, dir, "2x2x3_r12_Z2.txt", std(tensorgame.Format{N: 2, M: 2, P: 3}))
+		}, "2x2x3"},
+		{"unverified", func(t *testing.T, dir string) { write(t, dir, "2x2x2_r8_Z2.txt", broken) }, "Brent"},
+		{"unparsable", func(t *testing.T, dir string) { write(t, dir, "pool/2x2x2_r8_Z2_0123456789abcdef.txt", "# size: 2x2x2\n1 0") }, "2x2x2_r8_Z2_0123456789abcdef.txt"},
+		{"wrong rank", func(t *testing.T, dir string) { write(t, dir, "2x2x2_r7_Z2.txt", std(f222)) }, "rank 8"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "run")
+			c.setup(t, dir)
+			before := snapshot(t, dir)
+			_, err := Open(dir, f222, tensorgame.Z2, Options{})
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Open: %v, want an error mentioning %q", err, c.want)
+			}
+			if after := snapshot(t, dir); after != before {
+				t.Errorf("Open changed the directory:\n%s\nto\n%s", before, after)
+			}
+		})
+	}
+}
+
+// snapshot lists the files under dir with their contents.
+func snapshot(t *testing.T, dir string) string {
+	var b strings.Builder
+	filepath.WalkDir(filepath.Dir(dir), func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		b.WriteString(path + "\n")
+		if !d.IsDir() {
+			data, _ := os.ReadFile(path)
+			b.Write(data)
+		}
+		return nil
+	})
+	return b.String()
+}
