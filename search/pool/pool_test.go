@@ -204,7 +204,9 @@ func TestOpenBadDirectories(t *testing.T) {
 			write(t, dir, "2x2x3_r12_Z2.txt", std(tensorgame.Format{N: 2, M: 2, P: 3}))
 		}, "2x2x3"},
 		{"unverified", func(t *testing.T, dir string) { write(t, dir, "2x2x2_r8_Z2.txt", broken) }, "Brent"},
-		{"unparsable", func(t *testing.T, dir string) { write(t, dir, "pool/2x2x2_r8_Z2_0123456789abcdef.txt", "# size: 2x2x2\n1 0") }, "2x2x2_r8_Z2_0123456789abcdef.txt"},
+		{"unparsable", func(t *testing.T, dir string) {
+			write(t, dir, "pool/2x2x2_r8_Z2_0123456789abcdef.txt", "# size: 2x2x2\n1 0")
+		}, "2x2x2_r8_Z2_0123456789abcdef.txt"},
 		{"wrong rank", func(t *testing.T, dir string) { write(t, dir, "2x2x2_r7_Z2.txt", std(f222)) }, "rank 8"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
