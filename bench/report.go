@@ -1,0 +1,244 @@
+package bench
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// kernelPlotNames returns the files of the two plots WriteKernelReport draws
+// for element type dt: effective GFLOPS against n, and the speed-up over
+// gemm against n, over the square shapes.
+func kernelPlotNames(dt DType) (gflops, speedup string) {
+	return "gflops_" + string(dt) + ".png", "speedup_" + string(dt) + ".png"
+}
+
+// WriteKernelReport writes report.md and its PNG plots into dir (made if
+// missing): the run's settings, the best kernel at each square size, wrong
+// contenders, the largest relative error of each contender, crossovers when
+// measured, the full table, and for each element type plots of effective
+// GFLOPS and of the speed-up over gemm against n. command is quoted in the
+// report as the command line that made it. It returns the paths written.
+func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	var written []string
+	var plots []string
+	for _, dt := range reportDTypes(r) {
+		gname, sname := kernelPlotNames(dt)
+		gs := squareSeries(r.Rows, dt, func(k KernelRow) float64 { return k.GFLOPS })
+		if len(gs) == 0 {
+			continue
+		}
+		ss := squareSeries(r.Rows, dt, func(k KernelRow) float64 { return k.Speedup })
+		n := axis{label: "n (n×n×n product)", log: true}
+		for _, pl := range []struct {
+			name, title, y string
+			s              []series
+		}{
+			{gname, fmt.Sprintf("Effective GFLOPS (2n³/t), %s, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS), "GFLOPS", gs},
+			{sname, fmt.Sprintf("Speed-up over gemm (t_gemm/t), %s, BLAS %s", dt, r.BLAS), "speed-up", ss},
+		} {
+			p, err := linePlot(pl.title, n, axis{label: pl.y, zero: true}, pl.s)
+			if err != nil {
+				return written, err
+			}
+			path := filepath.Join(dir, pl.name)
+			if err := savePNG(path, p); err != nil {
+				return written, err
+			}
+			written = append(written, path)
+			plots = append(plots, pl.name)
+		}
+	}
+	path := filepath.Join(dir, "report.md")
+	err := tensorgame.AtomicWrite(path, func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		writeKernelMarkdown(bw, r, command, plots)
+		return bw.Flush()
+	})
+	if err != nil {
+		return written, err
+	}
+	return append(written, path), nil
+}
+
+func reportDTypes(r *KernelReport) []DType {
+	var out []DType
+	for _, row := range r.Rows {
+		if !slices.Contains(out, row.DType) {
+			out = append(out, row.DType)
+		}
+	}
+	return out
+}
+
+func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []string) {
+	fmt.Fprintf(w, "# alphamat kernel benchmark\n\n")
+	if command != "" {
+		fmt.Fprintf(w, "Command: `%s`\n\n", command)
+	}
+	fmt.Fprintf(w, "Started %s; %s %s/%s, %d CPUs, GOMAXPROCS %d; BLAS at the leaves: %s; "+
+		"%d warm-up and %d timed calls per contender, interleaved; seed %d.\n\n",
+		r.Started.Format("2006-01-02 15:04 MST"), r.GoVersion, r.GOOS, r.GOARCH, r.NumCPU, r.GOMAXPROCS,
+		r.BLAS, r.Warmup, r.Reps, r.Seed)
+	fmt.Fprintf(w, "Effective GFLOPS = 2·n·m·p / median time. Speed-up = median time of gemm "+
+		"(blas64/blas32 Gemm) in the same run / median time. Every product is checked against "+
+		"blas64.Gemm in float64; max rel err = max|C − Cref| / max|Cref| over all calls "+
+		"(tolerance %.0e for f64, %.0e for f32).\n\n", r.Tol64, r.Tol32)
+
+	fmt.Fprintf(w, "## Best kernel at each shape\n\n")
+	fmt.Fprintf(w, "| shape | dtype | gemm GFLOPS | strassen | best kernel | its speed-up |\n|---|---|---|---|---|---|\n")
+	for _, b := range bestKernels(r.Rows) {
+		fmt.Fprintf(w, "| %v | %s | %.2f | %s | %s | %s |\n", b.shape, b.dtype, b.gemm,
+			fmtSpeedup(b.strassen), orDash(b.best), fmtSpeedup(b.speedup))
+	}
+	fmt.Fprintln(w)
+
+	wrong := r.Wrong()
+	fmt.Fprintf(w, "## Wrong products\n\n")
+	if len(wrong) == 0 {
+		fmt.Fprintf(w, "None: every contender's product agreed with gemm within the tolerance.\n\n")
+	} else {
+		for _, row := range wrong {
+			fmt.Fprintf(w, "- **%s** at %v %s: %s\n", row.Contender, row.Shape, row.DType, row.Err)
+		}
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintf(w, "## Largest relative error of each contender\n\n")
+	fmt.Fprintf(w, "| contender | scheme | levels | f64 | f32 |\n|---|---|---|---|---|\n")
+	for _, e := range maxErrors(r.Rows) {
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %s |\n", e.name, orDash(e.scheme), e.levels, fmtErrCell(e.f64), fmtErrCell(e.f32))
+	}
+	fmt.Fprintln(w)
+
+	if len(r.Crossovers) > 0 {
+		fmt.Fprintf(w, "## Crossover sizes (one level over gemm)\n\n")
+		fmt.Fprintf(w, "| kernel | scheme | dtype | crossover | measured (size: speed-up) |\n|---|---|---|---|---|\n")
+		for _, c := range r.Crossovers {
+			var pts []string
+			for i, n := range c.Sizes {
+				pts = append(pts, fmt.Sprintf("%d: %.2f", n, c.Speedups[i]))
+			}
+			size := "never"
+			if c.Size > 0 {
+				size = fmt.Sprint(c.Size)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Contender, c.Scheme, c.DType, size, strings.Join(pts, ", "))
+		}
+		fmt.Fprintln(w)
+	}
+
+	fmt.Fprintf(w, "## All measurements\n\n")
+	fmt.Fprintf(w, "| shape | dtype | contender | reps | median | min | GFLOPS | vs gemm | max rel err | check |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, row := range r.Rows {
+		check := "ok"
+		if row.Wrong {
+			check = "**WRONG**: " + row.Err
+		}
+		fmt.Fprintf(w, "| %v | %s | %s | %d | %s | %s | %.2f | %.3f | %s | %s |\n",
+			row.Shape, row.DType, row.Contender, row.Reps, fmtSec(row.MedianSec), fmtSec(row.MinSec),
+			row.GFLOPS, row.Speedup, fmtErr(row.MaxRelErr), check)
+	}
+	fmt.Fprintln(w)
+
+	if len(plots) > 0 {
+		fmt.Fprintf(w, "## Plots\n\n")
+		for _, p := range plots {
+			fmt.Fprintf(w, "![%s](%s)\n\n", strings.TrimSuffix(p, ".png"), p)
+		}
+	}
+}
+
+type best struct {
+	shape             Shape
+	dtype             DType
+	gemm              float64 // GFLOPS
+	strassen, speedup float64
+	best              string
+}
+
+// bestKernels returns, for each shape and element type in order, gemm's
+// GFLOPS, Strassen's speed-up and the fastest correct kernel.
+func bestKernels(rows []KernelRow) []best {
+	var out []best
+	idx := map[string]int{}
+	for _, r := range rows {
+		key := r.Shape.String() + string(r.DType)
+		i, ok := idx[key]
+		if !ok {
+			i = len(out)
+			idx[key] = i
+			out = append(out, best{shape: r.Shape, dtype: r.DType})
+		}
+		b := &out[i]
+		switch {
+		case r.Kind == KindGemm:
+			b.gemm = r.GFLOPS
+		case r.Kind == KindStrassen && !r.Wrong:
+			b.strassen = r.Speedup
+		case r.Kind == KindKernel && !r.Wrong && r.Speedup > b.speedup:
+			b.speedup, b.best = r.Speedup, r.Contender
+		}
+	}
+	return out
+}
+
+type errRow struct {
+	name, scheme string
+	levels       int
+	f64, f32     float64 // -1: not measured
+}
+
+// maxErrors returns the largest relative error of each contender over all
+// shapes, per element type.
+func maxErrors(rows []KernelRow) []errRow {
+	var out []errRow
+	idx := map[string]int{}
+	for _, r := range rows {
+		i, ok := idx[r.Contender]
+		if !ok {
+			i = len(out)
+			idx[r.Contender] = i
+			out = append(out, errRow{name: r.Contender, scheme: r.Scheme, levels: r.Levels, f64: -1, f32: -1})
+		}
+		e := &out[i]
+		if r.DType == F32 {
+			e.f32 = max(e.f32, r.MaxRelErr)
+		} else {
+			e.f64 = max(e.f64, r.MaxRelErr)
+		}
+	}
+	return out
+}
+
+func fmtErrCell(e float64) string {
+	if e < 0 {
+		return "-"
+	}
+	return fmtErr(e)
+}
+
+func fmtSpeedup(s float64) string {
+	if s == 0 || math.IsNaN(s) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", s)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
