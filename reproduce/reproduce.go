@@ -1,0 +1,412 @@
+package reproduce
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/alphamat/alphamat/ranks"
+	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// defaultFormats are the formats of AlphaTensor's Fig. 3 that a default
+// run reproduces: those that finish in about two minutes on two cores.
+const defaultFormats = "2x2x2 2x2x3 2x2x4 2x2x5 2x3x3 2x3x4 2x4x4 3x3x3 3x3x4"
+
+// DefaultFormats returns the formats a run without Formats reproduces.
+func DefaultFormats() []tensorgame.Format {
+	var fs []tensorgame.Format
+	for _, s := range strings.Fields(defaultFormats) {
+		f, err := tensorgame.ParseFormat(s)
+		if err != nil {
+			panic("reproduce: default formats: " + err.Error())
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+// AllFormats returns every format of the ranks table with an AlphaTensor
+// rank (the 20 formats with n, m, p <= 5 of Fig. 3).
+func AllFormats() ([]tensorgame.Format, error) {
+	rows, err := ranks.Table()
+	if err != nil {
+		return nil, err
+	}
+	var fs []tensorgame.Format
+	for _, r := range rows {
+		if r.ATZ2 > 0 || r.ATZ > 0 {
+			fs = append(fs, r.Format)
+		}
+	}
+	return fs, nil
+}
+
+// Config describes a reproduction. Zero values of the optional fields give
+// the defaults.
+type Config struct {
+	// Formats to reproduce (default DefaultFormats()); each must be in the
+	// ranks table with an AlphaTensor rank.
+	Formats []tensorgame.Format
+	// Fields to reproduce each format over (default Z2 and Z).
+	Fields []tensorgame.Field
+	// Budget bounds the search of one row (default 2 minutes).
+	Budget time.Duration
+	// Workers is the number of cores to use in all (default GOMAXPROCS).
+	Workers int
+	// Parallel is the number of rows searched at once; the workers are
+	// shared among them (default 1: each row gets every worker).
+	Parallel int
+	// Seed seeds the searches (each row derives its own).
+	Seed uint64
+	// RunDir holds the reproduction (default runs/reproduce).
+	RunDir string
+	// Progress, when non-nil, is called with a snapshot of the table when
+	// a row starts, improves or ends, and about once a second.
+	Progress func([]Row)
+}
+
+// Row is one line of the reproduction: a format over a field.
+type Row struct {
+	Format    string  `json:"format"`
+	Field     string  `json:"field"`
+	Published int     `json:"published"`  // AlphaTensor's rank over Field: the target
+	BestKnown int     `json:"best_known"` // best known rank over Field as of the ranks table
+	Found     int     `json:"found"`      // best rank found (0: none yet)
+	Reached   bool    `json:"reached"`    // Found <= Published
+	Seconds   float64 `json:"seconds"`    // time to reach the target (or searched, when missed)
+	Flips     int64   `json:"flips"`      // flips it took
+	Method    string  `json:"method"`     // how the scheme was found: flips, lift, ternary, agent
+	Scheme    string  `json:"scheme"`     // the scheme file, relative to the run directory
+	Resumed   bool    `json:"resumed"`    // reproduced by an earlier run and not searched again
+	Status    string  `json:"status"`     // pending, running, reproduced, missed, failed
+	Error     string  `json:"error,omitempty"`
+
+	format tensorgame.Format
+	field  tensorgame.Field
+}
+
+// Report is the outcome of a reproduction.
+type Report struct {
+	Rows    []Row   `json:"rows"`
+	Workers int     `json:"workers"`
+	Seconds float64 `json:"seconds"` // wall time of this run
+	RunDir  string  `json:"run_dir"`
+}
+
+// Missed returns the rows that were not reproduced.
+func (r *Report) Missed() []Row {
+	var out []Row
+	for _, row := range r.Rows {
+		if !row.Reached {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// stateFile records the rows reproduced so far.
+const stateFile = "rows.json"
+
+func (c Config) withDefaults() (Config, error) {
+	if len(c.Formats) == 0 {
+		c.Formats = DefaultFormats()
+	}
+	if len(c.Fields) == 0 {
+		c.Fields = []tensorgame.Field{tensorgame.Z2, tensorgame.Z}
+	}
+	for _, f := range c.Fields {
+		if f != tensorgame.Z2 && f != tensorgame.Z {
+			return c, fmt.Errorf("reproduce: field %v: AlphaTensor's table has Z2 and Z", f)
+		}
+	}
+	if c.Budget <= 0 {
+		c.Budget = 2 * time.Minute
+	}
+	if c.Workers < 0 || c.Parallel < 0 {
+		return c, errors.New("reproduce: workers and parallel must be positive")
+	}
+	if c.Workers == 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.Parallel == 0 {
+		c.Parallel = 1
+	}
+	c.Parallel = min(c.Parallel, c.Workers)
+	if c.RunDir == "" {
+		c.RunDir = filepath.Join("runs", "reproduce")
+	}
+	return c, nil
+}
+
+// rowsFor returns the table rows of the requested formats and fields, in
+// order, with their targets.
+func rowsFor(c Config) ([]Row, error) {
+	var rows []Row
+	seen := map[tensorgame.Format]bool{}
+	for _, f := range c.Formats {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		pub, ok := ranks.Lookup(f)
+		if !ok {
+			return nil, fmt.Errorf("reproduce: format %v is not in the ranks table", f)
+		}
+		for _, field := range c.Fields {
+			target := pub.AlphaTensor(field)
+			if target == 0 {
+				return nil, fmt.Errorf("reproduce: format %v has no AlphaTensor rank over %v", f, field)
+			}
+			rows = append(rows, Row{
+				Format: f.String(), Field: field.String(), Published: target,
+				BestKnown: pub.Best(field), Status: "pending", format: f, field: field,
+			})
+		}
+	}
+	return rows, nil
+}
+
+// Run reproduces the rows of cfg and writes the report files into the run
+// directory. Rows already reproduced there are not searched again. A row
+// whose search fails is reported as failed (and missed), and the others go
+// on; Run returns an error only for a bad configuration, an unusable run
+// directory, or a report it cannot write. When ctx is done, rows in flight
+// stop and are reported as missed.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := rowsFor(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cfg.RunDir, 0o755); err != nil {
+		return nil, fmt.Errorf("reproduce: run directory: %w", err)
+	}
+	done, err := readState(cfg.RunDir)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	t := &table{rows: rows, progress: cfg.Progress}
+	for i := range rows {
+		if prev, ok := done[key(rows[i])]; ok && prev.Reached && schemeHolds(cfg.RunDir, prev) {
+			prev.Resumed, prev.Status = true, "reproduced"
+			prev.format, prev.field = rows[i].format, rows[i].field
+			rows[i] = prev
+		}
+	}
+	t.notify()
+	stopTicker := t.tick(time.Second)
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(cfg.Parallel)
+	workers := max(1, cfg.Workers/cfg.Parallel)
+	for i := range rows {
+		if rows[i].Resumed {
+			continue
+		}
+		g.Go(func() error {
+			t.runRow(gctx, cfg, i, workers)
+			return t.save(cfg.RunDir)
+		})
+	}
+	err = g.Wait()
+	stopTicker()
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Rows: t.snapshot(), Workers: cfg.Workers, Seconds: time.Since(start).Seconds(), RunDir: cfg.RunDir}
+	if err := rep.WriteFiles(cfg.RunDir); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func key(r Row) string { return r.Format + "-" + strings.ToLower(r.Field) }
+
+// table is the live state of the rows, shared by the row goroutines.
+type table struct {
+	mu       sync.Mutex
+	rows     []Row
+	progress func([]Row)
+	saveMu   sync.Mutex
+}
+
+func (t *table) snapshot() []Row {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.rows)
+}
+
+func (t *table) update(i int, f func(*Row)) {
+	t.mu.Lock()
+	f(&t.rows[i])
+	t.mu.Unlock()
+	t.notify()
+}
+
+func (t *table) notify() {
+	if t.progress != nil {
+		t.progress(t.snapshot())
+	}
+}
+
+// tick calls notify every d until the returned function is called.
+func (t *table) tick(d time.Duration) func() {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tk := time.NewTicker(d)
+		defer tk.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tk.C:
+				t.notify()
+			}
+		}
+	}()
+	return func() { close(stop); wg.Wait() }
+}
+
+// runRow searches one row and records the outcome; a search error is
+// recorded in the row, not returned.
+func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
+	row := t.snapshot()[i]
+	t.update(i, func(r *Row) { r.Status = "running" })
+	dir := filepath.Join(cfg.RunDir, key(row))
+	start := time.Now()
+	res, err := search.Run(ctx, search.Config{
+		Format:  row.format,
+		Field:   row.field,
+		Target:  row.Published,
+		Time:    cfg.Budget,
+		Workers: workers,
+		Seed:    cfg.Seed ^ hashString(key(row)),
+		RunDir:  dir,
+		Status: func(st search.Stats) {
+			t.update(i, func(r *Row) {
+				r.Found = st.Best
+				r.Seconds = st.Elapsed.Seconds()
+				r.Flips = st.Flips
+			})
+		},
+	})
+	t.update(i, func(r *Row) {
+		r.Seconds = time.Since(start).Seconds()
+		if err != nil {
+			r.Status, r.Error = "failed", err.Error()
+			return
+		}
+		r.Flips = res.Stats.Flips
+		if res.Best != nil {
+			r.Found = res.Best.Rank()
+			r.Method = method(res.Best)
+			if rel, err := filepath.Rel(cfg.RunDir, res.Path); err == nil {
+				r.Scheme = rel
+			}
+		}
+		r.Reached = res.Reached && r.Found > 0 && r.Found <= r.Published
+		if r.Reached {
+			r.Status = "reproduced"
+			if res.ReachedAfter > 0 {
+				r.Seconds = res.ReachedAfter.Seconds()
+				r.Flips = res.ReachedAfterFlips
+			}
+		} else {
+			r.Status = "missed"
+		}
+	})
+}
+
+// method names how s was found, from the comments the searches write.
+func method(s *tensorgame.Scheme) string {
+	all := strings.ToLower(strings.Join(s.Comments, "\n"))
+	switch {
+	case strings.Contains(all, "tree search"), strings.Contains(all, "alphamat play"):
+		return "agent"
+	case strings.Contains(all, "ternary"):
+		return "ternary"
+	case strings.Contains(all, "lifted"):
+		return "lift"
+	case strings.Contains(all, "standard algorithm"):
+		return "standard"
+	}
+	return "flips"
+}
+
+func hashString(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// save writes the rows reproduced so far into the state file, atomically.
+func (t *table) save(dir string) error {
+	t.saveMu.Lock()
+	defer t.saveMu.Unlock()
+	prev, err := readState(dir)
+	if err != nil {
+		return err
+	}
+	for _, r := range t.snapshot() {
+		if r.Reached && !r.Resumed {
+			prev[key(r)] = r
+		}
+	}
+	return tensorgame.AtomicWrite(filepath.Join(dir, stateFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(prev)
+	})
+}
+
+func readState(dir string) (map[string]Row, error) {
+	path := filepath.Join(dir, stateFile)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]Row{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reproduce: %w", err)
+	}
+	m := map[string]Row{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("reproduce: %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// schemeHolds reports whether the scheme file a state row names is still
+// there, of the row's format, field and rank, and verifies.
+func schemeHolds(dir string, r Row) bool {
+	if r.Scheme == "" {
+		return false
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(dir, r.Scheme))
+	if err != nil || s.Format.String() != r.Format || s.Field.String() != r.Field || s.Rank() != r.Found {
+		return false
+	}
+	return tensorgame.Verify(s) == nil
+}

@@ -1,0 +1,210 @@
+package reproduce
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+func formats(t *testing.T, ss ...string) []tensorgame.Format {
+	t.Helper()
+	var fs []tensorgame.Format
+	for _, s := range ss {
+		f, err := tensorgame.ParseFormat(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs = append(fs, f)
+	}
+	return fs
+}
+
+func rowKeys(rows []Row) []string {
+	var ks []string
+	for _, r := range rows {
+		ks = append(ks, r.Format+"/"+r.Field)
+	}
+	return ks
+}
+
+// verifyRunDir checks that every scheme file under dir parses and verifies,
+// and returns how many there are.
+func verifyRunDir(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") {
+			return err
+		}
+		s, err := tensorgame.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+			return nil
+		}
+		if err := tensorgame.Verify(s); err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestRunReportsRequestedRowsAndResumes(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{
+		Formats: formats(t, "2x2x2", "2x2x3"),
+		Budget:  time.Minute,
+		Workers: 2,
+		RunDir:  dir,
+	}
+	rep, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2x2x2/Z2", "2x2x2/Z", "2x2x3/Z2", "2x2x3/Z"}
+	if got := rowKeys(rep.Rows); !slices.Equal(got, want) {
+		t.Fatalf("rows %v, want %v", got, want)
+	}
+	for _, r := range rep.Rows {
+		if !r.Reached || r.Found > r.Published || r.Status != "reproduced" || r.Scheme == "" || r.Resumed {
+			t.Errorf("row %+v: want reproduced in this run", r)
+		}
+		s, err := tensorgame.ReadFile(filepath.Join(dir, r.Scheme))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Rank() != r.Found || s.Field.String() != r.Field {
+			t.Errorf("row %s/%s names %s: rank %d over %v", r.Format, r.Field, r.Scheme, s.Rank(), s.Field)
+		}
+	}
+	if n := verifyRunDir(t, dir); n < len(want) {
+		t.Errorf("%d scheme files in the run directory, want at least %d", n, len(want))
+	}
+
+	// The report files are written, the JSON parses, the plots decode.
+	md, err := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"2x2x2", "2x2x3"} {
+		if !bytes.Contains(md, []byte("| "+f+" |")) {
+			t.Errorf("report.md has no line for %s:\n%s", f, md)
+		}
+	}
+	if bytes.Contains(md, []byte("3x3x3")) {
+		t.Errorf("report.md lists a format that was not requested:\n%s", md)
+	}
+	var back Report
+	js, err := os.ReadFile(filepath.Join(dir, ReportJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(js, &back); err != nil || len(back.Rows) != len(want) {
+		t.Fatalf("report.json: %v, %d rows", err, len(back.Rows))
+	}
+	for _, name := range []string{PlotRanks, PlotTimes} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() < 100 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+
+	// A second run with one more format searches only the new rows.
+	cfg.Formats = formats(t, "2x2x2", "2x2x3", "2x2x4")
+	rep2, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rep2.Rows {
+		resumed := r.Format != "2x2x4"
+		if r.Resumed != resumed || !r.Reached {
+			t.Errorf("resumed run: row %s/%s resumed=%v reached=%v, want resumed=%v reached", r.Format, r.Field, r.Resumed, r.Reached, resumed)
+		}
+	}
+}
+
+func TestFailedRowIsMissed(t *testing.T) {
+	dir := t.TempDir()
+	// A file where the 2x2x2 Z2 row's run directory should be makes its
+	// search fail; the other row still runs.
+	if err := os.WriteFile(filepath.Join(dir, "2x2x2-z2"), []byte("in the way"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), Config{
+		Formats: formats(t, "2x2x2"),
+		Budget:  time.Minute,
+		Workers: 1,
+		RunDir:  dir,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := rep.Missed()
+	if len(missed) != 1 || missed[0].Field != "Z2" || missed[0].Status != "failed" || missed[0].Error == "" {
+		t.Fatalf("missed rows %+v, want the Z2 row failed with its error", missed)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+	if !bytes.Contains(md, []byte("## Missed")) || !bytes.Contains(md, []byte("2x2x2 over Z2")) {
+		t.Errorf("report.md does not name the missed row:\n%s", md)
+	}
+	if z := rep.Rows[1]; !z.Reached {
+		t.Errorf("Z row %+v: want reproduced despite the failed Z2 row", z)
+	}
+}
+
+func TestTargetMissedWithinBudget(t *testing.T) {
+	// 4x4x4 down to 47 over Z2 is not reached in a fraction of a second:
+	// the row must be reported as missed, not reproduced.
+	rep, err := Run(context.Background(), Config{
+		Formats: formats(t, "4x4x4"),
+		Fields:  []tensorgame.Field{tensorgame.Z2},
+		Budget:  200 * time.Millisecond,
+		Workers: 1,
+		RunDir:  t.TempDir(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Rows[0]
+	if r.Reached || r.Status != "missed" || r.Found <= r.Published {
+		t.Fatalf("row %+v: want missed", r)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"not in table", Config{Formats: formats(t, "7x7x7")}, "not in the ranks table"},
+		{"no AlphaTensor rank", Config{Formats: formats(t, "6x6x6")}, "no AlphaTensor rank"},
+		{"field Q", Config{Fields: []tensorgame.Field{tensorgame.Q}}, "Z2 and Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.cfg.RunDir = t.TempDir()
+			_, err := Run(context.Background(), tc.cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
