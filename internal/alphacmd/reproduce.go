@@ -180,4 +180,3 @@ func rowLine(r reproduce.Row) string {
 	}
 	return fmt.Sprintf("%-8s %-5s %9d %6s %9.2fs  %s", r.Format, r.Field, r.Published, best, r.Seconds, st)
 }
-
