@@ -14,4 +14,6 @@ var (
 	ErrZeroDen = Error{"tensorgame: zero denominator"}
 	// ErrOverflow is raised when exact int64 rational arithmetic would overflow.
 	ErrOverflow = Error{"tensorgame: rational overflow"}
+	// ErrGameOver is raised when an action is applied to a finished TensorGame state.
+	ErrGameOver = Error{"tensorgame: game is over"}
 )

@@ -1,6 +1,7 @@
 package tensorgame
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 	"strconv"
@@ -109,8 +110,14 @@ func (r Rat) Float64() float64 { return float64(r.num) / float64(r.Den()) }
 func ParseRat(s string) (Rat, error) {
 	ps, qs, frac := strings.Cut(s, "/")
 	p, err := strconv.ParseInt(ps, 10, 64)
+	if errors.Is(err, strconv.ErrRange) {
+		return Rat{}, fmt.Errorf("bad coefficient %q: out of range", s)
+	}
 	if err != nil {
 		return Rat{}, fmt.Errorf("bad coefficient %q: not an integer or p/q", s)
+	}
+	if p == minInt64 {
+		return Rat{}, fmt.Errorf("bad coefficient %q: out of range", s)
 	}
 	if !frac {
 		return Int(p), nil

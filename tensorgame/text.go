@@ -102,6 +102,7 @@ func Parse(r io.Reader, name string) (*Scheme, error) {
 			p.line++
 		}
 		if errors.Is(err, errLineTooLong) {
+			p.line++
 			p.errorf(0, "line longer than %d bytes", MaxLineLen)
 			break
 		}
@@ -276,34 +277,44 @@ func (p *parser) parseTerm(line string) {
 		p.errorf(1, "term before the # field: header")
 		return
 	}
+	if n := strings.Count(line, ";") + 1; n != 3 {
+		p.errorf(1, "want three factors \"u ; v ; w\" separated by ';', found %d", n)
+		return
+	}
 	a, b, c := p.s.Format.Dims()
 	want := [3]int{a, b, c}
 	var t Term
-	parts := strings.Split(line, ";")
-	if len(parts) != 3 {
-		p.errorf(1, "want three factors \"u ; v ; w\" separated by ';', found %d", len(parts))
-		return
-	}
-	col := 1
-	for mode, part := range parts {
+	start := 0 // byte offset of the current factor in line
+	for mode := range 3 {
+		end := len(line)
+		if mode < 2 {
+			end = start + strings.IndexByte(line[start:], ';')
+		}
+		part := line[start:end]
 		f := make([]Rat, 0, want[mode])
-		off := 0
-		for _, tok := range strings.Fields(part) {
-			i := strings.Index(part[off:], tok) + off
-			off = i + len(tok)
-			x, err := ParseRat(tok)
+		for i := 0; i < len(part); {
+			if isSpace(part[i]) {
+				i++
+				continue
+			}
+			j := i + 1
+			for j < len(part) && !isSpace(part[j]) {
+				j++
+			}
+			x, err := parseCoef(part[i:j])
 			if err != nil {
-				p.errorf(col+i, "factor %c: %v", "uvw"[mode], err)
+				p.errorf(start+i+1, "factor %c: %v", "uvw"[mode], err)
 				return
 			}
 			if err := p.s.Field.check(x); err != nil {
-				p.errorf(col+i, "factor %c: %v", "uvw"[mode], err)
+				p.errorf(start+i+1, "factor %c: %v", "uvw"[mode], err)
 				return
 			}
 			f = append(f, x)
+			i = j
 		}
 		if len(f) != want[mode] {
-			p.errorf(col, "factor %c has %d coefficients, want %d for %v", "uvw"[mode], len(f), want[mode], p.s.Format)
+			p.errorf(start+1, "factor %c has %d coefficients, want %d for %v", "uvw"[mode], len(f), want[mode], p.s.Format)
 			return
 		}
 		switch mode {
@@ -314,9 +325,41 @@ func (p *parser) parseTerm(line string) {
 		case 2:
 			t.W = f
 		}
-		col += len(part) + 1
+		start = end + 1
 	}
 	p.s.Terms = append(p.s.Terms, t)
+}
+
+// isSpace reports whether c separates coefficients: ASCII white space.
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// parseCoef is ParseRat with a fast path for short decimal integers.
+func parseCoef(tok string) (Rat, error) {
+	if len(tok) == 0 || len(tok) > 18 {
+		return ParseRat(tok)
+	}
+	neg := tok[0] == '-'
+	digits := tok
+	if neg {
+		digits = tok[1:]
+		if len(digits) == 0 {
+			return ParseRat(tok)
+		}
+	}
+	var n int64
+	for i := 0; i < len(digits); i++ {
+		d := digits[i] - '0'
+		if d > 9 {
+			return ParseRat(tok)
+		}
+		n = n*10 + int64(d)
+	}
+	if neg {
+		n = -n
+	}
+	return Int(n), nil
 }
 
 func (p *parser) finish() (*Scheme, error) {

@@ -3,7 +3,10 @@ package tensorgame
 import (
 	"fmt"
 	"maps"
+	"math"
 	"math/big"
+	"math/bits"
+	"math/rand/v2"
 	"slices"
 )
 
@@ -17,6 +20,10 @@ type VerifyError struct {
 	Got, Want string
 	Count     int
 	Shape     error // non-nil when the scheme is malformed (wrong lengths, coefficients outside the field)
+	// Sampled is set when the failure was found by evaluating the scheme on
+	// random matrices (for schemes too costly to expand); then only C is
+	// meaningful: the C index of a wrong output entry.
+	Sampled bool
 }
 
 func (e *VerifyError) Error() string {
@@ -24,6 +31,10 @@ func (e *VerifyError) Error() string {
 		return "malformed scheme: " + e.Shape.Error()
 	}
 	f := e.Format
+	if e.Sampled {
+		return fmt.Sprintf("scheme computes a wrong C[%d][%d] on random matrices over %v (a Brent equation with C index %d fails; too many terms to list them)",
+			e.C/f.P, e.C%f.P, e.Field, e.C)
+	}
 	i, j := e.A/f.M, e.A%f.M
 	j2, k := e.B/f.P, e.B%f.P
 	i2, k2 := e.C/f.P, e.C%f.P
@@ -37,64 +48,68 @@ func (e *VerifyError) Error() string {
 
 // Verify checks the Brent equations of s exactly over its field: the terms
 // must sum to the matmul tensor of s.Format (mod 2 over Z2). It returns nil
-// or a *VerifyError. It exploits sparsity: the cost is Σ_r nnz(u)·nnz(v)·nnz(w)
-// plus one pass over the tensor.
+// or a *VerifyError naming the first failing equation in (A, B, C) index
+// order. It exploits sparsity: the cost is about Σ_r nnz(u)·nnz(v)·nnz(w)
+// plus n·m·p, in memory for one slice of the tensor. Schemes whose
+// cost is far beyond any known scheme's are first evaluated on random
+// matrices, so that a malformed file is rejected quickly.
 func Verify(s *Scheme) error {
 	if err := s.CheckShape(); err != nil {
 		return &VerifyError{Format: s.Format, Field: s.Field, Shape: err}
 	}
-	acc, scale, ok := accumulateInt(s)
-	if !ok {
-		return verifyBig(s)
-	}
-	f := s.Format
-	_, nb, nc := f.Dims()
-	var first *VerifyError
-	check := func(idx int, want int64) {
-		got := acc[idx]
-		if s.Field == Z2 {
-			got &= 1
-		}
-		if got == want*scale {
-			return
-		}
-		if first == nil {
-			a, b, c := idx/(nb*nc), (idx/nc)%nb, idx%nc
-			first = &VerifyError{Format: f, Field: s.Field, A: a, B: b, C: c,
-				Got: NewRat(got, scale).String(), Want: Int(want).String()}
-		}
-		first.Count++
-	}
-	// The tensor has n·m·p ones; check them, clear them, then every other
-	// entry must be zero.
-	for i := 0; i < f.N; i++ {
-		for j := 0; j < f.M; j++ {
-			for k := 0; k < f.P; k++ {
-				idx := ((i*f.M+j)*nb+(j*f.P+k))*nc + i*f.P + k
-				check(idx, 1)
-				acc[idx] = 0
-			}
+	if work(s) > sampleWork {
+		if err := verifySampled(s); err != nil {
+			return err
 		}
 	}
-	for idx, x := range acc {
-		if s.Field == Z2 {
-			x &= 1
-		}
-		if x != 0 {
-			check(idx, 0)
-		}
+	if err, ok := verifyInt(s); ok {
+		return err
 	}
-	if first != nil {
-		return first
-	}
-	return nil
+	return verifyBig(s)
 }
 
-// accumulateInt sums the scaled integer terms into a dense int64 tensor.
-// Every coefficient is multiplied by the lcm of the denominators of its
-// mode, so the sum equals scale·T. ok is false when the scaled values could
-// overflow int64.
-func accumulateInt(s *Scheme) (acc []int64, scale int64, ok bool) {
+const (
+	// sampleWork is the work (Σ_r nnz(u)·nnz(v)·nnz(w)) above which Verify
+	// first evaluates the scheme on random matrices. The largest published
+	// scheme (11x12x12, rank 990) needs 4.7e6.
+	sampleWork = 1 << 25
+	// maxSlice bounds the dense int64 path (one B×C slice of the tensor in
+	// memory); larger formats take the sparse path.
+	maxSlice = 1 << 20
+)
+
+// work returns Σ_r nnz(u)·nnz(v)·nnz(w), saturating at 1<<62.
+func work(s *Scheme) int64 {
+	nnz := func(f []Rat) int64 {
+		n := int64(0)
+		for _, x := range f {
+			if !x.IsZero() {
+				n++
+			}
+		}
+		return n
+	}
+	var w int64
+	for _, t := range s.Terms {
+		w += nnz(t.U) * nnz(t.V) * nnz(t.W)
+		if w > 1<<62 {
+			return 1 << 62
+		}
+	}
+	return w
+}
+
+// verifyInt is the fast exact path: every coefficient is scaled by the lcm
+// of the denominators of its mode into int64, and the tensor is summed one
+// A slice at a time. ok is false when the values could overflow int64 or
+// the format is too large for dense slices; then the caller takes the slow
+// path.
+func verifyInt(s *Scheme) (err error, ok bool) {
+	f := s.Format
+	na, nb, nc := f.Dims()
+	if int64(nb)*int64(nc) > maxSlice {
+		return nil, false
+	}
 	var lcm [3]int64
 	var maxAbs [3]float64
 	for mode := range 3 {
@@ -104,7 +119,7 @@ func accumulateInt(s *Scheme) (acc []int64, scale int64, ok bool) {
 				d := x.Den()
 				l = l / gcd(l, d) * d
 				if l > 1<<20 {
-					return nil, 0, false
+					return nil, false
 				}
 			}
 		}
@@ -112,48 +127,234 @@ func accumulateInt(s *Scheme) (acc []int64, scale int64, ok bool) {
 		for _, t := range s.Terms {
 			for _, x := range t.Factor(mode) {
 				v := float64(x.Num()) * float64(l/x.Den())
-				if v < 0 {
-					v = -v
-				}
-				maxAbs[mode] = max(maxAbs[mode], v)
+				maxAbs[mode] = max(maxAbs[mode], math.Abs(v))
 			}
 		}
 	}
 	if maxAbs[0]*maxAbs[1]*maxAbs[2]*float64(len(s.Terms)+1) > 1<<62 {
-		return nil, 0, false
+		return nil, false
 	}
-	f := s.Format
-	na, nb, nc := f.Dims()
-	acc = make([]int64, na*nb*nc)
+	scale := lcm[0] * lcm[1] * lcm[2]
+
+	// Non-zeros of v and w per term (flat, with offsets), and of u bucketed
+	// by A index.
 	type nz struct {
-		i int
+		i int32
 		x int64
 	}
-	var us, vs, ws []nz
-	collect := func(dst []nz, fac []Rat, l int64) []nz {
-		dst = dst[:0]
-		for i, x := range fac {
+	R := len(s.Terms)
+	vOff, wOff := make([]int32, R+1), make([]int32, R+1)
+	var vs, ws []nz
+	uCount := make([]int32, na+1)
+	for r, t := range s.Terms {
+		for i, x := range t.V {
 			if !x.IsZero() {
-				dst = append(dst, nz{i, x.Num() * (l / x.Den())})
+				vs = append(vs, nz{int32(i), x.Num() * (lcm[1] / x.Den())})
 			}
 		}
-		return dst
+		for i, x := range t.W {
+			if !x.IsZero() {
+				ws = append(ws, nz{int32(i), x.Num() * (lcm[2] / x.Den())})
+			}
+		}
+		vOff[r+1], wOff[r+1] = int32(len(vs)), int32(len(ws))
+		for a, x := range t.U {
+			if !x.IsZero() {
+				uCount[a+1]++
+			}
+		}
 	}
-	for _, t := range s.Terms {
-		us = collect(us, t.U, lcm[0])
-		vs = collect(vs, t.V, lcm[1])
-		ws = collect(ws, t.W, lcm[2])
-		for _, u := range us {
-			for _, v := range vs {
+	for a := 0; a < na; a++ {
+		uCount[a+1] += uCount[a]
+	}
+	us := make([]nz, uCount[na]) // i holds the term index
+	fill := slices.Clone(uCount[:na])
+	for r, t := range s.Terms {
+		for a, x := range t.U {
+			if !x.IsZero() {
+				us[fill[a]] = nz{int32(r), x.Num() * (lcm[0] / x.Den())}
+				fill[a]++
+			}
+		}
+	}
+
+	mod2 := s.Field == Z2
+	acc := make([]int64, nb*nc)
+	rowSeen := make([]int32, nb) // a+1 when row b of slice a was touched
+	rows := make([]int32, 0, nb)
+	var first *VerifyError
+	count := 0
+	fail := func(a, idx int, got, want int64) {
+		count++
+		if first == nil || (a == first.A && idx < first.B*nc+first.C) {
+			first = &VerifyError{Format: f, Field: s.Field, A: a, B: idx / nc, C: idx % nc,
+				Got: NewRat(got, scale).String(), Want: Int(want).String()}
+		}
+	}
+	for a := 0; a < na; a++ {
+		for _, u := range us[uCount[a]:uCount[a+1]] {
+			r := u.i
+			wr := ws[wOff[r]:wOff[r+1]]
+			for _, v := range vs[vOff[r]:vOff[r+1]] {
+				if rowSeen[v.i] != int32(a+1) {
+					rowSeen[v.i] = int32(a + 1)
+					rows = append(rows, v.i)
+				}
 				uv := u.x * v.x
-				base := (u.i*nb + v.i) * nc
-				for _, w := range ws {
-					acc[base+w.i] += uv * w.x
+				row := acc[int(v.i)*nc : int(v.i+1)*nc]
+				for _, w := range wr {
+					row[w.i] += uv * w.x
 				}
 			}
 		}
+		// Slice a = i*m+j holds the ones T[a][j*p+k][i*p+k]: check and clear
+		// them, then every other entry of the touched rows must be zero.
+		i, j := a/f.M, a%f.M
+		for k := 0; k < f.P; k++ {
+			idx := (j*f.P+k)*nc + i*f.P + k
+			got := acc[idx]
+			if mod2 {
+				got &= 1
+			}
+			if got != scale {
+				fail(a, idx, got, 1)
+			}
+			acc[idx] = 0
+		}
+		for _, b := range rows {
+			row := acc[int(b)*nc : int(b+1)*nc]
+			for c, x := range row {
+				if x == 0 {
+					continue
+				}
+				row[c] = 0
+				if mod2 {
+					x &= 1
+				}
+				if x != 0 {
+					fail(a, int(b)*nc+c, x, 0)
+				}
+			}
+		}
+		rows = rows[:0]
 	}
-	return acc, lcm[0] * lcm[1] * lcm[2], true
+	if first != nil {
+		first.Count = count
+		return first, true
+	}
+	return nil, true
+}
+
+// verifySampled evaluates s on random matrices: 64 random 0/1 pairs at
+// once (bit-sliced) over Z2, one random pair modulo the prime 2⁶¹-1 over Z
+// and Q. A wrong output entry proves that s fails, and is reported as a
+// sampled *VerifyError; nil means s is very likely correct.
+func verifySampled(s *Scheme) error {
+	f := s.Format
+	na, nb, nc := f.Dims()
+	rng := rand.New(rand.NewPCG(0x5eed, uint64(len(s.Terms))))
+	const p = 1<<61 - 1
+	mulmod := func(a, b uint64) uint64 {
+		hi, lo := bits.Mul64(a, b)
+		_, rem := bits.Div64(hi, lo, p)
+		return rem
+	}
+	// toMod maps x to num·den⁻¹ mod p; ok is false when p divides den.
+	toMod := func(x Rat) (uint64, bool) {
+		n, d := x.Num(), x.Den()
+		if d%p == 0 {
+			return 0, false
+		}
+		nm := uint64(n % p)
+		if n < 0 {
+			nm = uint64(n%p + p)
+		}
+		// Fermat: d⁻¹ = d^(p-2).
+		inv, base, e := uint64(1), uint64(d%p), uint64(p-2)
+		for ; e > 0; e >>= 1 {
+			if e&1 != 0 {
+				inv = mulmod(inv, base)
+			}
+			base = mulmod(base, base)
+		}
+		return mulmod(nm, inv), true
+	}
+	mod2 := s.Field == Z2
+	a, b := make([]uint64, na), make([]uint64, nb)
+	for i := range a {
+		a[i] = rng.Uint64()
+		if !mod2 {
+			a[i] %= p
+		}
+	}
+	for i := range b {
+		b[i] = rng.Uint64()
+		if !mod2 {
+			b[i] %= p
+		}
+	}
+	got := make([]uint64, nc)
+	dot := func(fac []Rat, x []uint64) (uint64, bool) {
+		var sum uint64
+		for i, c := range fac {
+			if c.IsZero() {
+				continue
+			}
+			if mod2 {
+				sum ^= x[i] // c is 1
+				continue
+			}
+			cm, ok := toMod(c)
+			if !ok {
+				return 0, false
+			}
+			sum = (sum + mulmod(cm, x[i])) % p
+		}
+		return sum, true
+	}
+	for _, t := range s.Terms {
+		ua, ok1 := dot(t.U, a)
+		vb, ok2 := dot(t.V, b)
+		if !ok1 || !ok2 {
+			return nil
+		}
+		var uv uint64
+		if mod2 {
+			uv = ua & vb
+		} else {
+			uv = mulmod(ua, vb)
+		}
+		for c, w := range t.W {
+			if w.IsZero() {
+				continue
+			}
+			if mod2 {
+				got[c] ^= uv
+				continue
+			}
+			wm, ok := toMod(w)
+			if !ok {
+				return nil
+			}
+			got[c] = (got[c] + mulmod(uv, wm)) % p
+		}
+	}
+	for i := 0; i < f.N; i++ {
+		for k := 0; k < f.P; k++ {
+			var want uint64
+			for j := 0; j < f.M; j++ {
+				if mod2 {
+					want ^= a[i*f.M+j] & b[j*f.P+k]
+				} else {
+					want = (want + mulmod(a[i*f.M+j], b[j*f.P+k])) % p
+				}
+			}
+			if got[i*f.P+k] != want {
+				return &VerifyError{Format: f, Field: s.Field, A: -1, B: -1, C: i*f.P + k, Sampled: true}
+			}
+		}
+	}
+	return nil
 }
 
 // verifyBig is the slow exact path for schemes whose coefficients do not fit
@@ -197,6 +398,7 @@ func verifyBig(s *Scheme) error {
 		return 0
 	}
 	var first *VerifyError
+	count := 0
 	report := func(idx int, got *big.Rat) {
 		g := new(big.Rat).Set(got)
 		if s.Field == Z2 && g.IsInt() {
@@ -206,11 +408,11 @@ func verifyBig(s *Scheme) error {
 		if g.Cmp(new(big.Rat).SetInt64(w)) == 0 {
 			return
 		}
-		if first == nil {
+		count++
+		if first == nil || idx < (first.A*nb+first.B)*nc+first.C {
 			first = &VerifyError{Format: f, Field: s.Field, A: idx / (nb * nc), B: (idx / nc) % nb, C: idx % nc,
 				Got: g.RatString(), Want: Int(w).String()}
 		}
-		first.Count++
 	}
 	keys := slices.Sorted(maps.Keys(acc))
 	for _, idx := range keys {
@@ -227,6 +429,7 @@ func verifyBig(s *Scheme) error {
 		}
 	}
 	if first != nil {
+		first.Count = count
 		return first
 	}
 	return nil

@@ -1,0 +1,90 @@
+package tensorgame
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// findShared returns ../shared next to the module root, or "" when it is
+// absent.
+func findShared() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
+		return ""
+	}
+	return shared
+}
+
+// sharedDir returns ../shared next to the module root, or skips the test
+// when it is absent.
+func sharedDir(tb testing.TB) string {
+	tb.Helper()
+	dir := findShared()
+	if dir == "" {
+		tb.Skip("../shared not found: published schemes are not available")
+	}
+	return dir
+}
+
+// publishedFiles returns every published scheme file (*.txt, recursively)
+// under shared/published/<sub>.
+func publishedFiles(tb testing.TB, sub string) []string {
+	tb.Helper()
+	root := filepath.Join(sharedDir(tb), "published", sub)
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".txt") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return files
+}
+
+// strassenText is Strassen's algorithm (1969) in the text format.
+const strassenText = `# Strassen 1969
+# size: n=2 m=2 p=2
+# rank: 7
+# field: Z
+1 0 0 1 ; 1 0 0 1 ; 1 0 0 1
+0 0 1 1 ; 1 0 0 0 ; 0 0 1 -1
+1 0 0 0 ; 0 1 0 -1 ; 0 1 0 1
+0 0 0 1 ; -1 0 1 0 ; 1 0 1 0
+1 1 0 0 ; 0 0 0 1 ; -1 1 0 0
+-1 0 1 0 ; 1 1 0 0 ; 0 0 0 1
+0 1 0 -1 ; 0 0 1 1 ; 1 0 0 0
+`
+
+func strassen(tb testing.TB) *Scheme {
+	tb.Helper()
+	s, err := Parse(strings.NewReader(strassenText), "strassen")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := Verify(s); err != nil {
+		tb.Fatalf("Strassen does not verify: %v", err)
+	}
+	return s
+}

@@ -1,0 +1,244 @@
+package tensorgame
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"codeberg.org/sbinet/npyio/npy"
+	"codeberg.org/sbinet/npyio/npz"
+	py "github.com/nlpodyssey/gopickle/types"
+)
+
+// ReadNPZ reads every scheme of an AlphaTensor factorizations .npz file
+// (github.com/deepmind/alphatensor, algorithms/factorizations_*.npz). Each
+// key "n,m,p" holds the factors either as one array of shape (3, S, R)
+// (square formats) or as a pickled list of three arrays of shapes (n·m, R),
+// (m·p, R) and (p·n, R). The source indexes w by C transposed (k·n+i);
+// ReadNPZ converts it to the row-major C of this package.
+//
+// field is the arithmetic of the file: Z2 for the mod-2 file
+// (factorizations_f2.npz), whose coefficients must be 0 or 1; Z or Q for
+// standard arithmetic (factorizations_r.npz), where a scheme becomes Z when
+// all its coefficients are integers and Q otherwise (float entries are
+// converted exactly; they must be dyadic rationals such as 1/2 and 1/8).
+// The schemes are returned sorted by format, not verified. Errors name the
+// file and the key.
+func ReadNPZ(path string, field Field) (out []*Scheme, err error) {
+	if !field.Valid() {
+		return nil, fmt.Errorf("read %s: invalid field %v", path, field)
+	}
+	r, err := npz.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer r.Close()
+	for _, key := range r.Keys() {
+		s, err := readNPZKey(r, path, key, field)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("read %s: no arrays in the archive", path)
+	}
+	slices.SortFunc(out, func(a, b *Scheme) int {
+		return cmp.Or(cmp.Compare(a.Format.N, b.Format.N), cmp.Compare(a.Format.M, b.Format.M), cmp.Compare(a.Format.P, b.Format.P))
+	})
+	for i := 1; i < len(out); i++ {
+		if out[i].Format == out[i-1].Format {
+			return nil, fmt.Errorf("read %s: format %v appears twice", path, out[i].Format)
+		}
+	}
+	return out, nil
+}
+
+// readNPZKey decodes one array of the archive. npyio and gopickle are not
+// hardened against malformed pickles, so their panics become errors here.
+func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err error) {
+	name := strings.TrimSuffix(key, ".npy")
+	fail := func(format string, args ...any) error {
+		return fmt.Errorf("read %s: key %q: %s", path, name, fmt.Sprintf(format, args...))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			s, err = nil, fail("malformed array: %v", p)
+		}
+	}()
+	f, err := ParseFormat(name)
+	if err != nil {
+		return nil, fail("key is not a format n,m,p: %v", err)
+	}
+	var arr npy.Array
+	if err := r.Read(key, &arr); err != nil {
+		return nil, fail("%v", err)
+	}
+	na, nb, nc := f.Dims()
+	wantLen := [3]int{na, nb, nc}
+	var factors [3]*npy.Array
+	switch d := arr.Data().(type) {
+	case *py.List:
+		if d.Len() != 3 {
+			return nil, fail("object array holds %d items, want 3 (u, v, w)", d.Len())
+		}
+		for i := range 3 {
+			a, ok := d.Get(i).(*npy.Array)
+			if !ok {
+				return nil, fail("item %d is a %T, want an array", i, d.Get(i))
+			}
+			factors[i] = a
+		}
+	default:
+		factors = [3]*npy.Array{&arr, &arr, &arr}
+	}
+	// rows[mode] reads the factor of one mode as a (len, R) matrix.
+	var rank = -1
+	var mats [3]func(i, r int) (Rat, error)
+	for mode := range 3 {
+		a := factors[mode]
+		shape := a.Shape()
+		var rows, cols, total int
+		var at func(i, r int) int // flat index into the data
+		if a == &arr {
+			if len(shape) != 3 || shape[0] != 3 {
+				return nil, fail("array of shape %v, want (3, S, R)", shape)
+			}
+			rows, cols = shape[1], shape[2]
+			total = 3 * rows * cols
+			off := mode
+			if a.Fortran() {
+				at = func(i, r int) int { return off + 3*(i+rows*r) }
+			} else {
+				at = func(i, r int) int { return (off*rows+i)*cols + r }
+			}
+		} else {
+			if len(shape) != 2 {
+				return nil, fail("factor %c has shape %v, want (%d, R)", "uvw"[mode], shape, wantLen[mode])
+			}
+			rows, cols = shape[0], shape[1]
+			total = rows * cols
+			if a.Fortran() {
+				at = func(i, r int) int { return i + rows*r }
+			} else {
+				at = func(i, r int) int { return i*cols + r }
+			}
+		}
+		if rows != wantLen[mode] {
+			return nil, fail("factor %c has %d rows, want %d for %v", "uvw"[mode], rows, wantLen[mode], f)
+		}
+		if rank >= 0 && cols != rank {
+			return nil, fail("factor %c has %d terms, factor u has %d", "uvw"[mode], cols, rank)
+		}
+		rank = cols
+		get, err := npzElem(a.Data(), total)
+		if err != nil {
+			return nil, fail("factor %c: %v", "uvw"[mode], err)
+		}
+		mats[mode] = func(i, r int) (Rat, error) { return get(at(i, r)) }
+	}
+	if rank == 0 {
+		return nil, fail("no terms")
+	}
+	s = &Scheme{Format: f, Field: field, Terms: make([]Term, rank),
+		Comments: []string{fmt.Sprintf("source: %s, key %q (w converted from C transposed to C row-major)", path, name)}}
+	integral := true
+	for r := range rank {
+		t := Term{U: make([]Rat, na), V: make([]Rat, nb), W: make([]Rat, nc)}
+		for mode, dst := range [3][]Rat{t.U, t.V, t.W} {
+			for i := range dst {
+				x, err := mats[mode](i, r)
+				if err != nil {
+					return nil, fail("factor %c entry (%d, %d): %v", "uvw"[mode], i, r, err)
+				}
+				if field == Z2 && x != Int(0) && x != Int(1) {
+					return nil, fail("factor %c entry (%d, %d): coefficient %v is not 0 or 1 (field Z2)", "uvw"[mode], i, r, x)
+				}
+				integral = integral && x.IsInt()
+				if mode == 2 {
+					// Source index k*n+i holds C[i][k]; store it at i*p+k.
+					k, ii := i/f.N, i%f.N
+					dst[ii*f.P+k] = x
+				} else {
+					dst[i] = x
+				}
+			}
+		}
+		s.Terms[r] = t
+	}
+	if field != Z2 {
+		s.Field = Q
+		if integral {
+			s.Field = Z
+		}
+	}
+	return s, nil
+}
+
+// npzElem returns an exact reader of element i of a numpy data slice of
+// length n (integer or float dtypes).
+func npzElem(data any, n int) (func(i int) (Rat, error), error) {
+	length := -1
+	var get func(i int) (Rat, error)
+	ints := func(l int, f func(i int) int64) {
+		length = l
+		get = func(i int) (Rat, error) {
+			x := f(i)
+			if x == minInt64 {
+				return Rat{}, fmt.Errorf("coefficient %d is out of range", x)
+			}
+			return Int(x), nil
+		}
+	}
+	switch d := data.(type) {
+	case []int8:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []int16:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []int32:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []int64:
+		ints(len(d), func(i int) int64 { return d[i] })
+	case []uint8:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []uint16:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []uint32:
+		ints(len(d), func(i int) int64 { return int64(d[i]) })
+	case []float64:
+		length = len(d)
+		get = func(i int) (Rat, error) { return exactRat(d[i]) }
+	case []float32:
+		length = len(d)
+		get = func(i int) (Rat, error) { return exactRat(float64(d[i])) }
+	default:
+		return nil, fmt.Errorf("unsupported element type %T", data)
+	}
+	if length != n {
+		return nil, fmt.Errorf("%d elements, want %d", length, n)
+	}
+	return get, nil
+}
+
+// exactRat converts a float64 to the Rat of the same value, failing for
+// non-finite values and values that do not fit an int64 fraction. Doubling
+// a float is exact, so the loop finds the power-of-two denominator.
+func exactRat(x float64) (Rat, error) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return Rat{}, fmt.Errorf("coefficient %v is not finite", x)
+	}
+	den := int64(1)
+	for x != math.Trunc(x) {
+		if den == 1<<62 {
+			return Rat{}, fmt.Errorf("coefficient %v does not fit an int64 fraction", x)
+		}
+		x *= 2
+		den *= 2
+	}
+	if math.Abs(x) >= 1<<62 {
+		return Rat{}, fmt.Errorf("coefficient %v does not fit an int64 fraction", x/float64(den))
+	}
+	return NewRat(int64(x), den), nil
+}
