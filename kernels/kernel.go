@@ -1,0 +1,151 @@
+package kernels
+
+import (
+	"math"
+	"runtime"
+	"strings"
+	"sync"
+
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// DefaultCutoff is the cut-off of a Kernel whose Cutoff is 0: the smallest
+// block size a level of recursion may produce. Below it the plain Gemm of
+// gonum is faster than another level of any shipped scheme (measured on
+// gonum's pure-Go Dgemm; see the package documentation).
+const DefaultCutoff = 64
+
+// Kernel multiplies matrices with fast schemes: Plans[0] splits the whole
+// product into blocks, its sub-products are split by Plans[1], and so on,
+// the last plan repeating, until Levels levels are applied or a block
+// dimension would fall below Cutoff; the remaining products go to
+// blas64.Gemm (blas32.Gemm for float32). A Kernel with no plans is plain
+// Gemm. The zero values of Levels, Cutoff and Workers select the defaults,
+// so Kernel{Plans: ...} is ready to use. A Kernel is safe for concurrent
+// use; its plans must not be modified.
+type Kernel struct {
+	// Plans are the schemes applied level by level (see Plans and LookupPlan).
+	Plans []*Plan
+	// Levels is the maximum number of levels; 0 means as many as Cutoff allows.
+	Levels int
+	// Cutoff is the smallest block size a level may produce (at least 1);
+	// 0 means DefaultCutoff.
+	Cutoff int
+	// Workers bounds the goroutines that run sub-products in parallel near
+	// the top of the recursion; 0 means runtime.GOMAXPROCS(0), and 1 runs
+	// the sub-products one after the other (the Gemm leaves may still be
+	// parallel: gonum's Dgemm is).
+	Workers int
+}
+
+// Name returns the names of the plans joined by "+", or "gemm" for a
+// Kernel without plans. Lookup accepts the name back.
+func (k Kernel) Name() string {
+	if len(k.Plans) == 0 {
+		return "gemm"
+	}
+	names := make([]string, len(k.Plans))
+	for i, p := range k.Plans {
+		names[i] = p.Name
+	}
+	return strings.Join(names, "+")
+}
+
+// MulGeneral computes C = A·B. A is n×m, B m×p and C n×p, for any n, m, p
+// ≥ 0, with any strides. C must not share memory with A or B. It panics
+// with ErrShape, ErrStride, ErrShortData or ErrAlias otherwise.
+func (k Kernel) MulGeneral(c, a, b blas64.General) {
+	cv, av, bv := view64(c), view64(a), view64(b)
+	checkMul(cv, av, bv)
+	run(k, gemm64, &pool64, cv, av, bv)
+}
+
+// MulGeneral32 is the float32 version of MulGeneral; its base case is
+// blas32.Gemm.
+func (k Kernel) MulGeneral32(c, a, b blas32.General) {
+	cv, av, bv := view32(c), view32(a), view32(b)
+	checkMul(cv, av, bv)
+	run(k, gemm32, &pool32, cv, av, bv)
+}
+
+// Mul computes dst = A·B. If dst is empty it is resized to the product's
+// shape; otherwise it must have that shape. dst must not share memory with
+// a or b. It panics with ErrEmpty, ErrShape or ErrAlias otherwise.
+func (k Kernel) Mul(dst, a, b *mat.Dense) {
+	ar, ac := a.Dims()
+	br, bc := b.Dims()
+	if a.IsEmpty() || b.IsEmpty() {
+		panic(ErrEmpty)
+	}
+	if ac != br {
+		panic(ErrShape)
+	}
+	if dst.IsEmpty() {
+		dst.ReuseAs(ar, bc)
+	} else if r, c := dst.Dims(); r != ar || c != bc {
+		panic(ErrShape)
+	}
+	k.MulGeneral(dst.RawMatrix(), a.RawMatrix(), b.RawMatrix())
+}
+
+// settings resolves the zero values of k.
+func (k Kernel) settings() (levels, cutoff, workers int) {
+	levels, cutoff, workers = k.Levels, k.Cutoff, k.Workers
+	if levels <= 0 {
+		levels = math.MaxInt
+	}
+	if cutoff <= 0 {
+		cutoff = DefaultCutoff
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return levels, cutoff, workers
+}
+
+// Workspace returns the number of elements of temporary storage k uses for
+// an n×m by m×p product: the temporaries of every level, and one set of
+// block sums per worker.
+func (k Kernel) Workspace(n, m, p int) int {
+	levels, cutoff, workers := k.settings()
+	r := runner[float64]{plans: k.Plans, levels: levels, cutoff: cutoff}
+	return r.need(0, n, m, p, workers)
+}
+
+func run[T float](k Kernel, gemm func(T, view[T], view[T], T, view[T]), pool *bufPool[T], c, a, b view[T]) {
+	levels, cutoff, workers := k.settings()
+	r := runner[T]{plans: k.Plans, levels: levels, cutoff: cutoff, gemm: gemm}
+	n := r.need(0, a.rows, a.cols, b.cols, workers)
+	if n == 0 {
+		r.mul(0, 1, a, b, 0, c, nil, workers)
+		return
+	}
+	buf := pool.get(n)
+	r.mul(0, 1, a, b, 0, c, (*buf)[:n], workers)
+	pool.put(buf)
+}
+
+// bufPool recycles workspace between calls, so that a kernel allocates its
+// temporaries once per size and not once per call.
+type bufPool[T float] struct{ p sync.Pool }
+
+// The package's workspace caches. Like the caches of fmt and encoding/json
+// they hold no state visible to callers: a buffer is owned by one call
+// between get and put.
+var (
+	pool64 bufPool[float64]
+	pool32 bufPool[float32]
+)
+
+func (p *bufPool[T]) get(n int) *[]T {
+	b, _ := p.p.Get().(*[]T)
+	if b == nil || cap(*b) < n {
+		s := make([]T, n)
+		b = &s
+	}
+	return b
+}
+
+func (p *bufPool[T]) put(b *[]T) { p.p.Put(b) }
