@@ -2,6 +2,7 @@ package flip
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/alphamat/alphamat/tensorgame"
@@ -15,12 +16,19 @@ func BenchmarkFlip(b *testing.B) {
 			w := mustNew(b, f, 1, Options{})
 			w.Walk(1_000_000, 0, f.Naive())
 			ceil := w.Rank() + 2
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, ok := threadCPU()
 			b.ResetTimer()
 			n := int64(0)
 			for n < int64(b.N) {
 				n += w.Walk(int64(b.N)-n, 0, ceil)
 			}
+			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "flips/s")
+			if cpu1, _ := threadCPU(); ok && cpu1 > cpu0 {
+				b.ReportMetric(float64(b.N)/(cpu1-cpu0).Seconds(), "flips/cpu-s")
+			}
 			b.ReportMetric(float64(w.Rank()), "rank")
 		})
 	}

@@ -6,10 +6,15 @@ package flip
 // A value v >= 0 is the one term that carries the key; v < 0 is the group
 // -(v+1) of two or more terms.
 type table struct {
-	keys  []uint64
-	vals  []int32
+	slots []slot
 	mask  uint64
 	shift uint
+}
+
+// slot is one entry: a key and its value side by side, one cache access.
+type slot struct {
+	key uint64
+	val int32
 }
 
 func newTable(capacity int) table {
@@ -21,17 +26,17 @@ func newTable(capacity int) table {
 	for s := size; s > 1; s >>= 1 {
 		shift--
 	}
-	return table{keys: make([]uint64, size), vals: make([]int32, size), mask: uint64(size - 1), shift: shift}
+	return table{slots: make([]slot, size), mask: uint64(size - 1), shift: shift}
 }
 
 func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
 
 // slot returns the slot of key, or the empty slot where it would go.
 func (t *table) slot(key uint64) (i uint64, found bool) {
-	keys := t.keys
+	slots := t.slots
 	mask := t.mask
 	for i = t.home(key); ; i = (i + 1) & mask {
-		k := keys[i&mask]
+		k := slots[i&mask].key
 		if k == key {
 			return i & mask, true
 		}
@@ -43,21 +48,21 @@ func (t *table) slot(key uint64) (i uint64, found bool) {
 
 // removeAt empties slot i, shifting later entries of its probe run back.
 func (t *table) removeAt(i uint64) {
-	keys, vals, mask := t.keys, t.vals, t.mask
+	slots, mask := t.slots, t.mask
 	j := i
 	for {
 		j = (j + 1) & mask
-		k := keys[j]
+		k := slots[j].key
 		if k == 0 {
 			break
 		}
 		h := t.home(k)
 		if (j-h)&mask >= (j-i)&mask {
-			keys[i], vals[i] = k, vals[j]
+			slots[i&mask] = slots[j]
 			i = j
 		}
 	}
-	keys[i&mask] = 0
+	slots[i&mask].key = 0
 }
 
-func (t *table) clear() { clear(t.keys) }
+func (t *table) clear() { clear(t.slots) }

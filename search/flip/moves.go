@@ -73,7 +73,9 @@ func (w *Walker) flip() {
 	nj := tj[m2] ^ ti[m2]
 	w.set(i, m1, ni)
 	w.set(j, m2, nj)
-	w.drain()
+	if len(w.stack) > 0 {
+		w.drain()
+	}
 }
 
 var (
@@ -82,9 +84,16 @@ var (
 )
 
 // set changes factor m of the live term t to v, updating the index; a zero
-// factor kills the term.
+// factor kills the term. It is detach and attach with their common case
+// (the old value carried by t alone, the new one by no other term) inline.
 func (w *Walker) set(t int32, m int, v uint64) {
-	w.detach(t, m)
+	tab := &w.tab[m]
+	i, _ := tab.slot(w.term[t].f[m])
+	if val := tab.slots[i].val; val >= 0 {
+		tab.removeAt(i)
+	} else {
+		w.leave(t, m, i, val)
+	}
 	w.term[t].f[m] = v
 	if v == 0 {
 		w.detach(t, next[m])
@@ -93,7 +102,12 @@ func (w *Walker) set(t int32, m int, v uint64) {
 		w.reductions++
 		return
 	}
-	w.attach(t, m, v)
+	j, found := tab.slot(v)
+	if !found {
+		tab.slots[j] = slot{v, t}
+		return
+	}
+	w.join(t, m, j, v)
 }
 
 // newTerm stores x as a new live term, not yet attached to the index.
@@ -131,10 +145,17 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 	tab := &w.tab[m]
 	i, found := tab.slot(v)
 	if !found {
-		tab.keys[i], tab.vals[i] = v, t
+		tab.slots[i] = slot{v, t}
 		return
 	}
-	val := tab.vals[i]
+	w.join(t, m, i, v)
+}
+
+// join adds term t to the terms carrying v in mode m, whose table slot is i,
+// and queues a reduction check.
+func (w *Walker) join(t int32, m int, i uint64, v uint64) {
+	tab := &w.tab[m]
+	val := tab.slots[i].val
 	if val >= 0 {
 		// A single term becomes a group of two.
 		g := w.gfree[len(w.gfree)-1]
@@ -144,7 +165,7 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 		base := int(g) * w.cap
 		w.gmem[base], w.gmem[base+1] = val, t
 		w.term[val].pos[m], w.term[t].pos[m] = 0, 1
-		tab.vals[i] = -(g + 1)
+		tab.slots[i].val = -(g + 1)
 	} else {
 		g := -(val + 1)
 		gp := &w.grp[g]
@@ -161,11 +182,17 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 func (w *Walker) detach(t int32, m int) {
 	tab := &w.tab[m]
 	i, _ := tab.slot(w.term[t].f[m])
-	val := tab.vals[i]
-	if val >= 0 {
+	if val := tab.slots[i].val; val >= 0 {
 		tab.removeAt(i)
-		return
+	} else {
+		w.leave(t, m, i, val)
 	}
+}
+
+// leave removes term t from its group val (< 0) in mode m, whose table slot
+// is i.
+func (w *Walker) leave(t int32, m int, i uint64, val int32) {
+	tab := &w.tab[m]
 	g := -(val + 1)
 	gp := &w.grp[g]
 	base := int(g) * w.cap
@@ -177,7 +204,7 @@ func (w *Walker) detach(t int32, m int) {
 	gp.size = last
 	if last == 1 {
 		// Back to a single term: drop the group.
-		tab.vals[i] = w.gmem[base]
+		tab.slots[i].val = w.gmem[base]
 		mp := gp.multi
 		lg := w.multi[len(w.multi)-1]
 		w.multi[mp] = lg
@@ -204,7 +231,7 @@ func (w *Walker) reduce(t int32, m int) {
 	tt := &w.term[t].f
 	tab := &w.tab[m]
 	i, _ := tab.slot(tt[m])
-	val := tab.vals[i]
+	val := tab.slots[i].val
 	if val >= 0 {
 		return
 	}

@@ -16,6 +16,9 @@ type Options struct {
 	PerRank int
 	// Depth is how many ranks above the best are kept (default 3).
 	Depth int
+	// Replace makes a full rank drop its oldest scheme for a new one,
+	// instead of refusing the new one.
+	Replace bool
 }
 
 func (o Options) withDefaults() Options {
@@ -73,7 +76,7 @@ func (p *Pool) Add(s *tensorgame.Scheme) (bool, error) {
 		return false, fmt.Errorf("pool: scheme %v over %v, pool holds %v over %v", s.Format, s.Field, p.format, p.field)
 	}
 	r := s.Rank()
-	if b := int(p.best.Load()); b > 0 && r > b+p.opts.Depth {
+	if !p.Wants(r) {
 		return false, nil
 	}
 	if err := tensorgame.Verify(s); err != nil {
@@ -100,7 +103,12 @@ func (p *Pool) addLocked(s *tensorgame.Scheme, h uint64, key string, write bool)
 		}
 	}
 	if len(p.ranks[r]) >= p.opts.PerRank {
-		return false, nil
+		if !p.opts.Replace {
+			return false, nil
+		}
+		old := p.ranks[r][0]
+		delete(p.hashes, old.hash)
+		p.ranks[r] = append(p.ranks[r][:0], p.ranks[r][1:]...)
 	}
 	if write && p.dir != nil {
 		if err := p.dir.save(s, h, best == 0 || r < best); err != nil {
@@ -121,6 +129,22 @@ func (p *Pool) addLocked(s *tensorgame.Scheme, h uint64, key string, write bool)
 		}
 	}
 	return true, nil
+}
+
+// Wants reports whether the pool has room for a scheme of rank r: r is at
+// most Depth above the best and fewer than PerRank schemes are held at r
+// (or the pool replaces old schemes).
+// Walkers call it before converting a scheme for Add.
+func (p *Pool) Wants(r int) bool {
+	if b := int(p.best.Load()); b > 0 && r > b+p.opts.Depth {
+		return false
+	}
+	if p.opts.Replace {
+		return true
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.ranks[r]) < p.opts.PerRank
 }
 
 // Best returns the lowest rank held, or 0 when the pool is empty. It does not

@@ -1,0 +1,54 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// timeToRankCases are the formats and Z2 target ranks of issue 3.
+var timeToRankCases = []struct {
+	f      tensorgame.Format
+	target int
+}{
+	{format(2, 2, 2), 7},
+	{format(3, 3, 3), 23},
+	{format(2, 3, 4), 20},
+	{format(3, 3, 4), 29},
+	{format(4, 4, 4), 49},
+	{format(3, 4, 5), 47},
+	{format(4, 4, 5), 63},
+	{format(4, 5, 5), 76},
+}
+
+// BenchmarkTimeToRank runs b.N searches (seeds 1..b.N) with two workers
+// from the standard algorithm to the target and reports the median time and
+// flips. Run it with -benchtime 10x (or more) for a median over 10 seeds;
+// each search is bounded by 10 minutes.
+func BenchmarkTimeToRank(b *testing.B) {
+	for _, c := range timeToRankCases {
+		b.Run(fmt.Sprintf("%v-%d", c.f, c.target), func(b *testing.B) {
+			var ds []time.Duration
+			var fs []int64
+			for i := range b.N {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+				d, flips, err := TimeToRank(ctx, c.f, tensorgame.Z2, c.target, 2, uint64(i+1))
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, d)
+				fs = append(fs, flips)
+			}
+			slices.Sort(ds)
+			slices.Sort(fs)
+			b.ReportMetric(ds[len(ds)/2].Seconds(), "median-s")
+			b.ReportMetric(ds[len(ds)-1].Seconds(), "max-s")
+			b.ReportMetric(float64(fs[len(fs)/2]), "median-flips")
+		})
+	}
+}
