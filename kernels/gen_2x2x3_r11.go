@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul2x2x3R11(c, a, b blas64.General) { Kernel{Plans: mul2x2x3R11Plans}.MulGeneral(c, a, b) }
 
-// Mul2x2x3R1132 is the float32 version of Mul2x2x3R11.
-func Mul2x2x3R1132(c, a, b blas32.General) { Kernel{Plans: mul2x2x3R11Plans}.MulGeneral32(c, a, b) }
+// Mul2x2x3R11F32 is the float32 version of Mul2x2x3R11.
+func Mul2x2x3R11F32(c, a, b blas32.General) { Kernel{Plans: mul2x2x3R11Plans}.MulGeneral32(c, a, b) }
 
 var mul2x2x3R11Plans = []*Plan{planMul2x2x3R11}
 

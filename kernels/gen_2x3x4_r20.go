@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul2x3x4R20(c, a, b blas64.General) { Kernel{Plans: mul2x3x4R20Plans}.MulGeneral(c, a, b) }
 
-// Mul2x3x4R2032 is the float32 version of Mul2x3x4R20.
-func Mul2x3x4R2032(c, a, b blas32.General) { Kernel{Plans: mul2x3x4R20Plans}.MulGeneral32(c, a, b) }
+// Mul2x3x4R20F32 is the float32 version of Mul2x3x4R20.
+func Mul2x3x4R20F32(c, a, b blas32.General) { Kernel{Plans: mul2x3x4R20Plans}.MulGeneral32(c, a, b) }
 
 var mul2x3x4R20Plans = []*Plan{planMul2x3x4R20}
 

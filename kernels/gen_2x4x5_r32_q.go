@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul2x4x5R32Q(c, a, b blas64.General) { Kernel{Plans: mul2x4x5R32QPlans}.MulGeneral(c, a, b) }
 
-// Mul2x4x5R32Q32 is the float32 version of Mul2x4x5R32Q.
-func Mul2x4x5R32Q32(c, a, b blas32.General) { Kernel{Plans: mul2x4x5R32QPlans}.MulGeneral32(c, a, b) }
+// Mul2x4x5R32QF32 is the float32 version of Mul2x4x5R32Q.
+func Mul2x4x5R32QF32(c, a, b blas32.General) { Kernel{Plans: mul2x4x5R32QPlans}.MulGeneral32(c, a, b) }
 
 var mul2x4x5R32QPlans = []*Plan{planMul2x4x5R32Q}
 

@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul3x3x3R23(c, a, b blas64.General) { Kernel{Plans: mul3x3x3R23Plans}.MulGeneral(c, a, b) }
 
-// Mul3x3x3R2332 is the float32 version of Mul3x3x3R23.
-func Mul3x3x3R2332(c, a, b blas32.General) { Kernel{Plans: mul3x3x3R23Plans}.MulGeneral32(c, a, b) }
+// Mul3x3x3R23F32 is the float32 version of Mul3x3x3R23.
+func Mul3x3x3R23F32(c, a, b blas32.General) { Kernel{Plans: mul3x3x3R23Plans}.MulGeneral32(c, a, b) }
 
 var mul3x3x3R23Plans = []*Plan{planMul3x3x3R23}
 

@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul3x4x5R47(c, a, b blas64.General) { Kernel{Plans: mul3x4x5R47Plans}.MulGeneral(c, a, b) }
 
-// Mul3x4x5R4732 is the float32 version of Mul3x4x5R47.
-func Mul3x4x5R4732(c, a, b blas32.General) { Kernel{Plans: mul3x4x5R47Plans}.MulGeneral32(c, a, b) }
+// Mul3x4x5R47F32 is the float32 version of Mul3x4x5R47.
+func Mul3x4x5R47F32(c, a, b blas32.General) { Kernel{Plans: mul3x4x5R47Plans}.MulGeneral32(c, a, b) }
 
 var mul3x4x5R47Plans = []*Plan{planMul3x4x5R47}
 

@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x4x4R48Q(c, a, b blas64.General) { Kernel{Plans: mul4x4x4R48QPlans}.MulGeneral(c, a, b) }
 
-// Mul4x4x4R48Q32 is the float32 version of Mul4x4x4R48Q.
-func Mul4x4x4R48Q32(c, a, b blas32.General) { Kernel{Plans: mul4x4x4R48QPlans}.MulGeneral32(c, a, b) }
+// Mul4x4x4R48QF32 is the float32 version of Mul4x4x4R48Q.
+func Mul4x4x4R48QF32(c, a, b blas32.General) { Kernel{Plans: mul4x4x4R48QPlans}.MulGeneral32(c, a, b) }
 
 var mul4x4x4R48QPlans = []*Plan{planMul4x4x4R48Q}
 

@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x4x4R49(c, a, b blas64.General) { Kernel{Plans: mul4x4x4R49Plans}.MulGeneral(c, a, b) }
 
-// Mul4x4x4R4932 is the float32 version of Mul4x4x4R49.
-func Mul4x4x4R4932(c, a, b blas32.General) { Kernel{Plans: mul4x4x4R49Plans}.MulGeneral32(c, a, b) }
+// Mul4x4x4R49F32 is the float32 version of Mul4x4x4R49.
+func Mul4x4x4R49F32(c, a, b blas32.General) { Kernel{Plans: mul4x4x4R49Plans}.MulGeneral32(c, a, b) }
 
 var mul4x4x4R49Plans = []*Plan{planMul4x4x4R49}
 

@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x4x4R49GPU(c, a, b blas64.General) { Kernel{Plans: mul4x4x4R49GPUPlans}.MulGeneral(c, a, b) }
 
-// Mul4x4x4R49GPU32 is the float32 version of Mul4x4x4R49GPU.
-func Mul4x4x4R49GPU32(c, a, b blas32.General) {
+// Mul4x4x4R49GPUF32 is the float32 version of Mul4x4x4R49GPU.
+func Mul4x4x4R49GPUF32(c, a, b blas32.General) {
 	Kernel{Plans: mul4x4x4R49GPUPlans}.MulGeneral32(c, a, b)
 }
 

@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x4x4R49TPU(c, a, b blas64.General) { Kernel{Plans: mul4x4x4R49TPUPlans}.MulGeneral(c, a, b) }
 
-// Mul4x4x4R49TPU32 is the float32 version of Mul4x4x4R49TPU.
-func Mul4x4x4R49TPU32(c, a, b blas32.General) {
+// Mul4x4x4R49TPUF32 is the float32 version of Mul4x4x4R49TPU.
+func Mul4x4x4R49TPUF32(c, a, b blas32.General) {
 	Kernel{Plans: mul4x4x4R49TPUPlans}.MulGeneral32(c, a, b)
 }
 

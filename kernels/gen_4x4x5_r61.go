@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x4x5R61(c, a, b blas64.General) { Kernel{Plans: mul4x4x5R61Plans}.MulGeneral(c, a, b) }
 
-// Mul4x4x5R6132 is the float32 version of Mul4x4x5R61.
-func Mul4x4x5R6132(c, a, b blas32.General) { Kernel{Plans: mul4x4x5R61Plans}.MulGeneral32(c, a, b) }
+// Mul4x4x5R61F32 is the float32 version of Mul4x4x5R61.
+func Mul4x4x5R61F32(c, a, b blas32.General) { Kernel{Plans: mul4x4x5R61Plans}.MulGeneral32(c, a, b) }
 
 var mul4x4x5R61Plans = []*Plan{planMul4x4x5R61}
 

@@ -26,8 +26,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul4x5x5R76(c, a, b blas64.General) { Kernel{Plans: mul4x5x5R76Plans}.MulGeneral(c, a, b) }
 
-// Mul4x5x5R7632 is the float32 version of Mul4x5x5R76.
-func Mul4x5x5R7632(c, a, b blas32.General) { Kernel{Plans: mul4x5x5R76Plans}.MulGeneral32(c, a, b) }
+// Mul4x5x5R76F32 is the float32 version of Mul4x5x5R76.
+func Mul4x5x5R76F32(c, a, b blas32.General) { Kernel{Plans: mul4x5x5R76Plans}.MulGeneral32(c, a, b) }
 
 var mul4x5x5R76Plans = []*Plan{planMul4x5x5R76}
 

@@ -21,8 +21,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Mul5x5x5R93(c, a, b blas64.General) { Kernel{Plans: mul5x5x5R93Plans}.MulGeneral(c, a, b) }
 
-// Mul5x5x5R9332 is the float32 version of Mul5x5x5R93.
-func Mul5x5x5R9332(c, a, b blas32.General) { Kernel{Plans: mul5x5x5R93Plans}.MulGeneral32(c, a, b) }
+// Mul5x5x5R93F32 is the float32 version of Mul5x5x5R93.
+func Mul5x5x5R93F32(c, a, b blas32.General) { Kernel{Plans: mul5x5x5R93Plans}.MulGeneral32(c, a, b) }
 
 var mul5x5x5R93Plans = []*Plan{planMul5x5x5R93}
 

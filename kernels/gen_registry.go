@@ -6,6 +6,7 @@ package kernels
 // in registry order.
 func shippedPlans() []*Plan {
 	return []*Plan{
+		planStandard2x2x2,
 		planStrassen,
 		planWinograd,
 		planMul2x2x3R11,

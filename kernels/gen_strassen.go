@@ -24,8 +24,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Strassen(c, a, b blas64.General) { Kernel{Plans: strassenPlans}.MulGeneral(c, a, b) }
 
-// Strassen32 is the float32 version of Strassen.
-func Strassen32(c, a, b blas32.General) { Kernel{Plans: strassenPlans}.MulGeneral32(c, a, b) }
+// StrassenF32 is the float32 version of Strassen.
+func StrassenF32(c, a, b blas32.General) { Kernel{Plans: strassenPlans}.MulGeneral32(c, a, b) }
 
 var strassenPlans = []*Plan{planStrassen}
 

@@ -27,8 +27,8 @@ import (
 // It panics with ErrShape or ErrAlias otherwise.
 func Winograd(c, a, b blas64.General) { Kernel{Plans: winogradPlans}.MulGeneral(c, a, b) }
 
-// Winograd32 is the float32 version of Winograd.
-func Winograd32(c, a, b blas32.General) { Kernel{Plans: winogradPlans}.MulGeneral32(c, a, b) }
+// WinogradF32 is the float32 version of Winograd.
+func WinogradF32(c, a, b blas32.General) { Kernel{Plans: winogradPlans}.MulGeneral32(c, a, b) }
 
 var winogradPlans = []*Plan{planWinograd}
 

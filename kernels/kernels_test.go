@@ -9,11 +9,11 @@ import (
 )
 
 // testLevels returns the recursion depths tested for p on sizes up to 70
-// with cut-off 1: 1, 2, and 3 for the rank-7 schemes (deeper levels of the
+// with cut-off 1: 1, 2, and 3 for the 2x2x2 schemes (deeper levels of the
 // larger schemes multiply 1×1 blocks tens of thousands of times, which only
 // costs test time).
 func testLevels(p *kernels.Plan) []int {
-	if p.Rank <= 7 {
+	if p.N*p.M*p.P <= 8 {
 		return []int{1, 2, 3}
 	}
 	return []int{1, 2}

@@ -209,7 +209,12 @@ func emit(w *bytes.Buffer, s *tensorgame.Scheme, p *plan, opt Options) {
 func (e *emitter) coefs(cs []coef) string {
 	parts := make([]string, len(cs))
 	for i, c := range cs {
-		parts[i] = fmt.Sprintf("{%d, %s}", c.index, floatLit(c.scale))
+		if e.rt != "" {
+			// go vet wants keyed fields for another package's struct.
+			parts[i] = fmt.Sprintf("{Index: %d, Scale: %s}", c.index, floatLit(c.scale))
+		} else {
+			parts[i] = fmt.Sprintf("{%d, %s}", c.index, floatLit(c.scale))
+		}
 	}
 	return fmt.Sprintf("[]%sCoef{%s}", e.rt, strings.Join(parts, ", "))
 }

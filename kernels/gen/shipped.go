@@ -25,6 +25,7 @@ func (s Spec) OutFile() string {
 // order.
 func Shipped() []Spec {
 	return []Spec{
+		{"schemes/2x2x2_r8_Z_standard.txt", "standard-2x2x2", "Standard2x2x2", "the definition over 2×2 blocks: a control that blocks for the cache without saving any multiplication"},
 		{"schemes/2x2x2_r7_Z_strassen.txt", "strassen", "Strassen", "Strassen 1969"},
 		{"schemes/2x2x2_r7_Z_winograd.txt", "winograd", "Winograd", "the Strassen-Winograd variant, Winograd 1971"},
 		{"schemes/2x2x3_r11_Z.txt", "2x2x3-r11", "Mul2x2x3R11", "AlphaTensor, Fawzi et al. 2022"},
