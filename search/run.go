@@ -118,6 +118,7 @@ type Result struct {
 	// the target (zero when not reached).
 	ReachedAfter      time.Duration
 	ReachedAfterFlips int64
+	Workers           int // the number of walkers that ran
 	Stats             Stats
 }
 
@@ -325,7 +326,7 @@ func (r *run) run(parent context.Context) (Result, error) {
 	close(statusDone)
 	statusWG.Wait()
 
-	res := Result{Stats: r.stats()}
+	res := Result{Stats: r.stats(), Workers: r.cfg.Workers}
 	if err != nil {
 		r.saveState(res.Stats)
 		return res, err

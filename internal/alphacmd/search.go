@@ -1,19 +1,273 @@
 package alphacmd
 
 import (
-	"errors"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// newSearchCmd is a placeholder until issue 3 lands; it is replaced whole.
+// searchOptions holds the arguments and flags of alphamat search.
+type searchOptions struct {
+	Format  tensorgame.Format
+	Field   tensorgame.Field
+	Target  int
+	Time    time.Duration
+	Workers int
+	Seed    uint64
+	From    string
+	Run     string
+	JSON    bool
+}
+
 func newSearchCmd(io *IO) *cobra.Command {
-	return &cobra.Command{
-		Use:    "search",
-		Short:  "not built yet (issue 3)",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("search is not built yet (issue 3)")
+	return newSearchCmdRun(io, nil)
+}
+
+// newSearchCmdRun builds the search command; runF, when non-nil, replaces
+// the run function (tests capture the options with it).
+func newSearchCmdRun(io *IO, runF func(context.Context, *searchOptions) error) *cobra.Command {
+	o := &searchOptions{}
+	var field string
+	cmd := &cobra.Command{
+		Use:   "search FORMAT",
+		Short: "Search for matrix-multiplication schemes by flip-graph random walks",
+		Long: `Search walks the flip graph of schemes of FORMAT (like 4x4x4) over Z2: random
+flips of pairs of terms that share a factor, reductions whenever two terms
+share two factors (the rank drops by one), and plus transitions (the rank
+goes up by one) to leave long plateaus. One walker runs per worker; they
+share a pool of the best schemes, from which they restart.
+
+Over Z (--field z) the walkers work over Z2 and every new scheme below the
+best rank over Z is lifted to Z (Hensel lifting); the schemes that lift are
+kept.
+
+Every new best scheme is verified and written at once, atomically, into the
+run directory (--run, default runs/<format>-<field>) as
+<n>x<m>x<p>_r<R>_<FIELD>.txt, with the pool of schemes in pool/ and the
+run's state in state.json. Running the same command again resumes from that
+pool. Ctrl-C stops cleanly; a killed run loses nothing it had reported.
+
+A status line goes to stderr about once a second (a progress bar when a
+target is set). The search stops when it holds a scheme of rank <= --target,
+when --time is up, or on Ctrl-C, and prints where its best scheme is.
+
+Formats need n*m, m*p and n*p <= 64 (up to 8x8x8). With --workers 1 a run
+is reproducible from its --seed.
+
+Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
+1 on errors, 2 on bad flags.`,
+		Example: `  alphamat search 3x3x3 --target 23
+  alphamat search 4x4x4 --target 49 --time 10m --workers 2
+  alphamat search 4x4x5 --from schemes/4x4x5_r61_Z.txt --time 1h
+  alphamat search 2x2x2 --field z --target 7 --json`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("search: want one FORMAT like 4x4x4, got %d arguments", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := tensorgame.ParseFormat(args[0])
+			if err != nil {
+				return usageErrorf("search: %v", err)
+			}
+			o.Format = f
+			if o.Field, err = tensorgame.ParseField(field); err != nil {
+				return usageErrorf("search: --field: %v", err)
+			}
+			if o.Field != tensorgame.Z2 && o.Field != tensorgame.Z {
+				return usageErrorf("search: --field %v: want z2 or z", o.Field)
+			}
+			if cmd.Flags().Changed("target") && o.Target < 1 {
+				return usageErrorf("search: --target %d is below 1", o.Target)
+			}
+			if cmd.Flags().Changed("workers") && o.Workers < 1 {
+				return usageErrorf("search: --workers %d: want at least 1", o.Workers)
+			}
+			if o.Time < 0 {
+				return usageErrorf("search: --time %v is negative", o.Time)
+			}
+			if o.Run == "" {
+				o.Run = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(o.Field.String())))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return searchRun(cmd.Context(), io, o)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&field, "field", "z2", "coefficient field: z2 (flip walks) or z (flip walks over Z2, lifted to Z)")
+	fl.IntVar(&o.Target, "target", 0, "stop at a scheme of this rank or below (default: no target)")
+	fl.DurationVar(&o.Time, "time", 0, "stop after this long, like 90s or 1h (default: no limit)")
+	fl.IntVar(&o.Workers, "workers", 0, "number of walkers (default GOMAXPROCS)")
+	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
+	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
+	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
+	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
+	return cmd
+}
+
+// searchResult is the --json output of alphamat search.
+type searchResult struct {
+	Format       string  `json:"format"`
+	Field        string  `json:"field"`
+	Rank         int     `json:"rank"`
+	Target       int     `json:"target,omitempty"`
+	Reached      bool    `json:"reached"`
+	Stopped      string  `json:"stopped"`
+	Path         string  `json:"path"`
+	RunDir       string  `json:"run_dir"`
+	Seed         uint64  `json:"seed"`
+	Workers      int     `json:"workers"`
+	Flips        int64   `json:"flips"`
+	Reductions   int64   `json:"reductions"`
+	Plus         int64   `json:"plus_transitions"`
+	Restarts     int64   `json:"restarts"`
+	Lifts        int64   `json:"lifts,omitempty"`
+	Lifted       int64   `json:"lifted,omitempty"`
+	Seconds      float64 `json:"seconds"`
+	ReachedAfter float64 `json:"reached_after_s,omitempty"`
+	FlipsPerSec  float64 `json:"flips_per_s"`
+}
+
+func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
+	cfg := search.Config{
+		Format: o.Format, Field: o.Field, Target: o.Target, Time: o.Time,
+		Workers: o.Workers, Seed: o.Seed, RunDir: o.Run,
+	}
+	if o.From != "" {
+		s, err := tensorgame.ReadFile(o.From)
+		if err != nil {
+			return fmt.Errorf("search: --from: %w", err)
+		}
+		if err := tensorgame.Verify(s); err != nil {
+			return fmt.Errorf("search: --from %s: %w", o.From, err)
+		}
+		cfg.From = s
+	}
+	st := newStatusLine(io, o)
+	cfg.Status = st.update
+	res, err := search.Run(ctx, cfg)
+	st.finish()
+	if err != nil {
+		return err
+	}
+	if res.Best == nil {
+		return fmt.Errorf("search: no scheme found")
+	}
+	out := searchResult{
+		Format: o.Format.String(), Field: o.Field.String(), Rank: res.Best.Rank(), Target: o.Target,
+		Reached: res.Reached, Stopped: res.Stopped, Path: res.Path, RunDir: o.Run, Seed: o.Seed,
+		Workers: res.Workers, Flips: res.Stats.Flips, Reductions: res.Stats.Reductions, Plus: res.Stats.Plus,
+		Restarts: res.Stats.Restarts, Lifts: res.Stats.Lifts, Lifted: res.Stats.Lifted,
+		Seconds: res.Stats.Elapsed.Seconds(), ReachedAfter: res.ReachedAfter.Seconds(),
+		FlipsPerSec: res.Stats.FlipsPerSec,
+	}
+	if o.JSON {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(io.Out, "%v rank %d over %v: %s\n", o.Format, out.Rank, o.Field, res.Path)
+	}
+	switch {
+	case res.Stopped == "canceled":
+		fmt.Fprintf(io.ErrOut, "stopped; run the same command to resume from %s\n", o.Run)
+		return &SilentError{Code: exitCancel}
+	case o.Target > 0 && !res.Reached:
+		fmt.Fprintf(io.ErrOut, "time is up at rank %d (target %d); run the same command to resume\n", out.Rank, o.Target)
+	}
+	return nil
+}
+
+// statusLine writes the search status to stderr about once a second: a
+// progress bar from the start rank to the target when a target is set,
+// else a line (rewritten in place on a terminal).
+type statusLine struct {
+	io    *IO
+	o     *searchOptions
+	tty   bool
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	start int // rank at the first status
+	wrote bool
+}
+
+func newStatusLine(io *IO, o *searchOptions) *statusLine {
+	s := &statusLine{io: io, o: o}
+	if f, ok := io.ErrOut.(*os.File); ok {
+		s.tty = term.IsTerminal(int(f.Fd()))
+	}
+	return s
+}
+
+func (s *statusLine) update(st search.Stats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	desc := fmt.Sprintf("best %d", st.Best)
+	if s.o.Field == tensorgame.Z {
+		desc += fmt.Sprintf(" (Z2 %d, lifted %d/%d)", st.BestZ2, st.Lifted, st.Lifts)
+	}
+	desc += fmt.Sprintf(" | %.1f M flips/s | plateau %s | plus %d | restarts %d | %v",
+		st.FlipsPerSec/1e6, count(st.Plateau), st.Plus, st.Restarts, st.Elapsed.Round(time.Second))
+	if s.o.Target > 0 && s.tty {
+		if s.bar == nil {
+			s.start = max(st.Best, s.o.Target+1)
+			s.bar = progressbar.NewOptions(s.start-s.o.Target,
+				progressbar.OptionSetWriter(s.io.ErrOut),
+				progressbar.OptionSetWidth(20),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(false),
+				progressbar.OptionShowDescriptionAtLineEnd(),
+			)
+		}
+		s.bar.Describe(desc)
+		s.bar.Set(min(max(s.start-st.Best, 0), s.start-s.o.Target))
+		s.wrote = true
+		return
+	}
+	if s.o.Target > 0 {
+		desc = fmt.Sprintf("target %d | ", s.o.Target) + desc
+	}
+	if s.tty {
+		fmt.Fprintf(s.io.ErrOut, "\r\033[K%s", desc)
+		s.wrote = true
+		return
+	}
+	fmt.Fprintln(s.io.ErrOut, desc)
+}
+
+// finish ends the status line.
+func (s *statusLine) finish() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wrote {
+		fmt.Fprintln(s.io.ErrOut)
+	}
+}
+
+// count writes n with a k or M suffix.
+func count(n int64) string {
+	switch {
+	case n >= 10_000_000:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 10_000:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
 }

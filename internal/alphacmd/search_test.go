@@ -1,0 +1,153 @@
+package alphacmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+func searchExec(ctx context.Context, t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root.SetArgs(append([]string{"search"}, args...))
+	code := exitCode(root.ExecuteContext(ctx), &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestSearchFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want searchOptions
+	}{
+		{[]string{"3x3x3"}, searchOptions{Format: tensorgame.Format{N: 3, M: 3, P: 3}, Field: tensorgame.Z2, Seed: 1, Run: filepath.Join("runs", "3x3x3-z2")}},
+		{[]string{"2,3,4", "--field", "Z", "--target", "20", "--workers", "1", "--seed", "7", "--time", "1m", "--run", "d", "--json"},
+			searchOptions{Format: tensorgame.Format{N: 2, M: 3, P: 4}, Field: tensorgame.Z, Target: 20, Workers: 1, Seed: 7, Time: 60e9, Run: "d", JSON: true}},
+	} {
+		var got *searchOptions
+		root := NewRoot(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
+		// Swap the search command for one that captures its options.
+		for _, cmd := range root.Commands() {
+			if cmd.Name() == "search" {
+				root.RemoveCommand(cmd)
+			}
+		}
+		root.AddCommand(newSearchCmdRun(&IO{}, func(_ context.Context, o *searchOptions) error { got = o; return nil }))
+		root.SetArgs(append([]string{"search"}, c.args...))
+		if err := root.Execute(); err != nil {
+			t.Fatalf("%v: %v", c.args, err)
+		}
+		if *got != c.want {
+			t.Errorf("%v: options %+v, want %+v", c.args, *got, c.want)
+		}
+	}
+}
+
+func TestSearchBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, s *tensorgame.Scheme) string {
+		path := filepath.Join(dir, name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := tensorgame.Write(f, s); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	f222 := tensorgame.Format{N: 2, M: 2, P: 2}
+	other := write("other.txt", tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2))
+	bad := tensorgame.Standard(f222, tensorgame.Z2)
+	bad.Terms = bad.Terms[1:]
+	broken := write("broken.txt", bad)
+	// A run directory of another format: refused, and left as it was.
+	runDir := filepath.Join(dir, "run")
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	state := []byte(`{"format":"3x3x3","field":"Z2"}`)
+	if err := os.WriteFile(filepath.Join(runDir, "state.json"), state, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notDir := filepath.Join(dir, "file")
+	if err := os.WriteFile(notDir, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no format", nil, exitUsage, "FORMAT"},
+		{"bad format", []string{"4y4"}, exitUsage, "4y4"},
+		{"too large", []string{"9x9x9", "--run", filepath.Join(dir, "big")}, exitFail, "at most 64"},
+		{"field", []string{"2x2x2", "--field", "q"}, exitUsage, "want z2 or z"},
+		{"target zero", []string{"2x2x2", "--target", "0"}, exitUsage, "below 1"},
+		{"target above start", []string{"2x2x2", "--target", "9", "--run", filepath.Join(dir, "r1")}, exitFail, "above the start rank 8"},
+		{"workers", []string{"2x2x2", "--workers", "0"}, exitUsage, "--workers"},
+		{"from other format", []string{"2x2x2", "--from", other, "--run", filepath.Join(dir, "r2")}, exitFail, "2x2x3"},
+		{"from broken", []string{"2x2x2", "--from", broken, "--run", filepath.Join(dir, "r3")}, exitFail, "Brent"},
+		{"from missing", []string{"2x2x2", "--from", filepath.Join(dir, "none.txt")}, exitFail, "none.txt"},
+		{"run dir of another run", []string{"2x2x2", "--run", runDir}, exitFail, "3x3x3"},
+		{"run dir a file", []string{"2x2x2", "--run", notDir}, exitFail, "not a directory"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, errOut, code := searchExec(context.Background(), t, c.args...)
+			if code != c.code || !strings.Contains(errOut, c.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, errOut, c.code, c.want)
+			}
+		})
+	}
+	got, err := os.ReadFile(filepath.Join(runDir, "state.json"))
+	if err != nil || !bytes.Equal(got, state) {
+		t.Errorf("state file of the refused run directory changed: %q, %v", got, err)
+	}
+	if ents, _ := os.ReadDir(runDir); len(ents) != 1 {
+		t.Errorf("refused run directory holds %d entries, want 1", len(ents))
+	}
+}
+
+func TestSearchRuns(t *testing.T) {
+	run := filepath.Join(t.TempDir(), "run")
+	out, _, code := searchExec(context.Background(), t, "3x3x3", "--target", "23", "--workers", "2", "--run", run, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var res searchResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if !res.Reached || res.Rank > 23 || res.Workers != 2 {
+		t.Fatalf("result %+v", res)
+	}
+	s, err := tensorgame.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil || s.Rank() != res.Rank {
+		t.Fatalf("%s: rank %d, %v", res.Path, s.Rank(), err)
+	}
+	// Interrupted (the context is cancelled, as by Ctrl-C): exit 130, and
+	// the run directory still holds the best scheme.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, errOut, code := searchExec(ctx, t, "3x3x3", "--run", run)
+	if code != exitCancel || !strings.Contains(errOut, "resume") {
+		t.Errorf("cancelled run: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := tensorgame.ReadFile(res.Path); errors.Is(err, os.ErrNotExist) {
+		t.Error("best scheme gone after an interrupted resume")
+	} else if err != nil {
+		t.Error(err)
+	}
+}
