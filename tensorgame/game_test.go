@@ -385,3 +385,40 @@ func TestActionOf(t *testing.T) {
 		t.Errorf("Coefficients(Z) = %v", got)
 	}
 }
+
+// BenchmarkApply plays random legal actions on T(4,4,4) over Z2 and Z,
+// restarting from a copy of the start state at the step limit.
+func BenchmarkApply(b *testing.B) {
+	for _, field := range []Field{Z2, Z} {
+		b.Run(field.String(), func(b *testing.B) {
+			g := NewGame(Format{4, 4, 4}, field, 1<<30)
+			start := g.Start()
+			var st State
+			st.CopyFrom(start)
+			rng := rand.New(rand.NewPCG(1, 1))
+			coef := Coefficients(field)
+			acts := make([]Action, 64)
+			for i := range acts {
+				a := Action{U: make([]int8, 16), V: make([]int8, 16), W: make([]int8, 16)}
+				for _, f := range [][]int8{a.U, a.V, a.W} {
+					for j := range f {
+						if rng.IntN(3) == 0 {
+							f[j] = coef[rng.IntN(len(coef))]
+						}
+					}
+					f[rng.IntN(len(f))] = 1
+				}
+				acts[i] = a
+			}
+			i := 0
+			for b.Loop() {
+				if i%32 == 0 {
+					st.CopyFrom(start)
+				}
+				st.Apply(acts[i%len(acts)])
+				i++
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "steps/s")
+		})
+	}
+}

@@ -48,6 +48,7 @@ type ParseError struct {
 	Err error
 }
 
+// Error returns "file:line:column: message".
 func (e *ParseError) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
 
 // Unwrap returns the underlying error.

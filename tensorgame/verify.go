@@ -26,6 +26,8 @@ type VerifyError struct {
 	Sampled bool
 }
 
+// Error names the first failing equation (the entries of A, B and C it
+// couples), its sum and the wanted value, and how many equations fail.
 func (e *VerifyError) Error() string {
 	if e.Shape != nil {
 		return "malformed scheme: " + e.Shape.Error()
