@@ -1,0 +1,232 @@
+package ternary
+
+import (
+	"fmt"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// MaxFactor is the most coefficients a factor may have: one uint64 per sign.
+const MaxFactor = 64
+
+// Options tune a walker. The zero value gives the defaults.
+type Options struct {
+	// PlusAfter is the number of flips without a reduction after which the
+	// walker makes a plus transition (default 10000; negative: never).
+	PlusAfter int64
+	// Extra is how many terms above the start rank the walker makes room
+	// for, which bounds plus transitions (default 8).
+	Extra int
+}
+
+func (o Options) withDefaults() Options {
+	if o.PlusAfter == 0 {
+		o.PlusAfter = 10000
+	}
+	if o.Extra <= 0 {
+		o.Extra = 8
+	}
+	return o
+}
+
+// Walker is a random walk on the ternary flip graph of one format: schemes
+// over Z with coefficients in {-1, 0, 1}. It implements search.Walker. A
+// Walker is not safe for concurrent use.
+type Walker struct {
+	format tensorgame.Format
+	dims   [3]int
+	opts   Options
+	rng    wyrand
+
+	cap  int    // most live terms
+	term []term // by term id
+	// alive lists the live term ids densely; free holds the dead ids.
+	alive, free []int32
+
+	tab [3]table
+	// Groups of two or more terms sharing a factor up to sign: mode, size,
+	// key, their position in multi and their members
+	// (gmem[g*cap : g*cap+size]).
+	grp   []group
+	gmem  []int32
+	gfree []int32
+	multi []int32 // all groups: where the flips are
+
+	stack []check // pending reduction checks
+
+	started                          bool
+	flips, reductions, plus, plateau int64
+	rejected                         int64 // flips not made: a coefficient would leave {-1, 0, 1}
+}
+
+// term is one term: its three factors, its position in alive (-1: dead),
+// and per mode its position in its group (when its factor is shared).
+type term struct {
+	f    [3]tern
+	pos  [3]int32
+	apos int32
+}
+
+type group struct {
+	key   tern
+	size  int32
+	multi int32
+	mode  int32
+}
+
+type check struct {
+	t int32
+	m int32
+}
+
+// New returns a walker for format f seeded with seed. It returns an error
+// when a factor of f has more than MaxFactor coefficients.
+func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if !f.Valid() {
+		return nil, fmt.Errorf("ternary: invalid format %v", f)
+	}
+	a, b, c := f.Dims()
+	if a > MaxFactor || b > MaxFactor || c > MaxFactor {
+		return nil, fmt.Errorf("ternary: format %v has factors of %d, %d and %d coefficients; the ternary walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
+			f, a, b, c, MaxFactor)
+	}
+	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand{seed}}
+	w.alloc(f.Naive() + w.opts.Extra)
+	return w, nil
+}
+
+func (w *Walker) alloc(capacity int) {
+	w.cap = capacity
+	w.term = make([]term, capacity)
+	w.alive = make([]int32, 0, capacity)
+	w.free = make([]int32, 0, capacity)
+	ng := 3 * capacity / 2
+	for m := range 3 {
+		w.tab[m] = newTable(capacity)
+	}
+	w.grp = make([]group, ng)
+	w.gmem = make([]int32, ng*capacity)
+	w.gfree = make([]int32, 0, ng)
+	w.multi = make([]int32, 0, ng)
+	w.stack = make([]check, 0, 4*capacity+16)
+}
+
+// reset empties the walker.
+func (w *Walker) reset() {
+	w.alive = w.alive[:0]
+	w.free = w.free[:0]
+	for id := w.cap - 1; id >= 0; id-- {
+		w.free = append(w.free, int32(id))
+		w.term[id].apos = -1
+	}
+	for m := range 3 {
+		w.tab[m].clear()
+	}
+	w.gfree = w.gfree[:0]
+	for g := len(w.grp) - 1; g >= 0; g-- {
+		w.gfree = append(w.gfree, int32(g))
+	}
+	w.multi = w.multi[:0]
+	w.stack = w.stack[:0]
+}
+
+// Format returns the walker's format.
+func (w *Walker) Format() tensorgame.Format { return w.format }
+
+// Start makes a copy of s the current scheme, merges terms that share two
+// factors up to sign (when the sum stays in range) and drops zero terms,
+// and starts a new plateau. It returns an error, and keeps the previous
+// state, when s is not a verified scheme over Z of the walker's format with
+// coefficients in {-1, 0, 1}.
+func (w *Walker) Start(s *tensorgame.Scheme) error {
+	if s.Format != w.format {
+		return fmt.Errorf("ternary: scheme of format %v, walker of %v", s.Format, w.format)
+	}
+	if s.Field != tensorgame.Z {
+		return fmt.Errorf("ternary: scheme over %v, want Z", s.Field)
+	}
+	terms := make([][3]tern, 0, s.Rank())
+	for r, t := range s.Terms {
+		var x [3]tern
+		for m, fac := range [3][]tensorgame.Rat{t.U, t.V, t.W} {
+			if len(fac) != w.dims[m] {
+				return fmt.Errorf("ternary: term %d factor %c has %d coefficients, want %d", r+1, "uvw"[m], len(fac), w.dims[m])
+			}
+			for i, c := range fac {
+				switch c {
+				case tensorgame.Int(0):
+				case tensorgame.Int(1):
+					x[m].p |= 1 << i
+				case tensorgame.Int(-1):
+					x[m].n |= 1 << i
+				default:
+					return fmt.Errorf("ternary: term %d factor %c entry %d is %v, not in {-1, 0, 1}", r+1, "uvw"[m], i, c)
+				}
+			}
+		}
+		if !x[0].isZero() && !x[1].isZero() && !x[2].isZero() {
+			terms = append(terms, x)
+		}
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return fmt.Errorf("ternary: start scheme: %w", err)
+	}
+	if need := len(terms) + w.opts.Extra; need > w.cap {
+		w.alloc(need)
+	}
+	w.reset()
+	for _, x := range terms {
+		id := w.newTerm(x)
+		for m := range 3 {
+			w.attach(id, m, x[m])
+		}
+	}
+	red := w.reductions
+	w.drain()
+	w.reductions = red
+	w.plateau = 0
+	w.started = true
+	return nil
+}
+
+// Rank returns the number of terms of the current scheme.
+func (w *Walker) Rank() int { return len(w.alive) }
+
+// Counts returns the flips, reductions and plus transitions made since the
+// walker was made, and the flips since the last reduction or Start. Flips
+// count the attempts, including those rejected because a coefficient would
+// leave {-1, 0, 1} (see Rejected).
+func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
+	return w.flips, w.reductions, w.plus, w.plateau
+}
+
+// Rejected returns how many of the flips counted by Counts were not made
+// because a coefficient would have left {-1, 0, 1}.
+func (w *Walker) Rejected() int64 { return w.rejected }
+
+// Scheme returns the current scheme as a new tensorgame.Scheme over Z. Each
+// term is written with the first non-zero coefficient of u and of v
+// positive (the sign goes to w), so that schemes equal up to the signs of
+// their terms are written alike.
+func (w *Walker) Scheme() *tensorgame.Scheme {
+	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z, Terms: make([]tensorgame.Term, len(w.alive))}
+	one, minus := tensorgame.Int(1), tensorgame.Int(-1)
+	for r, id := range w.alive {
+		f := w.term[id].f
+		u, nu := canon(f[0])
+		v, nv := canon(f[1])
+		x := [3]tern{u, v, signed(f[2], nu != nv)}
+		var fac [3][]tensorgame.Rat
+		for m := range 3 {
+			fac[m] = make([]tensorgame.Rat, w.dims[m])
+			for b := x[m].p; b != 0; b &= b - 1 {
+				fac[m][trailing(b)] = one
+			}
+			for b := x[m].n; b != 0; b &= b - 1 {
+				fac[m][trailing(b)] = minus
+			}
+		}
+		s.Terms[r] = tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]}
+	}
+	return s
+}

@@ -1,0 +1,371 @@
+package ternary
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/alphamat/alphamat/tensorgame"
+	"pgregory.net/rapid"
+)
+
+func mustNew(t testing.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
+	t.Helper()
+	w, err := New(f, seed, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// sharedDir returns ../shared next to the module root, or skips the test.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("go.mod not found")
+		}
+		dir = parent
+	}
+	shared := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
+		t.Skip("../shared not found: published schemes are not available")
+	}
+	return shared
+}
+
+// fataler is what checkScheme and checkIndex need of *testing.T and *rapid.T.
+type fataler interface {
+	Helper()
+	Fatalf(format string, args ...any)
+}
+
+// checkScheme checks what every walk must keep: the scheme verifies over Z
+// and every coefficient is -1, 0 or 1.
+func checkScheme(t fataler, w *Walker) {
+	t.Helper()
+	s := w.Scheme()
+	if s.Field != tensorgame.Z || s.Rank() != w.Rank() {
+		t.Fatalf("scheme over %v of rank %d, walker rank %d", s.Field, s.Rank(), w.Rank())
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatalf("scheme does not verify: %v", err)
+	}
+	if n, d := s.MaxAbs(); n > 1 || d != 1 {
+		t.Fatalf("coefficient %d/%d outside {-1, 0, 1}", n, d)
+	}
+}
+
+// checkIndex checks the walker's internal invariants: the index matches the
+// terms up to sign, no factor is zero or has a coefficient both +1 and -1,
+// and two terms that share two factors up to sign cannot be merged within
+// {-1, 0, 1}.
+func checkIndex(t fataler, w *Walker) {
+	t.Helper()
+	carriers := [3]map[tern][]int32{{}, {}, {}}
+	for p, id := range w.alive {
+		if w.term[id].apos != int32(p) {
+			t.Fatalf("apos[%d] = %d, want %d", id, w.term[id].apos, p)
+		}
+		for m := range 3 {
+			v := w.term[id].f[m]
+			if v.isZero() || v.p&v.n != 0 || (w.dims[m] < 64 && (v.p|v.n)>>w.dims[m] != 0) {
+				t.Fatalf("term %d factor %d is %+v", id, m, v)
+			}
+			k, _ := canon(v)
+			carriers[m][k] = append(carriers[m][k], id)
+		}
+	}
+	groups := 0
+	for m := range 3 {
+		n := 0
+		for i, sl := range w.tab[m].slots {
+			if k := sl.key; !k.isZero() {
+				n++
+				if j, ok := w.tab[m].slot(k); !ok || j != uint64(i) {
+					t.Fatalf("mode %d: key %+v in slot %d is not found there", m, k, i)
+				}
+			}
+		}
+		if n != len(carriers[m]) {
+			t.Fatalf("mode %d: table holds %d keys, terms carry %d values", m, n, len(carriers[m]))
+		}
+		for v, ids := range carriers[m] {
+			i, ok := w.tab[m].slot(v)
+			if !ok {
+				t.Fatalf("mode %d: value %+v not in the table", m, v)
+			}
+			val := w.tab[m].slots[i].val
+			if len(ids) == 1 {
+				if val != ids[0] {
+					t.Fatalf("mode %d: value %+v maps to %d, want term %d", m, v, val, ids[0])
+				}
+				continue
+			}
+			groups++
+			if val >= 0 {
+				t.Fatalf("mode %d: value %+v of %d terms is not a group", m, v, len(ids))
+			}
+			g := -(val + 1)
+			gp := w.grp[g]
+			if gp.key != v || int(gp.mode) != m || int(gp.size) != len(ids) || w.multi[gp.multi] != g {
+				t.Fatalf("mode %d: group %d = %+v, want key %+v with %d members, listed", m, g, gp, v, len(ids))
+			}
+			for _, id := range ids {
+				if w.gmem[int(g)*w.cap+int(w.term[id].pos[m])] != id {
+					t.Fatalf("term %d mode %d: position in group wrong", id, m)
+				}
+			}
+		}
+	}
+	if groups != len(w.multi) {
+		t.Fatalf("multi lists %d groups, want %d", len(w.multi), groups)
+	}
+	for x, i := range w.alive {
+		for _, j := range w.alive[x+1:] {
+			var same [3]bool
+			var neg [3]bool
+			for m := range 3 {
+				same[m], neg[m] = sameUpToSign(w.term[j].f[m], w.term[i].f[m])
+			}
+			for m := range 3 {
+				a, b := next[m], prev[m]
+				if same[a] && same[b] {
+					if _, ok := add(w.term[j].f[m], signed(w.term[i].f[m], neg[a] != neg[b])); ok {
+						t.Fatalf("terms %d and %d share two factors and merge in range", i, j)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestNewRejectsLargeFormats(t *testing.T) {
+	for _, f := range []tensorgame.Format{{N: 9, M: 8, P: 8}, {N: 2, M: 2, P: 33}, {N: 1, M: 65, P: 1}, {}} {
+		if _, err := New(f, 1, Options{}); err == nil {
+			t.Errorf("New(%v) succeeded, want an error", f)
+		}
+	}
+	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}} {
+		if _, err := New(f, 1, Options{}); err != nil {
+			t.Errorf("New(%v): %v", f, err)
+		}
+	}
+}
+
+func TestStartRejects(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	w := mustNew(t, f, 1, Options{})
+	before := w.Scheme()
+	other := tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z)
+	unverified := tensorgame.Standard(f, tensorgame.Z)
+	unverified.Terms = unverified.Terms[1:]
+	// 2·A[0][0]B[0][0] - A[0][0]B[0][0] verifies but does not fit.
+	big := tensorgame.Standard(f, tensorgame.Z)
+	twice := big.Terms[0].Clone()
+	twice.U[0] = tensorgame.Int(2)
+	minus := big.Terms[0].Clone()
+	minus.W[0] = tensorgame.Int(-1)
+	big.Terms = append(big.Terms[1:], twice, minus)
+	if err := tensorgame.Verify(big); err != nil {
+		t.Fatal(err)
+	}
+	half := tensorgame.Standard(f, tensorgame.Q)
+	half.Terms[0].U[0] = tensorgame.NewRat(1, 2)
+	half.Terms[0].W[0] = tensorgame.Int(2)
+	for name, s := range map[string]*tensorgame.Scheme{
+		"format":      other,
+		"field Z2":    tensorgame.Standard(f, tensorgame.Z2),
+		"field Q":     half,
+		"unverified":  unverified,
+		"coefficient": big,
+	} {
+		if err := w.Start(s); err == nil {
+			t.Errorf("Start(%s) succeeded, want an error", name)
+		}
+	}
+	if !w.Scheme().Equal(before) {
+		t.Error("a rejected Start changed the walker")
+	}
+}
+
+// TestStartPublished starts from the published Z schemes with coefficients
+// in {-1, 0, 1} (Strassen, Laderman-size ones ...) and walks.
+func TestStartPublished(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join(sharedDir(t), "published", "alphatensor", "*_Z.txt"))
+	n := 0
+	for _, path := range files {
+		s, err := tensorgame.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, _ := s.MaxAbs(); c > 1 || s.Format.N*s.Format.M > 64 || s.Format.M*s.Format.P > 64 || s.Format.N*s.Format.P > 64 || s.Rank() > 100 {
+			continue
+		}
+		w, err := New(s.Format, 1, Options{PlusAfter: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Start(s); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if w.Rank() != s.Rank() {
+			t.Errorf("%s: rank %d after Start, want %d", path, w.Rank(), s.Rank())
+		}
+		w.Walk(2000, 0, s.Rank()+2)
+		checkScheme(t, w)
+		checkIndex(t, w)
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no published ternary schemes")
+	}
+}
+
+// TestWalkKeepsTernary walks random formats with random seeds and options
+// and checks after every chunk that the scheme verifies, its coefficients
+// stay in {-1, 0, 1} and the index is exact.
+func TestWalkKeepsTernary(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		f := tensorgame.Format{
+			N: rapid.IntRange(1, 3).Draw(rt, "n"),
+			M: rapid.IntRange(1, 4).Draw(rt, "m"),
+			P: rapid.IntRange(1, 3).Draw(rt, "p"),
+		}
+		seed := rapid.Uint64().Draw(rt, "seed")
+		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
+		w := mustNew(t, f, seed, Options{PlusAfter: plus, Extra: 4})
+		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
+			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
+			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
+			w.Walk(steps, 0, ceil)
+			if w.Rank() > max(ceil, f.Naive()) {
+				rt.Fatalf("rank %d above ceiling %d", w.Rank(), ceil)
+			}
+			checkScheme(rt, w)
+			checkIndex(rt, w)
+		}
+	})
+}
+
+func TestReductionLowersRank(t *testing.T) {
+	f := tensorgame.Format{N: 3, M: 3, P: 3}
+	w := mustNew(t, f, 7, Options{PlusAfter: -1})
+	for w.Rank() > 23 {
+		before := w.Rank()
+		_, red0, _, _ := w.Counts()
+		n := w.Walk(1<<20, before-1, before)
+		if n == 0 {
+			t.Fatalf("no flip possible at rank %d", before)
+		}
+		_, red1, _, _ := w.Counts()
+		if w.Rank() == before {
+			t.Logf("stuck at rank %d (fine; this seed)", before)
+			break
+		}
+		if w.Rank() >= before || red1-red0 != int64(before-w.Rank()) {
+			t.Fatalf("rank %d -> %d with %d reductions", before, w.Rank(), red1-red0)
+		}
+		checkScheme(t, w)
+	}
+}
+
+// TestReachesKnownRanks walks down from the standard algorithm to the best
+// known ranks of small formats (2x2x2: 7, Strassen; 2x2x3: 11; 3x3x3: 23,
+// Laderman) with one walker and a fixed seed.
+func TestReachesKnownRanks(t *testing.T) {
+	for _, c := range []struct {
+		f      tensorgame.Format
+		target int
+	}{{tensorgame.Format{N: 2, M: 2, P: 2}, 7}, {tensorgame.Format{N: 2, M: 2, P: 3}, 11}, {tensorgame.Format{N: 3, M: 3, P: 3}, 23}} {
+		w := mustNew(t, c.f, 1, Options{})
+		var flips int64
+		for w.Rank() > c.target && flips < 20_000_000 {
+			flips += w.Walk(1_000_000, c.target, c.f.Naive())
+		}
+		if w.Rank() > c.target {
+			t.Errorf("%v: rank %d after %d flips, want %d", c.f, w.Rank(), flips, c.target)
+			continue
+		}
+		checkScheme(t, w)
+		t.Logf("%v: rank %d after %d flips", c.f, w.Rank(), flips)
+	}
+}
+
+func TestWalkAllocatesNothing(t *testing.T) {
+	w := mustNew(t, tensorgame.Format{N: 4, M: 4, P: 4}, 3, Options{PlusAfter: 100})
+	w.Walk(10000, 0, 70)
+	allocs := testing.AllocsPerRun(20, func() { w.Walk(5000, 0, 70) })
+	if allocs != 0 {
+		t.Errorf("Walk allocates %v times per call, want 0", allocs)
+	}
+}
+
+func TestReproducible(t *testing.T) {
+	f := tensorgame.Format{N: 3, M: 3, P: 3}
+	a := mustNew(t, f, 42, Options{})
+	b := mustNew(t, f, 42, Options{})
+	a.Walk(50000, 0, 30)
+	b.Walk(50000, 0, 30)
+	if !a.Scheme().Equal(b.Scheme()) {
+		t.Error("two walkers with the same seed diverged")
+	}
+}
+
+func TestTernArithmetic(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 64).Draw(rt, "n")
+		draw := func(name string) ([]int, tern) {
+			vals := rapid.SliceOfN(rapid.IntRange(-1, 1), n, n).Draw(rt, name)
+			var x tern
+			for i, v := range vals {
+				switch v {
+				case 1:
+					x.p |= 1 << i
+				case -1:
+					x.n |= 1 << i
+				}
+			}
+			return vals, x
+		}
+		xs, x := draw("x")
+		ys, y := draw("y")
+		sum, ok := add(x, y)
+		inRange := true
+		for i := range n {
+			s := xs[i] + ys[i]
+			if s < -1 || s > 1 {
+				inRange = false
+				continue
+			}
+			got := int(sum.p>>i&1) - int(sum.n>>i&1)
+			if ok && got != s {
+				rt.Fatalf("coefficient %d: %d + %d = %d, got %d", i, xs[i], ys[i], s, got)
+			}
+		}
+		if ok != inRange {
+			rt.Fatalf("add reports in range %v, want %v", ok, inRange)
+		}
+		if x.isZero() {
+			return
+		}
+		c, negated := canon(x)
+		if c != signed(x, negated) || c.p&(c.p|c.n)&-(c.p|c.n) == 0 {
+			rt.Fatalf("canon(%+v) = %+v, %v", x, c, negated)
+		}
+		if c2, _ := canon(x.neg()); c2 != c {
+			rt.Fatalf("canon(-x) = %+v, canon(x) = %+v", c2, c)
+		}
+	})
+}
