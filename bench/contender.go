@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"runtime"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
@@ -19,6 +20,7 @@ const (
 	KindGemm     Kind = "gemm"     // blas64.Gemm / blas32.Gemm: the base every ratio refers to
 	KindStrassen Kind = "strassen" // the hand-written Strassen-Winograd baseline (Strassen)
 	KindKernel   Kind = "kernel"   // a kernel generated from a scheme
+	KindLibrary  Kind = "library"  // kernels.MulGeneral: the kernel the default selection table picks
 )
 
 // DType is the element type of a benchmark: "f64" or "f32".
@@ -81,14 +83,19 @@ type Contender struct {
 	MaxDim int
 	// SquareOnly runs the contender on square shapes only.
 	SquareOnly bool
+	// Fits, when non-nil, must also accept a shape for the contender to
+	// run on it.
+	Fits func(Shape) bool
 
 	Mul64 func(c, a, b blas64.General)
 	Mul32 func(c, a, b blas32.General)
 }
 
-// Applies reports whether c runs on shape s: within MaxDim, and for a kernel
-// of a non-square scheme n×m×p, only on shapes proportional to it (a square
-// scheme runs on square shapes and on none other).
+// Applies reports whether c runs on shape s: within MaxDim, accepted by
+// Fits, and for a kernel of scheme n×m×p, only on shapes whose blocks are
+// square: s.N/n = s.M/m = s.P/p (integer division, so that sizes one or two
+// above a multiple, which the kernels peel, count too). A square scheme thus
+// runs on square shapes.
 func (c *Contender) Applies(s Shape) bool {
 	if c.MaxDim > 0 && s.MaxDim() > c.MaxDim {
 		return false
@@ -96,11 +103,15 @@ func (c *Contender) Applies(s Shape) bool {
 	if c.SquareOnly && !s.IsSquare() {
 		return false
 	}
+	if c.Fits != nil && !c.Fits(s) {
+		return false
+	}
 	if c.Kind != KindKernel || !c.Scheme.Valid() {
 		return true
 	}
 	f := c.Scheme
-	return s.N*f.M == s.M*f.N && s.M*f.P == s.P*f.M
+	k := s.N / f.N
+	return s.M/f.M == k && s.P/f.P == k
 }
 
 // has reports whether c has a multiplication for element type dt.
@@ -131,7 +142,7 @@ func GemmContender() Contender {
 func StrassenContender(cutoff int) Contender {
 	s := &Strassen{Cutoff: cutoff}
 	return Contender{
-		Name:  "strassen",
+		Name:  "strassen-winograd",
 		Kind:  KindStrassen,
 		Mul64: s.Mul64,
 		Mul32: s.Mul32,
@@ -149,3 +160,5 @@ func NaiveContender(maxDim int) Contender {
 func Baselines(strassenCutoff, naiveMaxDim int) []Contender {
 	return []Contender{GemmContender(), StrassenContender(strassenCutoff), NaiveContender(naiveMaxDim)}
 }
+
+func gomaxprocs() int { return runtime.GOMAXPROCS(0) }

@@ -41,6 +41,7 @@ func linePlot(title string, x, y axis, ss []series) (*plot.Plot, error) {
 		p.Y.Min = 0
 	}
 	var xs []float64
+	var ymax float64
 	for i, s := range ss {
 		if len(s.xy) == 0 {
 			continue
@@ -57,7 +58,13 @@ func linePlot(title string, x, y axis, ss []series) (*plot.Plot, error) {
 		p.Legend.Add(s.name, l, pts)
 		for _, v := range s.xy {
 			xs = append(xs, v.X)
+			ymax = max(ymax, v.Y)
 		}
+	}
+	// Leave room above the data for the legend, about 12 points a line on a
+	// 5-inch (360-point) plot.
+	if ymax > 0 && len(ss) > 0 {
+		p.Y.Max = ymax / max(0.3, 1-float64(len(ss)+2)*12/360)
 	}
 	if x.log && len(xs) > 0 {
 		slices.Sort(xs)
@@ -88,13 +95,13 @@ func savePNG(path string, p *plot.Plot) error {
 }
 
 // squareSeries returns, for each contender with rows at square shapes of
-// element type dt, the points (n, value(row)) in order of n, in the order
-// the contenders first appear in rows.
-func squareSeries(rows []KernelRow, dt DType, value func(KernelRow) float64) []series {
+// element type dt that keep accepts, the points (n, value(row)) in order of
+// n, in the order the contenders first appear in rows.
+func squareSeries(rows []KernelRow, dt DType, keep func(KernelRow) bool, value func(KernelRow) float64) []series {
 	var out []series
 	idx := map[string]int{}
 	for _, r := range rows {
-		if r.DType != dt || !r.Shape.IsSquare() || r.MedianSec == 0 {
+		if r.DType != dt || !r.Shape.IsSquare() || r.MedianSec == 0 || !keep(r) {
 			continue
 		}
 		i, ok := idx[r.Contender]

@@ -26,7 +26,7 @@ func TestWriteKernelReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"gflops_f64.png", "speedup_f64.png", "report.md"}
+	want := []string{"gflops_f64_L0.png", "speedup_f64_L0.png", "report.md"}
 	if len(paths) != len(want) {
 		t.Fatalf("wrote %v, want %v", paths, want)
 	}
@@ -61,7 +61,7 @@ func TestWriteKernelReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"--sizes 8,16,32", "![gflops_f64](gflops_f64.png)", "**offbyone** at 8x8x8 f64", "| strassen |"} {
+	for _, s := range []string{"--sizes 8,16,32", "![gflops_f64_L0](gflops_f64_L0.png)", "**offbyone** at 8x8x8 f64", "| strassen-winograd |"} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("report.md lacks %q", s)
 		}

@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/alphamat/alphamat/kernels/kerneltest"
 )
 
 // randGeneral returns an r×c matrix with stride c+pad, uniform in [-1, 1),
@@ -171,4 +173,16 @@ func TestStrassenAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(5, func() { s.Mul64(c, a, b) }); n != 0 {
 		t.Errorf("Strassen.Mul64 allocates %v times per call after the first", n)
 	}
+}
+
+// TestStrassenSuite runs the kernels' shared suite (edge shapes, NaN
+// padding, C not read, inputs unchanged) on the baselines.
+func TestStrassenSuite(t *testing.T) {
+	// A cut-off of 1 recurses down to single entries: every level peels.
+	s := &Strassen{Cutoff: 1}
+	cfg := kerneltest.Config{Block: [3]int{2, 2, 2}, Levels: 3, Seed: 1}
+	t.Run("f64", func(t *testing.T) { kerneltest.TestMul(t, s.Mul64, cfg) })
+	t.Run("f32", func(t *testing.T) { kerneltest.TestMul32(t, s.Mul32, cfg) })
+	t.Run("naive/f64", func(t *testing.T) { kerneltest.TestMul(t, Naive64, kerneltest.Config{Seed: 2}) })
+	t.Run("naive/f32", func(t *testing.T) { kerneltest.TestMul32(t, Naive32, kerneltest.Config{Seed: 2}) })
 }

@@ -1,0 +1,151 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// fakeSearch pretends to search: seed s lowers the rank from nmp by one per
+// simulated second and reaches the target after s·target-distance seconds,
+// except seed 3, which stops one rank short when its time is up.
+func fakeSearch(ctx context.Context, cfg search.Config) (search.Result, error) {
+	start := cfg.Format.Naive()
+	var st search.Stats
+	rank := start
+	for sec := 1; ; sec++ {
+		if cfg.Seed == 3 && rank == cfg.Target+1 || time.Duration(sec)*time.Second > cfg.Time {
+			break
+		}
+		if sec%int(cfg.Seed) == 0 {
+			rank--
+		}
+		st = search.Stats{Best: rank, Flips: int64(sec) * 1000, Elapsed: time.Duration(sec) * time.Second, FlipsPerSec: 1000}
+		cfg.Status(st)
+		if rank <= cfg.Target {
+			return search.Result{Reached: true, Stopped: "target", ReachedAfter: st.Elapsed, Stats: st}, nil
+		}
+	}
+	return search.Result{Stopped: "time", Stats: st}, nil
+}
+
+func TestRunSearchesFake(t *testing.T) {
+	f222 := tensorgame.Format{N: 2, M: 2, P: 2}
+	f333 := tensorgame.Format{N: 3, M: 3, P: 3}
+	rep, err := RunSearches(context.Background(), SearchConfig{
+		Formats: []tensorgame.Format{f222, f333}, Seeds: 3, Time: time.Hour, Search: fakeSearch,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 2 {
+		t.Fatalf("%d rows", len(rep.Rows))
+	}
+	r := rep.Rows[1]
+	// 3x3x3: prior rank 23 (Laderman), from 27: seed 1 takes 4 s, seed 2 8 s,
+	// seed 3 stops at 24.
+	if r.Target != 23 || r.Prior != 23 || r.BestKnown != 23 {
+		t.Errorf("3x3x3 target %d prior %d best %d, want 23 each", r.Target, r.Prior, r.BestKnown)
+	}
+	if r.Reached != 2 || r.MinS != 4 || r.MedianS != 8 || r.MaxS != -1 || r.Best != 23 || r.FlipsPerSec != 1000 {
+		t.Errorf("3x3x3 summary %+v", r)
+	}
+	if tr := r.Runs[0].Trace; len(tr) != 4 || tr[0] != (TracePoint{1, 26}) || tr[3] != (TracePoint{4, 23}) {
+		t.Errorf("seed 1 trace %v", tr)
+	}
+
+	var buf bytes.Buffer
+	if err := WriteSearchTable(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "2/3") {
+		t.Errorf("table lacks the reached count 2/3:\n%s", buf.String())
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	var back SearchReport
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
+		t.Fatalf("JSON does not parse: %v", err)
+	}
+	if back.Rows[1].MedianS != 8 || len(back.Rows[1].Runs[0].Trace) != 4 {
+		t.Errorf("JSON round trip: %+v", back.Rows[1])
+	}
+
+	dir := t.TempDir()
+	paths, err := WriteSearchReport(dir, rep, "alphamat bench search")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) != 3 {
+		t.Fatalf("wrote %v", paths)
+	}
+	f, err := os.Open(filepath.Join(dir, "search_3x3x3.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	if _, err := png.Decode(f); err != nil || fi.Size() < 5000 {
+		t.Errorf("search_3x3x3.png: %d bytes, decode error %v", fi.Size(), err)
+	}
+}
+
+func TestSearchTargets(t *testing.T) {
+	f444 := tensorgame.Format{N: 4, M: 4, P: 4}
+	f777 := tensorgame.Format{N: 7, M: 7, P: 7}
+	tests := []struct {
+		target string
+		field  tensorgame.Field
+		f      tensorgame.Format
+		want   int // 0: error
+	}{
+		{TargetPrior, tensorgame.Z2, f444, 49}, // Strassen squared, before AlphaTensor's 47
+		{TargetBest, tensorgame.Z2, f444, 47},
+		{TargetBest, tensorgame.Z, f444, 49},
+		{"45", tensorgame.Z2, f777, 45},
+		{TargetPrior, tensorgame.Z2, f777, 0},
+		{"zero", tensorgame.Z2, f444, 0},
+	}
+	for _, tt := range tests {
+		_, err := RunSearches(context.Background(), SearchConfig{
+			Formats: []tensorgame.Format{tt.f}, Field: tt.field, Target: tt.target, Seeds: 1, Time: time.Second,
+			Search: func(_ context.Context, cfg search.Config) (search.Result, error) {
+				if cfg.Target != tt.want {
+					t.Errorf("%s %v %v: target %d, want %d", tt.target, tt.field, tt.f, cfg.Target, tt.want)
+				}
+				return search.Result{}, nil
+			},
+		})
+		if (err == nil) != (tt.want != 0) {
+			t.Errorf("%s %v %v: error %v", tt.target, tt.field, tt.f, err)
+		}
+	}
+}
+
+// TestRunSearchesReal runs the real search on 2x2x2 (to Strassen's 7) when
+// package search is built.
+func TestRunSearchesReal(t *testing.T) {
+	rep, err := RunSearches(context.Background(), SearchConfig{
+		Formats: []tensorgame.Format{{N: 2, M: 2, P: 2}}, Seeds: 1, Time: 20 * time.Second, Workers: 1,
+	})
+	if err != nil && strings.Contains(err.Error(), "not built yet") {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Rows[0]; r.Reached != 1 || r.Best != 7 || r.Runs[0].Flips == 0 {
+		t.Errorf("2x2x2 search: %+v", r)
+	}
+}

@@ -1,0 +1,107 @@
+package alphacmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alphamat/alphamat/bench"
+)
+
+// benchExec runs alphamat with args and returns stdout, stderr and the error.
+func benchExec(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func TestBenchKernelsFlags(t *testing.T) {
+	var got *benchKernelsOptions
+	cmd := newBenchKernelsCmd(&IO{}, func(o *benchKernelsOptions) error { got = o; return nil })
+	cmd.SetArgs([]string{"--sizes", "64..256", "--rect", "", "--dtype", "f32", "--levels", "2",
+		"--kernels", "strassen", "--threads", "1", "--json"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Sizes) != 3 || got.Sizes[2] != 256 || got.Rect != nil || len(got.DTypes) != 1 ||
+		got.DTypes[0] != bench.F32 || len(got.Levels) != 1 || got.Levels[0] != 2 ||
+		!got.Kernels.MatchString("strassen/L2") || got.Kernels.MatchString("winograd/L2") ||
+		got.Threads != 1 || !got.JSON || got.Reps != 5 {
+		t.Errorf("options %+v", got)
+	}
+	if !strings.Contains(got.Command, "--sizes=64..256") {
+		t.Errorf("command line %q", got.Command)
+	}
+}
+
+func TestBenchUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{"bench", "kernels", "--sizes", "big"},
+		{"bench", "kernels", "--dtype", "f16"},
+		{"bench", "kernels", "--levels", "0"},
+		{"bench", "kernels", "--kernels", "("},
+		{"bench", "kernels", "--reps", "0"},
+		{"bench", "kernels", "--blas", "mkl", "--sizes", "8"},
+		{"bench", "search", "--formats", "3x3"},
+		{"bench", "search", "--field", "R"},
+		{"bench", "search", "--seeds", "0"},
+	}
+	for _, args := range tests {
+		_, _, err := benchExec(t, args...)
+		var ue *usageError
+		if !errors.As(err, &ue) {
+			t.Errorf("%v: error %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestBenchOpenBLASWithoutTag(t *testing.T) {
+	if bench.OpenBLASAvailable {
+		t.Skip("built with -tags netlib")
+	}
+	_, _, err := benchExec(t, "bench", "kernels", "--blas", "openblas", "--sizes", "8")
+	if err == nil || !strings.Contains(err.Error(), "-tags netlib") {
+		t.Errorf("error %v, want build instructions", err)
+	}
+}
+
+func TestBenchKernelsRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r")
+	out, _, err := benchExec(t, "bench", "kernels", "--sizes", "8,16", "--rect", "", "--dtype", "f64",
+		"--reps", "1", "--threads", "1", "--json", "--report", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep bench.KernelReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("--json output does not parse: %v\n%s", err, out)
+	}
+	if len(rep.Rows) != 2*4 || rep.GOMAXPROCS != 1 {
+		t.Errorf("%d rows (want gemm, Strassen, naive and kernels.Mul at 2 sizes), GOMAXPROCS %d", len(rep.Rows), rep.GOMAXPROCS)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil || !strings.Contains(string(md), "--sizes=8,16") {
+		t.Errorf("report.md: %v", err)
+	}
+}
+
+func TestBenchSearchRun(t *testing.T) {
+	out, _, err := benchExec(t, "bench", "search", "--formats", "2x2x2", "--seeds", "2", "--time", "20s", "--workers", "1")
+	if err != nil && strings.Contains(err.Error(), "not built yet") {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "2x2x2") || !strings.Contains(out, "2/2") {
+		t.Errorf("table:\n%s", out)
+	}
+}
