@@ -1,0 +1,49 @@
+// Package mcts is the tree search of AlphaTensor (Fawzi et al., Nature 2022)
+// over TensorGame: sampled AlphaZero (Hubert et al., ICML 2021) on the
+// residual tensor, guided by a policy and value that it sees only through
+// the batched [Evaluator] interface.
+//
+// # The seam
+//
+// The search never imports the network. An [Evaluator] takes a batch of
+// states and returns, for each, a [Policy] (a distribution over actions the
+// search can sample from) and a value: the predicted remaining rank, that is
+// how many more steps (plus the terminal penalty) the state will cost.
+// [Uniform] is the evaluator without a network: uniform prior over the legal
+// actions, zero value. A [Batcher] turns an Evaluator into the blocking
+// single-state [StateEvaluator] that each search goroutine calls (KataGo's
+// design): a server goroutine pops up to MaxBatch waiting requests and
+// evaluates them in one call, so many games played in parallel share the
+// per-call overhead of a small network.
+//
+// # The search
+//
+// A [Search] plays one game. At each new node it draws K actions from the
+// policy; the distinct ones become the node's edges, with prior = draws/K
+// (the sample-based policy of sampled AlphaZero). Selection is PUCT with Q
+// normalised to [0, 1] by the smallest and largest values seen in the tree
+// (MuZero). Nodes live in slices addressed by int32 index (as in
+// gorgonia/agogo); a transposition table maps (residual, step count) to the
+// node, so the k! orders of the same k terms share one node. Values are
+// returns in TensorGame's units: -1 per step and, at the step limit, minus
+// tensorgame.RankBound of the residual; an edge's Q is -1 plus its child's
+// mean return, which stays exact when a child has several parents. After
+// Config.Simulations simulations the game commits a move (the most visited
+// edge, or a visit-proportional draw in the opening of self-play), keeps
+// the subtree below it and discards the rest. Dirichlet noise is mixed into
+// the root prior. Any simulation that reaches a zero residual is a scheme:
+// the search keeps the shortest one it has met, whether or not the
+// committed moves follow it.
+//
+// [Run] plays many games at once (one goroutine each) against one shared
+// StateEvaluator, normally a Batcher. [Basis] is a change of basis of the
+// three axes, used to play a target under random bases and map the
+// schemes found back.
+//
+// # Invariants
+//
+// For every expanded non-terminal node, its visit count is 1 (the visit
+// that expanded it) plus the visits of its edges; a terminal node counts
+// every visit. An edge's visit count equals the visits its child received
+// through it. [Search.Check] verifies these and is used by the tests.
+package mcts

@@ -1,0 +1,148 @@
+package mcts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// PlayConfig sets Play. Zero fields take their defaults.
+type PlayConfig struct {
+	// Format and Field give the target, the matmul tensor T(Format).
+	Format tensorgame.Format
+	Field  tensorgame.Field
+	// Search sets each game's tree search.
+	Search Config
+	// Workers is the number of games played at once (default 4·GOMAXPROCS,
+	// so that a Batcher sees batches while some games are between calls).
+	Workers int
+	// Games stops Play after that many games (0: until ctx ends).
+	Games int
+	// Limit is the step limit of the games (default n·m·p). Once a scheme
+	// of rank R is found, later games get the limit R-1 unless FixedLimit.
+	Limit      int
+	FixedLimit bool
+	// Target stops Play once a scheme of rank ≤ Target is found (0: never).
+	Target int
+	// Seed seeds the games and the changes of basis.
+	Seed uint64
+	// OnGame, if set, sees every finished game (in its changed basis, with
+	// the Basis as Job.Tag); calls are never concurrent.
+	OnGame func(Job, *Result) error
+}
+
+// PlayStats counts the work of Play.
+type PlayStats struct {
+	Games, Solved int64
+	Best          int // smallest rank found (0: none)
+	Search        Stats
+}
+
+// Play searches for schemes of T(Format): games in parallel, each on the
+// target under a random change of basis (the first game of each worker in
+// the standard basis, then uniform bases, permutations and a few
+// elementary moves in turn), all sharing ev. Each scheme a game finds is
+// mapped back to the standard basis and verified; found is called (never
+// concurrently) with each that is better than all before. Play ends when
+// ctx ends (it then returns ctx's error), after Games games, or when Target
+// is reached.
+func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*tensorgame.Scheme) error) (PlayStats, error) {
+	f, field := cfg.Format, cfg.Field
+	if !f.Valid() {
+		return PlayStats{}, fmt.Errorf("mcts: invalid format %v", f)
+	}
+	if field != tensorgame.Z2 && field != tensorgame.Z {
+		return PlayStats{}, fmt.Errorf("mcts: field %v: want Z2 or Z", field)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4 * runtime.GOMAXPROCS(0)
+	}
+	limit := cfg.Limit
+	if limit <= 0 {
+		limit = f.Naive()
+	}
+	a, b, c := f.Dims()
+	target := tensorgame.MatMul(f)
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x91a7))
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var mu sync.Mutex
+	var st PlayStats
+	issued := 0
+	next := func(worker int) (Job, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if cfg.Games > 0 && issued >= cfg.Games {
+			return Job{}, false
+		}
+		var bs *Basis
+		switch {
+		case issued < cfg.Workers:
+			bs = IdentityBasis(a, b, c, field)
+		case issued%3 == 0:
+			bs = RandomBasis(rng, a, b, c, field, 0)
+		case issued%3 == 1 || field != tensorgame.Z2:
+			bs = RandomBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
+		default:
+			bs = RandomBasis(rng, a, b, c, field, -1)
+		}
+		issued++
+		g := &tensorgame.Game{Target: bs.Tensor(target), Field: field, MaxSteps: limit}
+		return Job{Game: g, Config: cfg.Search, Seed: rng.Uint64(), Tag: bs}, true
+	}
+	done := func(job Job, res *Result) error {
+		mu.Lock()
+		defer mu.Unlock()
+		st.Games++
+		st.Search.Add(res.Stats)
+		if cfg.OnGame != nil {
+			if err := cfg.OnGame(job, res); err != nil {
+				return err
+			}
+		}
+		if res.Best == nil {
+			return nil
+		}
+		st.Solved++
+		r := len(res.Best)
+		if st.Best != 0 && r >= st.Best {
+			return nil
+		}
+		bs := job.Tag.(*Basis)
+		back := make([]tensorgame.Action, r)
+		for i, act := range res.Best {
+			back[i] = bs.Unmap(act)
+		}
+		sch, err := tensorgame.NewGame(f, field, r).Scheme(back)
+		if err != nil {
+			return err
+		}
+		if err := tensorgame.Verify(sch); err != nil {
+			return fmt.Errorf("mcts: found scheme does not verify: %w", err)
+		}
+		st.Best = r
+		if !cfg.FixedLimit {
+			limit = min(limit, r-1)
+		}
+		if found != nil {
+			if err := found(sch); err != nil {
+				return err
+			}
+		}
+		if cfg.Target > 0 && r <= cfg.Target {
+			cancel()
+		}
+		return nil
+	}
+	err := Run(ctx, cfg.Workers, ev, next, done)
+	if reached := st.Best != 0 && st.Best <= cfg.Target; reached && parent.Err() == nil && errors.Is(err, context.Canceled) {
+		err = nil // our own stop at the target
+	}
+	return st, err
+}
