@@ -89,7 +89,7 @@ still written).`,
 	f := cmd.Flags()
 	f.StringVar(&o.Out, "out", "lifted", "directory for the lifted schemes")
 	f.BoolVar(&o.JSON, "json", false, "print the results as JSON")
-	f.IntVar(&o.Attempts, "attempts", 4, "choices of free variables to try per scheme")
+	f.IntVar(&o.Attempts, "attempts", 8, "choices of free variables to try per scheme (more lift more walk-found schemes)")
 	f.IntVar(&o.MaxBits, "max-bits", 62, "give up at 2-adic precision 2^max-bits")
 	f.BoolVar(&o.Integer, "integer", false, "accept only schemes over Z (no rationals)")
 	f.StringVar(&order, "order", "zeros-free", "free-variable choice: zeros-free or natural (naive, for comparison)")

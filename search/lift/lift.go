@@ -26,7 +26,7 @@ type Options struct {
 	// the Brent equations mod 2^MaxBits at most (default and maximum 62).
 	MaxBits int
 	// Attempts is the number of choices of free variables (column orders)
-	// tried (default 4). The first is deterministic; the others shuffle the
+	// tried (default 8). The first is deterministic; the others shuffle the
 	// order within its classes, seeded by Seed. Lifting stops at the first
 	// scheme over Z with coefficients in {-1, 0, 1}.
 	Attempts int
@@ -47,7 +47,7 @@ func (o Options) withDefaults() Options {
 		o.MaxBits = maxBits
 	}
 	if o.Attempts <= 0 {
-		o.Attempts = 4
+		o.Attempts = 8
 	}
 	return o
 }

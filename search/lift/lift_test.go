@@ -99,21 +99,30 @@ func checkLift(t *testing.T, name string, from, got *tensorgame.Scheme) {
 }
 
 // TestLiftPublishedZ reduces every published scheme over Z with n, m, p <= 4
-// mod 2 and lifts it back. Measured: 22 of 22 lift, all to Z with
-// coefficients in {-1, 0, 1} (with OrderNatural, several lift only to Q or
-// with coefficients ±2, ±3).
+// mod 2 and lifts it back. Measured: 12 of 12 lift (with the default
+// options all to Z with coefficients in {-1, 0, 1}; with OrderNatural,
+// several lift only to Q or with coefficients ±2, ±3). The two
+// hardware-tuned 4x4x4 schemes (benchmarking_*) need the sign search: all
+// 143 free ones stay +1 and step 2 fails. Two attempts keep the test fast;
+// under the race detector the TPU one is skipped (6 s there; the GPU one
+// covers the sign search).
 func TestLiftPublishedZ(t *testing.T) {
 	files := publishedFiles(t, tensorgame.Z, 4)
 	mustLift := map[string]bool{"2x2x2_r7_Z.txt": true, "3x3x3_r23_Z.txt": true, "2x3x4_r20_Z.txt": true}
-	lifted := 0
+	lifted, tried := 0, 0
 	for _, path := range files {
 		name := filepath.Base(path)
+		if raceEnabled && strings.Contains(path, "benchmarking_tpu") {
+			t.Logf("%s: skipped under the race detector", path)
+			continue
+		}
+		tried++
 		s := readScheme(t, path)
 		z2, err := ReduceMod2(s)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		got, err := Lift(context.Background(), z2, Options{})
+		got, err := Lift(context.Background(), z2, Options{Attempts: 2})
 		if err != nil {
 			if mustLift[name] {
 				t.Errorf("%s: %v", path, err)
@@ -132,11 +141,11 @@ func TestLiftPublishedZ(t *testing.T) {
 	for name := range mustLift {
 		t.Errorf("%s: not among the published files", name)
 	}
-	frac := float64(lifted) / float64(len(files))
-	t.Logf("%d of %d published Z schemes with n,m,p <= 4 lift back from Z2 (%.0f%%)", lifted, len(files), 100*frac)
+	frac := float64(lifted) / float64(tried)
+	t.Logf("%d of %d published Z schemes with n,m,p <= 4 lift back from Z2 (%.0f%%)", lifted, tried, 100*frac)
 	// Measured 100%; a drop below 90% means the free variables are chosen badly.
 	if frac < 0.9 {
-		t.Errorf("only %d of %d lift (%.0f%%), want at least 90%%", lifted, len(files), 100*frac)
+		t.Errorf("only %d of %d lift (%.0f%%), want at least 90%%", lifted, tried, 100*frac)
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -67,6 +69,10 @@ var targets = []struct {
 // returns the best scheme, the flips made and the time to the target (0
 // when missed).
 func descend(f tensorgame.Format, target, workers int, seed uint64, limit time.Duration, pathLimit int64) (*tensorgame.Scheme, int64, time.Duration) {
+	return descendWith(f, target, workers, seed, limit, pathLimit, Options{Extra: 4}, 2)
+}
+
+func descendWith(f tensorgame.Format, target, workers int, seed uint64, limit time.Duration, pathLimit int64, opts Options, above int) (*tensorgame.Scheme, int64, time.Duration) {
 	var (
 		mu    sync.Mutex
 		pool  []*tensorgame.Scheme
@@ -81,7 +87,7 @@ func descend(f tensorgame.Format, target, workers int, seed uint64, limit time.D
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w, err := New(f, seed*1000+uint64(id), Options{Extra: 4})
+			w, err := New(f, seed*1000+uint64(id), opts)
 			if err != nil {
 				panic(err)
 			}
@@ -94,7 +100,7 @@ func descend(f tensorgame.Format, target, workers int, seed uint64, limit time.D
 				mu.Lock()
 				b := best
 				mu.Unlock()
-				n := w.Walk(1<<16, b-1, b+2)
+				n := w.Walk(1<<16, b-1, b+above)
 				flips.Add(n)
 				since += n
 				r := w.Rank()
@@ -137,7 +143,7 @@ func descend(f tensorgame.Format, target, workers int, seed uint64, limit time.D
 // BenchmarkDescent measures the time and flips two walkers sharing a pool
 // (see descend) take from the standard algorithm to each target rank
 // (seeds 1..b.N). Each run is bounded by ALPHAMAT_DESCENT_LIMIT (default
-// 60s); ALPHAMAT_DESCENT_FORMAT picks one format. Runs that miss are
+// 60s); ALPHAMAT_DESCENT_FORMAT picks formats (comma-separated). Runs that miss are
 // counted in "missed" and logged with the rank they reached.
 func BenchmarkDescent(b *testing.B) {
 	limit := time.Minute
@@ -150,7 +156,7 @@ func BenchmarkDescent(b *testing.B) {
 	}
 	only := os.Getenv("ALPHAMAT_DESCENT_FORMAT")
 	for _, c := range targets {
-		if only != "" && only != c.f.String() {
+		if only != "" && !slices.Contains(strings.Split(only, ","), c.f.String()) {
 			continue
 		}
 		b.Run(fmt.Sprintf("%v-%d", c.f, c.target), func(b *testing.B) {

@@ -122,9 +122,19 @@ func (w *Walker) set(t int32, m int, v tern) {
 	j, found := tab.slot(key)
 	if !found {
 		tab.slots[j] = slot{key, t}
-		return
+		w.term[t].pos[m] = -1
+	} else {
+		w.join(t, m, j, key)
 	}
-	w.join(t, m, j, key)
+	// A merge that was out of range may fit now that factor m changed.
+	if tt := &w.term[t]; tt.blocked {
+		if tt.pos[next[m]] >= 0 {
+			w.stack = append(w.stack, check{t, int32(next[m])})
+		}
+		if tt.pos[prev[m]] >= 0 {
+			w.stack = append(w.stack, check{t, int32(prev[m])})
+		}
+	}
 }
 
 // newTerm stores x as a new live term, not yet attached to the index.
@@ -132,6 +142,7 @@ func (w *Walker) newTerm(x [3]tern) int32 {
 	id := w.free[len(w.free)-1]
 	w.free = w.free[:len(w.free)-1]
 	w.term[id].f = x
+	w.term[id].blocked = false
 	w.term[id].apos = int32(len(w.alive))
 	w.alive = append(w.alive, id)
 	return id
@@ -165,6 +176,7 @@ func (w *Walker) attach(t int32, m int, v tern) {
 	i, found := tab.slot(key)
 	if !found {
 		tab.slots[i] = slot{key, t}
+		w.term[t].pos[m] = -1
 		return
 	}
 	w.join(t, m, i, key)
@@ -221,10 +233,12 @@ func (w *Walker) leave(t int32, m int, i uint64, val int32) {
 	moved := w.gmem[base+int(last)]
 	w.gmem[base+int(pos)] = moved
 	w.term[moved].pos[m] = pos
+	w.term[t].pos[m] = -1
 	gp.size = last
 	if last == 1 {
 		// Back to a single term: drop the group.
 		tab.slots[i].val = w.gmem[base]
+		w.term[w.gmem[base]].pos[m] = -1
 		mp := gp.multi
 		lg := w.multi[len(w.multi)-1]
 		w.multi[mp] = lg
@@ -247,7 +261,9 @@ func (w *Walker) drain() {
 
 // reduce merges term t with a term sharing its factor in mode m and one
 // more factor, up to sign, when the merged factor stays in range:
-// a⊗b⊗c + (σ₁a)⊗(σ₂b)⊗c' = (σ₁a)⊗(σ₂b)⊗(c' + σ₁σ₂c).
+// a⊗b⊗c + (σ₁a)⊗(σ₂b)⊗c' = (σ₁a)⊗(σ₂b)⊗(c' + σ₁σ₂c). A pair whose merge
+// is out of range is marked blocked, so that set checks it again when one
+// of its factors changes.
 func (w *Walker) reduce(t int32, m int) {
 	tt := &w.term[t].f
 	key, _ := canon(tt[m])
@@ -277,6 +293,8 @@ func (w *Walker) reduce(t int32, m int) {
 		}
 		v, ok := add(tk[third], signed(tt[third], s1 != s2))
 		if !ok {
+			// Out of range for now: check again when a factor changes.
+			w.term[t].blocked, w.term[k].blocked = true, true
 			continue
 		}
 		w.kill(t)

@@ -60,11 +60,14 @@ type Walker struct {
 }
 
 // term is one term: its three factors, its position in alive (-1: dead),
-// and per mode its position in its group (when its factor is shared).
+// per mode its position in its group (-1: its factor is not shared), and
+// whether it was found sharing two factors with a term it could not be
+// merged with (the merge was out of range).
 type term struct {
-	f    [3]tern
-	pos  [3]int32
-	apos int32
+	f       [3]tern
+	pos     [3]int32
+	apos    int32
+	blocked bool
 }
 
 type group struct {

@@ -108,8 +108,8 @@ func checkIndex(t fataler, w *Walker) {
 			}
 			val := w.tab[m].slots[i].val
 			if len(ids) == 1 {
-				if val != ids[0] {
-					t.Fatalf("mode %d: value %+v maps to %d, want term %d", m, v, val, ids[0])
+				if val != ids[0] || w.term[ids[0]].pos[m] != -1 {
+					t.Fatalf("mode %d: value %+v maps to %d (position %d), want term %d alone", m, v, val, w.term[ids[0]].pos[m], ids[0])
 				}
 				continue
 			}
@@ -262,7 +262,11 @@ func TestWalkKeepsTernary(t *testing.T) {
 func TestReductionLowersRank(t *testing.T) {
 	f := tensorgame.Format{N: 3, M: 3, P: 3}
 	w := mustNew(t, f, 7, Options{PlusAfter: -1})
-	for w.Rank() > 23 {
+	low := 23
+	if raceEnabled {
+		low = 26
+	}
+	for w.Rank() > low {
 		before := w.Rank()
 		_, red0, _, _ := w.Counts()
 		n := w.Walk(1<<20, before-1, before)
@@ -283,12 +287,19 @@ func TestReductionLowersRank(t *testing.T) {
 
 // TestReachesKnownRanks walks down from the standard algorithm to the best
 // known ranks of small formats (2x2x2: 7, Strassen; 2x2x3: 11; 3x3x3: 23,
-// Laderman) with one walker and a fixed seed.
+// Laderman; not under the race detector) with one walker and a fixed seed.
 func TestReachesKnownRanks(t *testing.T) {
-	for _, c := range []struct {
+	cases := []struct {
 		f      tensorgame.Format
 		target int
-	}{{tensorgame.Format{N: 2, M: 2, P: 2}, 7}, {tensorgame.Format{N: 2, M: 2, P: 3}, 11}, {tensorgame.Format{N: 3, M: 3, P: 3}, 23}} {
+	}{{tensorgame.Format{N: 2, M: 2, P: 2}, 7}, {tensorgame.Format{N: 2, M: 2, P: 3}, 11}}
+	if !raceEnabled {
+		cases = append(cases, struct {
+			f      tensorgame.Format
+			target int
+		}{tensorgame.Format{N: 3, M: 3, P: 3}, 23})
+	}
+	for _, c := range cases {
 		w := mustNew(t, c.f, 1, Options{})
 		var flips int64
 		for w.Rank() > c.target && flips < 20_000_000 {
