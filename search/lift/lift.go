@@ -109,8 +109,11 @@ func Lift(ctx context.Context, s *tensorgame.Scheme, opts Options) (*tensorgame.
 	var last error
 	for a := range opts.Attempts {
 		got, err := l.attempt(ctx, l.order(a, rng, opts.Order), opts)
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
 		if err != nil {
-			if errors.Is(err, ErrNotLiftable) || ctx.Err() != nil {
+			if errors.Is(err, ErrNotLiftable) {
 				return nil, err
 			}
 			last = err
@@ -124,6 +127,9 @@ func Lift(ctx context.Context, s *tensorgame.Scheme, opts Options) (*tensorgame.
 		}
 	}
 	if best == nil {
+		if opts.Attempts > 1 {
+			return nil, fmt.Errorf("%w (the last of %d attempts)", last, opts.Attempts)
+		}
 		return nil, last
 	}
 	best.Comments = append(append([]string(nil), s.Comments...), best.Comments...)
