@@ -1,0 +1,97 @@
+package kernels_test
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/alphamat/alphamat/kernels"
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+)
+
+var benchLarge = flag.Bool("kernels.large", false, "also benchmark n = 2048 and 4096 (minutes per kernel)")
+
+func benchSizes() []int {
+	if *benchLarge {
+		return []int{256, 512, 1024, 2048, 4096}
+	}
+	return []int{256, 512, 1024}
+}
+
+// benchKernel is a contender of BenchmarkMul.
+type benchKernel struct {
+	name string
+	mul  func(c, a, b blas64.General)
+}
+
+// benchKernels returns the contenders of BenchmarkMul: gemm, the default
+// table (kernels.MulGeneral) and every shipped plan with default settings.
+func benchKernels() []benchKernel {
+	out := []benchKernel{
+		{"gemm", func(c, a, b blas64.General) { blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) }},
+		{"table", kernels.MulGeneral},
+	}
+	for _, k := range kernels.Kernels() {
+		out = append(out, benchKernel{k.Name(), k.MulGeneral})
+	}
+	return out
+}
+
+// BenchmarkMul times C = A·B for square n×n float64 matrices, with
+// GFLOPS counting 2n³ operations (the equivalent rate of the definition).
+// Run it with -cpu 1 for single-threaded numbers, and
+// -args -kernels.large for n = 2048 and 4096.
+func BenchmarkMul(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(1, 1))
+	for _, n := range benchSizes() {
+		a, bm := randGeneral(rnd, n, n), randGeneral(rnd, n, n)
+		c := general(n, n, n, make([]float64, n*n))
+		for _, kk := range benchKernels() {
+			mul := kk.mul
+			b.Run(fmt.Sprintf("%s/%d", kk.name, n), func(b *testing.B) {
+				mul(c, a, bm) // allocate the workspace outside the timing
+				b.ResetTimer()
+				for b.Loop() {
+					mul(c, a, bm)
+				}
+				b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+	}
+}
+
+// BenchmarkMul32 is BenchmarkMul for float32, on gemm, the default table
+// and Winograd.
+func BenchmarkMul32(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(2, 2))
+	for _, n := range benchSizes() {
+		mk := func() blas32.General {
+			g := blas32.General{Rows: n, Cols: n, Stride: n, Data: make([]float32, n*n)}
+			for i := range g.Data {
+				g.Data[i] = float32(2*rnd.Float64() - 1)
+			}
+			return g
+		}
+		a, bm, c := mk(), mk(), mk()
+		for _, kk := range []struct {
+			name string
+			mul  func(c, a, b blas32.General)
+		}{
+			{"gemm", func(c, a, b blas32.General) { blas32.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, c) }},
+			{"table", kernels.MulGeneral32},
+			{"winograd", kernels.WinogradF32},
+		} {
+			b.Run(fmt.Sprintf("%s/%d", kk.name, n), func(b *testing.B) {
+				kk.mul(c, a, bm)
+				b.ResetTimer()
+				for b.Loop() {
+					kk.mul(c, a, bm)
+				}
+				b.ReportMetric(2*float64(n)*float64(n)*float64(n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
+			})
+		}
+	}
+}
