@@ -18,6 +18,10 @@ type Config struct {
 	// Samples is K, the actions drawn from the policy at each new node
 	// (default 32).
 	Samples int
+	// RootSamples is K at the game's initial state (default Samples): more
+	// candidate first moves, where the search spends the most simulations
+	// and the policy is least sure.
+	RootSamples int
 	// CPuct weighs the prior against Q in PUCT (default 1.5).
 	CPuct float64
 	// DirichletAlpha and NoiseFraction set the Dirichlet noise mixed into
@@ -34,6 +38,21 @@ type Config struct {
 	// StopOnSolve ends the game as soon as any simulation has reached a zero
 	// residual (the scheme is then in Result.Best).
 	StopOnSolve bool
+	// Lookahead, when positive, reweights the policy by a one-step
+	// lookahead on TensorGame's own rank bound: the K actions of a new node
+	// are drawn from π(a)·exp(-Lookahead·Δ(a)), where Δ(a) is the change of
+	// tensorgame.RankBound when a is played (negative when a simplifies the
+	// residual), by resampling LookaheadPool·K draws of π. 0 disables it.
+	Lookahead float64
+	// LookaheadPool is the oversampling factor of the lookahead (default 4).
+	LookaheadPool int
+	// BestWeight mixes, in an edge's Q, the best return any simulation
+	// through the child has seen into the child's mean return:
+	// Q = -1 + mean + BestWeight·(best - mean). TensorGame is a
+	// deterministic one-player game, where a state is worth its best
+	// continuation, not the average of the tried ones (default 0: plain
+	// AlphaZero means; negative values count as 0).
+	BestWeight float64
 }
 
 func (c Config) withDefaults() Config {
@@ -42,6 +61,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Samples <= 0 {
 		c.Samples = 32
+	}
+	if c.RootSamples <= 0 {
+		c.RootSamples = c.Samples
 	}
 	if c.CPuct <= 0 {
 		c.CPuct = 1.5
@@ -54,6 +76,10 @@ func (c Config) withDefaults() Config {
 	}
 	if c.NoiseFraction < 0 {
 		c.NoiseFraction = 0
+	}
+	c.BestWeight = min(max(c.BestWeight, 0), 1)
+	if c.LookaheadPool <= 0 {
+		c.LookaheadPool = 4
 	}
 	return c
 }
@@ -69,6 +95,7 @@ const (
 type node struct {
 	hash    uint64
 	w       float64 // sum of the returns of the visits
+	best    float32 // best return of a visit
 	n       int32   // visits
 	steps   int32
 	first   int32 // first edge in Search.edges
@@ -192,6 +219,10 @@ type Search struct {
 	pathEdges []int32
 	gamma     []float64
 	finish    []int8
+	pool      Samples
+	weights   []float64
+	bd        *bounder
+	scratch   []int32
 }
 
 // NewSearch returns a search at the start of game.
@@ -297,7 +328,15 @@ func (s *Search) expand(ctx context.Context, id int32) (float64, error) {
 			return 0, err
 		}
 		s.stats.Evaluations++
-		pol.Sample(s.rng, s.cfg.Samples, &s.samples)
+		k := s.cfg.Samples
+		if id == s.root {
+			k = s.cfg.RootSamples
+		}
+		if s.cfg.Lookahead > 0 {
+			s.lookahead(pol, resid, k)
+		} else {
+			pol.Sample(s.rng, k, &s.samples)
+		}
 		if s.samples.N() == 0 {
 			return 0, errors.New("mcts: policy sampled no action")
 		}
@@ -313,6 +352,67 @@ func (s *Search) expand(ctx context.Context, id int32) (float64, error) {
 	nd := &ar.nodes[id]
 	nd.first, nd.nEdges, nd.kind = first, int32(s.samples.N()), expanded
 	return value, nil
+}
+
+// lookahead fills s.samples with k draws from the policy reweighted by
+// exp(-Lookahead·Δbound): sampling-importance-resampling from a pool of
+// LookaheadPool·k draws.
+func (s *Search) lookahead(pol Policy, resid []int32, k int) {
+	s.pool.Reset(s.a, s.b, s.c)
+	pol.Sample(s.rng, k*s.cfg.LookaheadPool, &s.pool)
+	if s.bd == nil {
+		s.bd = newBounder(s.a, s.b, s.c, s.game.Field)
+		s.scratch = make([]int32, s.size)
+	}
+	b0 := s.bd.bound(resid)
+	s.weights = s.weights[:0]
+	total := 0.0
+	for i := range s.pool.N() {
+		copy(s.scratch, resid)
+		s.stTensor.Data = s.scratch
+		act := s.pool.Action(i)
+		subAction(&s.stTensor, act, s.mod2)
+		d := float64(s.bd.bound(s.scratch) - b0)
+		w := float64(s.pool.Count[i]) * math.Exp(-s.cfg.Lookahead*d)
+		s.weights = append(s.weights, w)
+		total += w
+	}
+	for range k {
+		r := s.rng.Float64() * total
+		i := 0
+		for ; i < len(s.weights)-1; i++ {
+			if r < s.weights[i] {
+				break
+			}
+			r -= s.weights[i]
+		}
+		s.samples.Add(s.pool.Coefs(i), 1)
+	}
+}
+
+// subAction subtracts u ⊗ v ⊗ w from t (mod 2 when mod2).
+func subAction(t *tensorgame.Tensor, a tensorgame.Action, mod2 bool) {
+	for i, x := range a.U {
+		if x == 0 {
+			continue
+		}
+		for j, y := range a.V {
+			if y == 0 {
+				continue
+			}
+			xy := int32(x) * int32(y)
+			row := t.Data[(i*t.B+j)*t.C : (i*t.B+j+1)*t.C]
+			for k, z := range a.W {
+				if z == 0 {
+					continue
+				}
+				row[k] -= xy * int32(z)
+				if mod2 {
+					row[k] &= 1
+				}
+			}
+		}
+	}
 }
 
 // rankOne reports whether resid is a non-zero rank-one tensor u ⊗ v ⊗ w
@@ -418,6 +518,9 @@ func (s *Search) Simulate(ctx context.Context) error {
 	// Back up: the return from path[i] is -1 plus the return from path[i+1].
 	for i := len(s.path) - 1; i >= 0; i-- {
 		nd := &s.cur.nodes[s.path[i]]
+		if nd.n == 0 || float32(g) > nd.best {
+			nd.best = float32(g)
+		}
 		nd.n++
 		nd.w += g
 		if i > 0 {
@@ -443,7 +546,8 @@ func (s *Search) selectEdge(id int32) int32 {
 		q := fpu
 		if e.child != nilNode {
 			if ch := &s.cur.nodes[e.child]; ch.n > 0 {
-				q = s.normalize(ch.w/float64(ch.n) - 1)
+				mean := ch.w / float64(ch.n)
+				q = s.normalize(mean + s.cfg.BestWeight*(float64(ch.best)-mean) - 1)
 			}
 		}
 		score := q + s.cfg.CPuct*float64(e.prior)*sqrtN/float64(1+e.n)

@@ -344,3 +344,54 @@ func TestRunParallel(t *testing.T) {
 		t.Errorf("%d games reported, want 6", games)
 	}
 }
+
+func TestBounderMatchesRankBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	for _, f := range []tensorgame.Format{{N: 2, M: 2, P: 2}, {N: 2, M: 3, P: 2}, {N: 3, M: 3, P: 3}} {
+		a, b, c := f.Dims()
+		bd := newBounder(a, b, c, tensorgame.Z2)
+		for range 50 {
+			tt := tensorgame.NewTensor(a, b, c)
+			density := rng.Float64()
+			for i := range tt.Data {
+				if rng.Float64() < density {
+					tt.Data[i] = 1
+				}
+			}
+			if got, want := bd.bound(tt.Data), tensorgame.RankBound(tt, tensorgame.Z2); got != want {
+				t.Fatalf("%v: bound %d, tensorgame.RankBound %d", f, got, want)
+			}
+		}
+	}
+}
+
+func TestLookaheadSamples(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	g := tensorgame.NewGame(f, tensorgame.Z2, 8)
+	s := NewSearch(g, Uniform{}, Config{Samples: 16, Lookahead: 2, LookaheadPool: 8}, rand.New(rand.NewPCG(13, 13)))
+	if err := s.Simulate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.samples.Total() != 16 {
+		t.Errorf("%d draws after the lookahead, want K = 16", s.samples.Total())
+	}
+	// The reweighting favours moves that lower the rank bound: their share
+	// must exceed their share among uniform draws (about 6% of the moves
+	// lower the bound of T(2,2,2); measured by enumeration).
+	bd := newBounder(4, 4, 4, tensorgame.Z2)
+	b0 := bd.bound(g.Target.Data)
+	lower := 0
+	for i := range s.samples.N() {
+		r := g.Target.Clone()
+		subAction(r, s.samples.Action(i), true)
+		if err := g.LegalAction(s.samples.Action(i)); err != nil {
+			t.Fatal(err)
+		}
+		if bd.bound(r.Data) < b0 {
+			lower += s.samples.Count[i]
+		}
+	}
+	if lower < 4 {
+		t.Errorf("only %d of 16 lookahead draws lower the rank bound", lower)
+	}
+}
