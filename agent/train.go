@@ -314,15 +314,16 @@ type RoundStats struct {
 	MeanBatch     float64
 }
 
-// limit returns the step limit of self-play games: the format's naive rank
-// until a scheme is found, then alternately the best rank found and one
-// less.
+// limit returns the step limit of a self-play round: the format's naive
+// rank until a scheme is found, then the best rank found (three rounds in
+// four: the games that reach it teach the network the way there) or one
+// less (reaching for a better scheme).
 func (t *Trainer) limit() int {
 	naive := t.cfg.Format.Naive()
 	if t.state.BestRank == 0 {
 		return naive
 	}
-	if t.rng.IntN(2) == 0 {
+	if t.rng.IntN(4) != 0 {
 		return t.state.BestRank
 	}
 	return max(t.state.BestRank-1, 1)

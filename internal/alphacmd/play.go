@@ -1,19 +1,302 @@
 package alphacmd
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/alphamat/alphamat/agent"
+	"github.com/alphamat/alphamat/models"
+	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// newPlayCmd is a placeholder until issue 7 lands; it is replaced whole.
+type playOptions struct {
+	format  tensorgame.Format
+	field   tensorgame.Field
+	model   string
+	sims    int
+	samples int
+	look    float64
+	time    time.Duration
+	runDir  string
+	json    bool
+	games   int
+	seed    uint64
+	target  int
+	limit   int
+}
+
 func newPlayCmd(io *IO) *cobra.Command {
-	return &cobra.Command{
-		Use:    "play",
-		Short:  "not built yet (issue 7)",
-		Hidden: true,
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("play is not built yet (issue 7)")
+	var o playOptions
+	var fieldFlag string
+	cmd := &cobra.Command{
+		Use:   "play FORMAT",
+		Short: "Find schemes for one format by AlphaTensor-style tree search",
+		Long: `Play searches for low-rank schemes of the matmul tensor of FORMAT by the
+agent's tree search (sampled AlphaZero over TensorGame): many games in
+parallel, each on the target under a random change of basis, with the
+network's evaluations batched across games. Each scheme better than the
+run's best is verified and written to the run directory as
+<n>x<m>x<p>_r<R>_<FIELD>.txt; later games then aim one rank lower.
+
+Without --model, play uses the shipped model whose axes fit FORMAT (2x2x2
+and 3x3x3 over Z2 ship embedded in the binary); --model uniform plays the
+same search with a uniform prior and zero value, the baseline.
+
+Exit status: 0 when a scheme was found (of rank <= --target if given),
+1 otherwise.`,
+		Example: `  alphamat play 2x2x2
+  alphamat play 2x2x3 --time 10m --target 11
+  alphamat play 3x3x3 --sims 400 --samples 64 --json
+  alphamat play 2x2x2 --model uniform`,
+		Args: exactlyOneFormat,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := tensorgame.ParseFormat(args[0])
+			if err != nil {
+				return usageErrorf("%v", err)
+			}
+			o.format = f
+			field, err := tensorgame.ParseField(fieldFlag)
+			if err != nil || field == tensorgame.Q {
+				return usageErrorf("--field %q: want z2 or z", fieldFlag)
+			}
+			o.field = field
+			if o.sims < 1 || o.samples < 1 || o.look < 0 || o.time <= 0 || o.games < 0 || o.target < 0 || o.limit < 0 {
+				return usageErrorf("--sims, --samples, --time must be positive; --games, --target, --limit not negative")
+			}
+			if o.runDir == "" {
+				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%v", f, field))
+			}
+			return playRun(cmd.Context(), io, &o)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringVar(&fieldFlag, "field", "z2", "coefficient field: z2 or z")
+	fl.StringVar(&o.model, "model", "", `model file, or "uniform" (default: the shipped model that fits)`)
+	fl.IntVar(&o.sims, "sims", 200, "simulations per move")
+	fl.IntVar(&o.samples, "samples", 32, "actions sampled from the policy at each new node (K)")
+	fl.Float64Var(&o.look, "lookahead", 2, "reweight the policy by exp(-x * change of the rank bound) (0: off)")
+	fl.DurationVar(&o.time, "time", 10*time.Minute, "time limit")
+	fl.StringVar(&o.runDir, "run", "", "run directory (default runs/<format>-<field>)")
+	fl.BoolVar(&o.json, "json", false, "print the result as JSON")
+	fl.IntVar(&o.games, "games", 0, "games played at once (default 4 x GOMAXPROCS)")
+	fl.Uint64Var(&o.seed, "seed", 1, "random seed")
+	fl.IntVar(&o.target, "target", 0, "stop once a scheme of this rank or lower is found (0: run until --time)")
+	fl.IntVar(&o.limit, "limit", 0, "step limit of the first games (default: one below the run's best, at most n*m*p)")
+	return cmd
+}
+
+// playResult is the JSON output of play.
+type playResult struct {
+	Format     string  `json:"format"`
+	Field      string  `json:"field"`
+	Model      string  `json:"model"`
+	Best       int     `json:"best_rank"`
+	File       string  `json:"file,omitempty"`
+	Found      []int   `json:"found_ranks"`
+	Games      int64   `json:"games"`
+	Solved     int64   `json:"games_solved"`
+	Sims       int64   `json:"simulations"`
+	Evals      int64   `json:"evaluations"`
+	SimsPerSec float64 `json:"simulations_per_second"`
+	MeanBatch  float64 `json:"mean_batch"`
+	Seconds    float64 `json:"seconds"`
+	Seed       uint64  `json:"seed"`
+}
+
+func playRun(ctx context.Context, io *IO, o *playOptions) error {
+	ev, modelName, err := loadEvaluator(o.model, o.format, o.field)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.runDir, 0o755); err != nil {
+		return fmt.Errorf("run directory: %w", err)
+	}
+	best, err := bestInRun(o.runDir, o.format, o.field)
+	if err != nil {
+		return err
+	}
+	limit := o.limit
+	if limit == 0 {
+		limit = o.format.Naive()
+		if best > 0 {
+			limit = min(limit, best-1)
+		}
+	}
+	games := o.games
+	if games == 0 {
+		games = 4 * runtime.GOMAXPROCS(0)
+	}
+	var se mcts.StateEvaluator = mcts.Uniform{}
+	var batcher *mcts.Batcher
+	if ev != nil {
+		batcher = mcts.NewBatcher(ev, games, 1)
+		defer batcher.Close()
+		se = batcher
+	}
+	fmt.Fprintf(io.ErrOut, "play %v over %v: model %s, %d games at once, %d simulations/move, K=%d, limit %d, run %s\n",
+		o.format, o.field, modelName, games, o.sims, o.samples, limit, o.runDir)
+	res := playResult{Format: o.format.String(), Field: o.field.String(), Model: modelName, Best: best, Seed: o.seed}
+	start := time.Now()
+	tctx, cancel := context.WithTimeout(ctx, o.time)
+	defer cancel()
+	cfg := mcts.PlayConfig{
+		Format: o.format, Field: o.field, Workers: games, Limit: limit, Target: o.target, Seed: o.seed,
+		Search: mcts.Config{Simulations: o.sims, Samples: o.samples, Lookahead: o.look, StopOnSolve: true},
+	}
+	st, err := mcts.Play(tctx, cfg, se, func(s *tensorgame.Scheme) error {
+		if best > 0 && s.Rank() >= best {
+			return nil // the run directory already holds as good a scheme
+		}
+		s.Comments = append(s.Comments, fmt.Sprintf("found by alphamat play (model %s, seed %d) after %s", modelName, o.seed, time.Since(start).Round(time.Second)))
+		path := filepath.Join(o.runDir, schemeFileName(s))
+		if err := tensorgame.WriteFile(path, s); err != nil {
+			return err
+		}
+		best = s.Rank()
+		res.File = path
+		res.Found = append(res.Found, s.Rank())
+		fmt.Fprintf(io.ErrOut, "%6.1fs  rank %d  -> %s\n", time.Since(start).Seconds(), s.Rank(), path)
+		return nil
+	})
+	elapsed := time.Since(start)
+	switch {
+	case err == nil:
+	case ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
+		err = nil // --time elapsed: the normal end
+	case ctx.Err() == nil:
+		return err
+	}
+	res.Best = best
+	res.Games, res.Solved = st.Games, st.Solved
+	res.Sims, res.Evals = st.Search.Simulations, st.Search.Evaluations
+	res.Seconds = elapsed.Seconds()
+	res.SimsPerSec = float64(res.Sims) / max(elapsed.Seconds(), 1e-9)
+	if batcher != nil {
+		res.MeanBatch = batcher.Stats().MeanBatch()
+	}
+	if o.json {
+		enc := json.NewEncoder(io.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(io.Out, "%v over %v: best rank %s; %d games (%d solved), %d simulations (%.0f/s), %.0fs\n",
+			o.format, o.field, rankString(best), res.Games, res.Solved, res.Sims, res.SimsPerSec, res.Seconds)
+	}
+	if err != nil {
+		return err // interrupted: the run directory holds what was found
+	}
+	if best == 0 || (o.target > 0 && best > o.target) {
+		return &SilentError{Code: exitFail}
+	}
+	return nil
+}
+
+// exactlyOneFormat accepts one argument, the format; anything else is a
+// usage error.
+func exactlyOneFormat(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("%s: want one FORMAT argument such as 2x2x2, got %d arguments", cmd.Name(), len(args))
+	}
+	return nil
+}
+
+func rankString(r int) string {
+	if r == 0 {
+		return "none"
+	}
+	return strconv.Itoa(r)
+}
+
+// schemeFileName is the run-directory name of a scheme:
+// <n>x<m>x<p>_r<R>_<FIELD>.txt.
+func schemeFileName(s *tensorgame.Scheme) string {
+	return fmt.Sprintf("%v_r%d_%v.txt", s.Format, s.Rank(), s.Field)
+}
+
+// bestInRun returns the smallest rank among the run directory's scheme
+// files for format and field (0 if none). Files are named by
+// schemeFileName; each candidate is read and verified before it counts.
+func bestInRun(dir string, f tensorgame.Format, field tensorgame.Field) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("run directory: %w", err)
+	}
+	re := regexp.MustCompile(`^` + regexp.QuoteMeta(f.String()) + `_r(\d+)_` + regexp.QuoteMeta(field.String()) + `\.txt$`)
+	best := 0
+	for _, e := range entries {
+		m := re.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		r, _ := strconv.Atoi(m[1])
+		if best != 0 && r >= best {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		s, err := tensorgame.ReadFile(path)
+		if err != nil {
+			return 0, err
+		}
+		if err := tensorgame.Verify(s); err != nil {
+			return 0, fmt.Errorf("%s: %w", path, err)
+		}
+		if s.Format != f || s.Field != field {
+			return 0, fmt.Errorf("%s: holds a %v scheme over %v", path, s.Format, s.Field)
+		}
+		best = s.Rank()
+	}
+	return best, nil
+}
+
+// loadEvaluator returns the network named by model ("" for the shipped
+// one that fits, "uniform" for none: nil evaluator) and its name.
+func loadEvaluator(model string, f tensorgame.Format, field tensorgame.Field) (*agent.Net, string, error) {
+	var net *agent.Net
+	var name string
+	switch strings.ToLower(model) {
+	case "uniform":
+		return nil, "uniform", nil
+	case "":
+		m, ok := models.For(f, field)
+		if !ok {
+			return nil, "", usageErrorf("no shipped model fits %v over %v; pass --model FILE (from alphamat train) or --model uniform", f, field)
+		}
+		data, err := models.Open(m.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		net, err = agent.ReadNet(bytes.NewReader(data), m.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		name = "shipped " + m.Name
+	default:
+		var err error
+		net, err = agent.LoadNet(model)
+		if err != nil {
+			return nil, "", err
+		}
+		name = model
+	}
+	cfg := net.Config()
+	a, b, c := f.Dims()
+	if !cfg.Fits(a, b, c) || cfg.Field != field {
+		return nil, "", usageErrorf("model %s plays axes up to %dx%dx%d over %v; %v over %v does not fit", name, cfg.A, cfg.B, cfg.C, cfg.Field, f, field)
+	}
+	return net, name, nil
 }

@@ -395,3 +395,28 @@ func TestLookaheadSamples(t *testing.T) {
 		t.Errorf("only %d of 16 lookahead draws lower the rank bound", lower)
 	}
 }
+
+// Simulations through an existing tree allocate nothing: selection,
+// terminal values and backup work in the node slices.
+func TestSimulateAllocatesNothing(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	g := tensorgame.NewGame(f, tensorgame.Z2, 1) // every child of the root is terminal
+	s := NewSearch(g, Uniform{}, Config{Samples: 8}, rand.New(rand.NewPCG(14, 14)))
+	ctx := context.Background()
+	for range 200 {
+		if err := s.Simulate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := s.Simulate(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per simulation through an expanded tree, want 0", allocs)
+	}
+	if err := s.Check(); err != nil {
+		t.Error(err)
+	}
+}

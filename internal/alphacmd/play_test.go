@@ -1,0 +1,101 @@
+package alphacmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// agentExec runs alphamat with args and returns stdout, stderr and the error.
+func agentExec(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
+	root.SetArgs(args)
+	err := root.ExecuteContext(context.Background())
+	return out.String(), errOut.String(), err
+}
+
+func TestPlayFindsAndWritesScheme(t *testing.T) {
+	dir := t.TempDir()
+	// 1x1x2 has rank 2; the uniform search with the rank-one finish finds
+	// it at once, writes it verified, and stops at the target.
+	out, errOut, err := agentExec(t, "play", "1x1x2", "--model", "uniform", "--run", dir, "--time", "20s",
+		"--target", "2", "--sims", "20", "--games", "2", "--json")
+	if err != nil {
+		t.Fatalf("play: %v\n%s", err, errOut)
+	}
+	var res playResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	if res.Best != 2 || res.Format != "1x1x2" || res.Model != "uniform" {
+		t.Errorf("result %+v", res)
+	}
+	path := filepath.Join(dir, "1x1x2_r2_Z2.txt")
+	s, err := tensorgame.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Errorf("%s does not verify: %v", path, err)
+	}
+	// A second run sees the run's best and aims lower; rank 1 does not
+	// exist, so with a short budget it reports the run's best and exit 1.
+	out, _, err = agentExec(t, "play", "1x1x2", "--model", "uniform", "--run", dir, "--time", "300ms", "--sims", "5", "--games", "1", "--target", "1")
+	var se *SilentError
+	if !errors.As(err, &se) || se.Code != exitFail {
+		t.Errorf("second play: err %v, want exit %d", err, exitFail)
+	}
+	if !strings.Contains(out, "best rank 2") {
+		t.Errorf("second play output %q", out)
+	}
+}
+
+func TestPlayShippedModel(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, err := agentExec(t, "play", "2x2x2", "--run", dir, "--time", "1s", "--sims", "10", "--games", "2", "--limit", "8")
+	var se *SilentError
+	if err != nil && !errors.As(err, &se) {
+		t.Fatalf("play: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(errOut, "shipped 2x2x2_Z2.model") || !strings.Contains(out, "2x2x2 over Z2") {
+		t.Errorf("stderr %q\nstdout %q", errOut, out)
+	}
+}
+
+func TestPlayUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.model")
+	if err := os.WriteFile(bad, []byte("not a model"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args  []string
+		usage bool
+	}{
+		{[]string{"play"}, true},
+		{[]string{"play", "2x2"}, true},
+		{[]string{"play", "2x2x2", "--field", "q"}, true},
+		{[]string{"play", "2x2x2", "--sims", "0"}, true},
+		{[]string{"play", "5x5x5"}, true}, // no shipped model fits
+		{[]string{"play", "2x2x2", "--model", bad, "--run", dir}, false},
+	} {
+		_, _, err := agentExec(t, tc.args...)
+		if err == nil {
+			t.Errorf("%v: no error", tc.args)
+			continue
+		}
+		var ue *usageError
+		if got := errors.As(err, &ue); got != tc.usage {
+			t.Errorf("%v: usage error %v, want %v (%v)", tc.args, got, tc.usage, err)
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package alphacmd
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestTrainWritesAndResumes(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"train", "1x2x2", "--run", dir, "--demo-steps", "3", "--rounds", "1", "--games", "2",
+		"--round-steps", "2", "--sims", "4", "--samples", "4", "--batch", "4", "--hidden", "8", "--head", "8", "--workers", "2"}
+	out, errOut, err := agentExec(t, args...)
+	if err != nil {
+		t.Fatalf("train: %v\n%s", err, errOut)
+	}
+	for _, f := range []string{"agent.ckpt", "model.bin"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+	}
+	if !strings.Contains(out, "5 SGD steps") {
+		t.Errorf("summary %q, want 5 SGD steps", out)
+	}
+	// Rerun with one more round: resumes from the checkpoint.
+	args[7] = "2" // --rounds 2
+	out, errOut, err = agentExec(t, args...)
+	if err != nil {
+		t.Fatalf("resumed train: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(errOut, "resuming") || !strings.Contains(out, "7 SGD steps, 2 self-play rounds") {
+		t.Errorf("resume: stderr %q\nstdout %q", errOut, out)
+	}
+	// The model plays.
+	if _, errOut, err := agentExec(t, "play", "1x2x2", "--model", filepath.Join(dir, "model.bin"), "--run", dir,
+		"--time", "500ms", "--sims", "5", "--games", "1"); err != nil && !strings.Contains(err.Error(), "exit") {
+		t.Errorf("play with the trained model: %v\n%s", err, errOut)
+	}
+}
+
+func TestTrainUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"train"},
+		{"train", "2x2x2", "--field", "q"},
+		{"train", "2x2x2", "--batch", "0"},
+		{"train", "2x2x2", "--demo-formats", "9x"},
+	} {
+		if _, _, err := agentExec(t, args...); err == nil {
+			t.Errorf("%v: no error", args)
+		}
+	}
+}
