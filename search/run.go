@@ -2,9 +2,7 @@ package search
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -15,6 +13,7 @@ import (
 	"github.com/alphamat/alphamat/search/flip"
 	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
+	"github.com/alphamat/alphamat/search/ternary"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -22,8 +21,10 @@ import (
 // are sensible defaults.
 type Config struct {
 	Format tensorgame.Format
-	// Field is Z2 (flip walks over Z2) or Z (flip walks over Z2 whose
-	// schemes are lifted to Z by search/lift).
+	// Field is Z2 (flip walks over Z2) or Z: ternary flip walks over Z
+	// (search/ternary, coefficients in {-1, 0, 1}) on half the workers,
+	// rounded up, and flip walks over Z2 on the others, whose new schemes
+	// below the best rank over Z are lifted to Z (search/lift).
 	Field tensorgame.Field
 	// Target is the rank to reach: the run stops when it holds a scheme of
 	// rank <= Target. 0: no target (search until Time is up or ctx is
@@ -36,8 +37,10 @@ type Config struct {
 	// Seed seeds the walkers; with Workers 1 a fresh run is reproducible.
 	Seed uint64
 	// From, when non-nil, is the start scheme, of Format, verified by Run
-	// (a Z or Q scheme is reduced mod 2 for the Z2 walkers). Without it the
-	// run starts from its pool (run directory) or the standard algorithm.
+	// (a Z or Q scheme is reduced mod 2 for the Z2 walkers; the ternary
+	// walkers of a Z run start from it when it is over Z with coefficients
+	// in {-1, 0, 1}, else from the standard algorithm). Without it the run
+	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
 	// RunDir is the run directory ("": the pool is kept in memory only).
 	RunDir string
@@ -51,22 +54,37 @@ type Config struct {
 
 // Tuning holds the knobs of the walk. Zero values give the defaults.
 type Tuning struct {
-	// Chunk is the number of flips a walker makes between two looks at
-	// the pool (default 16384).
+	// Chunk is the number of flips a walker makes between two updates of
+	// the counters and looks at ctx (default 16384).
 	Chunk int64
 	// PlusAfter is the number of flips without a reduction after which a
-	// walker makes a plus transition (default 10000; negative: never).
+	// walker makes a plus transition (default 3000; negative: never).
 	PlusAfter int64
-	// PlusMax bounds plus transitions to PlusMax ranks above the best
-	// (default 2).
+	// PlusMax bounds plus transitions to PlusMax ranks above the start
+	// rank of a walk (default 2).
 	PlusMax int
-	// PathLimit is the number of flips a walker makes without improving on
-	// the best rank of its path before it restarts from a pool scheme
-	// (default 50 million; negative: never).
+	// PathLimit is the most flips of one attempt: a walk from a pool
+	// scheme that ends at its first reduction (default 1 million).
 	PathLimit int64
-	// AddEvery is the number of flips between two reports of schemes at the
-	// best rank, which keep the pool diverse (default 1 million).
-	AddEvery int64
+	// Diversity is the number of distinct schemes the pool collects at a
+	// rank before the walkers start from that rank (default 4): until
+	// then they keep starting from the rank above, so that every rank is
+	// reached from several lineages.
+	Diversity int
+	// FailLimit makes the search adaptive: after FailLimit attempts in a
+	// row from one rank fail, the diversity wanted at that rank doubles (up
+	// to PerRank), so the walkers go back to the rank above for more
+	// distinct starting schemes (default 16; negative: never).
+	FailLimit int
+	// StallRatio and StallMin restart the search when it stalls: when the
+	// flips since the best rank of the current epoch last improved exceed
+	// max(StallMin, StallRatio × the flips the epoch took to get there), a
+	// new epoch starts from the run's start schemes with an empty pool of
+	// its own (the schemes found so far stay in the run's pool). Restarts
+	// cut the heavy tail of descents that went down a poor lineage
+	// (defaults 1 and 10 million; StallRatio < 0: never).
+	StallRatio float64
+	StallMin   int64
 	// PerRank and Depth bound the pool (see pool.Options).
 	PerRank, Depth int
 }
@@ -76,16 +94,28 @@ func (t Tuning) withDefaults() Tuning {
 		t.Chunk = 1 << 14
 	}
 	if t.PlusAfter == 0 {
-		t.PlusAfter = 10000
+		t.PlusAfter = 3000
 	}
 	if t.PlusMax <= 0 {
 		t.PlusMax = 2
 	}
-	if t.PathLimit == 0 {
-		t.PathLimit = 50_000_000
+	if t.PathLimit <= 0 {
+		t.PathLimit = 1_000_000
 	}
-	if t.AddEvery <= 0 {
-		t.AddEvery = 1 << 20
+	if t.Diversity <= 0 {
+		t.Diversity = 4
+	}
+	if t.FailLimit == 0 {
+		t.FailLimit = 16
+	}
+	if t.PerRank <= 0 {
+		t.PerRank = 64
+	}
+	if t.StallRatio == 0 {
+		t.StallRatio = 1
+	}
+	if t.StallMin <= 0 {
+		t.StallMin = 10_000_000
 	}
 	return t
 }
@@ -93,12 +123,13 @@ func (t Tuning) withDefaults() Tuning {
 // Stats is a snapshot of a running search.
 type Stats struct {
 	Best        int           // best rank held over the run's field (0: none yet)
-	BestZ2      int           // best rank over Z2 (the walkers' pool)
+	BestZ2      int           // best rank over Z2 (the Z2 walkers' pool; 0 without Z2 walkers)
 	Target      int           // the target rank (0: none)
 	Flips       int64         // flips made by all walkers in this run
 	Reductions  int64         // reductions made by all walkers
 	Plus        int64         // plus transitions made by all walkers
-	Restarts    int64         // walker restarts from the pool
+	Restarts    int64         // walks started from a pool scheme (attempts)
+	Epochs      int64         // search restarts after a stall (see Tuning.StallRatio)
 	Plateau     int64         // longest current plateau among the walkers, in flips
 	Lifts       int64         // Z2 schemes given to lift (field Z)
 	Lifted      int64         // of which lifted to Z
@@ -122,7 +153,10 @@ type Result struct {
 	Stats             Stats
 }
 
-var _ Walker = (*flip.Walker)(nil)
+var (
+	_ Walker = (*flip.Walker)(nil)
+	_ Walker = (*ternary.Walker)(nil)
+)
 
 // Run searches for schemes of cfg.Format over cfg.Field until the target is
 // reached, the time is up or ctx is done; none of these is an error, and
@@ -138,25 +172,25 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	return r.run(ctx)
 }
 
+// run is one search: its pools, lanes of walkers and counters.
 type run struct {
 	cfg    Config
 	tune   Tuning
-	zrun   bool       // field Z: lift the Z2 schemes
 	pool   *pool.Pool // schemes over cfg.Field (on disk with a run directory)
-	z2     *pool.Pool // the walkers' schemes over Z2 (pool itself for Z2 runs)
 	from   *tensorgame.Scheme
 	fromZ2 *tensorgame.Scheme
 	prev   pool.State
 	seed   uint64
+	lanes  []*lane // Z2 run: Z2; Z run: ternary, then Z2 (with 2+ workers)
+	z2     *lane   // the Z2 lane, nil without one
 
 	start                             time.Time
 	flips, reductions, plus, restarts atomic.Int64
-	lifts, lifted                     atomic.Int64
+	epochs, lifts, lifted             atomic.Int64
 	plateau                           []atomic.Int64
 	reachedNS, reachedFlips           atomic.Int64
 	stop                              context.CancelFunc
-	liftq                             chan *tensorgame.Scheme
-	statusMu                          sync.Mutex
+	liftq                             *liftQueue
 }
 
 func newRun(cfg Config) (*run, error) {
@@ -168,11 +202,7 @@ func newRun(cfg Config) (*run, error) {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	r := &run{cfg: cfg, tune: cfg.Tuning.withDefaults()}
-	switch cfg.Field {
-	case tensorgame.Z2:
-	case tensorgame.Z:
-		r.zrun = true
-	default:
+	if cfg.Field != tensorgame.Z2 && cfg.Field != tensorgame.Z {
 		return nil, fmt.Errorf("search: field %v: the flip-graph search works over Z2 and Z", cfg.Field)
 	}
 	if cfg.Workers < 0 {
@@ -214,7 +244,9 @@ func newRun(cfg Config) (*run, error) {
 	return r, nil
 }
 
-func (r *run) openPools() error {
+// open opens the run's pool (the run directory), stores the start scheme
+// and sets up the lanes of walkers.
+func (r *run) open() error {
 	cfg := r.cfg
 	opts := pool.Options{PerRank: r.tune.PerRank, Depth: r.tune.Depth}
 	if cfg.RunDir != "" {
@@ -227,18 +259,12 @@ func (r *run) openPools() error {
 	} else {
 		r.pool = pool.New(cfg.Format, cfg.Field, opts)
 	}
-	r.z2 = r.pool
-	if r.zrun {
-		// The Z2 walkers keep many schemes near the rank being lifted, and
-		// replace the oldest when full, so that lifting sees new ones.
-		r.z2 = pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: 256, Depth: 8, Replace: true})
-	}
 	switch {
 	case r.from != nil:
 		if _, err := r.pool.Add(r.annotate(r.from.Clone(), "start scheme")); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-	case r.fromZ2 != nil && !r.zrun:
+	case r.fromZ2 != nil && cfg.Field == tensorgame.Z2:
 		if _, err := r.pool.Add(r.annotate(r.fromZ2.Clone(), "start scheme, reduced mod 2")); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
@@ -249,19 +275,62 @@ func (r *run) openPools() error {
 			return fmt.Errorf("search: %w", err)
 		}
 	}
-	if r.zrun {
-		start := r.fromZ2
-		if start == nil {
-			var err error
-			if start, err = lift.ReduceMod2(r.pool.BestScheme()); err != nil {
+	// Every epoch of a lane starts from the given scheme or, without one,
+	// from the best schemes of the pool (the standard algorithm in a new
+	// run).
+	var z2Seeds []*tensorgame.Scheme
+	if r.fromZ2 != nil {
+		z2Seeds = []*tensorgame.Scheme{r.fromZ2}
+	} else {
+		for _, s := range r.pool.Schemes(r.pool.Best()) {
+			z2, err := lift.ReduceMod2(s)
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			z2Seeds = append(z2Seeds, z2)
+		}
+	}
+	if cfg.Field == tensorgame.Z2 {
+		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Seeds)
+		r.lanes = []*lane{r.z2}
+		return nil
+	}
+	// A Z run: ternary walkers on the run's pool, and Z2 walkers whose
+	// schemes, kept in memory, are lifted.
+	var zSeeds []*tensorgame.Scheme
+	if r.from != nil && ternaryOK(r.from) {
+		zSeeds = []*tensorgame.Scheme{r.from}
+	} else if r.from == nil {
+		for _, s := range r.pool.Schemes(r.pool.Best()) {
+			if ternaryOK(s) {
+				zSeeds = append(zSeeds, s)
+			}
+		}
+	}
+	if len(zSeeds) == 0 {
+		zSeeds = []*tensorgame.Scheme{tensorgame.Standard(cfg.Format, tensorgame.Z)}
+	}
+	r.lanes = []*lane{r.newLane(tensorgame.Z, r.pool, zSeeds)}
+	if r.cfg.Workers >= 2 {
+		// The pool replaces the oldest scheme of a full rank, so that
+		// lifting keeps seeing new ones.
+		z2 := pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
+		for _, s := range z2Seeds {
+			if _, err := z2.Add(s); err != nil {
 				return fmt.Errorf("search: %w", err)
 			}
 		}
-		if _, err := r.z2.Add(start); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
+		r.z2 = r.newLane(tensorgame.Z2, z2, z2Seeds)
+		r.lanes = append(r.lanes, r.z2)
 	}
 	return nil
+}
+
+// ternaryOK reports whether s is over Z with coefficients in {-1, 0, 1},
+// where the ternary walkers can start.
+func ternaryOK(s *tensorgame.Scheme) bool {
+	n, d := s.MaxAbs()
+	return s.Field == tensorgame.Z && n <= 1 && d == 1
 }
 
 func (r *run) annotate(s *tensorgame.Scheme, what string) *tensorgame.Scheme {
@@ -282,7 +351,7 @@ func (r *run) reached() bool {
 }
 
 func (r *run) run(parent context.Context) (Result, error) {
-	if err := r.openPools(); err != nil {
+	if err := r.open(); err != nil {
 		return Result{}, err
 	}
 	r.start = time.Now()
@@ -302,6 +371,13 @@ func (r *run) run(parent context.Context) (Result, error) {
 	}
 	r.stop = stop
 	r.plateau = make([]atomic.Int64, r.cfg.Workers)
+	for _, l := range r.lanes {
+		ep, err := l.newEpoch()
+		if err != nil {
+			return Result{}, err
+		}
+		l.ep.Store(ep)
+	}
 	if r.reached() {
 		stop()
 	}
@@ -314,13 +390,14 @@ func (r *run) run(parent context.Context) (Result, error) {
 		defer statusWG.Done()
 		r.statusLoop(statusDone)
 	}()
-	if r.zrun {
-		r.liftq = make(chan *tensorgame.Scheme, 64)
+	if r.cfg.Field == tensorgame.Z && r.z2 != nil {
+		r.liftq = newLiftQueue()
 		g.Go(func() error { return r.lifter(gctx) })
 	}
 	for i := range r.cfg.Workers {
 		seed := mix(r.seed + uint64(i))
-		g.Go(func() error { return r.walker(gctx, i, seed) })
+		l := r.lanes[i%len(r.lanes)]
+		g.Go(func() error { return r.walker(gctx, l, i, seed) })
 	}
 	err := g.Wait()
 	close(statusDone)
@@ -368,15 +445,18 @@ func (r *run) saveState(st Stats) error {
 func (r *run) stats() Stats {
 	st := Stats{
 		Best:       r.pool.Best(),
-		BestZ2:     r.z2.Best(),
 		Target:     r.cfg.Target,
 		Flips:      r.flips.Load(),
 		Reductions: r.reductions.Load(),
 		Plus:       r.plus.Load(),
 		Restarts:   r.restarts.Load(),
+		Epochs:     r.epochs.Load(),
 		Lifts:      r.lifts.Load(),
 		Lifted:     r.lifted.Load(),
 		Elapsed:    time.Since(r.start),
+	}
+	if r.z2 != nil {
+		st.BestZ2 = r.z2.archive.Best()
 	}
 	for i := range r.plateau {
 		st.Plateau = max(st.Plateau, r.plateau[i].Load())
@@ -420,132 +500,4 @@ func (r *run) markReached() {
 		r.reachedFlips.Store(r.flips.Load())
 	}
 	r.stop()
-}
-
-// aim returns the rank the Z2 walkers work at: the best Z2 rank for a Z2
-// run; for a Z run, one below the best Z rank (the next rank to lift).
-func (r *run) aim() int {
-	if !r.zrun {
-		return r.z2.Best()
-	}
-	return max(r.pool.Best()-1, 1)
-}
-
-// walker runs one Z2 walker until ctx is done.
-func (r *run) walker(ctx context.Context, id int, seed uint64) error {
-	w, err := flip.New(r.cfg.Format, seed, flip.Options{PlusAfter: r.tune.PlusAfter, Extra: r.tune.PlusMax + 2})
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	rng := rand.New(rand.NewPCG(seed, 0x706f6f6c))
-	start := r.z2.Pick(rng, r.aim())
-	if id == 0 && r.fromZ2 != nil {
-		start = r.fromZ2 // the first walker starts from the given scheme
-	}
-	if start == nil {
-		start = r.z2.Pick(rng, 0)
-	}
-	if err := w.Start(start); err != nil {
-		return fmt.Errorf("search: walker %d: %w", id, err)
-	}
-	var lastF, lastR, lastP int64
-	// pathLow is the lowest rank reported (or started from) since the last
-	// (re)start, since the lowest rank of the path.
-	pathLow, pathBest, since, sinceAdd := w.Rank(), w.Rank(), int64(0), int64(0)
-	for ctx.Err() == nil {
-		aim := r.aim()
-		report := aim - 1 // Z2: report improvements on the best
-		if r.zrun {
-			report = aim // Z: every new scheme at the rank being lifted
-		}
-		n := w.Walk(r.tune.Chunk, min(report, pathLow-1), aim+r.tune.PlusMax)
-		f, red, pl, plat := w.Counts()
-		r.flips.Add(f - lastF)
-		r.reductions.Add(red - lastR)
-		r.plus.Add(pl - lastP)
-		lastF, lastR, lastP = f, red, pl
-		r.plateau[id].Store(plat)
-		since += n
-		sinceAdd += n
-		rank := w.Rank()
-		if rank < pathBest {
-			pathBest, since = rank, 0
-		}
-		if (rank <= report && rank < pathLow) || (rank <= aim && sinceAdd >= r.tune.AddEvery && r.z2.Wants(rank)) {
-			pathLow = min(pathLow, rank)
-			sinceAdd = 0
-			s := r.annotate(w.Scheme(), fmt.Sprintf("flip-graph walk over Z2, seed %d", seed))
-			added, err := r.z2.Add(s)
-			if err != nil {
-				return fmt.Errorf("search: walker %d: %w", id, err)
-			}
-			if added {
-				r.improved(ctx, s)
-			}
-		}
-		if n == 0 || (r.tune.PathLimit > 0 && since >= r.tune.PathLimit) {
-			if s := r.z2.Pick(rng, r.aim()); s != nil {
-				if err := w.Start(s); err != nil {
-					return fmt.Errorf("search: walker %d: restart: %w", id, err)
-				}
-				r.restarts.Add(1)
-				pathLow, pathBest, since = w.Rank(), w.Rank(), 0
-			} else if n == 0 {
-				return fmt.Errorf("search: walker %d: no flip possible and nothing to restart from", id)
-			}
-		}
-	}
-	return nil
-}
-
-// improved handles a Z2 scheme the pool accepted: a Z2 run checks its
-// target; a Z run queues the scheme for lifting when it is below the best
-// Z rank.
-func (r *run) improved(ctx context.Context, s *tensorgame.Scheme) {
-	if !r.zrun {
-		r.markReached()
-		return
-	}
-	if b := r.pool.Best(); b > 0 && s.Rank() >= b {
-		return
-	}
-	select {
-	case r.liftq <- s:
-	default: // the lifter is busy: this one is skipped
-	}
-}
-
-// lifter lifts queued Z2 schemes to Z and stores those that lift.
-func (r *run) lifter(ctx context.Context) error {
-	for i := uint64(0); ; i++ {
-		var s *tensorgame.Scheme
-		select {
-		case <-ctx.Done():
-			return nil
-		case s = <-r.liftq:
-		}
-		if b := r.pool.Best(); b > 0 && s.Rank() >= b {
-			continue
-		}
-		r.lifts.Add(1)
-		z, err := lift.Lift(ctx, s, lift.Options{IntegerOnly: true, Seed: r.seed + i})
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			if errors.Is(err, lift.ErrNotLiftable) || errors.Is(err, lift.ErrUndecided) {
-				continue
-			}
-			return fmt.Errorf("search: lift: %w", err)
-		}
-		if z.Field != tensorgame.Z {
-			continue
-		}
-		r.lifted.Add(1)
-		z.Comments = append(z.Comments, fmt.Sprintf("alphamat search %v over Z: lifted from a flip-graph walk over Z2", r.cfg.Format))
-		if _, err := r.pool.Add(z); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		r.markReached()
-	}
 }

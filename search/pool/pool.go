@@ -182,6 +182,30 @@ func (p *Pool) Pick(r *rand.Rand, rank int) *tensorgame.Scheme {
 	return es[r.IntN(len(es))].s
 }
 
+// Level returns the lowest rank r that holds at least need(r) schemes or,
+// when no rank does, the highest rank held; 0 when the pool is empty.
+// Searches restart from it, so that a rank is reached from many distinct
+// schemes before the search moves down to it. need is called with the
+// pool locked and must not call the pool.
+func (p *Pool) Level(need func(rank int) int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	low, top := 0, 0
+	for r, es := range p.ranks {
+		if len(es) == 0 {
+			continue
+		}
+		top = max(top, r)
+		if len(es) >= need(r) && (low == 0 || r < low) {
+			low = r
+		}
+	}
+	if low == 0 {
+		return top
+	}
+	return low
+}
+
 // Len returns the number of schemes held at each rank.
 func (p *Pool) Len() map[int]int {
 	p.mu.Lock()

@@ -1,0 +1,207 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/alphamat/alphamat/search/flip"
+	"github.com/alphamat/alphamat/search/pool"
+	"github.com/alphamat/alphamat/search/ternary"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// lane is one kind of walker (Z2 or ternary) with the pools it works on:
+// the archive (the run's pool, or the Z2 schemes of a Z run) keeps what
+// the lane found; each epoch has a pool of its own that the walkers start
+// from.
+type lane struct {
+	r       *run
+	field   tensorgame.Field
+	archive *pool.Pool
+	seeds   []*tensorgame.Scheme // where every epoch starts
+	flips   atomic.Int64         // flips made by the lane's walkers
+	ep      atomic.Pointer[epoch]
+}
+
+func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, seeds []*tensorgame.Scheme) *lane {
+	return &lane{r: r, field: field, archive: archive, seeds: seeds}
+}
+
+func (l *lane) newWalker(seed uint64) (Walker, error) {
+	t := l.r.tune
+	if l.field == tensorgame.Z {
+		return ternary.New(l.r.cfg.Format, seed, ternary.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
+	}
+	return flip.New(l.r.cfg.Format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
+}
+
+// walker runs attempts with one walker of lane l until ctx is done: it
+// starts from a random scheme of the epoch's pool at its level (see
+// levels), walks until the first reduction or PathLimit flips, and reports
+// what it found.
+func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
+	w, err := l.newWalker(seed)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x706f6f6c))
+	var lastF, lastR, lastP int64
+	for ctx.Err() == nil {
+		ep := l.ep.Load()
+		if err := w.Start(ep.pool.Pick(rng, ep.levels.level(ep.pool))); err != nil {
+			return fmt.Errorf("search: walker %d: %w", id, err)
+		}
+		r.restarts.Add(1)
+		rank0 := w.Rank()
+		for used := int64(0); used < r.tune.PathLimit && ctx.Err() == nil; {
+			n := w.Walk(min(r.tune.Chunk, r.tune.PathLimit-used), rank0-1, rank0+r.tune.PlusMax)
+			used += n
+			f, red, pl, plat := w.Counts()
+			r.flips.Add(f - lastF)
+			l.flips.Add(f - lastF)
+			r.reductions.Add(red - lastR)
+			r.plus.Add(pl - lastP)
+			lastF, lastR, lastP = f, red, pl
+			r.plateau[id].Store(plat)
+			if w.Rank() < rank0 {
+				if err := l.found(ep, w.Scheme(), seed); err != nil {
+					return fmt.Errorf("search: walker %d: %w", id, err)
+				}
+				break
+			}
+			if n == 0 {
+				break // no flip possible: start again
+			}
+		}
+		ep.levels.result(rank0, w.Rank() < rank0)
+		l.checkStall(ep)
+	}
+	return nil
+}
+
+// found stores a scheme a walk reached from a higher rank: in the epoch's
+// pool, and in the archive (and so the run directory) when it wants it.
+func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
+	r := l.r
+	s = r.annotate(s, fmt.Sprintf("flip-graph walk over %v, seed %d", l.field, seed))
+	before := ep.pool.Best()
+	if _, err := ep.pool.Add(s); err != nil {
+		return err
+	}
+	if s.Rank() < before {
+		ep.improved.Store(l.flips.Load())
+	}
+	if !l.archive.Wants(s.Rank()) {
+		return nil
+	}
+	added, err := l.archive.Add(s)
+	if err != nil || !added {
+		return err
+	}
+	if l.archive == r.pool {
+		r.markReached()
+		return nil
+	}
+	// A Z2 scheme of a Z run: lift it when it is below the best over Z.
+	if b := r.pool.Best(); b > 0 && s.Rank() >= b {
+		return nil
+	}
+	r.liftq.push(s)
+	return nil
+}
+
+// epoch is one descent of a lane: its own pool of schemes and diversity
+// levels, started from the lane's seeds (see Tuning.StallRatio).
+type epoch struct {
+	pool     *pool.Pool
+	levels   *levels
+	start    int64        // lane flips when the epoch started
+	improved atomic.Int64 // lane flips when the epoch's best rank last improved
+}
+
+func (l *lane) newEpoch() (*epoch, error) {
+	t := l.r.tune
+	ep := &epoch{
+		pool:   pool.New(l.r.cfg.Format, l.field, pool.Options{PerRank: t.PerRank, Depth: t.Depth}),
+		levels: newLevels(t),
+		start:  l.flips.Load(),
+	}
+	ep.improved.Store(ep.start)
+	for _, s := range l.seeds {
+		if _, err := ep.pool.Add(s); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	return ep, nil
+}
+
+// checkStall starts a new epoch when ep has stalled.
+func (l *lane) checkStall(ep *epoch) {
+	t := l.r.tune
+	if t.StallRatio < 0 {
+		return
+	}
+	last := ep.improved.Load()
+	limit := max(t.StallMin, int64(t.StallRatio*float64(last-ep.start)))
+	if l.flips.Load()-last <= limit {
+		return
+	}
+	next, err := l.newEpoch()
+	if err != nil {
+		return // the seeds verified when the run started; they cannot fail now
+	}
+	if l.ep.CompareAndSwap(ep, next) {
+		l.r.epochs.Add(1)
+	}
+}
+
+// levels tracks the diversity wanted at each rank of an epoch (see
+// Tuning.Diversity and Tuning.FailLimit).
+type levels struct {
+	base, most, failLimit int
+	mu                    sync.Mutex
+	need                  map[int]int // rank -> schemes wanted before starting there
+	fails                 map[int]int // rank -> failed attempts in a row
+}
+
+func newLevels(t Tuning) *levels {
+	return &levels{base: t.Diversity, most: max(t.PerRank, t.Diversity), failLimit: t.FailLimit,
+		need: map[int]int{}, fails: map[int]int{}}
+}
+
+// level returns the rank to start the next attempt from.
+func (l *levels) level(p *pool.Pool) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return p.Level(func(r int) int {
+		if n, ok := l.need[r]; ok {
+			return n
+		}
+		return l.base
+	})
+}
+
+// result records an attempt from rank r and whether it found a lower rank.
+func (l *levels) result(r int, ok bool) {
+	if l.failLimit < 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ok {
+		l.fails[r] = 0
+		return
+	}
+	l.fails[r]++
+	if l.fails[r] >= l.failLimit {
+		l.fails[r] = 0
+		n := l.need[r]
+		if n == 0 {
+			n = l.base
+		}
+		l.need[r] = min(2*n, l.most)
+	}
+}
