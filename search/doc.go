@@ -1,5 +1,45 @@
 // Package search finds matrix-multiplication schemes: flip-graph random walks
-// over Z2 and Z, Hensel lifting from Z2 to Z, a tree search over TensorGame
-// guided by the agent, and a pool of the best schemes that a run keeps on
-// disk and resumes from.
+// over Z2 (search/flip) and over Z with coefficients in {-1, 0, 1}
+// (search/ternary), Hensel lifting from Z2 to Z (search/lift), a tree search
+// over TensorGame guided by the agent (search/mcts), and a pool of the best
+// schemes that a run keeps on disk and resumes from (search/pool).
+//
+// # Driver
+//
+// [Run] is the flip-graph search as a library call; `alphamat search` and
+// `alphamat reproduce` are thin layers over it, and [TimeToRank] is what the
+// benchmarks measure. A run has one walker per worker (Config.Workers,
+// default GOMAXPROCS), each in its own goroutine under an errgroup; a walker
+// is a [Walker], owned by its goroutine, whose hot loop allocates nothing and
+// takes no lock. The walkers meet only at the pools:
+//
+//   - The run's pool (pool.Pool, mirrored in the run directory) keeps the
+//     best schemes per rank, deduplicated by a hash that ignores term order.
+//     Every scheme it accepts is verified and written at once, atomically,
+//     so a killed run loses nothing it had reported and the same command
+//     resumes from it.
+//   - An epoch pool, in memory, is what the walkers start from. A walker
+//     makes attempts: it starts from a random scheme of the epoch pool at the
+//     pool's level, walks (flips, reductions, plus transitions) until its
+//     first reduction or Tuning.PathLimit flips, and reports a lower-rank
+//     scheme to both pools. The level is the lowest rank holding
+//     Tuning.Diversity distinct schemes, so every rank is reached from
+//     several lineages; a rank whose attempts keep failing asks for more
+//     (Tuning.FailLimit). When an epoch stalls (Tuning.StallRatio) a new one
+//     starts from the run's start schemes: restarts cut the heavy tail of
+//     descents that went down a poor lineage.
+//
+// # Fields
+//
+// Over Z2 all walkers are search/flip walkers. Over Z, half the workers
+// (rounded up) run search/ternary walkers, whose schemes are over Z as they
+// stand, and the others run Z2 walkers whose new schemes below the best rank
+// over Z are lifted to Z by search/lift (lowest rank first) in one more
+// goroutine.
+//
+// # Reproducibility
+//
+// With one worker a fresh run is a deterministic function of its seed: every
+// decision depends on flip counts, never on time. With more workers the
+// interleaving of the walkers' reports makes runs differ.
 package search

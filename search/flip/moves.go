@@ -166,15 +166,16 @@ func (w *Walker) join(t int32, m int, i uint64, v uint64) {
 		w.gmem[base], w.gmem[base+1] = val, t
 		w.term[val].pos[m], w.term[t].pos[m] = 0, 1
 		tab.slots[i].val = -(g + 1)
-	} else {
-		g := -(val + 1)
-		gp := &w.grp[g]
-		pos := gp.size
-		w.gmem[int(g)*w.cap+int(pos)] = t
-		w.term[t].pos[m] = pos
-		gp.size = pos + 1
+		w.stack = append(w.stack, check{t, int32(m), g})
+		return
 	}
-	w.stack = append(w.stack, check{t, int32(m)})
+	g := -(val + 1)
+	gp := &w.grp[g]
+	pos := gp.size
+	w.gmem[int(g)*w.cap+int(pos)] = t
+	w.term[t].pos[m] = pos
+	gp.size = pos + 1
+	w.stack = append(w.stack, check{t, int32(m), g})
 }
 
 // detach removes term t from the index of mode m; its factor there is still
@@ -220,22 +221,26 @@ func (w *Walker) drain() {
 		c := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
 		if w.term[c.t].apos >= 0 {
-			w.reduce(c.t, int(c.m))
+			w.reduce(c.t, int(c.m), c.g)
 		}
 	}
 }
 
 // reduce merges term t with a term sharing its factor in mode m and one
-// more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c').
-func (w *Walker) reduce(t int32, m int) {
+// more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c'). g is the
+// group t joined in mode m; it may be stale (dissolved or reused since),
+// and then the group is looked up.
+func (w *Walker) reduce(t int32, m int, g int32) {
 	tt := &w.term[t].f
-	tab := &w.tab[m]
-	i, _ := tab.slot(tt[m])
-	val := tab.slots[i].val
-	if val >= 0 {
-		return
+	if gp := &w.grp[g]; gp.key != tt[m] || int(gp.mode) != m || gp.size < 2 {
+		tab := &w.tab[m]
+		i, _ := tab.slot(tt[m])
+		val := tab.slots[i].val
+		if val >= 0 {
+			return
+		}
+		g = -(val + 1)
 	}
-	g := -(val + 1)
 	base := int(g) * w.cap
 	members := w.gmem[base : base+int(w.grp[g].size)]
 	m1, m2 := next[m], prev[m]

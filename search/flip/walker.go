@@ -72,8 +72,7 @@ type group struct {
 }
 
 type check struct {
-	t int32
-	m int32
+	t, m, g int32 // term, mode, and the group it joined (a hint)
 }
 
 // New returns a walker for format f seeded with seed. It returns an error
