@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,19 +17,21 @@ func format(n, m, p int) tensorgame.Format { return tensorgame.Format{N: n, M: m
 
 func TestRunReachesTarget(t *testing.T) {
 	for _, c := range []struct {
-		f      tensorgame.Format
-		field  tensorgame.Field
-		target int
+		f       tensorgame.Format
+		field   tensorgame.Field
+		target  int
+		workers int
 	}{
-		{format(2, 2, 2), tensorgame.Z2, 7},
-		{format(3, 3, 3), tensorgame.Z2, 23},
-		{format(2, 2, 3), tensorgame.Z2, 11},
-		{format(2, 2, 2), tensorgame.Z, 7},
+		{format(2, 2, 2), tensorgame.Z2, 7, 2},
+		{format(3, 3, 3), tensorgame.Z2, 23, 2},
+		{format(2, 2, 3), tensorgame.Z2, 11, 1},
+		{format(2, 2, 2), tensorgame.Z, 7, 2}, // ternary and Z2 walkers, lifting
+		{format(2, 2, 2), tensorgame.Z, 7, 1}, // a ternary walker alone
 	} {
-		t.Run(c.f.String()+"_"+c.field.String(), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%v_%v_%d", c.f, c.field, c.workers), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 			defer cancel()
-			res, err := Run(ctx, Config{Format: c.f, Field: c.field, Target: c.target, Workers: 2, Seed: 1})
+			res, err := Run(ctx, Config{Format: c.f, Field: c.field, Target: c.target, Workers: c.workers, Seed: 1})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -164,5 +167,46 @@ func TestTimeToRank(t *testing.T) {
 	defer cancel()
 	if _, _, err := TimeToRank(ctx, format(4, 4, 4), tensorgame.Z2, 40, 1, 5); err == nil {
 		t.Error("TimeToRank to an unreachable rank succeeded")
+	}
+}
+
+func TestLiftQueueLowestFirst(t *testing.T) {
+	q := newLiftQueue()
+	mk := func(rank int) *tensorgame.Scheme {
+		return &tensorgame.Scheme{Terms: make([]tensorgame.Term, rank)}
+	}
+	for _, r := range []int{9, 7, 8, 7} {
+		q.push(mk(r))
+	}
+	ctx := context.Background()
+	for _, want := range []int{7, 7, 8, 9} {
+		if got := q.pop(ctx).Rank(); got != want {
+			t.Fatalf("pop = rank %d, want %d", got, want)
+		}
+	}
+	// A full queue drops its highest rank for a lower one, and refuses
+	// a higher one.
+	for range liftQueueLen {
+		q.push(mk(20))
+	}
+	q.push(mk(30))
+	q.push(mk(10))
+	if got := q.pop(ctx).Rank(); got != 10 {
+		t.Errorf("pop = rank %d, want 10", got)
+	}
+	n := 0
+	for len(q.items) > 0 {
+		if r := q.pop(ctx).Rank(); r != 20 {
+			t.Errorf("pop = rank %d, want 20", r)
+		}
+		n++
+	}
+	if n != liftQueueLen-1 {
+		t.Errorf("%d schemes left, want %d", n, liftQueueLen-1)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if s := q.pop(cctx); s != nil {
+		t.Errorf("pop on an empty queue with a done context = %v, want nil", s)
 	}
 }

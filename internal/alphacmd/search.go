@@ -49,9 +49,13 @@ share two factors (the rank drops by one), and plus transitions (the rank
 goes up by one) to leave long plateaus. One walker runs per worker; they
 share a pool of the best schemes, from which they restart.
 
-Over Z (--field z) the walkers work over Z2 and every new scheme below the
-best rank over Z is lifted to Z (Hensel lifting); the schemes that lift are
-kept.
+Each walk starts from a scheme of the pool at the lowest rank that holds a
+few distinct schemes, and ends at its first reduction; when the search
+stalls it starts a new epoch from the start scheme (the schemes found stay).
+
+Over Z (--field z) half the workers walk the ternary flip graph (coefficients
+in {-1,0,1}, no lifting needed) and the others walk over Z2, and every new
+Z2 scheme below the best rank over Z is lifted to Z (Hensel lifting).
 
 Every new best scheme is verified and written at once, atomically, into the
 run directory (--run, default runs/<format>-<field>) as
@@ -136,6 +140,7 @@ type searchResult struct {
 	Reductions   int64   `json:"reductions"`
 	Plus         int64   `json:"plus_transitions"`
 	Restarts     int64   `json:"restarts"`
+	Epochs       int64   `json:"epochs"`
 	Lifts        int64   `json:"lifts,omitempty"`
 	Lifted       int64   `json:"lifted,omitempty"`
 	Seconds      float64 `json:"seconds"`
@@ -172,7 +177,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 		Format: o.Format.String(), Field: o.Field.String(), Rank: res.Best.Rank(), Target: o.Target,
 		Reached: res.Reached, Stopped: res.Stopped, Path: res.Path, RunDir: o.Run, Seed: o.Seed,
 		Workers: res.Workers, Flips: res.Stats.Flips, Reductions: res.Stats.Reductions, Plus: res.Stats.Plus,
-		Restarts: res.Stats.Restarts, Lifts: res.Stats.Lifts, Lifted: res.Stats.Lifted,
+		Restarts: res.Stats.Restarts, Epochs: res.Stats.Epochs + 1, Lifts: res.Stats.Lifts, Lifted: res.Stats.Lifted,
 		Seconds: res.Stats.Elapsed.Seconds(), ReachedAfter: res.ReachedAfter.Seconds(),
 		FlipsPerSec: res.Stats.FlipsPerSec,
 	}
@@ -223,8 +228,8 @@ func (s *statusLine) update(st search.Stats) {
 	if s.o.Field == tensorgame.Z {
 		desc += fmt.Sprintf(" (Z2 %d, lifted %d/%d)", st.BestZ2, st.Lifted, st.Lifts)
 	}
-	desc += fmt.Sprintf(" | %.1f M flips/s | plateau %s | plus %d | restarts %d | %v",
-		st.FlipsPerSec/1e6, count(st.Plateau), st.Plus, st.Restarts, st.Elapsed.Round(time.Second))
+	desc += fmt.Sprintf(" | %.1f M flips/s | plateau %s | plus %s | epoch %d | %v",
+		st.FlipsPerSec/1e6, count(st.Plateau), count(st.Plus), st.Epochs+1, st.Elapsed.Round(time.Second))
 	if s.o.Target > 0 && s.tty {
 		if s.bar == nil {
 			s.start = max(st.Best, s.o.Target+1)

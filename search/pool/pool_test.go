@@ -240,3 +240,28 @@ func snapshot(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+func TestLevel(t *testing.T) {
+	p := New(f222, tensorgame.Z2, Options{Depth: 4})
+	if got := p.Level(func(int) int { return 1 }); got != 0 {
+		t.Errorf("Level of an empty pool = %d, want 0", got)
+	}
+	s := strassenZ2(t)
+	p.Add(padded(s, 0))                             // rank 9
+	p.Add(padded(s, 1))                             // rank 9
+	p.Add(tensorgame.Standard(f222, tensorgame.Z2)) // rank 8
+	for _, c := range []struct {
+		name string
+		need func(int) int
+		want int
+	}{
+		{"one each", func(int) int { return 1 }, 8},
+		{"two each", func(int) int { return 2 }, 9},
+		{"none has three", func(int) int { return 3 }, 9}, // the highest rank
+		{"per rank", func(r int) int { return map[int]int{8: 1, 9: 5}[r] }, 8},
+	} {
+		if got := p.Level(c.need); got != c.want {
+			t.Errorf("%s: Level = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
