@@ -125,6 +125,7 @@ type Stats struct {
 	Best        int           // best rank held over the run's field (0: none yet)
 	BestZ2      int           // best rank over Z2 (the Z2 walkers' pool; 0 without Z2 walkers)
 	Target      int           // the target rank (0: none)
+	Start       int           // the best rank when the run started
 	Flips       int64         // flips made by all walkers in this run
 	Reductions  int64         // reductions made by all walkers
 	Plus        int64         // plus transitions made by all walkers
@@ -174,15 +175,16 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 
 // run is one search: its pools, lanes of walkers and counters.
 type run struct {
-	cfg    Config
-	tune   Tuning
-	pool   *pool.Pool // schemes over cfg.Field (on disk with a run directory)
-	from   *tensorgame.Scheme
-	fromZ2 *tensorgame.Scheme
-	prev   pool.State
-	seed   uint64
-	lanes  []*lane // Z2 run: Z2; Z run: ternary, then Z2 (with 2+ workers)
-	z2     *lane   // the Z2 lane, nil without one
+	cfg       Config
+	tune      Tuning
+	pool      *pool.Pool // schemes over cfg.Field (on disk with a run directory)
+	from      *tensorgame.Scheme
+	fromZ2    *tensorgame.Scheme
+	prev      pool.State
+	seed      uint64
+	lanes     []*lane // Z2 run: Z2; Z run: ternary, then Z2 (with 2+ workers)
+	startRank int
+	z2        *lane // the Z2 lane, nil without one
 
 	start                             time.Time
 	flips, reductions, plus, restarts atomic.Int64
@@ -355,6 +357,7 @@ func (r *run) run(parent context.Context) (Result, error) {
 		return Result{}, err
 	}
 	r.start = time.Now()
+	r.startRank = r.pool.Best()
 	// A resumed run draws new walks.
 	r.seed = mix(r.cfg.Seed ^ uint64(r.prev.Starts)<<40)
 	r.prev.Starts++
@@ -446,6 +449,7 @@ func (r *run) stats() Stats {
 	st := Stats{
 		Best:       r.pool.Best(),
 		Target:     r.cfg.Target,
+		Start:      r.startRank,
 		Flips:      r.flips.Load(),
 		Reductions: r.reductions.Load(),
 		Plus:       r.plus.Load(),

@@ -232,7 +232,7 @@ func (s *statusLine) update(st search.Stats) {
 		st.FlipsPerSec/1e6, count(st.Plateau), count(st.Plus), st.Epochs+1, st.Elapsed.Round(time.Second))
 	if s.o.Target > 0 && s.tty {
 		if s.bar == nil {
-			s.start = max(st.Best, s.o.Target+1)
+			s.start = max(st.Start, st.Best, s.o.Target+1)
 			s.bar = progressbar.NewOptions(s.start-s.o.Target,
 				progressbar.OptionSetWriter(s.io.ErrOut),
 				progressbar.OptionSetWidth(20),
