@@ -140,10 +140,11 @@ func shippedNet(b *testing.B, f tensorgame.Format) *Net {
 }
 
 // BenchmarkPlay measures simulations per second of mcts.Play on 2×2×2
-// with a default-size network behind a Batcher, all cores.
+// with the shipped network behind a Batcher and the rank-bound lookahead
+// (the settings of alphamat play), all cores, limit 7.
 func BenchmarkPlay(b *testing.B) {
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
-	net := benchNet(b, f)
+	net := shippedNet(b, f)
 	workers := 4 * runtime.GOMAXPROCS(0)
 	bt := mcts.NewBatcher(net, workers, 1)
 	defer bt.Close()
@@ -151,7 +152,7 @@ func BenchmarkPlay(b *testing.B) {
 	for b.Loop() {
 		s, err := mcts.Play(context.Background(), mcts.PlayConfig{
 			Format: f, Field: tensorgame.Z2, Workers: workers, Games: workers, Limit: 7, FixedLimit: true,
-			Search: mcts.Config{Simulations: 100, Samples: 32},
+			Search: mcts.Config{Simulations: 100, Samples: 32, Lookahead: 2},
 		}, bt, nil)
 		if err != nil {
 			b.Fatal(err)
