@@ -38,6 +38,7 @@ type benchKernelsOptions struct {
 	Levels         []int
 	Kernels        *regexp.Regexp // keeps kernel contenders by name; nil: all
 	NaiveMax       int
+	Cutoff         int // kernels' cut-off (0: kernels.DefaultCutoff)
 	StrassenCutoff int
 	Warmup, Reps   int
 	Threads        int
@@ -112,8 +113,8 @@ to its crossover). --kernels then filters plan names.`,
 					return usageErrorf("--kernels: %v", err)
 				}
 			}
-			if opts.Threads < 0 || opts.Reps < 1 || opts.Warmup < 0 {
-				return usageErrorf("--threads, --reps and --warmup must be at least 0, 1 and 0")
+			if opts.Threads < 0 || opts.Reps < 1 || opts.Warmup < 0 || opts.Cutoff < 0 {
+				return usageErrorf("--threads, --reps, --warmup and --cutoff must be at least 0, 1, 0 and 0")
 			}
 			opts.Command = benchCommandLine(cmd)
 			if runF != nil {
@@ -128,6 +129,7 @@ to its crossover). --kernels then filters plan names.`,
 	f.StringVar(&dtypes, "dtype", "f64,f32", "element types: f64, f32 or both")
 	f.StringVar(&levels, "levels", "1,2,3", "recursion levels to time each kernel at")
 	f.StringVar(&kernelsRe, "kernels", "", "regular expression keeping the kernels by name (e.g. 'strassen|4x4x4-r49/L2'; kernels.Mul is the library's default table); baselines always run")
+	f.IntVar(&opts.Cutoff, "cutoff", 0, "kernels' cut-off: the smallest block a level may produce (0: the kernels' default); small values let 3 levels run on small sizes, e.g. to measure errors")
 	f.IntVar(&opts.NaiveMax, "naive-max", 1024, "largest dimension the naive loop is timed at (0: never)")
 	f.IntVar(&opts.StrassenCutoff, "strassen-cutoff", bench.DefaultCutoff, "Strassen-Winograd baseline: multiply by gemm once a dimension is at most this")
 	f.IntVar(&opts.Warmup, "warmup", 1, "untimed calls per contender before the timed ones")
@@ -214,7 +216,7 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		if keep == nil || keep("kernels.Mul") {
 			cs = append(cs, bench.LibraryContender())
 		}
-		cs = append(cs, bench.KernelContenders(bench.KernelOptions{Levels: opts.Levels, Keep: keep})...)
+		cs = append(cs, bench.KernelContenders(bench.KernelOptions{Levels: opts.Levels, Cutoff: opts.Cutoff, Keep: keep})...)
 		shapes := make([]bench.Shape, 0, len(opts.Sizes))
 		for _, n := range opts.Sizes {
 			shapes = append(shapes, bench.Square(n))

@@ -27,14 +27,14 @@ func TestBenchKernelsFlags(t *testing.T) {
 	var got *benchKernelsOptions
 	cmd := newBenchKernelsCmd(&IO{}, func(o *benchKernelsOptions) error { got = o; return nil })
 	cmd.SetArgs([]string{"--sizes", "64..256", "--rect", "", "--dtype", "f32", "--levels", "2",
-		"--kernels", "strassen", "--threads", "1", "--json"})
+		"--kernels", "strassen", "--threads", "1", "--cutoff", "16", "--json"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Sizes) != 3 || got.Sizes[2] != 256 || got.Rect != nil || len(got.DTypes) != 1 ||
 		got.DTypes[0] != bench.F32 || len(got.Levels) != 1 || got.Levels[0] != 2 ||
 		!got.Kernels.MatchString("strassen/L2") || got.Kernels.MatchString("winograd/L2") ||
-		got.Threads != 1 || !got.JSON || got.Reps != 5 {
+		got.Threads != 1 || got.Cutoff != 16 || !got.JSON || got.Reps != 5 {
 		t.Errorf("options %+v", got)
 	}
 	if !strings.Contains(got.Command, "--sizes=64..256") {
@@ -49,6 +49,7 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "kernels", "--levels", "0"},
 		{"bench", "kernels", "--kernels", "("},
 		{"bench", "kernels", "--reps", "0"},
+		{"bench", "kernels", "--cutoff", "-1"},
 		{"bench", "kernels", "--blas", "mkl", "--sizes", "8"},
 		{"bench", "search", "--formats", "3x3"},
 		{"bench", "search", "--field", "R"},
