@@ -337,18 +337,25 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
 	})
 }
 
-// method names how s was found, from the comments the searches write.
+// method names how s was found, from the last comment a search wrote
+// into it (a scheme carries the comments of the schemes it came from).
 func method(s *tensorgame.Scheme) string {
-	all := strings.ToLower(strings.Join(s.Comments, "\n"))
-	switch {
-	case strings.Contains(all, "tree search"), strings.Contains(all, "alphamat play"):
-		return "agent"
-	case strings.Contains(all, "ternary"):
-		return "ternary"
-	case strings.Contains(all, "lifted"):
-		return "lift"
-	case strings.Contains(all, "standard algorithm"):
-		return "standard"
+	for i := len(s.Comments) - 1; i >= 0; i-- {
+		c := strings.ToLower(s.Comments[i])
+		switch {
+		case strings.Contains(c, "alphamat play"), strings.Contains(c, "tree search"):
+			return "agent"
+		case !strings.HasPrefix(c, "alphamat search"):
+			continue
+		case strings.Contains(c, "lifted"):
+			return "lift"
+		case strings.Contains(c, "standard algorithm"):
+			return "standard"
+		case strings.Contains(c, "walk over z2"):
+			return "flips"
+		case strings.Contains(c, "walk over z"), strings.Contains(c, "ternary"):
+			return "ternary"
+		}
 	}
 	return "flips"
 }

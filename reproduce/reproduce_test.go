@@ -208,3 +208,20 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestMethod(t *testing.T) {
+	for _, tc := range []struct {
+		comments []string
+		want     string
+	}{
+		{[]string{"alphamat search 2x2x2 over Z2: flip-graph walk over Z2, seed 1"}, "flips"},
+		{[]string{"alphamat search 2x2x2 over Z: flip-graph walk over Z2, seed 1", "alphamat search 2x2x2 over Z: lifted from a flip-graph walk over Z2"}, "lift"},
+		{[]string{"alphamat search 2x2x2 over Z: lifted from a flip-graph walk over Z2", "alphamat search 2x2x2 over Z: flip-graph walk over Z, seed 6"}, "ternary"},
+		{[]string{"source: somewhere", "alphamat search 2x2x2 over Z2: the standard algorithm"}, "standard"},
+		{[]string{"alphamat play 2x2x2 over Z2: tree search, seed 3"}, "agent"},
+	} {
+		if got := method(&tensorgame.Scheme{Comments: tc.comments}); got != tc.want {
+			t.Errorf("method(%q) = %q, want %q", tc.comments, got, tc.want)
+		}
+	}
+}
