@@ -77,7 +77,7 @@ Exit status: 0 when a scheme was found (of rank <= --target if given),
 				return usageErrorf("--sims, --samples, --time must be positive; --games, --target, --limit not negative")
 			}
 			if o.runDir == "" {
-				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%v", f, field))
+				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(field.String())))
 			}
 			return playRun(cmd.Context(), io, &o)
 		},

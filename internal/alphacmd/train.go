@@ -66,7 +66,7 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 <n>x<m>x<p>_r<R>_<FIELD>.txt. The final network (weights only) goes to --out.`,
 		Example: `  alphamat train 2x2x2 --demo-steps 3000 --rounds 20
   alphamat train 3x3x3 --demo-formats 2x2x2,2x2x3,2x3x3,3x3x3 --time 30m
-  alphamat train 2x2x2 --rounds 10   # resumes runs/2x2x2-Z2/agent.ckpt`,
+  alphamat train 2x2x2 --rounds 10   # resumes runs/2x2x2-z2/agent.ckpt`,
 		Args: exactlyOneFormat,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := tensorgame.ParseFormat(args[0])
@@ -84,7 +84,7 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0)")
 			}
 			if o.runDir == "" {
-				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%v", f, field))
+				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(field.String())))
 			}
 			if o.out == "" {
 				o.out = filepath.Join(o.runDir, "model.bin")
