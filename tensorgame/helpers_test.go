@@ -5,41 +5,19 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alphamat/alphamat/internal/sharedtest"
 )
 
 // findShared returns ../shared next to the module root, or "" when it is
 // absent.
-func findShared() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
-		return ""
-	}
-	return shared
-}
+func findShared() string { return sharedtest.Find() }
 
 // sharedDir returns ../shared next to the module root, or skips the test
 // when it is absent.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
-	dir := findShared()
-	if dir == "" {
-		tb.Skip("../shared not found: published schemes are not available")
-	}
-	return dir
+	return sharedtest.Dir(tb)
 }
 
 // publishedFiles returns every published scheme file (*.txt, recursively)

@@ -5,11 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/alphamat/alphamat/internal/sharedtest"
 	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -18,25 +18,7 @@ import (
 // root, or skips the test.
 func liftShared(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	at := filepath.Join(dir, "..", "shared", "published", "alphatensor")
-	if _, err := os.Stat(at); err != nil {
-		t.Skip("../shared not found: published schemes are not available")
-	}
-	return at
+	return filepath.Join(sharedtest.Dir(t), "published", "alphatensor")
 }
 
 func liftExec(t *testing.T, args ...string) (string, string, error) {

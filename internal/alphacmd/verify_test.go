@@ -9,31 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alphamat/alphamat/internal/sharedtest"
 )
 
 // verifyShared returns ../shared/published next to the module root, or
 // skips the test.
 func verifyShared(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	pub := filepath.Join(dir, "..", "shared", "published")
-	if _, err := os.Stat(pub); err != nil {
-		t.Skip("../shared not found: published schemes are not available")
-	}
-	return pub
+	return filepath.Join(sharedtest.Dir(t), "published")
 }
 
 // verifyExec runs "alphamat verify args..." in process and returns stdout,

@@ -9,31 +9,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alphamat/alphamat/internal/sharedtest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
 // sharedDir returns ../shared next to the module root, or skips the test.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
-		t.Skip("../shared not found: published schemes are not available")
-	}
-	return shared
+	return sharedtest.Dir(t)
 }
 
 // publishedFiles returns the published scheme files of field (alphatensor,

@@ -1,12 +1,14 @@
 package ternary
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/alphamat/alphamat/tensorgame"
+	"github.com/alphamat/alphamat/internal/sharedtest"
+
 	"pgregory.net/rapid"
+
+	"github.com/alphamat/alphamat/tensorgame"
 )
 
 func mustNew(t testing.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
@@ -24,25 +26,7 @@ func mustNew(t testing.TB, f tensorgame.Format, seed uint64, opts Options) *Walk
 // sharedDir returns ../shared next to the module root, or skips the test.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
-		t.Skip("../shared not found: published schemes are not available")
-	}
-	return shared
+	return sharedtest.Dir(t)
 }
 
 // fataler is what checkScheme and checkIndex need of *testing.T and *rapid.T.
