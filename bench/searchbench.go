@@ -217,10 +217,10 @@ func searchFormat(ctx context.Context, cfg SearchConfig, f tensorgame.Format) (S
 
 // searchOnce runs one search and records its trace of best ranks.
 func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, target int, seed uint64) (SearchRun, error) {
-	var (
-		mu    sync.Mutex
-		trace []TracePoint
-	)
+	var mu sync.Mutex
+	// The run starts from the standard algorithm (no run directory, no
+	// start scheme): rank n·m·p at time 0.
+	trace := []TracePoint{{S: 0, Rank: f.Naive()}}
 	record := func(st search.Stats) {
 		mu.Lock()
 		defer mu.Unlock()

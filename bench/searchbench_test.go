@@ -59,7 +59,7 @@ func TestRunSearchesFake(t *testing.T) {
 	if r.Reached != 2 || r.MinS != 4 || r.MedianS != 8 || r.MaxS != -1 || r.Best != 23 || r.FlipsPerSec != 1000 {
 		t.Errorf("3x3x3 summary %+v", r)
 	}
-	if tr := r.Runs[0].Trace; len(tr) != 4 || tr[0] != (TracePoint{1, 26}) || tr[3] != (TracePoint{4, 23}) {
+	if tr := r.Runs[0].Trace; len(tr) != 5 || tr[0] != (TracePoint{0, 27}) || tr[1] != (TracePoint{1, 26}) || tr[4] != (TracePoint{4, 23}) {
 		t.Errorf("seed 1 trace %v", tr)
 	}
 
@@ -78,7 +78,7 @@ func TestRunSearchesFake(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatalf("JSON does not parse: %v", err)
 	}
-	if back.Rows[1].MedianS != 8 || len(back.Rows[1].Runs[0].Trace) != 4 {
+	if back.Rows[1].MedianS != 8 || len(back.Rows[1].Runs[0].Trace) != 5 {
 		t.Errorf("JSON round trip: %+v", back.Rows[1])
 	}
 
