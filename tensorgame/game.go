@@ -140,7 +140,7 @@ func (s *State) Apply(a Action) (reward float64, done bool) {
 	if s.Done() {
 		panic(ErrGameOver)
 	}
-	s.Residual.subAction(a, s.Game.Field == Z2)
+	s.Residual.SubAction(a, s.Game.Field == Z2)
 	s.Steps++
 	reward = -1
 	if s.Solved() {
@@ -200,9 +200,10 @@ func (g *Game) Scheme(actions []Action) (*Scheme, error) {
 	return s, nil
 }
 
-// subAction subtracts the outer product of a's factors from t, reducing mod
-// 2 when mod2 is set. It allocates nothing.
-func (t *Tensor) subAction(a Action, mod2 bool) {
+// SubAction subtracts the outer product of a's factors from t, reducing mod
+// 2 when mod2 is set. It allocates nothing, and panics with ErrLength when
+// a's factors do not fit t's axes.
+func (t *Tensor) SubAction(a Action, mod2 bool) {
 	if len(a.U) != t.A || len(a.V) != t.B || len(a.W) != t.C {
 		panic(ErrLength)
 	}

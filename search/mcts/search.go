@@ -371,7 +371,7 @@ func (s *Search) lookahead(pol Policy, resid []int32, k int) {
 		copy(s.scratch, resid)
 		s.stTensor.Data = s.scratch
 		act := s.pool.Action(i)
-		subAction(&s.stTensor, act, s.mod2)
+		s.stTensor.SubAction(act, s.mod2)
 		d := float64(s.bd.bound(s.scratch) - b0)
 		w := float64(s.pool.Count[i]) * math.Exp(-s.cfg.Lookahead*d)
 		s.weights = append(s.weights, w)
@@ -387,31 +387,6 @@ func (s *Search) lookahead(pol Policy, resid []int32, k int) {
 			r -= s.weights[i]
 		}
 		s.samples.Add(s.pool.Coefs(i), 1)
-	}
-}
-
-// subAction subtracts u ⊗ v ⊗ w from t (mod 2 when mod2).
-func subAction(t *tensorgame.Tensor, a tensorgame.Action, mod2 bool) {
-	for i, x := range a.U {
-		if x == 0 {
-			continue
-		}
-		for j, y := range a.V {
-			if y == 0 {
-				continue
-			}
-			xy := int32(x) * int32(y)
-			row := t.Data[(i*t.B+j)*t.C : (i*t.B+j+1)*t.C]
-			for k, z := range a.W {
-				if z == 0 {
-					continue
-				}
-				row[k] -= xy * int32(z)
-				if mod2 {
-					row[k] &= 1
-				}
-			}
-		}
 	}
 }
 

@@ -383,7 +383,7 @@ func TestLookaheadSamples(t *testing.T) {
 	lower := 0
 	for i := range s.samples.N() {
 		r := g.Target.Clone()
-		subAction(r, s.samples.Action(i), true)
+		r.SubAction(s.samples.Action(i), true)
 		if err := g.LegalAction(s.samples.Action(i)); err != nil {
 			t.Fatal(err)
 		}
