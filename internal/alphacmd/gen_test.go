@@ -12,11 +12,7 @@ import (
 
 func runGen(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"gen"}, args...))
-	err = root.ExecuteContext(context.Background())
-	return out.String(), errOut.String(), err
+	return execRoot(context.Background(), t, append([]string{"gen"}, args...)...)
 }
 
 const genStrassen = `# source: test

@@ -1,7 +1,6 @@
 package alphacmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,11 +22,7 @@ func liftShared(t *testing.T) string {
 
 func liftExec(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"lift"}, args...))
-	err := root.ExecuteContext(context.Background())
-	return out.String(), errOut.String(), err
+	return execRoot(context.Background(), t, append([]string{"lift"}, args...)...)
 }
 
 // TestLiftBatch lifts a batch with a scheme that does not lift (AlphaTensor's

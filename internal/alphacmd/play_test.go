@@ -1,7 +1,6 @@
 package alphacmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,11 +15,7 @@ import (
 // agentExec runs alphamat with args and returns stdout, stderr and the error.
 func agentExec(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	return out.String(), errOut.String(), err
+	return execRoot(context.Background(), t, args...)
 }
 
 func TestPlayFindsAndWritesScheme(t *testing.T) {

@@ -1,7 +1,6 @@
 package alphacmd
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"path/filepath"
@@ -11,11 +10,7 @@ import (
 
 func reproduceExec(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"reproduce"}, args...))
-	code := exitCode(root.ExecuteContext(context.Background()), &errOut)
-	return out.String(), errOut.String(), code
+	return execCode(context.Background(), t, append([]string{"reproduce"}, args...)...)
 }
 
 func TestReproduceCmd(t *testing.T) {

@@ -15,11 +15,7 @@ import (
 
 func searchExec(ctx context.Context, t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"search"}, args...))
-	code := exitCode(root.ExecuteContext(ctx), &errOut)
-	return out.String(), errOut.String(), code
+	return execCode(ctx, t, append([]string{"search"}, args...)...)
 }
 
 func TestSearchFlags(t *testing.T) {

@@ -24,11 +24,7 @@ func verifyShared(t *testing.T) string {
 // stderr and the exit code.
 func verifyExec(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := NewRoot(&IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut})
-	root.SetArgs(append([]string{"verify"}, args...))
-	code := exitCode(root.ExecuteContext(context.Background()), &errOut)
-	return out.String(), errOut.String(), code
+	return execCode(context.Background(), t, append([]string{"verify"}, args...)...)
 }
 
 const strassenFile = `# size: 2x2x2
