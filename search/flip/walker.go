@@ -172,6 +172,13 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 	return nil
 }
 
+// SetPlusAfter sets the number of flips without a reduction after which Walk
+// makes a plus transition (negative: never; 0: the default).
+func (w *Walker) SetPlusAfter(n int64) {
+	w.opts.PlusAfter = n
+	w.opts = w.opts.withDefaults()
+}
+
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return len(w.alive) }
 

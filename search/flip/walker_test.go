@@ -200,3 +200,28 @@ func TestReproducible(t *testing.T) {
 		t.Error("two walkers with the same seed diverged")
 	}
 }
+
+func TestSetPlusAfter(t *testing.T) {
+	f := tensorgame.Format{N: 3, M: 3, P: 3}
+	for _, c := range []struct {
+		name     string
+		n        int64
+		wantPlus bool
+	}{
+		{"never", -1, false},
+		{"often", 50, true},
+		{"default", 0, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w := mustNew(t, f, 5, Options{PlusAfter: -1})
+			w.Walk(200000, 0, 27)
+			w.SetPlusAfter(c.n)
+			_, _, plus0, _ := w.Counts()
+			w.Walk(100000, 0, w.Rank()+2)
+			_, _, plus1, _ := w.Counts()
+			if got := plus1 > plus0; got != c.wantPlus {
+				t.Errorf("SetPlusAfter(%d): plus transitions %d, want some: %v", c.n, plus1-plus0, c.wantPlus)
+			}
+		})
+	}
+}
