@@ -133,6 +133,13 @@ func (w *Walker) reset() {
 	w.stack = w.stack[:0]
 }
 
+// SetPlusAfter sets the number of flips without a reduction after which
+// Walk makes a plus transition (negative: never; 0: the default).
+func (w *Walker) SetPlusAfter(n int64) {
+	w.opts.PlusAfter = n
+	w.opts = w.opts.withDefaults()
+}
+
 // Format returns the walker's format.
 func (w *Walker) Format() tensorgame.Format { return w.format }
 
