@@ -56,15 +56,12 @@ func (w *Walker) flip() {
 	y := w.rng.next()
 	p1 := below(y, s)
 	p2 := below(y>>32, s-1)
-	if p2 >= p1 {
-		p2++
-	}
+	p2 += int(uint(p1-p2-1) >> 63) // skip p1, without a branch
 	base := int(g) * w.cap
 	i, j := w.gmem[base+p1], w.gmem[base+p2]
-	m1, m2 := next[m], prev[m]
-	if x>>63 != 0 {
-		m1, m2 = m2, m1
-	}
+	d := x >> 63
+	o := &others[m]
+	m1, m2 := int(o[d]), int(o[d^1])
 	// a⊗b⊗c + a⊗b'⊗c' = a⊗(b+b')⊗c + a⊗b'⊗(c+c') with a in mode m, b in m1
 	// and c in m2; i is the first term, j the second. Both changes are made
 	// before any reduction, which keeps the sum of the terms.
@@ -81,6 +78,8 @@ func (w *Walker) flip() {
 var (
 	next = [3]int{1, 2, 0}
 	prev = [3]int{2, 0, 1}
+	// others[m] are the two modes other than m, in both orders.
+	others = [3][2]uint8{{1, 2}, {2, 0}, {0, 1}}
 )
 
 // set changes factor m of the live term t to v, updating the index; a zero
