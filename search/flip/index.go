@@ -46,23 +46,4 @@ func (t *table) slot(key uint64) (i uint64, found bool) {
 	}
 }
 
-// removeAt empties slot i, shifting later entries of its probe run back.
-func (t *table) removeAt(i uint64) {
-	slots, mask := t.slots, t.mask
-	j := i
-	for {
-		j = (j + 1) & mask
-		k := slots[j].key
-		if k == 0 {
-			break
-		}
-		h := t.home(k)
-		if (j-h)&mask >= (j-i)&mask {
-			slots[i&mask] = slots[j]
-			i = j
-		}
-	}
-	slots[i&mask].key = 0
-}
-
 func (t *table) clear() { clear(t.slots) }

@@ -86,14 +86,13 @@ var (
 // factor kills the term. It is detach and attach with their common case
 // (the old value carried by t alone, the new one by no other term) inline.
 func (w *Walker) set(t int32, m int, v uint64) {
-	tab := &w.tab[m]
-	i, _ := tab.slot(w.term[t].f[m])
-	if val := tab.slots[i].val; val >= 0 {
-		tab.removeAt(i)
+	tm := &w.term[t]
+	if a := tm.at[m]; a >= 0 {
+		w.removeAt(m, uint64(a))
 	} else {
-		w.leave(t, m, i, val)
+		w.leave(t, m, -(a + 1))
 	}
-	w.term[t].f[m] = v
+	tm.f[m] = v
 	if v == 0 {
 		w.detach(t, next[m])
 		w.detach(t, prev[m])
@@ -101,9 +100,11 @@ func (w *Walker) set(t int32, m int, v uint64) {
 		w.reductions++
 		return
 	}
+	tab := &w.tab[m]
 	j, found := tab.slot(v)
 	if !found {
 		tab.slots[j] = slot{v, t}
+		tm.at[m] = int32(j)
 		return
 	}
 	w.join(t, m, j, v)
@@ -145,6 +146,7 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 	i, found := tab.slot(v)
 	if !found {
 		tab.slots[i] = slot{v, t}
+		w.term[t].at[m] = int32(i)
 		return
 	}
 	w.join(t, m, i, v)
@@ -159,41 +161,68 @@ func (w *Walker) join(t int32, m int, i uint64, v uint64) {
 		// A single term becomes a group of two.
 		g := w.gfree[len(w.gfree)-1]
 		w.gfree = w.gfree[:len(w.gfree)-1]
-		w.grp[g] = group{key: v, size: 2, multi: int32(len(w.multi)), mode: int32(m)}
+		w.grp[g] = group{key: v, size: 2, multi: int32(len(w.multi)), mode: int32(m), slot: int32(i)}
 		w.multi = append(w.multi, g)
 		base := int(g) * w.cap
 		w.gmem[base], w.gmem[base+1] = val, t
-		w.term[val].pos[m], w.term[t].pos[m] = 0, 1
+		tv, tt := &w.term[val], &w.term[t]
+		tv.pos[m], tt.pos[m] = 0, 1
+		tv.at[m], tt.at[m] = -(g + 1), -(g + 1)
 		tab.slots[i].val = -(g + 1)
-		w.stack = append(w.stack, check{t, int32(m), g})
+		w.stack = append(w.stack, check{t, int32(m)})
 		return
 	}
 	g := -(val + 1)
 	gp := &w.grp[g]
 	pos := gp.size
 	w.gmem[int(g)*w.cap+int(pos)] = t
-	w.term[t].pos[m] = pos
+	tt := &w.term[t]
+	tt.pos[m] = pos
+	tt.at[m] = val
 	gp.size = pos + 1
-	w.stack = append(w.stack, check{t, int32(m), g})
+	w.stack = append(w.stack, check{t, int32(m)})
 }
 
 // detach removes term t from the index of mode m; its factor there is still
 // the one it was attached with.
 func (w *Walker) detach(t int32, m int) {
-	tab := &w.tab[m]
-	i, _ := tab.slot(w.term[t].f[m])
-	if val := tab.slots[i].val; val >= 0 {
-		tab.removeAt(i)
+	if a := w.term[t].at[m]; a >= 0 {
+		w.removeAt(m, uint64(a))
 	} else {
-		w.leave(t, m, i, val)
+		w.leave(t, m, -(a + 1))
 	}
 }
 
-// leave removes term t from its group val (< 0) in mode m, whose table slot
-// is i.
-func (w *Walker) leave(t int32, m int, i uint64, val int32) {
+// removeAt empties slot i of the table of mode m, shifting later entries of
+// its probe run back (no tombstones) and telling their carriers where they
+// moved.
+func (w *Walker) removeAt(m int, i uint64) {
 	tab := &w.tab[m]
-	g := -(val + 1)
+	slots, mask := tab.slots, tab.mask
+	j := i
+	for {
+		j = (j + 1) & mask
+		k := slots[j].key
+		if k == 0 {
+			break
+		}
+		h := tab.home(k)
+		if (j-h)&mask >= (j-i)&mask {
+			sl := slots[j]
+			slots[i] = sl
+			if sl.val >= 0 {
+				w.term[sl.val].at[m] = int32(i)
+			} else {
+				w.grp[-(sl.val + 1)].slot = int32(i)
+			}
+			i = j
+		}
+	}
+	slots[i].key = 0
+}
+
+// leave removes term t from its group g in mode m.
+func (w *Walker) leave(t int32, m int, g int32) {
 	gp := &w.grp[g]
 	base := int(g) * w.cap
 	last := gp.size - 1
@@ -204,7 +233,9 @@ func (w *Walker) leave(t int32, m int, i uint64, val int32) {
 	gp.size = last
 	if last == 1 {
 		// Back to a single term: drop the group.
-		tab.slots[i].val = w.gmem[base]
+		rest := w.gmem[base]
+		w.tab[m].slots[gp.slot].val = rest
+		w.term[rest].at[m] = gp.slot
 		mp := gp.multi
 		lg := w.multi[len(w.multi)-1]
 		w.multi[mp] = lg
@@ -220,26 +251,20 @@ func (w *Walker) drain() {
 		c := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
 		if w.term[c.t].apos >= 0 {
-			w.reduce(c.t, int(c.m), c.g)
+			w.reduce(c.t, int(c.m))
 		}
 	}
 }
 
 // reduce merges term t with a term sharing its factor in mode m and one
-// more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c'). g is the
-// group t joined in mode m; it may be stale (dissolved or reused since),
-// and then the group is looked up.
-func (w *Walker) reduce(t int32, m int, g int32) {
-	tt := &w.term[t].f
-	if gp := &w.grp[g]; gp.key != tt[m] || int(gp.mode) != m || gp.size < 2 {
-		tab := &w.tab[m]
-		i, _ := tab.slot(tt[m])
-		val := tab.slots[i].val
-		if val >= 0 {
-			return
-		}
-		g = -(val + 1)
+// more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c').
+func (w *Walker) reduce(t int32, m int) {
+	a := w.term[t].at[m]
+	if a >= 0 {
+		return // no longer shared
 	}
+	g := -(a + 1)
+	tt := &w.term[t].f
 	base := int(g) * w.cap
 	members := w.gmem[base : base+int(w.grp[g].size)]
 	m1, m2 := next[m], prev[m]

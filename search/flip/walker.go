@@ -57,22 +57,29 @@ type Walker struct {
 }
 
 // term is one term: its three factors, its position in alive (-1: dead),
-// and per mode its position in its group (when its factor is shared).
+// and per mode where its factor is in the index: at >= 0 is the table slot
+// of a factor carried by this term alone, at < 0 the group -(at+1), and pos
+// its position in that group.
 type term struct {
 	f    [3]uint64
 	pos  [3]int32
+	at   [3]int32
 	apos int32
 }
 
+// group is a factor value carried by two or more terms in one mode: the
+// value, the number of terms, the group's position in Walker.multi, the
+// mode and the value's table slot.
 type group struct {
 	key   uint64
 	size  int32
 	multi int32
 	mode  int32
+	slot  int32
 }
 
 type check struct {
-	t, m, g int32 // term, mode, and the group it joined (a hint)
+	t, m int32 // a term that joined a group in mode m
 }
 
 // New returns a walker for format f seeded with seed. It returns an error

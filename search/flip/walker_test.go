@@ -61,6 +61,9 @@ func checkIndex(t testing.TB, w *Walker) {
 				if val != ids[0] {
 					t.Fatalf("mode %d: value %#x maps to %d, want term %d", m, v, val, ids[0])
 				}
+				if at := w.term[val].at[m]; at != int32(i) {
+					t.Fatalf("mode %d: term %d has at = %d, want its slot %d", m, val, at, i)
+				}
 				continue
 			}
 			groups++
@@ -72,7 +75,13 @@ func checkIndex(t testing.TB, w *Walker) {
 			if gp.key != v || int(gp.mode) != m || int(gp.size) != len(ids) || w.multi[gp.multi] != g {
 				t.Fatalf("mode %d: group %d = %+v, want key %#x with %d members, listed", m, g, gp, v, len(ids))
 			}
+			if gp.slot != int32(i) {
+				t.Fatalf("mode %d: group %d has slot %d, want %d", m, g, gp.slot, i)
+			}
 			for _, id := range ids {
+				if at := w.term[id].at[m]; at != val {
+					t.Fatalf("term %d mode %d: at = %d, want %d", id, m, at, val)
+				}
 				if w.gmem[int(g)*w.cap+int(w.term[id].pos[m])] != id {
 					t.Fatalf("term %d mode %d: position in group wrong", id, m)
 				}
