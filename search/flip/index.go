@@ -29,7 +29,7 @@ func newTable(capacity int) table {
 	return table{slots: make([]slot, size), mask: uint64(size - 1), shift: shift}
 }
 
-func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> t.shift }
+func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) }
 
 // slot returns the slot of key, or the empty slot where it would go.
 func (t *table) slot(key uint64) (i uint64, found bool) {

@@ -82,32 +82,35 @@ var (
 	others = [3][2]uint8{{1, 2}, {2, 0}, {0, 1}}
 )
 
-// set changes factor m of the live term t to v, updating the index; a zero
-// factor kills the term. It is detach and attach with their common case
-// (the old value carried by t alone, the new one by no other term) inline.
+// set changes factor m of the live term t to v (non-zero), updating the
+// index. Its common case, the old value carried by t alone with nothing to
+// shift back and the new one carried by no other term, makes no call.
 func (w *Walker) set(t int32, m int, v uint64) {
+	tab := &w.tab[m]
 	tm := &w.term[t]
-	if a := tm.at[m]; a >= 0 {
-		w.removeAt(m, uint64(a))
-	} else {
+	slots, mask := tab.slots, tab.mask
+	if a := tm.at[m]; a < 0 {
 		w.leave(t, m, -(a + 1))
+	} else if i := uint64(a) & mask; slots[(i+1)&mask].key == 0 {
+		slots[i].key = 0
+	} else {
+		w.removeAt(m, i)
 	}
 	tm.f[m] = v
-	if v == 0 {
-		w.detach(t, next[m])
-		w.detach(t, prev[m])
-		w.unlink(t)
-		w.reductions++
-		return
+	j := tab.home(v)
+	for {
+		k := slots[j].key
+		if k == 0 {
+			slots[j] = slot{v, t}
+			tm.at[m] = int32(j)
+			return
+		}
+		if k == v {
+			w.join(t, m, j, v)
+			return
+		}
+		j = (j + 1) & mask
 	}
-	tab := &w.tab[m]
-	j, found := tab.slot(v)
-	if !found {
-		tab.slots[j] = slot{v, t}
-		tm.at[m] = int32(j)
-		return
-	}
-	w.join(t, m, j, v)
 }
 
 // newTerm stores x as a new live term, not yet attached to the index.
@@ -153,10 +156,15 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 }
 
 // join adds term t to the terms carrying v in mode m, whose table slot is i,
-// and queues a reduction check.
+// and queues a reduction check when t now shares a second factor with one
+// of them. Every pair of terms that comes to share two factors does so when
+// one of them joins, so checking at joins finds them all; reduce checks
+// again when the checks are drained.
 func (w *Walker) join(t int32, m int, i uint64, v uint64) {
 	tab := &w.tab[m]
 	val := tab.slots[i].val
+	tt := &w.term[t]
+	m1, m2 := next[m], prev[m]
 	if val >= 0 {
 		// A single term becomes a group of two.
 		g := w.gfree[len(w.gfree)-1]
@@ -165,22 +173,35 @@ func (w *Walker) join(t int32, m int, i uint64, v uint64) {
 		w.multi = append(w.multi, g)
 		base := int(g) * w.cap
 		w.gmem[base], w.gmem[base+1] = val, t
-		tv, tt := &w.term[val], &w.term[t]
+		tv := &w.term[val]
 		tv.pos[m], tt.pos[m] = 0, 1
 		tv.at[m], tt.at[m] = -(g + 1), -(g + 1)
 		tab.slots[i].val = -(g + 1)
-		w.stack = append(w.stack, check{t, int32(m)})
+		if sharesOne(&tv.f, &tt.f, m1, m2) {
+			w.stack = append(w.stack, check{t, int32(m)})
+		}
 		return
 	}
 	g := -(val + 1)
 	gp := &w.grp[g]
 	pos := gp.size
-	w.gmem[int(g)*w.cap+int(pos)] = t
-	tt := &w.term[t]
+	base := int(g) * w.cap
+	for _, k := range w.gmem[base : base+int(pos)] {
+		if sharesOne(&w.term[k].f, &tt.f, m1, m2) {
+			w.stack = append(w.stack, check{t, int32(m)})
+			break
+		}
+	}
+	w.gmem[base+int(pos)] = t
 	tt.pos[m] = pos
 	tt.at[m] = val
 	gp.size = pos + 1
-	w.stack = append(w.stack, check{t, int32(m)})
+}
+
+// sharesOne reports whether a and b may share factor m1 or m2: it never
+// misses one, and seldom (on overflow) reports one that is not there.
+func sharesOne(a, b *[3]uint64, m1, m2 int) bool {
+	return (a[m1]^b[m1])*(a[m2]^b[m2]) == 0
 }
 
 // detach removes term t from the index of mode m; its factor there is still
@@ -285,6 +306,11 @@ func (w *Walker) reduce(t int32, m int) {
 		v := tk[third] ^ tt[third]
 		w.kill(t)
 		w.reductions++
+		if v == 0 {
+			w.kill(k) // a⊗b⊗c + a⊗b⊗c = 0
+			w.reductions++
+			return
+		}
 		w.set(k, third, v)
 		return
 	}
