@@ -51,7 +51,7 @@ func (w *Walker) flip() {
 	x := w.rng.next()
 	g := w.multi[below(x, len(w.multi))]
 	gp := &w.grp[g]
-	m := int(gp.mode)
+	m := int(gp.mode) & 3
 	s := int(gp.size)
 	y := w.rng.next()
 	p1 := below(y, s)
@@ -59,9 +59,9 @@ func (w *Walker) flip() {
 	p2 += int(uint(p1-p2-1) >> 63) // skip p1, without a branch
 	base := int(g) * w.cap
 	i, j := w.gmem[base+p1], w.gmem[base+p2]
-	d := x >> 63
 	o := &others[m]
-	m1, m2 := int(o[d]), int(o[d^1])
+	d := x >> 63
+	m1, m2 := int(o[d])&3, int(o[d^1])&3
 	// a⊗b⊗c + a⊗b'⊗c' = a⊗(b+b')⊗c + a⊗b'⊗(c+c') with a in mode m, b in m1
 	// and c in m2; i is the first term, j the second. Both changes are made
 	// before any reduction, which keeps the sum of the terms.
@@ -75,17 +75,20 @@ func (w *Walker) flip() {
 	}
 }
 
+// Modes are masked with &3 where they index [4] arrays (of which the last
+// entry is unused), which spares the bounds checks.
 var (
-	next = [3]int{1, 2, 0}
-	prev = [3]int{2, 0, 1}
+	next = [4]int{1, 2, 0, 0}
+	prev = [4]int{2, 0, 1, 0}
 	// others[m] are the two modes other than m, in both orders.
-	others = [3][2]uint8{{1, 2}, {2, 0}, {0, 1}}
+	others = [4][2]uint8{{1, 2}, {2, 0}, {0, 1}, {0, 0}}
 )
 
 // set changes factor m of the live term t to v (non-zero), updating the
 // index. Its common case, the old value carried by t alone with nothing to
 // shift back and the new one carried by no other term, makes no call.
 func (w *Walker) set(t int32, m int, v uint64) {
+	m &= 3
 	tab := &w.tab[m]
 	tm := &w.term[t]
 	slots, mask := tab.slots, tab.mask
@@ -106,7 +109,7 @@ func (w *Walker) set(t int32, m int, v uint64) {
 			return
 		}
 		if k == v {
-			w.join(t, m, j, v)
+			w.join(t, m, j)
 			return
 		}
 		j = (j + 1) & mask
@@ -117,8 +120,8 @@ func (w *Walker) set(t int32, m int, v uint64) {
 func (w *Walker) newTerm(x [3]uint64) int32 {
 	id := w.free[len(w.free)-1]
 	w.free = w.free[:len(w.free)-1]
-	w.term[id].f = x
-	w.term[id].apos = int32(len(w.alive))
+	w.term[id].f = [4]uint64{x[0], x[1], x[2]}
+	w.apos[id] = int32(len(w.alive))
 	w.alive = append(w.alive, id)
 	return id
 }
@@ -133,18 +136,19 @@ func (w *Walker) kill(t int32) {
 
 // unlink removes the detached term t from the live terms.
 func (w *Walker) unlink(t int32) {
-	p := w.term[t].apos
+	p := w.apos[t]
 	last := w.alive[len(w.alive)-1]
 	w.alive[p] = last
-	w.term[last].apos = p
+	w.apos[last] = p
 	w.alive = w.alive[:len(w.alive)-1]
-	w.term[t].apos = -1
+	w.apos[t] = -1
 	w.free = append(w.free, t)
 }
 
 // attach sets factor m of term t to v (non-zero) in the index and queues a
 // reduction check when another term carries v too.
 func (w *Walker) attach(t int32, m int, v uint64) {
+	m &= 3
 	tab := &w.tab[m]
 	i, found := tab.slot(v)
 	if !found {
@@ -152,32 +156,36 @@ func (w *Walker) attach(t int32, m int, v uint64) {
 		w.term[t].at[m] = int32(i)
 		return
 	}
-	w.join(t, m, i, v)
+	w.join(t, m, i)
 }
 
-// join adds term t to the terms carrying v in mode m, whose table slot is i,
-// and queues a reduction check when t now shares a second factor with one
-// of them. Every pair of terms that comes to share two factors does so when
-// one of them joins, so checking at joins finds them all; reduce checks
-// again when the checks are drained.
-func (w *Walker) join(t int32, m int, i uint64, v uint64) {
-	tab := &w.tab[m]
-	val := tab.slots[i].val
+// join adds term t to the terms carrying the value in slot i of the table
+// of mode m, and queues a reduction check when t now shares a second factor
+// with one of them. Every pair of terms that comes to share two factors
+// does so when one of them joins, so checking at joins finds them all;
+// reduce checks again when the checks are drained.
+func (w *Walker) join(t int32, m int, i uint64) {
+	m &= 3
+	sl := &w.tab[m].slots[i]
+	val := sl.val
 	tt := &w.term[t]
-	m1, m2 := next[m], prev[m]
+	o := &others[m]
+	m1, m2 := int(o[0])&3, int(o[1])&3
 	if val >= 0 {
 		// A single term becomes a group of two.
-		g := w.gfree[len(w.gfree)-1]
-		w.gfree = w.gfree[:len(w.gfree)-1]
-		w.grp[g] = group{key: v, size: 2, multi: int32(len(w.multi)), mode: int32(m), slot: int32(i)}
+		nf := len(w.gfree) - 1
+		g := w.gfree[nf]
+		w.gfree = w.gfree[:nf]
+		gp := &w.grp[g]
+		gp.size, gp.multi, gp.mode, gp.slot = 2, int32(len(w.multi)), int32(m), int32(i)
 		w.multi = append(w.multi, g)
-		base := int(g) * w.cap
-		w.gmem[base], w.gmem[base+1] = val, t
+		mem := w.gmem[int(g)*w.cap:]
+		mem[0], mem[1] = val, t
 		tv := &w.term[val]
 		tv.pos[m], tt.pos[m] = 0, 1
 		tv.at[m], tt.at[m] = -(g + 1), -(g + 1)
-		tab.slots[i].val = -(g + 1)
-		if sharesOne(&tv.f, &tt.f, m1, m2) {
+		sl.val = -(g + 1)
+		if (tv.f[m1]^tt.f[m1])*(tv.f[m2]^tt.f[m2]) == 0 {
 			w.stack = append(w.stack, check{t, int32(m)})
 		}
 		return
@@ -185,28 +193,25 @@ func (w *Walker) join(t int32, m int, i uint64, v uint64) {
 	g := -(val + 1)
 	gp := &w.grp[g]
 	pos := gp.size
-	base := int(g) * w.cap
-	for _, k := range w.gmem[base : base+int(pos)] {
-		if sharesOne(&w.term[k].f, &tt.f, m1, m2) {
+	mem := w.gmem[int(g)*w.cap : int(g+1)*w.cap]
+	for _, k := range mem[:pos] {
+		if tk := &w.term[k]; (tk.f[m1]^tt.f[m1])*(tk.f[m2]^tt.f[m2]) == 0 {
+			// Maybe a second shared factor (the test never misses one, and
+			// seldom, on overflow, reports one that is not there).
 			w.stack = append(w.stack, check{t, int32(m)})
 			break
 		}
 	}
-	w.gmem[base+int(pos)] = t
+	mem[pos] = t
 	tt.pos[m] = pos
 	tt.at[m] = val
 	gp.size = pos + 1
 }
 
-// sharesOne reports whether a and b may share factor m1 or m2: it never
-// misses one, and seldom (on overflow) reports one that is not there.
-func sharesOne(a, b *[3]uint64, m1, m2 int) bool {
-	return (a[m1]^b[m1])*(a[m2]^b[m2]) == 0
-}
-
 // detach removes term t from the index of mode m; its factor there is still
 // the one it was attached with.
 func (w *Walker) detach(t int32, m int) {
+	m &= 3
 	if a := w.term[t].at[m]; a >= 0 {
 		w.removeAt(m, uint64(a))
 	} else {
@@ -218,6 +223,7 @@ func (w *Walker) detach(t int32, m int) {
 // its probe run back (no tombstones) and telling their carriers where they
 // moved.
 func (w *Walker) removeAt(m int, i uint64) {
+	m &= 3
 	tab := &w.tab[m]
 	slots, mask := tab.slots, tab.mask
 	j := i
@@ -244,26 +250,29 @@ func (w *Walker) removeAt(m int, i uint64) {
 
 // leave removes term t from its group g in mode m.
 func (w *Walker) leave(t int32, m int, g int32) {
+	m &= 3
 	gp := &w.grp[g]
-	base := int(g) * w.cap
+	mem := w.gmem[int(g)*w.cap : int(g+1)*w.cap]
 	last := gp.size - 1
-	pos := w.term[t].pos[m]
-	moved := w.gmem[base+int(last)]
-	w.gmem[base+int(pos)] = moved
-	w.term[moved].pos[m] = pos
 	gp.size = last
 	if last == 1 {
 		// Back to a single term: drop the group.
-		rest := w.gmem[base]
+		rest := mem[0] ^ mem[1] ^ t // the member that is not t
 		w.tab[m].slots[gp.slot].val = rest
 		w.term[rest].at[m] = gp.slot
 		mp := gp.multi
-		lg := w.multi[len(w.multi)-1]
+		nm := len(w.multi) - 1
+		lg := w.multi[nm]
 		w.multi[mp] = lg
 		w.grp[lg].multi = mp
-		w.multi = w.multi[:len(w.multi)-1]
+		w.multi = w.multi[:nm]
 		w.gfree = append(w.gfree, g)
+		return
 	}
+	pos := w.term[t].pos[m]
+	moved := mem[last]
+	mem[pos] = moved
+	w.term[moved].pos[m] = pos
 }
 
 // drain runs the queued reduction checks until none is left.
@@ -271,7 +280,7 @@ func (w *Walker) drain() {
 	for len(w.stack) > 0 {
 		c := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.term[c.t].apos >= 0 {
+		if w.apos[c.t] >= 0 {
 			w.reduce(c.t, int(c.m))
 		}
 	}
@@ -280,6 +289,7 @@ func (w *Walker) drain() {
 // reduce merges term t with a term sharing its factor in mode m and one
 // more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c').
 func (w *Walker) reduce(t int32, m int) {
+	m &= 3
 	a := w.term[t].at[m]
 	if a >= 0 {
 		return // no longer shared
@@ -288,7 +298,7 @@ func (w *Walker) reduce(t int32, m int) {
 	tt := &w.term[t].f
 	base := int(g) * w.cap
 	members := w.gmem[base : base+int(w.grp[g].size)]
-	m1, m2 := next[m], prev[m]
+	m1, m2 := next[m]&3, prev[m]&3
 	for _, k := range members {
 		if k == t {
 			continue
@@ -339,6 +349,7 @@ func (w *Walker) plusMove() bool {
 			m1, m2 = m2, m1
 		}
 		ti, tj := w.term[i].f, w.term[j].f
+		m, m1, m2 = m&3, m1&3, m2&3
 		if ti[m] == tj[m] || ti[m1] == tj[m1] || ti[m2] == tj[m2] {
 			continue
 		}

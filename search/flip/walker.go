@@ -39,12 +39,13 @@ type Walker struct {
 
 	cap  int    // most live terms
 	term []term // by term id
-	// alive lists the live term ids densely; free holds the dead ids.
-	alive, free []int32
+	// alive lists the live term ids densely, apos[id] is the position of id
+	// in alive (-1: dead), free holds the dead ids.
+	alive, apos, free []int32
 
-	tab [3]table
-	// Groups of two or more terms sharing a factor: mode, size, key, their
-	// position in multi and their members (gmem[g*cap : g*cap+size]).
+	tab [4]table // by mode; tab[3] is unused
+	// Groups of two or more terms sharing a factor: mode, size, table slot,
+	// their position in multi and their members (gmem[g*cap : g*cap+size]).
 	grp   []group
 	gmem  []int32
 	gfree []int32
@@ -56,22 +57,21 @@ type Walker struct {
 	flips, reductions, plus, plateau int64
 }
 
-// term is one term: its three factors, its position in alive (-1: dead),
-// and per mode where its factor is in the index: at >= 0 is the table slot
-// of a factor carried by this term alone, at < 0 the group -(at+1), and pos
-// its position in that group.
+// term is one term, 64 bytes: its three factors and per mode where its
+// factor is in the index: at >= 0 is the table slot of a factor carried by
+// this term alone, at < 0 the group -(at+1), and pos its position in that
+// group. Entry 3 of each array is unused: indexing with a mode masked with
+// &3 needs no bounds check.
 type term struct {
-	f    [3]uint64
-	pos  [3]int32
-	at   [3]int32
-	apos int32
+	f   [4]uint64
+	pos [4]int32
+	at  [4]int32
 }
 
 // group is a factor value carried by two or more terms in one mode: the
-// value, the number of terms, the group's position in Walker.multi, the
-// mode and the value's table slot.
+// number of terms, the group's position in Walker.multi, the mode and the
+// value's table slot.
 type group struct {
-	key   uint64
 	size  int32
 	multi int32
 	mode  int32
@@ -102,6 +102,7 @@ func (w *Walker) alloc(capacity int) {
 	w.cap = capacity
 	w.term = make([]term, capacity)
 	w.alive = make([]int32, 0, capacity)
+	w.apos = make([]int32, capacity)
 	w.free = make([]int32, 0, capacity)
 	ng := 3 * capacity / 2
 	for m := range 3 {
@@ -120,7 +121,7 @@ func (w *Walker) reset() {
 	w.free = w.free[:0]
 	for id := w.cap - 1; id >= 0; id-- {
 		w.free = append(w.free, int32(id))
-		w.term[id].apos = -1
+		w.apos[id] = -1
 	}
 	for m := range 3 {
 		w.tab[m].clear()
@@ -216,7 +217,7 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 // coefficient i of factor m), to dst and returns it.
 func (w *Walker) Terms(dst [][3]uint64) [][3]uint64 {
 	for _, id := range w.alive {
-		dst = append(dst, w.term[id].f)
+		dst = append(dst, [3]uint64(w.term[id].f[:3]))
 	}
 	return dst
 }

@@ -25,8 +25,8 @@ func checkIndex(t testing.TB, w *Walker) {
 	t.Helper()
 	carriers := [3]map[uint64][]int32{{}, {}, {}}
 	for p, id := range w.alive {
-		if w.term[id].apos != int32(p) {
-			t.Fatalf("apos[%d] = %d, want %d", id, w.term[id].apos, p)
+		if w.apos[id] != int32(p) {
+			t.Fatalf("apos[%d] = %d, want %d", id, w.apos[id], p)
 		}
 		for m := range 3 {
 			v := w.term[id].f[m]
@@ -72,8 +72,8 @@ func checkIndex(t testing.TB, w *Walker) {
 			}
 			g := -(val + 1)
 			gp := w.grp[g]
-			if gp.key != v || int(gp.mode) != m || int(gp.size) != len(ids) || w.multi[gp.multi] != g {
-				t.Fatalf("mode %d: group %d = %+v, want key %#x with %d members, listed", m, g, gp, v, len(ids))
+			if w.tab[m].slots[gp.slot].key != v || int(gp.mode) != m || int(gp.size) != len(ids) || w.multi[gp.multi] != g {
+				t.Fatalf("mode %d: group %d = %+v, want the key %#x with %d members, listed", m, g, gp, v, len(ids))
 			}
 			if gp.slot != int32(i) {
 				t.Fatalf("mode %d: group %d has slot %d, want %d", m, g, gp.slot, i)
