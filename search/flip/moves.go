@@ -1,6 +1,9 @@
 package flip
 
-import "math/bits"
+import (
+	"math"
+	"math/bits"
+)
 
 func trailing(x uint64) int { return bits.TrailingZeros64(x) }
 
@@ -16,46 +19,51 @@ func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
 	}
 	ceiling = min(ceiling, w.cap)
 	plusAfter := w.opts.PlusAfter
+	if plusAfter < 0 {
+		plusAfter = math.MaxInt64
+	}
+	plateau := w.plateau
 	var done int64
 	for done < flips {
 		if len(w.multi) == 0 {
 			if len(w.alive) >= ceiling || !w.plusMove() {
 				break
 			}
-			w.plateau = 0
+			plateau = 0
 			continue
 		}
 		rank := len(w.alive)
 		w.flip()
 		done++
 		if len(w.alive) < rank {
-			w.plateau = 0
+			plateau = 0
 			if len(w.alive) <= report {
 				break
 			}
 			continue
 		}
-		w.plateau++
-		if plusAfter > 0 && w.plateau >= plusAfter && rank < ceiling {
-			if w.plusMove() {
-				w.plateau = 0
-			}
+		plateau++
+		if plateau >= plusAfter && rank < ceiling && w.plusMove() {
+			plateau = 0
 		}
 	}
+	w.plateau = plateau
 	w.flips += done
 	return done
 }
 
 // flip makes one random flip and the reductions it enables.
 func (w *Walker) flip() {
+	// One draw: the group from the low 32 bits, the pair from the next
+	// 16 and 15 (a bias of at most size/2^15, nothing at the usual sizes),
+	// the direction from the top bit.
 	x := w.rng.next()
 	g := w.multi[below(x, len(w.multi))]
 	gp := &w.grp[g]
 	m := int(gp.mode) & 3
 	s := int(gp.size)
-	y := w.rng.next()
-	p1 := below(y, s)
-	p2 := below(y>>32, s-1)
+	p1 := int((x >> 32 & 0xffff) * uint64(s) >> 16)
+	p2 := int((x >> 48 & 0x7fff) * uint64(s-1) >> 15)
 	p2 += int(uint(p1-p2-1) >> 63) // skip p1, without a branch
 	base := int(g) * w.cap
 	i, j := w.gmem[base+p1], w.gmem[base+p2]
