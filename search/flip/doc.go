@@ -13,7 +13,11 @@
 // carry it: an open-addressing hash table from value to a bucket, and the
 // bucket's members in a flat array. Buckets with two or more members are
 // listed, so a flip partner is found in O(1): pick a listed bucket, then two
-// of its members. The index is updated incrementally as factors change.
+// of its members. The index is updated incrementally as factors change;
+// each term knows where its factors sit in it (a table slot, or a bucket and
+// a position), so a changed factor is removed without a lookup, and a term
+// that joins a bucket is compared with its members there and then, so that
+// reductions are looked for only where one may be.
 //
 // # Moves
 //
