@@ -64,9 +64,15 @@ type Tuning struct {
 	// PlusMax bounds plus transitions to PlusMax ranks above the start
 	// rank of a walk (default 2).
 	PlusMax int
-	// PathLimit is the most flips of one attempt: a walk from a pool
-	// scheme that ends at its first reduction (default 1 million).
+	// PathLimit is the least patience of a walk: a walk from a pool scheme
+	// ends after max(PathLimit, the flips it took to reach its best) flips
+	// without a new best (default 1 million).
 	PathLimit int64
+	// DescentStall switches plus transitions on in a walk once it has gone
+	// DescentStall times its mean number of flips per improvement without
+	// one (and at least PlusAfter flips); before that the walk descends
+	// without them (default 4).
+	DescentStall float64
 	// Diversity is the number of distinct schemes the pool collects at a
 	// rank before the walkers start from that rank (default 4): until
 	// then they keep starting from the rank above, so that every rank is
@@ -102,6 +108,9 @@ func (t Tuning) withDefaults() Tuning {
 	}
 	if t.PathLimit <= 0 {
 		t.PathLimit = 1_000_000
+	}
+	if t.DescentStall <= 0 {
+		t.DescentStall = 4
 	}
 	if t.Diversity <= 0 {
 		t.Diversity = 4

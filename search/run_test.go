@@ -72,12 +72,12 @@ func TestRunReproducible(t *testing.T) {
 func TestRunResume(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "run")
 	cfg := Config{Format: format(3, 3, 3), Field: tensorgame.Z2, Workers: 2, Seed: 3, RunDir: dir,
-		Time: 20 * time.Millisecond}
+		Target: 26}
 	first, err := Run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Stopped != "time" || first.Best == nil || first.Best.Rank() >= 27 {
+	if first.Stopped != "target" || first.Best == nil || first.Best.Rank() > 26 || first.Best.Rank() <= 23 {
 		t.Fatalf("first run: stopped %q, stats %+v", first.Stopped, first.Stats)
 	}
 	got, err := tensorgame.ReadFile(first.Path)
@@ -88,6 +88,7 @@ func TestRunResume(t *testing.T) {
 		t.Fatalf("%s holds rank %d, want %d", first.Path, got.Rank(), first.Best.Rank())
 	}
 	// Resume, cancelled from the start: the pool is read back as it was.
+	cfg.Target = 0
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	second, err := Run(ctx, cfg)
@@ -98,8 +99,7 @@ func TestRunResume(t *testing.T) {
 		t.Fatalf("resumed run: stopped %q with rank %d, want canceled with %d", second.Stopped, second.Best.Rank(), first.Best.Rank())
 	}
 	// Resume with a target the first run did not reach.
-	cfg.Time = 0
-	cfg.Target = first.Best.Rank() - 1
+	cfg.Target = 23
 	ctx, cancel = context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	third, err := Run(ctx, cfg)

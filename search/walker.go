@@ -45,10 +45,14 @@ import "github.com/alphamat/alphamat/tensorgame"
 //   - Counts returns cumulative flips, reductions and plus transitions since
 //     the walker was made, and the current plateau length: flips since the
 //     last reduction or Start.
+//   - SetPlusAfter sets the plateau length (flips without a reduction) after
+//     which Walk makes a plus transition; negative: never, 0: the walker's
+//     default. The driver switches plus transitions on and off per walk.
 type Walker interface {
 	Start(s *tensorgame.Scheme) error
 	Walk(flips int64, report, ceiling int) int64
 	Rank() int
 	Scheme() *tensorgame.Scheme
 	Counts() (flips, reductions, plus, plateau int64)
+	SetPlusAfter(n int64)
 }
