@@ -17,9 +17,12 @@ type slot struct {
 	val int32
 }
 
+// newTable returns a table for up to capacity keys. It is sparse, 16
+// slots a key (at most 4096 slots, at least 4 a key): collisions, which cost
+// branch mispredictions, are dearer than the cache a larger table takes.
 func newTable(capacity int) table {
 	size := 16
-	for size < 4*capacity {
+	for size < 4*capacity || size < 16*capacity && size < 4096 {
 		size <<= 1
 	}
 	shift := uint(64)
