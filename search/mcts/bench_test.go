@@ -21,6 +21,10 @@ import (
 // seed firstSeed+i.
 var firstSeed = flag.Uint64("shrinkwalk.seed", 1, "first seed of BenchmarkShrinkWalk")
 
+// plateauPlus lets BenchmarkPlateauSubsets allow plus transitions (ceiling
+// rank+2) on the plateau.
+var plateauPlus = flag.Bool("plateau.plus", false, "BenchmarkPlateauSubsets: plus transitions on the plateau")
+
 // shippedNet loads a model embedded in package models.
 func shippedNet(b *testing.B, name string) *agent.Net {
 	b.Helper()
@@ -48,7 +52,8 @@ type shrinkVariant struct {
 // the standard algorithm (rank 64) and walks in chunks of 100k flips
 // (plus transitions after 10k flips without a reduction, ceiling rank+2
 // over the best); in the shrink variants, every time the rank has not
-// dropped for Plateau flips, Shrink (K = 4..8 in turn) is tried on the
+// dropped for Plateau flips, Shrink (64 candidate subsets, K = 4 and 5 in turn: the sizes
+// BenchmarkPlateauSubsets finds reducible subsets of) is tried on the
 // current scheme and the walker restarts from its result when it succeeds.
 // A seed that has not reached the target after MaxFlips counts as a miss.
 // Reported: median flips and seconds to the target over the seeds that
@@ -151,8 +156,8 @@ func walkToRank(b *testing.B, f tensorgame.Format, target int, seed uint64, ev m
 		flat = 0
 		res.calls++
 		cfg := mcts.ShrinkConfig{
-			K:          4 + (res.calls-1)%5,
-			Candidates: 8,
+			K:          4 + (res.calls-1)%2,
+			Candidates: 64,
 			Games:      1,
 			Axes:       axes,
 			Search:     mcts.Config{Simulations: 100, Samples: 32, Lookahead: 2},
@@ -191,4 +196,71 @@ func median(x []float64) float64 {
 		return x[len(x)/2]
 	}
 	return (x[len(x)/2-1] + x[len(x)/2]) / 2
+}
+
+// BenchmarkPlateauSubsets measures how often the tree search finds a
+// shrink that exists. Per iteration (one seed) a flip walker goes from the
+// standard 4×4×4 algorithm to rank 50 and walks 2M flips more on that
+// plateau (without plus transitions, whose three terms are always
+// reducible, unless -plateau.plus); mcts.ReducibleSubsets then draws up to 400 subsets of 4 and of
+// 5 terms as Shrink does and finds, exhaustively, those of rank below
+// their size. ShrinkTerms (2 games, 100 simulations per move, K = 32,
+// lookahead 2, as in BenchmarkShrinkWalk) is run on each. Reported per
+// seed: subsets checked, reducible, and shrunk by the search. Run it once:
+//
+//	go test -run '^$' -bench PlateauSubsets -benchtime=2x ./search/mcts/
+func BenchmarkPlateauSubsets(b *testing.B) {
+	plusRoom := 0 // no plus transitions on the plateau: their terms would be reducible
+	if *plateauPlus {
+		plusRoom = 2
+	}
+	f := tensorgame.Format{N: 4, M: 4, P: 4}
+	for _, v := range []shrinkVariant{
+		{name: "uniform", ev: func(*testing.B) mcts.StateEvaluator { return mcts.Uniform{} }},
+		{name: "net222", ev: func(b *testing.B) mcts.StateEvaluator {
+			return mcts.Direct{Evaluator: shippedNet(b, "2x2x2_Z2.model")}
+		}, axes: [3]int{4, 4, 4}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			ev := v.ev(b)
+			var checked, reducible, shrunk, ranks int
+			for i := range b.N {
+				seed := *firstSeed + uint64(i)
+				w, err := flip.New(f, seed, flip.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+					b.Fatal(err)
+				}
+				for w.Rank() > 50 {
+					w.Walk(1_000_000, 50, w.Rank()+2)
+				}
+				w.Walk(2_000_000, 0, w.Rank()+plusRoom)
+				s := w.Scheme()
+				ranks += s.Rank()
+				n, red, err := mcts.ReducibleSubsets(s, []int{4, 5}, 400, seed)
+				if err != nil {
+					b.Fatal(err)
+				}
+				checked += n
+				reducible += len(red)
+				for j, idx := range red {
+					cfg := mcts.ShrinkConfig{Games: 2, Axes: v.axes, Seed: uint64(j),
+						Search: mcts.Config{Simulations: 100, Samples: 32, Lookahead: 2}}
+					sr, err := mcts.ShrinkTerms(context.Background(), s, idx, ev, cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if sr.Scheme != nil {
+						shrunk++
+					}
+				}
+			}
+			b.ReportMetric(float64(ranks)/float64(b.N), "rank")
+			b.ReportMetric(float64(checked)/float64(b.N), "checked/op")
+			b.ReportMetric(float64(reducible)/float64(b.N), "reducible/op")
+			b.ReportMetric(float64(shrunk)/float64(b.N), "shrunk/op")
+		})
+	}
 }

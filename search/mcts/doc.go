@@ -59,10 +59,12 @@
 // max(a, b, c) ≥ K (that unfolding rank bounds the rank from below), and
 // plays games with step limit K-1 on the rest. A decomposition found is
 // mapped back through the bases and substituted; the result is verified.
-// [ShrinkTerms] does the same for a given subset. Measured on 4×4×4 flip
-// walks (BenchmarkShrinkWalk), it found no improvement on plateaus: an
-// exact check found none of the subsets of 4 or 5 terms it examines there
-// reducible at all, so there is nothing for small K to find.
+// [ShrinkTerms] does the same for a given subset. Measured on 4×4×4
+// (BenchmarkShrinkWalk, BenchmarkPlateauSubsets): shortly after a flip walk
+// reaches a new rank, about a quarter of the 4- and 5-term subsets Shrink
+// draws are reducible (checked exhaustively), and the search with the
+// 2×2×2 network shrinks most of them (the uniform prior few); but on the
+// plateaus where the walk is stuck Shrink has found no improvement.
 //
 // # Invariants
 //
