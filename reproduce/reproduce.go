@@ -19,6 +19,7 @@ import (
 
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -295,6 +296,7 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
 	dir := filepath.Join(cfg.RunDir, key(row))
 	start := time.Now()
 	res, err := search.Run(ctx, search.Config{
+		Starts:  compositeStart(cfg.RunDir, dir, row),
 		Format:  row.format,
 		Field:   row.field,
 		Target:  row.Published,
@@ -337,9 +339,48 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
 	})
 }
 
+// compositeStart returns, as a list of search starts, the best direct sum
+// of two smaller formats whose schemes the rows of this reproduction found
+// (in runDir/<format>-<field>), when it beats what the row's own run
+// directory dir holds; nil otherwise. Rows run smallest first, so the
+// smaller formats are done when a larger one starts (with --parallel some
+// may still be running: their best so far is used). A run directory that
+// cannot be read counts as holding nothing here; the row's own search
+// reports it.
+func compositeStart(runDir, dir string, row Row) []*tensorgame.Scheme {
+	known := func(g tensorgame.Format) *tensorgame.Scheme {
+		s, err := pool.ReadBest(filepath.Join(runDir, key(Row{Format: g.String(), Field: row.Field})), g, row.field)
+		if err != nil {
+			return nil
+		}
+		return s
+	}
+	c, err := search.Composite(row.format, row.field, known)
+	if err != nil || c == nil {
+		return nil
+	}
+	if cur, err := pool.ReadBest(dir, row.format, row.field); err != nil || (cur != nil && cur.Rank() <= c.Rank()) {
+		return nil
+	}
+	return []*tensorgame.Scheme{c}
+}
+
 // method names how s was found, from the last comment a search wrote
 // into it (a scheme carries the comments of the schemes it came from).
 func method(s *tensorgame.Scheme) string {
+	m := baseMethod(s)
+	for _, c := range s.Comments {
+		if strings.HasPrefix(c, "derived: direct sum") {
+			if m == "start" {
+				return "composite"
+			}
+			return m + " from composite"
+		}
+	}
+	return m
+}
+
+func baseMethod(s *tensorgame.Scheme) string {
 	for i := len(s.Comments) - 1; i >= 0; i-- {
 		c := strings.ToLower(s.Comments[i])
 		switch {
@@ -351,6 +392,8 @@ func method(s *tensorgame.Scheme) string {
 			return "lift"
 		case strings.Contains(c, "standard algorithm"):
 			return "standard"
+		case strings.Contains(c, "extra start scheme"):
+			return "start"
 		case strings.Contains(c, "walk over z2"):
 			return "flips"
 		case strings.Contains(c, "walk over z"), strings.Contains(c, "ternary"):

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alphamat/alphamat/search"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -219,9 +220,45 @@ func TestMethod(t *testing.T) {
 		{[]string{"alphamat search 2x2x2 over Z: lifted from a flip-graph walk over Z2", "alphamat search 2x2x2 over Z: flip-graph walk over Z, seed 6"}, "ternary"},
 		{[]string{"source: somewhere", "alphamat search 2x2x2 over Z2: the standard algorithm"}, "standard"},
 		{[]string{"alphamat play 2x2x2 over Z2: tree search, seed 3"}, "agent"},
+		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "alphamat search 5x5x5 over Z2: extra start scheme"}, "composite"},
+		{[]string{"derived: direct sum along p of a 2x5x2 scheme of rank 18 and a 2x5x3 scheme of rank 25", "alphamat search 2x5x5 over Z2: extra start scheme", "alphamat search 2x5x5 over Z2: flip-graph walk over Z2, seed 4"}, "flips from composite"},
 	} {
 		if got := method(&tensorgame.Scheme{Comments: tc.comments}); got != tc.want {
 			t.Errorf("method(%q) = %q, want %q", tc.comments, got, tc.want)
 		}
+	}
+}
+
+// TestCompositeStart checks that a row starts from the direct sum of what
+// the smaller rows found, and not when its own run directory holds better.
+func TestCompositeStart(t *testing.T) {
+	dir := t.TempDir()
+	f := tensorgame.Format{N: 2, M: 2, P: 4}
+	row := Row{Format: f.String(), Field: "Z2", format: f, field: tensorgame.Z2}
+	if got := compositeStart(dir, filepath.Join(dir, key(row)), row); got != nil {
+		t.Fatalf("nothing found yet: composite of rank %d", got[0].Rank())
+	}
+	// A 2x2x2 row that found rank 7.
+	ctx := context.Background()
+	sub := filepath.Join(dir, "2x2x2-z2")
+	if _, err := search.Run(ctx, search.Config{Format: tensorgame.Format{N: 2, M: 2, P: 2}, Field: tensorgame.Z2,
+		Target: 7, Workers: 1, Seed: 1, RunDir: sub}); err != nil {
+		t.Fatal(err)
+	}
+	got := compositeStart(dir, filepath.Join(dir, key(row)), row)
+	if len(got) != 1 || got[0].Rank() != 14 || got[0].Format != f {
+		t.Fatalf("composite start for 2x2x4 from Strassen: %v", got)
+	}
+	if err := tensorgame.Verify(got[0]); err != nil {
+		t.Fatal(err)
+	}
+	// The row's own directory holds rank 14 already: no composite.
+	res, err := search.Run(ctx, search.Config{Format: f, Field: tensorgame.Z2, Target: 14, Workers: 1, Seed: 1,
+		RunDir: filepath.Join(dir, key(row)), Starts: got})
+	if err != nil || !res.Reached || method(res.Best) != "composite" {
+		t.Fatalf("search from the composite: err %v, reached %v, method %q", err, res.Reached, method(res.Best))
+	}
+	if again := compositeStart(dir, filepath.Join(dir, key(row)), row); again != nil {
+		t.Errorf("row already holds rank 14: composite of rank %d offered", again[0].Rank())
 	}
 }

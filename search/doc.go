@@ -18,16 +18,30 @@
 //     Every scheme it accepts is verified and written at once, atomically,
 //     so a killed run loses nothing it had reported and the same command
 //     resumes from it.
-//   - An epoch pool, in memory, is what the walkers start from. A walker
-//     makes attempts: it starts from a random scheme of the epoch pool at the
-//     pool's level, walks (flips, reductions, plus transitions) until its
-//     first reduction or Tuning.PathLimit flips, and reports a lower-rank
-//     scheme to both pools. The level is the lowest rank holding
-//     Tuning.Diversity distinct schemes, so every rank is reached from
-//     several lineages; a rank whose attempts keep failing asks for more
-//     (Tuning.FailLimit). When an epoch stalls (Tuning.StallRatio) a new one
-//     starts from the run's start schemes: restarts cut the heavy tail of
-//     descents that went down a poor lineage.
+//   - An epoch pool, in memory, is what the walkers start from. A walk
+//     starts from a random scheme of the epoch pool at the pool's level and
+//     goes on past every reduction, reporting each new best of the walk to
+//     both pools, until it has gone max(Tuning.PathLimit, the flips it took
+//     to reach its best) flips without improving. Plus transitions are off
+//     while the walk descends and switch on once it stalls (Tuning.
+//     DescentStall): on formats with a size 5 reductions come millions of
+//     flips apart, and plus transitions every few thousand flips undo them.
+//     The level is the lowest rank holding Tuning.Diversity distinct
+//     schemes, so every rank is reached from several lineages; a rank whose
+//     walks keep failing asks for more (Tuning.FailLimit). When an epoch
+//     stalls (Tuning.StallRatio) a new one starts: restarts cut the heavy
+//     tail of descents that went down a poor lineage. Epochs take turns
+//     between the extra starts of Config.Starts and the run's start.
+//
+// # Composite starts
+//
+// Large formats descend slowly from the standard algorithm. [Composite]
+// builds a start from schemes of two smaller formats (the direct sum along
+// one size, tensorgame.DirectSum: 4x5x5 = 4x5x2 + 4x5x3); `alphamat
+// reproduce` passes one to each row from the rows it has done, and
+// `alphamat search --compose DIR` from earlier run directories. A composite
+// can be a trap (4x4x4 from 2x4x4 + 2x4x4 = 52 stays there), hence the
+// turns with the run's own start.
 //
 // # Fields
 //

@@ -43,6 +43,14 @@ type Config struct {
 	// in {-1, 0, 1}, else from the standard algorithm). Without it the run
 	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
+	// Starts are more start schemes of Format over any field (verified by
+	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
+	// when over Z with coefficients in {-1, 0, 1}), like a composite from
+	// Composite: the search's epochs take turns starting from the run's
+	// start (From, the pool or the standard algorithm) and from each of
+	// these, which hedges between a start that descends fast and one that
+	// is a trap. Each also goes into the pool.
+	Starts []*tensorgame.Scheme
 	// RunDir is the run directory ("": the pool is kept in memory only).
 	RunDir string
 	// Status, when non-nil, is called about every StatusEvery (default 1 s)
@@ -190,6 +198,8 @@ type run struct {
 	pool      *pool.Pool // schemes over cfg.Field (on disk with a run directory)
 	from      *tensorgame.Scheme
 	fromZ2    *tensorgame.Scheme
+	starts    []*tensorgame.Scheme // Config.Starts
+	startsZ2  []*tensorgame.Scheme // their reductions mod 2
 	prev      pool.State
 	seed      uint64
 	lanes     []*lane // Z2 run: Z2; Z run: ternary and Z2 (with lifting), or Z2 alone with one worker
@@ -228,24 +238,23 @@ func newRun(cfg Config) (*run, error) {
 	}
 	startRank := f.Naive()
 	if s := cfg.From; s != nil {
-		if s.Format != f {
-			return nil, fmt.Errorf("search: start scheme is of format %v, not %v", s.Format, f)
-		}
-		if err := tensorgame.Verify(s); err != nil {
-			return nil, fmt.Errorf("search: start scheme (%v, rank %d over %v) fails verification: %w", s.Format, s.Rank(), s.Field, err)
-		}
-		z2, err := lift.ReduceMod2(s)
+		z2, err := checkStart(s, f)
 		if err != nil {
-			return nil, fmt.Errorf("search: start scheme: %w", err)
-		}
-		if err := tensorgame.Verify(z2); err != nil {
-			return nil, fmt.Errorf("search: start scheme does not hold mod 2: %w", err)
+			return nil, err
 		}
 		r.fromZ2 = z2
 		if s.Field == cfg.Field {
 			r.from = s
 		}
 		startRank = s.Rank()
+	}
+	for _, s := range cfg.Starts {
+		z2, err := checkStart(s, f)
+		if err != nil {
+			return nil, err
+		}
+		r.starts = append(r.starts, s)
+		r.startsZ2 = append(r.startsZ2, z2)
 	}
 	if cfg.Target < 0 {
 		return nil, fmt.Errorf("search: target rank %d is below 1", cfg.Target)
@@ -254,6 +263,25 @@ func newRun(cfg Config) (*run, error) {
 		return nil, fmt.Errorf("search: target rank %d is above the start rank %d", cfg.Target, startRank)
 	}
 	return r, nil
+}
+
+// checkStart verifies a start scheme s for format f and returns its
+// reduction mod 2, verified.
+func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, error) {
+	if s.Format != f {
+		return nil, fmt.Errorf("search: start scheme is of format %v, not %v", s.Format, f)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return nil, fmt.Errorf("search: start scheme (%v, rank %d over %v) fails verification: %w", s.Format, s.Rank(), s.Field, err)
+	}
+	z2, err := lift.ReduceMod2(s)
+	if err != nil {
+		return nil, fmt.Errorf("search: start scheme: %w", err)
+	}
+	if err := tensorgame.Verify(z2); err != nil {
+		return nil, fmt.Errorf("search: start scheme does not hold mod 2: %w", err)
+	}
+	return z2, nil
 }
 
 // open opens the run's pool (the run directory), stores the start scheme
@@ -302,27 +330,51 @@ func (r *run) open() error {
 			z2Seeds = append(z2Seeds, z2)
 		}
 	}
-	if cfg.Field == tensorgame.Z2 {
-		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Seeds)
-		r.lanes = []*lane{r.z2}
-		return nil
-	}
 	// A Z run: ternary walkers on the run's pool, and Z2 walkers whose
 	// schemes, kept in memory, are lifted.
 	var zSeeds []*tensorgame.Scheme
-	if r.from != nil && ternaryOK(r.from) {
-		zSeeds = []*tensorgame.Scheme{r.from}
-	} else if r.from == nil {
-		for _, s := range r.pool.Schemes(r.pool.Best()) {
-			if ternaryOK(s) {
-				zSeeds = append(zSeeds, s)
+	if cfg.Field == tensorgame.Z {
+		if r.from != nil && ternaryOK(r.from) {
+			zSeeds = []*tensorgame.Scheme{r.from}
+		} else if r.from == nil {
+			for _, s := range r.pool.Schemes(r.pool.Best()) {
+				if ternaryOK(s) {
+					zSeeds = append(zSeeds, s)
+				}
 			}
 		}
+		if len(zSeeds) == 0 {
+			zSeeds = []*tensorgame.Scheme{tensorgame.Standard(cfg.Format, tensorgame.Z)}
+		}
 	}
-	if len(zSeeds) == 0 {
-		zSeeds = []*tensorgame.Scheme{tensorgame.Standard(cfg.Format, tensorgame.Z)}
+	// Epochs take turns between Config.Starts, first (a start that is a
+	// trap stalls fast, having gained nothing), and these; Config.Starts go
+	// into the pool too.
+	var z2Starts, zStarts [][]*tensorgame.Scheme
+	for i, s := range r.starts {
+		z2Starts = append(z2Starts, []*tensorgame.Scheme{r.startsZ2[i]})
+		if cfg.Field == tensorgame.Z && ternaryOK(s) {
+			zStarts = append(zStarts, []*tensorgame.Scheme{s})
+		}
+		keep := s
+		if s.Field != cfg.Field {
+			if cfg.Field != tensorgame.Z2 {
+				continue
+			}
+			keep = r.startsZ2[i]
+		}
+		if _, err := r.pool.Add(r.annotate(keep.Clone(), "extra start scheme")); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
 	}
-	ternaryLane := r.newLane(tensorgame.Z, r.pool, zSeeds)
+	z2Starts = append(z2Starts, z2Seeds)
+	zStarts = append(zStarts, zSeeds)
+	if cfg.Field == tensorgame.Z2 {
+		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
+		r.lanes = []*lane{r.z2}
+		return nil
+	}
+	ternaryLane := r.newLane(tensorgame.Z, r.pool, zStarts)
 	// The pool replaces the oldest scheme of a full rank, so that lifting
 	// keeps seeing new ones.
 	z2 := pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
@@ -331,7 +383,7 @@ func (r *run) open() error {
 			return fmt.Errorf("search: %w", err)
 		}
 	}
-	r.z2 = r.newLane(tensorgame.Z2, z2, z2Seeds)
+	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
 	if r.cfg.Workers >= 2 {
 		r.lanes = []*lane{ternaryLane, r.z2}
 	} else {

@@ -21,13 +21,16 @@ type lane struct {
 	r       *run
 	field   tensorgame.Field
 	archive *pool.Pool
-	seeds   []*tensorgame.Scheme // where every epoch starts
-	flips   atomic.Int64         // flips made by the lane's walkers
-	ep      atomic.Pointer[epoch]
+	// starts holds where epochs start: epoch k from starts[k%len(starts)]
+	// (the run's start, then each of Config.Starts).
+	starts [][]*tensorgame.Scheme
+	epochs atomic.Int64
+	flips  atomic.Int64 // flips made by the lane's walkers
+	ep     atomic.Pointer[epoch]
 }
 
-func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, seeds []*tensorgame.Scheme) *lane {
-	return &lane{r: r, field: field, archive: archive, seeds: seeds}
+func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, starts [][]*tensorgame.Scheme) *lane {
+	return &lane{r: r, field: field, archive: archive, starts: starts}
 }
 
 func (l *lane) newWalker(seed uint64) (Walker, error) {
@@ -52,8 +55,8 @@ func (l *lane) newWalker(seed uint64) (Walker, error) {
 // come for max(PlusAfter, Tuning.DescentStall times the mean number of
 // flips per improvement of its descent) flips does the walk switch plus
 // transitions on, for the rest of the walk. A walk that has not improved
-// yet uses the walker's estimate from its last descent; with none, it goes
-// without plus transitions until its patience ends.
+// yet uses the walker's estimate from its last descent; with none (a start
+// at a local optimum, like a composite start), PathLimit/4 flips.
 func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	w, err := l.newWalker(seed)
 	if err != nil {
@@ -97,7 +100,11 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				continue
 			}
 			stuck := walked - atBest
-			if !plus && t.PlusAfter > 0 && est > 0 && stuck > max(t.PlusAfter, int64(t.DescentStall*float64(est))) {
+			wait := t.PathLimit / 4 // no estimate: a start at a local optimum
+			if est > 0 {
+				wait = int64(t.DescentStall * float64(est))
+			}
+			if !plus && t.PlusAfter > 0 && stuck > max(t.PlusAfter, wait) {
 				plus = true
 				w.SetPlusAfter(t.PlusAfter)
 			}
@@ -143,7 +150,8 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 }
 
 // epoch is one descent of a lane: its own pool of schemes and diversity
-// levels, started from the lane's seeds (see Tuning.StallRatio).
+// levels, started from one of the lane's starts in turn (see
+// Tuning.StallRatio).
 type epoch struct {
 	top      int // the rank the epoch started from
 	pool     *pool.Pool
@@ -160,7 +168,7 @@ func (l *lane) newEpoch() (*epoch, error) {
 		start:  l.flips.Load(),
 	}
 	ep.improved.Store(ep.start)
-	for _, s := range l.seeds {
+	for _, s := range l.starts[int(l.epochs.Add(1)-1)%len(l.starts)] {
 		if _, err := ep.pool.Add(s); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}

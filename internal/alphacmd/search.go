@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -27,6 +28,7 @@ type searchOptions struct {
 	Workers int
 	Seed    uint64
 	From    string
+	Compose string
 	Run     string
 	JSON    bool
 }
@@ -50,8 +52,16 @@ goes up by one) to leave long plateaus. One walker runs per worker; they
 share a pool of the best schemes, from which they restart.
 
 Each walk starts from a scheme of the pool at the lowest rank that holds a
-few distinct schemes, and ends at its first reduction; when the search
-stalls it starts a new epoch from the start scheme (the schemes found stay).
+few distinct schemes and goes on past every reduction while it keeps
+improving. Plus transitions are switched on only once a walk's descent
+stalls (formats with a size 5 gain a rank every few million flips, and
+early plus transitions undo that). When the search stalls it starts a new
+epoch from the start scheme (the schemes found stay).
+
+With --compose DIR the search also starts from the best direct sum of two
+smaller formats (4x5x5 = 4x5x2 + 4x5x3) whose best schemes earlier searches
+left in DIR/<format>-<field>/ (sizes ascending, like runs/2x4x5-z2); epochs
+take turns between that start and the usual one.
 
 Over Z (--field z) half the workers walk the ternary flip graph (coefficients
 in {-1,0,1}, no lifting needed) and the others walk over Z2, and every new
@@ -119,9 +129,35 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.IntVar(&o.Workers, "workers", 0, "number of walkers (default GOMAXPROCS)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
+	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
 	return cmd
+}
+
+// composite returns the best direct sum for f over field of the best
+// schemes in the run directories dir/<format>-<field> of smaller formats,
+// or nil.
+func composite(dir string, f tensorgame.Format, field tensorgame.Field) (*tensorgame.Scheme, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("search: --compose %s: not a directory", dir)
+	}
+	var readErr error
+	known := func(g tensorgame.Format) *tensorgame.Scheme {
+		s, err := pool.ReadBest(filepath.Join(dir, fmt.Sprintf("%v-%s", g, strings.ToLower(field.String()))), g, field)
+		if err != nil && readErr == nil {
+			readErr = err
+		}
+		return s
+	}
+	c, err := search.Composite(f, field, known)
+	if err == nil {
+		err = readErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("search: --compose: %w", err)
+	}
+	return c, nil
 }
 
 // searchResult is the --json output of alphamat search.
@@ -162,6 +198,18 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 			return fmt.Errorf("search: --from %s: %w", o.From, err)
 		}
 		cfg.From = s
+	}
+	if o.Compose != "" {
+		c, err := composite(o.Compose, o.Format, o.Field)
+		if err != nil {
+			return err
+		}
+		if c != nil {
+			fmt.Fprintf(io.ErrOut, "composite start of rank %d: %s\n", c.Rank(), c.Comments[0])
+			cfg.Starts = []*tensorgame.Scheme{c}
+		} else {
+			fmt.Fprintf(io.ErrOut, "no composite start below rank %d from %s\n", o.Format.Naive(), o.Compose)
+		}
 	}
 	st := newStatusLine(io, o)
 	cfg.Status = st.update

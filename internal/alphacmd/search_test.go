@@ -147,3 +147,21 @@ func TestSearchRuns(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSearchCompose starts 2x2x4 from two copies of a 2x2x2 scheme found
+// by an earlier search in the same runs directory.
+func TestSearchCompose(t *testing.T) {
+	ctx := context.Background()
+	runs := t.TempDir()
+	if _, errOut, code := execCode(ctx, t, "search", "2x2x2", "--target", "7", "--workers", "1", "--run", filepath.Join(runs, "2x2x2-z2")); code != 0 {
+		t.Fatalf("search 2x2x2: exit %d: %s", code, errOut)
+	}
+	_, errOut, code := execCode(ctx, t, "search", "2x2x4", "--target", "14", "--workers", "1", "--compose", runs, "--run", filepath.Join(runs, "2x2x4-z2"))
+	if code != 0 || !strings.Contains(errOut, "composite start of rank 14") {
+		t.Fatalf("search 2x2x4 --compose: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = execCode(ctx, t, "search", "2x2x4", "--target", "14", "--compose", filepath.Join(runs, "nothing"), "--run", t.TempDir())
+	if code == 0 || !strings.Contains(errOut, "not a directory") {
+		t.Errorf("--compose of a missing directory: exit %d: %s", code, errOut)
+	}
+}

@@ -203,3 +203,43 @@ func (p *Pool) SaveState(st State) error {
 		return err
 	})
 }
+
+// ReadBest returns the scheme of lowest rank for format f over field among
+// the best-scheme files of the run directory path (its pool/ is not read),
+// verified, or nil when path does not exist or holds none. It writes
+// nothing. It returns an error when a file that names f and field does not
+// parse, holds another rank, format or field than its name says, or fails
+// Verify.
+func ReadBest(path string, f tensorgame.Format, field tensorgame.Field) (*tensorgame.Scheme, error) {
+	ents, err := os.ReadDir(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
+	best, bestRank := "", 0
+	for _, e := range ents {
+		m := bestName.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() || m[1] != f.String() || m[3] != field.String() {
+			continue
+		}
+		if r, _ := strconv.Atoi(m[2]); best == "" || r < bestRank {
+			best, bestRank = filepath.Join(path, e.Name()), r
+		}
+	}
+	if best == "" {
+		return nil, nil
+	}
+	s, err := tensorgame.ReadFile(best)
+	if err != nil {
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
+	if s.Rank() != bestRank || s.Format != f || s.Field != field {
+		return nil, fmt.Errorf("run directory: %s holds a rank %d %v scheme over %v, not what its name says", best, s.Rank(), s.Format, s.Field)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return nil, fmt.Errorf("run directory: %s: %w", best, err)
+	}
+	return s, nil
+}

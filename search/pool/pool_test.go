@@ -265,3 +265,33 @@ func TestLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestReadBest(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	dir := filepath.Join(t.TempDir(), "run")
+	if s, err := ReadBest(dir, f, tensorgame.Z2); s != nil || err != nil {
+		t.Fatalf("missing directory: %v, %v", s, err)
+	}
+	p, err := Open(dir, f, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	if _, err := p.Add(std); err != nil {
+		t.Fatal(err)
+	}
+	s, err := ReadBest(dir, f, tensorgame.Z2)
+	if err != nil || s == nil || s.Rank() != 8 {
+		t.Fatalf("ReadBest: %v, %v", s, err)
+	}
+	if s, err := ReadBest(dir, f, tensorgame.Z); s != nil || err != nil {
+		t.Errorf("no Z scheme: %v, %v", s, err)
+	}
+	// A file whose name promises rank 7 but holds the standard algorithm.
+	if err := tensorgame.WriteFile(filepath.Join(dir, FileName(f, tensorgame.Z2, 7)), std); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadBest(dir, f, tensorgame.Z2); err == nil || !strings.Contains(err.Error(), "not what its name says") {
+		t.Errorf("mislabelled file: err %v", err)
+	}
+}

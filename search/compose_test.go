@@ -1,0 +1,87 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// found runs a small search to its target and returns the scheme.
+func found(t *testing.T, f tensorgame.Format, field tensorgame.Field, target int) *tensorgame.Scheme {
+	t.Helper()
+	res, err := Run(context.Background(), Config{Format: f, Field: field, Target: target, Workers: 1, Seed: 5})
+	if err != nil || !res.Reached {
+		t.Fatalf("search %v over %v to %d: %v (reached %v)", f, field, target, err, res.Reached)
+	}
+	return res.Best
+}
+
+func TestComposite(t *testing.T) {
+	for _, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
+		known := map[tensorgame.Format]*tensorgame.Scheme{
+			format(2, 2, 2): found(t, format(2, 2, 2), field, 7),
+			format(2, 2, 3): found(t, format(2, 2, 3), field, 11),
+		}
+		lookup := func(f tensorgame.Format) *tensorgame.Scheme { return known[f] }
+		for _, c := range []struct {
+			f    tensorgame.Format
+			want int // 0: no composite beats the standard algorithm
+		}{
+			{format(2, 2, 4), 14}, // 2x2x2 + 2x2x2
+			{format(4, 2, 2), 14}, // the same, permuted
+			{format(2, 2, 5), 18}, // 2x2x2 + 2x2x3
+			{format(3, 2, 2), 11}, // 2x2x2 + 1x2x2 = 7 + 4
+			{format(2, 2, 1), 0},
+			{format(3, 3, 3), 0}, // nothing known below 3x3x3 but 1x3x3 (standard)
+		} {
+			got, err := Composite(c.f, field, lookup)
+			if err != nil {
+				t.Fatalf("%v over %v: %v", c.f, field, err)
+			}
+			switch {
+			case c.want == 0 && got != nil:
+				t.Errorf("%v over %v: composite of rank %d, want none", c.f, field, got.Rank())
+			case c.want != 0 && (got == nil || got.Rank() != c.want || got.Format != c.f || got.Field != field):
+				t.Errorf("%v over %v: got %v, want rank %d", c.f, field, got, c.want)
+			case got != nil:
+				if err := tensorgame.Verify(got); err != nil {
+					t.Errorf("%v over %v: %v", c.f, field, err)
+				}
+			}
+		}
+	}
+}
+
+// TestRunStarts checks that extra start schemes are verified, stored, and
+// searched from.
+func TestRunStarts(t *testing.T) {
+	f := format(2, 2, 4)
+	s7 := found(t, format(2, 2, 2), tensorgame.Z, 7)
+	comp, err := tensorgame.DirectSum(tensorgame.AxisP, s7, s7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A Z start in a Z2 run is reduced mod 2 and reaches the target at once.
+	res, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Target: 14, Workers: 2, Seed: 1,
+		Starts: []*tensorgame.Scheme{comp}})
+	if err != nil || !res.Reached || res.Best.Field != tensorgame.Z2 {
+		t.Fatalf("Z2 run from a Z composite: err %v, %+v", err, res)
+	}
+	broken := comp.Clone()
+	broken.Terms = broken.Terms[1:]
+	for _, c := range []struct {
+		start *tensorgame.Scheme
+		want  string
+	}{
+		{broken, "fails verification"},
+		{s7, "of format 2x2x2, not 2x2x4"},
+	} {
+		_, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z, Target: 14, Workers: 2,
+			Starts: []*tensorgame.Scheme{c.start}})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("start %v rank %d: err %v, want %q", c.start.Format, c.start.Rank(), err, c.want)
+		}
+	}
+}
