@@ -69,7 +69,9 @@ type Config struct {
 	// Workers is the number of cores to use in all (default GOMAXPROCS).
 	Workers int
 	// Parallel is the number of rows searched at once; the workers are
-	// shared among them (default 1: each row gets every worker).
+	// shared among them (default 1: each row gets every worker). A row
+	// waits for the rows of the smaller formats its composite start is
+	// made of.
 	Parallel int
 	// Seed seeds the searches (each row derives its own).
 	Seed uint64
@@ -217,11 +219,28 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(cfg.Parallel)
 	workers := max(1, cfg.Workers/cfg.Parallel)
+	// A row waits for the rows of its smaller parts (see compositeStart),
+	// which come before it, so that its composite start uses their results.
+	deps := dependencies(rows)
+	finished := make([]chan struct{}, len(rows))
+	for i := range rows {
+		finished[i] = make(chan struct{})
+		if rows[i].Resumed {
+			close(finished[i])
+		}
+	}
 	for i := range rows {
 		if rows[i].Resumed {
 			continue
 		}
 		g.Go(func() error {
+			defer close(finished[i])
+			for _, j := range deps[i] {
+				select {
+				case <-finished[j]:
+				case <-gctx.Done():
+				}
+			}
 			t.runRow(gctx, cfg, i, workers)
 			return t.save(cfg.RunDir)
 		})
@@ -337,6 +356,30 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
 			r.Status = "missed"
 		}
 	})
+}
+
+// dependencies returns, for each row, the earlier rows over its field whose
+// format is one of the two parts of a split of its format (2x5x5 and 3x5x5
+// for 5x5x5): the rows its composite start is made of.
+func dependencies(rows []Row) [][]int {
+	deps := make([][]int, len(rows))
+	for i, r := range rows {
+		parts := map[tensorgame.Format]bool{}
+		sizes := [3]int{r.format.N, r.format.M, r.format.P}
+		for ax := range 3 {
+			for k := 1; k < sizes[ax]; k++ {
+				part := sizes
+				part[ax] = k
+				parts[tensorgame.Format{N: part[0], M: part[1], P: part[2]}.Canonical()] = true
+			}
+		}
+		for j := range i {
+			if rows[j].field == r.field && parts[rows[j].format.Canonical()] {
+				deps[i] = append(deps[i], j)
+			}
+		}
+	}
+	return deps
 }
 
 // compositeStart returns, as a list of search starts, the best direct sum

@@ -262,3 +262,35 @@ func TestCompositeStart(t *testing.T) {
 		t.Errorf("row already holds rank 14: composite of rank %d offered", again[0].Rank())
 	}
 }
+
+func TestDependencies(t *testing.T) {
+	rows, err := rowsFor(Config{Formats: formats(t, "2x2x2", "2x2x3", "3x3x3", "2x3x3", "5x5x5"), Fields: []tensorgame.Field{tensorgame.Z2, tensorgame.Z}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := dependencies(rows)
+	name := func(i int) string { return rows[i].Format + "/" + rows[i].Field }
+	want := map[string][]string{
+		"2x2x3/Z2": {"2x2x2/Z2"},
+		"2x2x3/Z":  {"2x2x2/Z"},
+		"3x3x3/Z2": {}, // 2x3x3 comes after it
+		"2x3x3/Z2": {"2x2x3/Z2"},
+		"5x5x5/Z":  {},
+	}
+	for i := range rows {
+		w, ok := want[name(i)]
+		if !ok {
+			continue
+		}
+		var got []string
+		for _, j := range deps[i] {
+			if j >= i {
+				t.Errorf("%s depends on a later row %s", name(i), name(j))
+			}
+			got = append(got, name(j))
+		}
+		if !slices.Equal(got, w) {
+			t.Errorf("%s depends on %v, want %v", name(i), got, w)
+		}
+	}
+}

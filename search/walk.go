@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -122,6 +123,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 // pool, and in the archive (and so the run directory) when it wants it.
 func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 	r := l.r
+	s.Comments = append(slices.Clone(ep.comments), s.Comments...)
 	s = r.annotate(s, fmt.Sprintf("flip-graph walk over %v, seed %d", l.field, seed))
 	before := ep.pool.Best()
 	if _, err := ep.pool.Add(s); err != nil {
@@ -153,7 +155,8 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 // levels, started from one of the lane's starts in turn (see
 // Tuning.StallRatio).
 type epoch struct {
-	top      int // the rank the epoch started from
+	top      int      // the rank the epoch started from
+	comments []string // of its start, when that is one of Config.Starts
 	pool     *pool.Pool
 	levels   *levels
 	start    int64        // lane flips when the epoch started
@@ -168,7 +171,13 @@ func (l *lane) newEpoch() (*epoch, error) {
 		start:  l.flips.Load(),
 	}
 	ep.improved.Store(ep.start)
-	for _, s := range l.starts[int(l.epochs.Add(1)-1)%len(l.starts)] {
+	k := int(l.epochs.Add(1)-1) % len(l.starts)
+	if k < len(l.starts)-1 {
+		// One of Config.Starts (the run's own start is last): what is
+		// found carries its comments, like "derived: direct sum ...".
+		ep.comments = l.starts[k][0].Comments
+	}
+	for _, s := range l.starts[k] {
 		if _, err := ep.pool.Add(s); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
