@@ -19,6 +19,7 @@ import (
 
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -246,6 +247,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		})
 	}
 	err = g.Wait()
+	if err == nil {
+		err = t.reduceFromZ(cfg.RunDir)
+	}
 	stopTicker()
 	if err != nil {
 		return nil, err
@@ -398,14 +402,67 @@ func compositeStart(runDir, dir string, row Row) []*tensorgame.Scheme {
 		}
 		return s
 	}
-	c, err := search.Composite(row.format, row.field, known)
-	if err != nil || c == nil {
+	cur, err := pool.ReadBest(dir, row.format, row.field)
+	if err != nil {
 		return nil
 	}
-	if cur, err := pool.ReadBest(dir, row.format, row.field); err != nil || (cur != nil && cur.Rank() <= c.Rank()) {
-		return nil
+	var starts []*tensorgame.Scheme
+	if c, err := search.Composite(row.format, row.field, known); err == nil && c != nil && (cur == nil || c.Rank() < cur.Rank()) {
+		starts = append(starts, c)
 	}
-	return []*tensorgame.Scheme{c}
+	// A Z row also starts from the Z2 row's best, which the search lifts.
+	if row.field == tensorgame.Z {
+		z2dir := filepath.Join(runDir, key(Row{Format: row.Format, Field: tensorgame.Z2.String()}))
+		if s, err := pool.ReadBest(z2dir, row.format, tensorgame.Z2); err == nil && s != nil && (cur == nil || s.Rank() < cur.Rank()) {
+			starts = append(starts, s)
+		}
+	}
+	return starts
+}
+
+// reduceFromZ completes the Z2 rows that missed from the Z rows of the same
+// format that did better: a scheme over Z reduced mod 2 is one over Z2
+// (verified, and stored in the Z2 row's run directory).
+func (t *table) reduceFromZ(runDir string) error {
+	rows := t.snapshot()
+	for i, r := range rows {
+		if r.field != tensorgame.Z2 || r.Reached || r.Status == "failed" {
+			continue
+		}
+		for _, z := range rows {
+			if z.format != r.format || z.field != tensorgame.Z || z.Found == 0 || (r.Found > 0 && z.Found >= r.Found) || z.Scheme == "" {
+				continue
+			}
+			s, err := tensorgame.ReadFile(filepath.Join(runDir, z.Scheme))
+			if err != nil {
+				return fmt.Errorf("reproduce: %w", err)
+			}
+			z2, err := lift.ReduceMod2(s)
+			if err != nil {
+				return fmt.Errorf("reproduce: %w", err)
+			}
+			z2.Comments = append(z2.Comments, "alphamat reproduce: reduced mod 2 from the Z row's scheme")
+			p, err := pool.Open(filepath.Join(runDir, key(r)), r.format, tensorgame.Z2, pool.Options{})
+			if err != nil {
+				return fmt.Errorf("reproduce: %w", err)
+			}
+			if _, err := p.Add(z2); err != nil { // verifies
+				return fmt.Errorf("reproduce: %v over Z reduced mod 2: %w", r.format, err)
+			}
+			rel, _ := filepath.Rel(runDir, p.Path(z2.Rank()))
+			t.update(i, func(row *Row) {
+				row.Found = z2.Rank()
+				row.Reached = row.Found <= row.Published
+				row.Method = "reduced from Z"
+				row.Scheme = rel
+				row.Seconds += z.Seconds
+				if row.Reached {
+					row.Status = "reproduced"
+				}
+			})
+		}
+	}
+	return t.save(runDir)
 }
 
 // method names how s was found, from the last comment a search wrote

@@ -294,3 +294,33 @@ func TestDependencies(t *testing.T) {
 		}
 	}
 }
+
+// TestReduceFromZ completes a Z2 row that missed from the Z row's scheme.
+func TestReduceFromZ(t *testing.T) {
+	dir := t.TempDir()
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	res, err := search.Run(context.Background(), search.Config{Format: f, Field: tensorgame.Z, Target: 7, Workers: 1, Seed: 2,
+		RunDir: filepath.Join(dir, "2x2x2-z")})
+	if err != nil || !res.Reached {
+		t.Fatalf("Z search: %v", err)
+	}
+	rel, _ := filepath.Rel(dir, res.Path)
+	tb := &table{rows: []Row{
+		{Format: "2x2x2", Field: "Z2", Published: 7, Found: 8, Status: "missed", format: f, field: tensorgame.Z2},
+		{Format: "2x2x2", Field: "Z", Published: 7, Found: 7, Reached: true, Scheme: rel, Status: "reproduced", format: f, field: tensorgame.Z},
+	}}
+	if err := tb.reduceFromZ(dir); err != nil {
+		t.Fatal(err)
+	}
+	got := tb.snapshot()[0]
+	if !got.Reached || got.Found != 7 || got.Method != "reduced from Z" || got.Status != "reproduced" {
+		t.Fatalf("Z2 row after reduceFromZ: %+v", got)
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(dir, got.Scheme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Field != tensorgame.Z2 || s.Rank() != 7 || tensorgame.Verify(s) != nil {
+		t.Errorf("%s: %v rank %d, verify %v", got.Scheme, s.Field, s.Rank(), tensorgame.Verify(s))
+	}
+}

@@ -49,7 +49,8 @@ type Config struct {
 	// Composite: the search's epochs take turns starting from the run's
 	// start (From, the pool or the standard algorithm) and from each of
 	// these, which hedges between a start that descends fast and one that
-	// is a trap. Each also goes into the pool.
+	// is a trap. Each also goes into the pool; in a Z run, the ones over
+	// Z2 below the best rank over Z are lifted first.
 	Starts []*tensorgame.Scheme
 	// RunDir is the run directory ("": the pool is kept in memory only).
 	RunDir string
@@ -462,6 +463,12 @@ func (r *run) run(parent context.Context) (Result, error) {
 	}()
 	if r.cfg.Field == tensorgame.Z && r.z2 != nil {
 		r.liftq = newLiftQueue()
+		// Extra starts over Z2 (a Z2 search's best, say) are lifted first.
+		for _, s := range r.starts {
+			if s.Field == tensorgame.Z2 && (r.pool.Best() == 0 || s.Rank() < r.pool.Best()) {
+				r.liftq.push(s)
+			}
+		}
 		g.Go(func() error { return r.lifter(gctx) })
 	}
 	for i := range r.cfg.Workers {
