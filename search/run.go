@@ -385,6 +385,7 @@ func (r *run) open() error {
 		}
 	}
 	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
+	r.z2.liftPlateau = true
 	if r.cfg.Workers >= 2 {
 		r.lanes = []*lane{ternaryLane, r.z2}
 	} else {

@@ -18,6 +18,12 @@ import (
 // the archive (the run's pool, or the Z2 schemes of a Z run) keeps what
 // the lane found; each epoch has a pool of its own that the walkers start
 // from.
+// liftEvery is how many chunks of flips a Z2 walker of a Z run makes
+// between two schemes of a plateau it hands to the lifter (about 1 million
+// flips, tens of milliseconds; a lift of a 3x4x5 scheme takes about as
+// long).
+const liftEvery = 64
+
 type lane struct {
 	r       *run
 	field   tensorgame.Field
@@ -26,8 +32,11 @@ type lane struct {
 	// (the run's start, then each of Config.Starts).
 	starts [][]*tensorgame.Scheme
 	epochs atomic.Int64
-	flips  atomic.Int64 // flips made by the lane's walkers
-	ep     atomic.Pointer[epoch]
+	// liftPlateau: a Z2 lane of a Z run, which hands schemes of its
+	// plateaus below the best rank over Z to the lifter.
+	liftPlateau bool
+	flips       atomic.Int64 // flips made by the lane's walkers
+	ep          atomic.Pointer[epoch]
 }
 
 func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, starts [][]*tensorgame.Scheme) *lane {
@@ -66,7 +75,8 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	t := r.tune
 	rng := rand.New(rand.NewPCG(seed, 0x706f6f6c))
 	var lastF, lastR, lastP int64
-	var est int64 // mean flips per improvement of the last descent, 0: none yet
+	var est int64    // mean flips per improvement of the last descent, 0: none yet
+	var chunks int64 // calls of Walk
 	for ctx.Err() == nil {
 		ep := l.ep.Load()
 		if err := w.Start(ep.pool.Pick(rng, ep.levels.level(ep.pool))); err != nil {
@@ -99,6 +109,15 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 					return fmt.Errorf("search: walker %d: %w", id, err)
 				}
 				continue
+			}
+			chunks++
+			if l.liftPlateau && chunks%liftEvery == 0 && w.Rank() < r.pool.Best() {
+				// A Z run whose Z2 walker sits below the best rank over Z:
+				// the schemes of the plateau differ in whether they lift,
+				// so one now and then goes to the lifter.
+				s := w.Scheme()
+				s.Comments = append(slices.Clone(ep.comments), s.Comments...)
+				r.liftq.push(r.annotate(s, fmt.Sprintf("flip-graph walk over Z2 on a plateau, seed %d", seed)))
 			}
 			stuck := walked - atBest
 			wait := t.PathLimit / 4 // no estimate: a start at a local optimum
