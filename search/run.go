@@ -75,7 +75,8 @@ type Tuning struct {
 	PlusMax int
 	// PathLimit is the least patience of a walk: a walk from a pool scheme
 	// ends after max(PathLimit, the flips it took to reach its best) flips
-	// without a new best (default 1 million).
+	// without a new best (default 4 million: 4x4x4 -> 49 in a median of
+	// 7.3 million flips over 10 seeds, against 22 million with 1 million).
 	PathLimit int64
 	// DescentStall switches plus transitions on in a walk once it has gone
 	// DescentStall times its mean number of flips per improvement without
@@ -116,7 +117,7 @@ func (t Tuning) withDefaults() Tuning {
 		t.PlusMax = 2
 	}
 	if t.PathLimit <= 0 {
-		t.PathLimit = 1_000_000
+		t.PathLimit = 4_000_000
 	}
 	if t.DescentStall <= 0 {
 		t.DescentStall = 4

@@ -66,7 +66,7 @@ func (l *lane) newWalker(seed uint64) (Walker, error) {
 // flips per improvement of its descent) flips does the walk switch plus
 // transitions on, for the rest of the walk. A walk that has not improved
 // yet uses the walker's estimate from its last descent; with none (a start
-// at a local optimum, like a composite start), PathLimit/4 flips.
+// at a local optimum, like a composite start), PathLimit/16 flips.
 func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	w, err := l.newWalker(seed)
 	if err != nil {
@@ -120,7 +120,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				r.liftq.push(r.annotate(s, fmt.Sprintf("flip-graph walk over Z2 on a plateau, seed %d", seed)))
 			}
 			stuck := walked - atBest
-			wait := t.PathLimit / 4 // no estimate: a start at a local optimum
+			wait := t.PathLimit / 16 // no estimate: a start at a local optimum
 			if est > 0 {
 				wait = int64(t.DescentStall * float64(est))
 			}
