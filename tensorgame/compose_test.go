@@ -104,3 +104,17 @@ func TestCanonical(t *testing.T) {
 		t.Errorf("Canonical(5x2x4) = %v", got)
 	}
 }
+
+func TestBitTerm(t *testing.T) {
+	f := Format{N: 2, M: 2, P: 3}
+	got := BitTerm(f, [3]uint64{0b1001, 0b100001, 1<<6 | 1})
+	one, zero := Int(1), Int(0)
+	want := Term{
+		U: []Rat{one, zero, zero, one},
+		V: []Rat{one, zero, zero, zero, zero, one},
+		W: []Rat{one, zero, zero, zero, zero, zero}, // bit 6 is beyond n·p = 6
+	}
+	if !got.Equal(want) {
+		t.Errorf("BitTerm = %v, want %v", got, want)
+	}
+}

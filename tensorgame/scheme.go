@@ -2,6 +2,7 @@ package tensorgame
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 )
 
@@ -14,6 +15,24 @@ type Term struct {
 // Clone returns a deep copy of t.
 func (t Term) Clone() Term {
 	return Term{U: slices.Clone(t.U), V: slices.Clone(t.V), W: slices.Clone(t.W)}
+}
+
+// BitTerm returns the Z2 term of format f whose factor m has coefficient 1
+// at each bit set in x[m] (bit i is coefficient i of u, v or w), the packed
+// form of the Z2 walkers and the tree search. Bits beyond a factor's length
+// are ignored.
+func BitTerm(f Format, x [3]uint64) Term {
+	a, b, c := f.Dims()
+	var fac [3][]Rat
+	for m, n := range [3]int{a, b, c} {
+		fac[m] = make([]Rat, n)
+		for v := x[m]; v != 0; v &= v - 1 {
+			if i := bits.TrailingZeros64(v); i < n {
+				fac[m][i] = Int(1)
+			}
+		}
+	}
+	return Term{U: fac[0], V: fac[1], W: fac[2]}
 }
 
 // Equal reports whether t and s have the same coefficients.

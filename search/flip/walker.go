@@ -199,16 +199,9 @@ func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
 // Scheme returns the current scheme as a new tensorgame.Scheme over Z2.
 func (w *Walker) Scheme() *tensorgame.Scheme {
 	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
-	one := tensorgame.Int(1)
 	for r, id := range w.alive {
-		var fac [3][]tensorgame.Rat
-		for m := range 3 {
-			fac[m] = make([]tensorgame.Rat, w.dims[m])
-			for x := w.term[id].f[m]; x != 0; x &= x - 1 {
-				fac[m][trailing(x)] = one
-			}
-		}
-		s.Terms[r] = tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]}
+		f := w.term[id].f
+		s.Terms[r] = tensorgame.BitTerm(w.format, [3]uint64{f[0], f[1], f[2]})
 	}
 	return s
 }
