@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -369,6 +370,12 @@ func (r *run) open() error {
 			return fmt.Errorf("search: %w", err)
 		}
 	}
+	// The lowest rank first: in a Z run given a Z2 search's best and a
+	// composite, the Z2 walkers start on the best's plateau, whose schemes
+	// go to the lifter.
+	byRank := func(a, b []*tensorgame.Scheme) int { return a[0].Rank() - b[0].Rank() }
+	slices.SortStableFunc(z2Starts, byRank)
+	slices.SortStableFunc(zStarts, byRank)
 	z2Starts = append(z2Starts, z2Seeds)
 	zStarts = append(zStarts, zSeeds)
 	if cfg.Field == tensorgame.Z2 {
