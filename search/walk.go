@@ -18,8 +18,9 @@ import (
 // the archive (the run's pool, or the Z2 schemes of a Z run) keeps what
 // the lane found; each epoch has a pool of its own that the walkers start
 // from.
-// liftEvery is how many chunks of flips a Z2 walker of a Z run makes
-// between two schemes of a plateau it hands to the lifter (about 1 million
+// liftEvery is the fewest chunks of flips a Z2 walker of a Z run makes
+// between two schemes of a plateau it hands to the lifter (it hands one at
+// the first chunk end it sits below the best rank over Z after that) (about 1 million
 // flips, tens of milliseconds; a lift of a 3x4x5 scheme takes about as
 // long).
 const liftEvery = 64
@@ -75,8 +76,8 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	t := r.tune
 	rng := rand.New(rand.NewPCG(seed, 0x706f6f6c))
 	var lastF, lastR, lastP int64
-	var est int64    // mean flips per improvement of the last descent, 0: none yet
-	var chunks int64 // calls of Walk
+	var est int64              // mean flips per improvement of the last descent, 0: none yet
+	var chunks, nextLift int64 // calls of Walk; when to hand the lifter a plateau scheme next
 	for ctx.Err() == nil {
 		ep := l.ep.Load()
 		if err := w.Start(ep.pool.Pick(rng, ep.levels.level(ep.pool))); err != nil {
@@ -111,7 +112,8 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				continue
 			}
 			chunks++
-			if l.liftPlateau && chunks%liftEvery == 0 && w.Rank() < r.pool.Best() {
+			if l.liftPlateau && chunks >= nextLift && w.Rank() < r.pool.Best() {
+				nextLift = chunks + liftEvery
 				// A Z run whose Z2 walker sits below the best rank over Z:
 				// the schemes of the plateau differ in whether they lift,
 				// so one now and then goes to the lifter.
