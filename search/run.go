@@ -47,10 +47,10 @@ type Config struct {
 	// Starts are more start schemes of Format over any field (verified by
 	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
 	// when over Z with coefficients in {-1, 0, 1}), like a composite from
-	// Composite: the search's epochs take turns starting from the run's
-	// start (From, the pool or the standard algorithm) and from each of
-	// these, which hedges between a start that descends fast and one that
-	// is a trap. Each also goes into the pool; in a Z run, the ones over
+	// Composite: the search's epochs take turns starting from each of
+	// these (lowest rank first) and from the run's start (From, the pool or
+	// the standard algorithm), which hedges between a start that descends
+	// fast and one that is a trap. Each also goes into the pool; in a Z run, the ones over
 	// Z2 below the best rank over Z are lifted first.
 	Starts []*tensorgame.Scheme
 	// RunDir is the run directory ("": the pool is kept in memory only).
