@@ -5,6 +5,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/alphamat/alphamat/search/mcts"
@@ -249,5 +250,50 @@ func TestSolveHeldOut(t *testing.T) {
 	}
 	if sum != res.Solved {
 		t.Errorf("by rank %d solved, total %d", sum, res.Solved)
+	}
+}
+
+func TestRandomSubDemo(t *testing.T) {
+	for _, tc := range []struct {
+		field tensorgame.Field
+		f     tensorgame.Format
+		sub   [3]int
+	}{
+		{tensorgame.Z2, tensorgame.Format{N: 2, M: 2, P: 3}, [3]int{4, 4, 4}},
+		{tensorgame.Z2, tensorgame.Format{N: 2, M: 2, P: 3}, [3]int{2, 3, 0}}, // 0 clamps to 1
+		{tensorgame.Z, tensorgame.Format{N: 2, M: 3, P: 3}, [3]int{5, 9, 9}},  // clamps to the axes
+	} {
+		rng := rand.New(rand.NewPCG(5, 6))
+		a, b, c := tc.f.Dims()
+		want := [3]int{min(max(tc.sub[0], 1), a), min(max(tc.sub[1], 1), b), min(max(tc.sub[2], 1), c)}
+		d := RandomSubDemo(rng, tc.f, tc.field, 6, tc.sub)
+		if d.Rank() != 6 {
+			t.Fatalf("%v %v: %d terms, want 6", tc.f, tc.sub, d.Rank())
+		}
+		sum := tensorgame.NewTensor(a, b, c)
+		for _, term := range d.Terms {
+			for mode, fac := range [3][]int8{term.U, term.V, term.W} {
+				nz := false
+				for i, x := range fac {
+					if x != 0 {
+						nz = true
+						if i >= want[mode] {
+							t.Errorf("%v %v: factor %d has coefficient %d at %d, outside the first %d", tc.f, tc.sub, mode, x, i, want[mode])
+						}
+					}
+				}
+				if !nz {
+					t.Errorf("%v %v: zero factor", tc.f, tc.sub)
+				}
+			}
+			neg := tensorgame.Action{U: make([]int8, a), V: term.V, W: term.W}
+			for i, x := range term.U {
+				neg.U[i] = -x
+			}
+			sum.SubAction(neg, tc.field == tensorgame.Z2)
+		}
+		if !slices.Equal(sum.Data, d.Tensor.Data) {
+			t.Errorf("%v %v: tensor is not the sum of the terms", tc.f, tc.sub)
+		}
 	}
 }

@@ -51,14 +51,27 @@ func randomFactor(rng *rand.Rand, f []int8, field tensorgame.Field, density floa
 // summed into a tensor.
 func RandomDemo(rng *rand.Rand, f tensorgame.Format, field tensorgame.Field, rank int) *Demo {
 	a, b, c := f.Dims()
+	return RandomSubDemo(rng, f, field, rank, [3]int{a, b, c})
+}
+
+// RandomSubDemo is RandomDemo with every factor supported on the first
+// sub[i] coordinates of its axis (sub[i] clamped to 1..axis length): a
+// tensor whose slice spans are smaller than its axes, as the residuals of a
+// matmul tensor's sub-problems are (T(2,2,2) inside the axes of 2×2×3).
+// A random change of basis then moves the subspaces anywhere.
+func RandomSubDemo(rng *rand.Rand, f tensorgame.Format, field tensorgame.Field, rank int, sub [3]int) *Demo {
+	a, b, c := f.Dims()
+	for i, n := range [3]int{a, b, c} {
+		sub[i] = min(max(sub[i], 1), n)
+	}
 	d := &Demo{Format: f, Tensor: tensorgame.NewTensor(a, b, c)}
 	density := [3]float64{0.05 + 0.4*rng.Float64(), 0.05 + 0.4*rng.Float64(), 0.05 + 0.4*rng.Float64()}
 	neg := make([]int32, max(a, b, c))
 	for range rank {
 		t := tensorgame.Action{U: make([]int8, a), V: make([]int8, b), W: make([]int8, c)}
-		randomFactor(rng, t.U, field, density[0])
-		randomFactor(rng, t.V, field, density[1])
-		randomFactor(rng, t.W, field, density[2])
+		randomFactor(rng, t.U[:sub[0]], field, density[0])
+		randomFactor(rng, t.V[:sub[1]], field, density[1])
+		randomFactor(rng, t.W[:sub[2]], field, density[2])
 		d.Terms = append(d.Terms, t)
 		// Add the term: subtract its negation.
 		for i, x := range t.U {

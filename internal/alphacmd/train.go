@@ -26,6 +26,7 @@ type trainOptions struct {
 	demoFormats string
 	demoSteps   int
 	demoMaxRank int
+	demoSub     float64
 	rounds      int
 	games       int
 	roundSteps  int
@@ -80,8 +81,8 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 			}
 			o.field = field
 			if o.demoSteps < 0 || o.rounds < 0 || o.games < 1 || o.roundSteps < 0 || o.sims < 1 || o.samples < 1 || o.lookahead < 0 ||
-				o.batch < 1 || o.lr <= 0 || o.time <= 0 || o.workers < 0 || o.demoMaxRank < 0 {
-				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0)")
+				o.batch < 1 || o.lr <= 0 || o.time <= 0 || o.workers < 0 || o.demoMaxRank < 0 || o.demoSub < 0 || o.demoSub > 1 {
+				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0), --demo-sub in 0..1")
 			}
 			if o.runDir == "" {
 				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(field.String())))
@@ -99,6 +100,7 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 	fl.StringVar(&o.demoFormats, "demo-formats", "", "comma-separated formats of the demonstrations (default FORMAT)")
 	fl.IntVar(&o.demoSteps, "demo-steps", 3000, "SGD steps on demonstrations only, before self-play")
 	fl.IntVar(&o.demoMaxRank, "demo-max-rank", 0, "cap on the rank of a demonstration (default n*m*p of its format)")
+	fl.Float64Var(&o.demoSub, "demo-sub", 0, "share of demonstrations drawn on random sub-axes before their change of basis (0..1)")
 	fl.IntVar(&o.rounds, "rounds", 10, "self-play rounds")
 	fl.IntVar(&o.games, "games", 32, "self-play games per round")
 	fl.IntVar(&o.roundSteps, "round-steps", 300, "SGD steps after each self-play round")
@@ -122,7 +124,7 @@ func trainRun(ctx context.Context, io *IO, o *trainOptions) error {
 		return fmt.Errorf("run directory: %w", err)
 	}
 	cfg := agent.TrainConfig{
-		Format: o.format, Field: o.field, DemoMaxRank: o.demoMaxRank, BatchSize: o.batch, LR: o.lr,
+		Format: o.format, Field: o.field, DemoMaxRank: o.demoMaxRank, DemoSubAxes: o.demoSub, BatchSize: o.batch, LR: o.lr,
 		Search:  mcts.Config{Simulations: o.sims, Samples: o.samples, Lookahead: o.lookahead},
 		Workers: o.workers, Seed: o.seed,
 	}

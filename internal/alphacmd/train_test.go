@@ -45,6 +45,7 @@ func TestTrainUsageErrors(t *testing.T) {
 		{"train", "2x2x2", "--field", "q"},
 		{"train", "2x2x2", "--batch", "0"},
 		{"train", "2x2x2", "--demo-formats", "9x"},
+		{"train", "2x2x2", "--demo-sub", "1.5"},
 	} {
 		if _, _, err := agentExec(t, args...); err == nil {
 			t.Errorf("%v: no error", args)
