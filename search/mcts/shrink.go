@@ -388,17 +388,8 @@ func (res *ShrinkResult) substitute(s *tensorgame.Scheme, idx []int, added []bit
 		}
 		out.Terms = append(out.Terms, t.Clone())
 	}
-	a, b, c := s.Format.Dims()
-	dims := [3]int{a, b, c}
 	for _, x := range added {
-		var fac [3][]tensorgame.Rat
-		for m := range 3 {
-			fac[m] = make([]tensorgame.Rat, dims[m])
-			for v := x[m]; v != 0; v &= v - 1 {
-				fac[m][bits.TrailingZeros64(v)] = tensorgame.Int(1)
-			}
-		}
-		out.Terms = append(out.Terms, tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]})
+		out.Terms = append(out.Terms, tensorgame.BitTerm(s.Format, x))
 	}
 	if err := tensorgame.Verify(out); err != nil {
 		return fmt.Errorf("mcts: shrunk scheme does not verify: %w", err)

@@ -2,7 +2,6 @@ package mcts
 
 import (
 	"context"
-	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -27,18 +26,9 @@ var strassenZ2 = []bitTerm{
 
 // schemeOf returns the Z2 scheme of format f with the given bit terms.
 func schemeOf(f tensorgame.Format, terms []bitTerm) *tensorgame.Scheme {
-	a, b, c := f.Dims()
-	dims := [3]int{a, b, c}
 	s := &tensorgame.Scheme{Format: f, Field: tensorgame.Z2}
 	for _, x := range terms {
-		var fac [3][]tensorgame.Rat
-		for m := range 3 {
-			fac[m] = make([]tensorgame.Rat, dims[m])
-			for v := x[m]; v != 0; v &= v - 1 {
-				fac[m][bits.TrailingZeros64(v)] = tensorgame.Int(1)
-			}
-		}
-		s.Terms = append(s.Terms, tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]})
+		s.Terms = append(s.Terms, tensorgame.BitTerm(f, x))
 	}
 	return s
 }
