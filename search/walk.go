@@ -14,23 +14,23 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
+// liftEvery is the fewest chunks of flips (about a million flips, tens of
+// milliseconds, about what one lift of a 3x4x5 scheme takes) between two
+// plateau schemes a Z2 walker of a Z run hands to the lifter; it hands the
+// next one at the first chunk end after that at which it sits below the
+// best rank over Z.
+const liftEvery = 64
+
 // lane is one kind of walker (Z2 or ternary) with the pools it works on:
 // the archive (the run's pool, or the Z2 schemes of a Z run) keeps what
 // the lane found; each epoch has a pool of its own that the walkers start
 // from.
-// liftEvery is the fewest chunks of flips a Z2 walker of a Z run makes
-// between two schemes of a plateau it hands to the lifter (it hands one at
-// the first chunk end it sits below the best rank over Z after that) (about 1 million
-// flips, tens of milliseconds; a lift of a 3x4x5 scheme takes about as
-// long).
-const liftEvery = 64
-
 type lane struct {
 	r       *run
 	field   tensorgame.Field
 	archive *pool.Pool
 	// starts holds where epochs start: epoch k from starts[k%len(starts)]
-	// (the run's start, then each of Config.Starts).
+	// (Config.Starts by rank, then the run's own start).
 	starts [][]*tensorgame.Scheme
 	epochs atomic.Int64
 	// liftPlateau: a Z2 lane of a Z run, which hands schemes of its
