@@ -50,8 +50,8 @@ type Config struct {
 	// Composite: the search's epochs take turns starting from each of
 	// these (lowest rank first) and from the run's start (From, the pool or
 	// the standard algorithm), which hedges between a start that descends
-	// fast and one that is a trap. Each also goes into the pool; in a Z run, the ones over
-	// Z2 below the best rank over Z are lifted first.
+	// fast and one that is a trap. Each also goes into the pool; in a Z
+	// run, the ones over Z2 below the best rank over Z are lifted first.
 	Starts []*tensorgame.Scheme
 	// RunDir is the run directory ("": the pool is kept in memory only).
 	RunDir string
