@@ -261,7 +261,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-func key(r Row) string { return r.Format + "-" + strings.ToLower(r.Field) }
+// key names a row in the state file and its run directory: pool.RunName.
+func key(r Row) string { return pool.RunName(r.format, r.field) }
 
 // table is the live state of the rows, shared by the row goroutines.
 type table struct {
@@ -368,17 +369,9 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int) {
 func dependencies(rows []Row) [][]int {
 	deps := make([][]int, len(rows))
 	for i, r := range rows {
-		parts := map[tensorgame.Format]bool{}
-		sizes := [3]int{r.format.N, r.format.M, r.format.P}
-		for ax := range 3 {
-			for k := 1; k < sizes[ax]; k++ {
-				part := sizes
-				part[ax] = k
-				parts[tensorgame.Format{N: part[0], M: part[1], P: part[2]}.Canonical()] = true
-			}
-		}
+		parts := search.Parts(r.format)
 		for j := range i {
-			if rows[j].field == r.field && parts[rows[j].format.Canonical()] {
+			if rows[j].field == r.field && slices.Contains(parts, rows[j].format.Canonical()) {
 				deps[i] = append(deps[i], j)
 			}
 		}
@@ -395,24 +388,17 @@ func dependencies(rows []Row) [][]int {
 // cannot be read counts as holding nothing here; the row's own search
 // reports it.
 func compositeStart(runDir, dir string, row Row) []*tensorgame.Scheme {
-	known := func(g tensorgame.Format) *tensorgame.Scheme {
-		s, err := pool.ReadBest(filepath.Join(runDir, key(Row{Format: g.String(), Field: row.Field})), g, row.field)
-		if err != nil {
-			return nil
-		}
-		return s
-	}
 	cur, err := pool.ReadBest(dir, row.format, row.field)
 	if err != nil {
 		return nil
 	}
 	var starts []*tensorgame.Scheme
-	if c, err := search.Composite(row.format, row.field, known); err == nil && c != nil && (cur == nil || c.Rank() < cur.Rank()) {
+	if c, err := search.CompositeFromRuns(runDir, row.format, row.field); err == nil && c != nil && (cur == nil || c.Rank() < cur.Rank()) {
 		starts = append(starts, c)
 	}
 	// A Z row also starts from the Z2 row's best, which the search lifts.
 	if row.field == tensorgame.Z {
-		z2dir := filepath.Join(runDir, key(Row{Format: row.Format, Field: tensorgame.Z2.String()}))
+		z2dir := filepath.Join(runDir, pool.RunName(row.format, tensorgame.Z2))
 		if s, err := pool.ReadBest(z2dir, row.format, tensorgame.Z2); err == nil && s != nil && (cur == nil || s.Rank() < cur.Rank()) {
 			starts = append(starts, s)
 		}

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alphamat/alphamat/search/pool"
+
 	"github.com/spf13/cobra"
 
 	"github.com/alphamat/alphamat/agent"
@@ -77,7 +79,7 @@ Exit status: 0 when a scheme was found (of rank <= --target if given),
 				return usageErrorf("--sims, --samples, --time must be positive; --games, --target, --limit not negative")
 			}
 			if o.runDir == "" {
-				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(field.String())))
+				o.runDir = filepath.Join("runs", pool.RunName(f, field))
 			}
 			return playRun(cmd.Context(), io, &o)
 		},

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -114,7 +113,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 				return usageErrorf("search: --time %v is negative", o.Time)
 			}
 			if o.Run == "" {
-				o.Run = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(o.Field.String())))
+				o.Run = filepath.Join("runs", pool.RunName(f, o.Field))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -142,18 +141,7 @@ func composite(dir string, f tensorgame.Format, field tensorgame.Field) (*tensor
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("search: --compose %s: not a directory", dir)
 	}
-	var readErr error
-	known := func(g tensorgame.Format) *tensorgame.Scheme {
-		s, err := pool.ReadBest(filepath.Join(dir, fmt.Sprintf("%v-%s", g, strings.ToLower(field.String()))), g, field)
-		if err != nil && readErr == nil {
-			readErr = err
-		}
-		return s
-	}
-	c, err := search.Composite(f, field, known)
-	if err == nil {
-		err = readErr
-	}
+	c, err := search.CompositeFromRuns(dir, f, field)
 	if err != nil {
 		return nil, fmt.Errorf("search: --compose: %w", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alphamat/alphamat/search/pool"
+
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
@@ -85,7 +87,7 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0), --demo-sub in 0..1")
 			}
 			if o.runDir == "" {
-				o.runDir = filepath.Join("runs", fmt.Sprintf("%v-%s", f, strings.ToLower(field.String())))
+				o.runDir = filepath.Join("runs", pool.RunName(f, field))
 			}
 			if o.out == "" {
 				o.out = filepath.Join(o.runDir, "model.bin")

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -242,4 +243,12 @@ func ReadBest(path string, f tensorgame.Format, field tensorgame.Field) (*tensor
 		return nil, fmt.Errorf("run directory: %s: %w", best, err)
 	}
 	return s, nil
+}
+
+// RunName returns the conventional name of the run directory of format f
+// over field, "<n>x<m>x<p>-<field>" in lower case (4x4x4-z2): the default
+// under runs/ of `alphamat search` and `play`, and the name of a row's
+// directory in a reproduction.
+func RunName(f tensorgame.Format, field tensorgame.Field) string {
+	return f.String() + "-" + strings.ToLower(field.String())
 }
