@@ -69,6 +69,11 @@ func TestRunStarts(t *testing.T) {
 	if err != nil || !res.Reached || res.Best.Field != tensorgame.Z2 {
 		t.Fatalf("Z2 run from a Z composite: err %v, %+v", err, res)
 	}
+	// The standard algorithm would get there too: the best must be the
+	// start itself, which carries the direct sum's comment.
+	if !strings.Contains(strings.Join(res.Best.Comments, "\n"), "derived: direct sum") {
+		t.Errorf("best scheme is not the composite start: %q", res.Best.Comments)
+	}
 	broken := comp.Clone()
 	broken.Terms = broken.Terms[1:]
 	for _, c := range []struct {
