@@ -35,6 +35,21 @@ func BitTerm(f Format, x [3]uint64) Term {
 	return Term{U: fac[0], V: fac[1], W: fac[2]}
 }
 
+// TermBits is the inverse of BitTerm: bit i of word m is set when
+// coefficient i of factor m has an odd numerator (a Z2 scheme's 1). Factors
+// of more than 64 coefficients keep only their first 64.
+func TermBits(t Term) [3]uint64 {
+	var x [3]uint64
+	for m, fac := range [3][]Rat{t.U, t.V, t.W} {
+		for i, c := range fac[:min(len(fac), 64)] {
+			if c.Num()&1 != 0 {
+				x[m] |= 1 << i
+			}
+		}
+	}
+	return x
+}
+
 // Equal reports whether t and s have the same coefficients.
 func (t Term) Equal(s Term) bool {
 	return slices.Equal(t.U, s.U) && slices.Equal(t.V, s.V) && slices.Equal(t.W, s.W)

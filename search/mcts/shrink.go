@@ -150,13 +150,7 @@ func bitTerms(s *tensorgame.Scheme) ([]bitTerm, [3]int, error) {
 	}
 	out := make([]bitTerm, len(s.Terms))
 	for r, t := range s.Terms {
-		for m := range 3 {
-			for i, x := range t.Factor(m) {
-				if x.Num()&1 != 0 {
-					out[r][m] |= 1 << i
-				}
-			}
-		}
+		out[r] = tensorgame.TermBits(t)
 	}
 	return out, dims, nil
 }
