@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/alphamat/alphamat/internal/cputime"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkFlip(b *testing.B) {
 			ceil := w.Rank() + 2
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			cpu0, ok := threadCPU()
+			cpu0, ok := cputime.Thread()
 			b.ResetTimer()
 			n := int64(0)
 			for n < int64(b.N) {
@@ -26,7 +27,7 @@ func BenchmarkFlip(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "flips/s")
-			if cpu1, _ := threadCPU(); ok && cpu1 > cpu0 {
+			if cpu1, _ := cputime.Thread(); ok && cpu1 > cpu0 {
 				b.ReportMetric(float64(b.N)/(cpu1-cpu0).Seconds(), "flips/cpu-s")
 			}
 			b.ReportMetric(float64(w.Rank()), "rank")

@@ -3,6 +3,8 @@ package flip
 import (
 	"math"
 	"math/bits"
+
+	"github.com/alphamat/alphamat/internal/wyrand"
 )
 
 func trailing(x uint64) int { return bits.TrailingZeros64(x) }
@@ -57,8 +59,8 @@ func (w *Walker) flip() {
 	// One draw: the group from the low 32 bits, the pair from the next
 	// 16 and 15 (a bias of at most size/2^15, nothing at the usual sizes),
 	// the direction from the top bit.
-	x := w.rng.next()
-	g := w.multi[below(x, len(w.multi))]
+	x := w.rng.Next()
+	g := w.multi[wyrand.Below(x, len(w.multi))]
 	gp := &w.grp[g]
 	m := int(gp.mode) & 3
 	s := int(gp.size)
@@ -343,15 +345,15 @@ func (w *Walker) plusMove() bool {
 		return false
 	}
 	for range 8 {
-		x := w.rng.next()
-		p1 := below(x, n)
-		p2 := below(x>>32, n-1)
+		x := w.rng.Next()
+		p1 := wyrand.Below(x, n)
+		p2 := wyrand.Below(x>>32, n-1)
 		if p2 >= p1 {
 			p2++
 		}
 		i, j := w.alive[p1], w.alive[p2]
-		y := w.rng.next()
-		m := below(y, 3)
+		y := w.rng.Next()
+		m := wyrand.Below(y, 3)
 		m1, m2 := next[m], prev[m]
 		if y>>63 != 0 {
 			m1, m2 = m2, m1

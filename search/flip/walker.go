@@ -3,6 +3,7 @@ package flip
 import (
 	"fmt"
 
+	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -35,7 +36,7 @@ type Walker struct {
 	format tensorgame.Format
 	dims   [3]int
 	opts   Options
-	rng    wyrand
+	rng    wyrand.Rand
 
 	cap  int    // most live terms
 	term []term // by term id
@@ -93,7 +94,7 @@ func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
 		return nil, fmt.Errorf("flip: format %v has factors of %d, %d and %d coefficients; the Z2 walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
 			f, a, b, c, MaxFactor)
 	}
-	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand{seed}}
+	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
 	w.alloc(f.Naive() + w.opts.Extra)
 	return w, nil
 }
@@ -156,14 +157,7 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 	}
 	w.reset()
 	for _, t := range s.Terms {
-		var x [3]uint64
-		for m, fac := range [3][]tensorgame.Rat{t.U, t.V, t.W} {
-			for i, c := range fac {
-				if c.Num()&1 != 0 {
-					x[m] |= 1 << i
-				}
-			}
-		}
+		x := tensorgame.TermBits(t)
 		if x[0] == 0 || x[1] == 0 || x[2] == 0 {
 			continue
 		}

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alphamat/alphamat/internal/cputime"
+	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -25,7 +27,7 @@ func BenchmarkFlip(b *testing.B) {
 			rej0 := w.Rejected()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			cpu0, ok := threadCPU()
+			cpu0, ok := cputime.Thread()
 			b.ResetTimer()
 			n := int64(0)
 			for n < int64(b.N) {
@@ -33,7 +35,7 @@ func BenchmarkFlip(b *testing.B) {
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "flips/s")
-			if cpu1, _ := threadCPU(); ok && cpu1 > cpu0 {
+			if cpu1, _ := cputime.Thread(); ok && cpu1 > cpu0 {
 				b.ReportMetric(float64(b.N)/(cpu1-cpu0).Seconds(), "flips/cpu-s")
 			}
 			b.ReportMetric(float64(w.Rejected()-rej0)/float64(b.N), "rejected/flip")
@@ -94,7 +96,7 @@ func descendWith(f tensorgame.Format, target, workers int, seed uint64, limit ti
 			if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
 				panic(err)
 			}
-			rng := wyrand{seed*7919 + uint64(id)}
+			rng := wyrand.Rand{S: seed*7919 + uint64(id)}
 			pathBest, since := w.Rank(), int64(0)
 			for !done.Load() && time.Since(start) < limit {
 				mu.Lock()
@@ -120,7 +122,7 @@ func descendWith(f tensorgame.Format, target, workers int, seed uint64, limit ti
 				}
 				var restart *tensorgame.Scheme
 				if (n == 0 || since >= pathLimit) && len(pool) > 0 {
-					restart = pool[below(rng.next(), len(pool))]
+					restart = pool[wyrand.Below(rng.Next(), len(pool))]
 				}
 				mu.Unlock()
 				if restart != nil {

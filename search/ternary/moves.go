@@ -1,5 +1,7 @@
 package ternary
 
+import "github.com/alphamat/alphamat/internal/wyrand"
+
 // Walk makes at most flips flips, with the reductions they enable and plus
 // transitions when a plateau lasts Options.PlusAfter flips, and returns the
 // number of flips made (attempts: a flip whose result would leave
@@ -60,14 +62,14 @@ var (
 // so b becomes b + λσb' in i and c' becomes c' - λc in j. λ is drawn at
 // random; when its result leaves {-1, 0, 1}, the other is tried.
 func (w *Walker) flip() {
-	x := w.rng.next()
-	g := w.multi[below(x, len(w.multi))]
+	x := w.rng.Next()
+	g := w.multi[wyrand.Below(x, len(w.multi))]
 	gp := &w.grp[g]
 	m := int(gp.mode)
 	s := int(gp.size)
-	y := w.rng.next()
-	p1 := below(y, s)
-	p2 := below(y>>32, s-1)
+	y := w.rng.Next()
+	p1 := wyrand.Below(y, s)
+	p2 := wyrand.Below(y>>32, s-1)
 	if p2 >= p1 {
 		p2++
 	}
@@ -318,15 +320,15 @@ func (w *Walker) plusMove() bool {
 		return false
 	}
 	for range 16 {
-		x := w.rng.next()
-		p1 := below(x, n)
-		p2 := below(x>>32, n-1)
+		x := w.rng.Next()
+		p1 := wyrand.Below(x, n)
+		p2 := wyrand.Below(x>>32, n-1)
 		if p2 >= p1 {
 			p2++
 		}
 		i, j := w.alive[p1], w.alive[p2]
-		y := w.rng.next()
-		m := below(y, 3)
+		y := w.rng.Next()
+		m := wyrand.Below(y, 3)
 		m1, m2 := next[m], prev[m]
 		if y>>63 != 0 {
 			m1, m2 = m2, m1

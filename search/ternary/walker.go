@@ -3,6 +3,7 @@ package ternary
 import (
 	"fmt"
 
+	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -36,7 +37,7 @@ type Walker struct {
 	format tensorgame.Format
 	dims   [3]int
 	opts   Options
-	rng    wyrand
+	rng    wyrand.Rand
 
 	cap  int    // most live terms
 	term []term // by term id
@@ -93,7 +94,7 @@ func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
 		return nil, fmt.Errorf("ternary: format %v has factors of %d, %d and %d coefficients; the ternary walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
 			f, a, b, c, MaxFactor)
 	}
-	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand{seed}}
+	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
 	w.alloc(f.Naive() + w.opts.Extra)
 	return w, nil
 }
