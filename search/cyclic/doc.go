@@ -1,0 +1,57 @@
+// Package cyclic is a random walk on the flip graph of cyclic-symmetric
+// schemes of square matrix multiplication over Z2, after Moosbauer & Poole,
+// "Flip graphs with symmetry and new matrix multiplication schemes" (2025).
+//
+// # Symmetry
+//
+// Written as the trilinear form Σ A[i][j]·B[j][k]·C'[k][i] with C' = Cᵀ (the
+// trace form tr(A·B·C')), the n×n×n matrix-multiplication tensor is
+// invariant under the cyclic shift of its three factors,
+// a⊗b⊗c' -> b⊗c'⊗a. A scheme is cyclic-symmetric when the shift maps its
+// terms onto its terms: they fall into orbits of three terms
+// {a⊗b⊗c', b⊗c'⊗a, c'⊗a⊗b} and fixed terms x⊗x⊗x. In tensorgame's
+// convention (C, not Cᵀ) the shift is [tensorgame.Cyclic]. The standard
+// algorithm is symmetric: n fixed terms and (n³-n)/3 orbits.
+//
+// The walker keeps one representative a⊗b⊗c' per orbit. A move made on one
+// term of an orbit and one of another is made on all three shifted copies
+// at once, so the scheme stays symmetric, and the search space is about a
+// third of the plain one (search/flip): a reduction lowers the rank by 3.
+//
+// # Moves
+//
+//   - Flip: two terms of different orbits sharing a factor, a⊗b⊗c +
+//     a⊗b'⊗c', become a⊗(b+b')⊗c + a⊗b'⊗(c+c'), together with their shifts.
+//     The rank stays the same.
+//   - Reduction: two orbits whose terms share two factors merge,
+//     a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c') with their shifts (rank - 3; - 6 when
+//     the sum is zero). An orbit whose representative becomes x⊗x⊗x is three
+//     copies of one term, which over Z2 is that term once: a fixed term
+//     (rank - 2). A fixed term merges with an orbit that has a term x⊗x⊗c
+//     into the orbit of x⊗x⊗(x+c) (rank - 1), and two equal fixed terms
+//     cancel (rank - 2).
+//   - Plus transition: after Options.PlusAfter flips without a reduction,
+//     two orbits with terms a⊗b⊗c and a'⊗b'⊗c' (a≠a', b≠b', c≠c') become
+//     the three orbits of (a+a')⊗b⊗c, a'⊗(b+b')⊗c and a'⊗b'⊗(c+c')
+//     (rank + 3, never above the ceiling given to Walk).
+//   - Fixed flip, tried first by half the plus transitions: a fixed term
+//     x⊗x⊗x and an orbit with a term x⊗b⊗c. Over Z2 the fixed term is
+//     three copies of itself (3 = 1 mod 2), and each copy is flipped with
+//     one shift of x⊗b⊗c: the two become the orbits of x⊗(x+b)⊗x and
+//     x⊗b⊗(c+x) (rank + 2).
+//
+// Fixed terms take part in no other flip: one of x⊗x⊗x with a single term
+// of an orbit would need its three equal copies flipped with three
+// different partners. Without fixed flips only merges would change the
+// fixed terms, and those of the standard algorithm, e_ii⊗e_ii⊗e_ii, are
+// not Strassen's symmetric I⊗I⊗I.
+//
+// # Representation
+//
+// Factors are n×n matrices over Z2, one uint64 each (n <= 8; bit i·n+j is
+// entry (i, j), C' stored as Cᵀ). One open-addressing table maps a factor
+// value to the group of (orbit, position) entries that carry it, across all
+// three positions, since the shift moves factors between them; groups of
+// two or more are listed, so a flip partner is found in O(1). Walk
+// allocates nothing.
+package cyclic

@@ -1,0 +1,336 @@
+package cyclic
+
+import "github.com/alphamat/alphamat/internal/wyrand"
+
+// table maps factor values to groups: open addressing with linear probing
+// and backward-shift deletion (no tombstones). Key 0 marks an empty slot
+// (live factors are never zero).
+type table struct {
+	keys  []uint64
+	grp   []int32
+	mask  uint64
+	shift uint
+}
+
+// newTable returns a table for up to capacity keys, at most a quarter full.
+func newTable(capacity int) table {
+	size := 16
+	for size < 4*capacity {
+		size <<= 1
+	}
+	shift := uint(64)
+	for s := size; s > 1; s >>= 1 {
+		shift--
+	}
+	return table{keys: make([]uint64, size), grp: make([]int32, size), mask: uint64(size - 1), shift: shift}
+}
+
+func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) }
+
+// slot returns the slot of key, or the empty slot where it would go.
+func (t *table) slot(key uint64) (i uint64, found bool) {
+	for i = t.home(key); ; i = (i + 1) & t.mask {
+		k := t.keys[i]
+		if k == key {
+			return i, true
+		}
+		if k == 0 {
+			return i, false
+		}
+	}
+}
+
+// remove deletes key, which is in the table.
+func (t *table) remove(key uint64) {
+	i, _ := t.slot(key)
+	mask := t.mask
+	j := i
+	for {
+		j = (j + 1) & mask
+		k := t.keys[j]
+		if k == 0 {
+			break
+		}
+		if h := t.home(k); (j-h)&mask >= (j-i)&mask {
+			t.keys[i], t.grp[i] = k, t.grp[j]
+			i = j
+		}
+	}
+	t.keys[i] = 0
+}
+
+func (t *table) clear() { clear(t.keys) }
+
+// attach adds entry e (factor e%3 of orbit e/3) to the index and queues a
+// reduction check for it when it joins other entries.
+func (w *Walker) attach(e int32) {
+	v := w.orb[e/3][e%3]
+	i, found := w.tab.slot(v)
+	var g int32
+	if found {
+		g = w.tab.grp[i]
+	} else {
+		g = w.gfree[len(w.gfree)-1]
+		w.gfree = w.gfree[:len(w.gfree)-1]
+		w.tab.keys[i], w.tab.grp[i] = v, g
+		w.gkey[g], w.gsize[g], w.gmul[g] = v, 0, -1
+	}
+	size := w.gsize[g]
+	w.gmem[int(g)*w.gcap+int(size)] = e
+	w.egrp[e], w.epos[e] = g, size
+	w.gsize[g] = size + 1
+	if size == 1 {
+		w.gmul[g] = int32(len(w.multi))
+		w.multi = append(w.multi, g)
+	}
+	if size >= 1 {
+		w.stack = append(w.stack, e)
+	}
+}
+
+// detach removes entry e from the index.
+func (w *Walker) detach(e int32) {
+	g := w.egrp[e]
+	if g < 0 {
+		return
+	}
+	base := int(g) * w.gcap
+	last := w.gsize[g] - 1
+	moved := w.gmem[base+int(last)]
+	w.gmem[base+int(w.epos[e])] = moved
+	w.epos[moved] = w.epos[e]
+	w.gsize[g] = last
+	w.egrp[e] = -1
+	switch last {
+	case 1:
+		// Fewer than two members: no longer a place for flips.
+		mp := w.gmul[g]
+		lg := w.multi[len(w.multi)-1]
+		w.multi[mp] = lg
+		w.gmul[lg] = mp
+		w.multi = w.multi[:len(w.multi)-1]
+		w.gmul[g] = -1
+	case 0:
+		w.tab.remove(w.gkey[g])
+		w.gfree = append(w.gfree, g)
+	}
+}
+
+// newOrbit adds the orbit of x, or the fixed term x⊗x⊗x, to the scheme and
+// the index; an x with a zero factor adds nothing.
+func (w *Walker) newOrbit(x [3]uint64) {
+	if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+		return
+	}
+	id := w.free[len(w.free)-1]
+	w.free = w.free[:len(w.free)-1]
+	w.orb[id] = x
+	w.apos[id] = int32(len(w.alive))
+	w.alive = append(w.alive, id)
+	e := 3 * id
+	if x[0] == x[1] && x[1] == x[2] {
+		w.deg[id] = true
+		w.rank++
+		w.attach(e)
+		return
+	}
+	w.deg[id] = false
+	w.rank += 3
+	w.attach(e)
+	w.attach(e + 1)
+	w.attach(e + 2)
+}
+
+// kill removes orbit id from the scheme and the index.
+func (w *Walker) kill(id int32) {
+	e := 3 * id
+	w.detach(e)
+	w.detach(e + 1)
+	w.detach(e + 2)
+	if w.deg[id] {
+		w.rank--
+	} else {
+		w.rank -= 3
+	}
+	p := w.apos[id]
+	last := w.alive[len(w.alive)-1]
+	w.alive[p] = last
+	w.apos[last] = p
+	w.alive = w.alive[:len(w.alive)-1]
+	w.apos[id] = -1
+	w.free = append(w.free, id)
+}
+
+// set changes factor p of the live orbit id (not a fixed term) to v.
+func (w *Walker) set(id int32, p int, v uint64) {
+	x := w.orb[id]
+	x[p] = v
+	if v == 0 || x[0] == x[1] && x[1] == x[2] {
+		w.kill(id)
+		w.newOrbit(x)
+		return
+	}
+	e := 3*id + int32(p)
+	w.detach(e)
+	w.orb[id] = x
+	w.attach(e)
+}
+
+// flip makes one random flip and the reductions it enables. It reports
+// false, changing nothing, when the two entries it picked belong to one
+// orbit or one is a fixed term.
+func (w *Walker) flip() bool {
+	// One draw: the group from the low 32 bits, the pair from the next 16
+	// and 15, the direction from the top bit.
+	x := w.rng.Next()
+	g := w.multi[wyrand.Below(x, len(w.multi))]
+	s := int(w.gsize[g])
+	p1 := int((x >> 32 & 0xffff) * uint64(s) >> 16)
+	p2 := int((x >> 48 & 0x7fff) * uint64(s-1) >> 15)
+	if p2 >= p1 {
+		p2++
+	}
+	base := int(g) * w.gcap
+	e1, e2 := w.gmem[base+p1], w.gmem[base+p2]
+	if x>>63 != 0 {
+		e1, e2 = e2, e1
+	}
+	o1, o2 := e1/3, e2/3
+	if o1 == o2 || w.deg[o1] || w.deg[o2] {
+		return false
+	}
+	// With the shared factor a moved to the front, the terms are a⊗b⊗c
+	// (orbit o1) and a⊗b'⊗c' (orbit o2): a⊗(b+b')⊗c + a⊗b'⊗(c+c').
+	q1, q2 := int(e1%3), int(e2%3)
+	b1, c1 := (q1+1)%3, (q1+2)%3
+	b2, c2 := (q2+1)%3, (q2+2)%3
+	nb := w.orb[o1][b1] ^ w.orb[o2][b2]
+	nc := w.orb[o2][c2] ^ w.orb[o1][c1]
+	w.set(o1, b1, nb)
+	if w.apos[o2] >= 0 {
+		w.set(o2, c2, nc)
+	}
+	w.drain()
+	return true
+}
+
+// drain runs the queued reduction checks until none is left.
+func (w *Walker) drain() {
+	for len(w.stack) > 0 {
+		e := w.stack[len(w.stack)-1]
+		w.stack = w.stack[:len(w.stack)-1]
+		if w.apos[e/3] >= 0 && w.egrp[e] >= 0 {
+			w.reduce(e)
+		}
+	}
+}
+
+// reduce merges the orbit of entry e with another orbit one of whose terms
+// shares the factor of e and one more factor with the term of e's orbit
+// that has e's factor in front, if there is one: a⊗b⊗c + a⊗b⊗c' =
+// a⊗b⊗(c+c') (and so for the shifted terms).
+func (w *Walker) reduce(e int32) {
+	g := w.egrp[e]
+	base := int(g) * w.gcap
+	members := w.gmem[base : base+int(w.gsize[g])]
+	o := e / 3
+	a := rot(w.orb[o], int(e%3))
+	for _, k := range members {
+		ok := k / 3
+		if ok == o {
+			continue
+		}
+		b := rot(w.orb[ok], int(k%3))
+		var x [3]uint64
+		switch {
+		case a[1] == b[1]:
+			x = [3]uint64{a[0], a[1], a[2] ^ b[2]}
+		case a[2] == b[2]:
+			x = [3]uint64{a[0], a[1] ^ b[1], a[2]}
+		default:
+			continue
+		}
+		w.kill(o)
+		w.kill(ok)
+		w.newOrbit(x)
+		w.reductions++
+		return
+	}
+}
+
+// plusMove makes a plus transition: two orbits with terms a⊗b⊗c and
+// a'⊗b'⊗c' (a≠a', b≠b', c≠c') become the orbits of (a+a')⊗b⊗c,
+// a'⊗(b+b')⊗c and a'⊗b'⊗(c+c'). It reports whether it found such a pair
+// (within a few random tries).
+func (w *Walker) plusMove() bool {
+	n := len(w.alive)
+	if n < 2 || n >= w.cap {
+		return false
+	}
+	for range 8 {
+		x := w.rng.Next()
+		if x>>63 != 0 && w.fixedFlip(x) {
+			w.plus++
+			return true
+		}
+		p1 := wyrand.Below(x, n)
+		p2 := wyrand.Below(x>>32, n-1)
+		if p2 >= p1 {
+			p2++
+		}
+		i, j := w.alive[p1], w.alive[p2]
+		if w.deg[i] || w.deg[j] {
+			continue
+		}
+		y := w.rng.Next()
+		a, b := rot(w.orb[i], wyrand.Below(y, 3)), rot(w.orb[j], wyrand.Below(y>>32, 3))
+		if a[0] == b[0] || a[1] == b[1] || a[2] == b[2] {
+			continue
+		}
+		w.kill(i)
+		w.kill(j)
+		w.newOrbit([3]uint64{a[0] ^ b[0], a[1], a[2]})
+		w.newOrbit([3]uint64{b[0], a[1] ^ b[1], a[2]})
+		w.newOrbit([3]uint64{b[0], b[1], a[2] ^ b[2]})
+		w.drain()
+		w.plus++
+		return true
+	}
+	return false
+}
+
+// fixedFlip makes the flip of a fixed term x⊗x⊗x with the orbit of a term
+// x⊗b⊗c that shares its factor, done once for each of the three copies of
+// x⊗x⊗x that make it over Z2 (3 = 1 mod 2): the orbits of x⊗(x+b)⊗x and
+// x⊗b⊗(c+x) (rank + 2). This is the only move that changes the fixed
+// terms other than merges, and the standard algorithm's fixed terms are not
+// those of Strassen's symmetric scheme. x picks a random live orbit, which
+// must be a fixed term sharing its factor; it reports whether it moved.
+func (w *Walker) fixedFlip(x uint64) bool {
+	id := w.alive[wyrand.Below(x, len(w.alive))]
+	if !w.deg[id] {
+		return false
+	}
+	e := 3 * id
+	g := w.egrp[e]
+	size := int(w.gsize[g])
+	if size < 2 {
+		return false
+	}
+	p := wyrand.Below(x>>32, size-1)
+	if int32(p) >= w.epos[e] {
+		p++
+	}
+	k := w.gmem[int(g)*w.gcap+p]
+	if w.deg[k/3] {
+		return false
+	}
+	f := w.orb[id][0]
+	b := rot(w.orb[k/3], int(k%3))
+	w.kill(id)
+	w.kill(k / 3)
+	w.newOrbit([3]uint64{f, f ^ b[1], f})
+	w.newOrbit([3]uint64{f, b[1], b[2] ^ f})
+	w.drain()
+	return true
+}
