@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -11,6 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/flip"
 	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
@@ -44,6 +46,18 @@ type Config struct {
 	// in {-1, 0, 1}, else from the standard algorithm). Without it the run
 	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
+	// Cyclic adds walkers that keep the scheme cyclic-symmetric
+	// (search/cyclic, after Moosbauer & Poole; square formats only) to the
+	// plain Z2 walkers: the first worker and every second one walk the
+	// symmetric flip graph, about a third the size of the plain one, and
+	// every new best they find becomes a start of the plain walkers, which
+	// break the symmetry and often reduce further at once. On 5x5x5: 100
+	// in a minute from the standard algorithm (plain walks alone: about
+	// 114), and 96 a second later. The cyclic walkers start from the
+	// symmetric ones of the start schemes, or of the pool, or from the
+	// standard algorithm. In a Z run the cyclic and plain Z2 walkers come
+	// first, the ternary walkers from the third worker on.
+	Cyclic bool
 	// Starts are more start schemes of Format over any field (verified by
 	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
 	// when over Z with coefficients in {-1, 0, 1}), like a composite from
@@ -178,6 +192,7 @@ type Result struct {
 var (
 	_ Walker = (*flip.Walker)(nil)
 	_ Walker = (*ternary.Walker)(nil)
+	_ Walker = (*cyclic.Walker)(nil)
 )
 
 // Run searches for schemes of cfg.Format over cfg.Field until the target is
@@ -207,7 +222,9 @@ type run struct {
 	seed      uint64
 	lanes     []*lane // Z2 run: Z2; Z run: ternary and Z2 (with lifting), or Z2 alone with one worker
 	startRank int
-	z2        *lane // the Z2 lane, nil without one
+	z2        *lane // the plain Z2 lane, nil without one
+	// ternaryLane is the Z lane of a Z run.
+	ternaryLane *lane
 
 	start                             time.Time
 	flips, reductions, plus, restarts atomic.Int64
@@ -258,6 +275,11 @@ func newRun(cfg Config) (*run, error) {
 		}
 		r.starts = append(r.starts, s)
 		r.startsZ2 = append(r.startsZ2, z2)
+	}
+	if cfg.Cyclic {
+		if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
 	}
 	if cfg.Target < 0 {
 		return nil, fmt.Errorf("search: target rank %d is below 1", cfg.Target)
@@ -376,14 +398,19 @@ func (r *run) open() error {
 	byRank := func(a, b []*tensorgame.Scheme) int { return a[0].Rank() - b[0].Rank() }
 	slices.SortStableFunc(z2Starts, byRank)
 	slices.SortStableFunc(zStarts, byRank)
+	var cyclicStarts [][]*tensorgame.Scheme
+	if cfg.Cyclic {
+		cyclicStarts = r.cyclicStarts(z2Starts, z2Seeds)
+	}
 	z2Starts = append(z2Starts, z2Seeds)
 	zStarts = append(zStarts, zSeeds)
 	if cfg.Field == tensorgame.Z2 {
 		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
 		r.lanes = []*lane{r.z2}
+		r.addCyclic(r.pool, cyclicStarts)
 		return nil
 	}
-	ternaryLane := r.newLane(tensorgame.Z, r.pool, zStarts)
+	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
 	// The pool replaces the oldest scheme of a full rank, so that lifting
 	// keeps seeing new ones.
 	z2 := pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
@@ -395,14 +422,73 @@ func (r *run) open() error {
 	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
 	r.z2.liftPlateau = true
 	if r.cfg.Workers >= 2 {
-		r.lanes = []*lane{ternaryLane, r.z2}
+		r.lanes = []*lane{r.ternaryLane, r.z2}
 	} else {
 		// One worker: Z2 walks with lifting, which reach the published
 		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
 		// 2 minutes by ternary walks, reached in about a second by lifting).
 		r.lanes = []*lane{r.z2}
 	}
+	r.addCyclic(z2, cyclicStarts)
 	return nil
+}
+
+// cyclicStarts returns the starts of a cyclic lane: the symmetric ones of
+// the extra starts, then the symmetric ones of seeds, else the best
+// symmetric schemes of the pool (a run directory may hold plain walks'
+// schemes below them), else the standard algorithm.
+func (r *run) cyclicStarts(extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) [][]*tensorgame.Scheme {
+	var out [][]*tensorgame.Scheme
+	for _, ss := range extra {
+		if cyclic.Symmetric(ss[0]) {
+			out = append(out, ss)
+		}
+	}
+	var own []*tensorgame.Scheme
+	for _, s := range seeds {
+		if cyclic.Symmetric(s) {
+			own = append(own, s)
+		}
+	}
+	if len(own) == 0 && r.fromZ2 == nil {
+		for _, rank := range slices.Sorted(maps.Keys(r.pool.Len())) {
+			for _, s := range r.pool.Schemes(rank) {
+				if z2, err := lift.ReduceMod2(s); err == nil && cyclic.Symmetric(z2) {
+					own = append(own, z2)
+				}
+			}
+			if len(own) > 0 {
+				break
+			}
+		}
+	}
+	if len(own) == 0 {
+		own = []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)}
+	}
+	return append(out, own)
+}
+
+// addCyclic puts a cyclic lane with the given starts first among the
+// lanes (nothing without starts): its walkers keep the schemes
+// cyclic-symmetric, store what they find in archive and feed each new best
+// to the plain Z2 lane as a start.
+func (r *run) addCyclic(archive *pool.Pool, starts [][]*tensorgame.Scheme) {
+	if starts == nil {
+		return
+	}
+	c := r.newLane(tensorgame.Z2, archive, starts)
+	c.cyclic = true
+	c.feed = r.z2
+	if r.cfg.Field == tensorgame.Z {
+		// Cyclic and plain Z2 walks first: ternary walks only from the
+		// third worker on.
+		r.lanes = []*lane{c, r.z2}
+		if r.cfg.Workers >= 3 {
+			r.lanes = append(r.lanes, r.ternaryLane)
+		}
+		return
+	}
+	r.lanes = append([]*lane{c}, r.lanes...)
 }
 
 // ternaryOK reports whether s is over Z with coefficients in {-1, 0, 1},

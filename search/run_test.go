@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -208,5 +210,122 @@ func TestLiftQueueLowestFirst(t *testing.T) {
 	cancel()
 	if s := q.pop(cctx); s != nil {
 		t.Errorf("pop on an empty queue with a done context = %v, want nil", s)
+	}
+}
+
+func TestRunCyclic(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	f := format(3, 3, 3)
+	// A plain run first leaves schemes that are not symmetric in the run
+	// directory: the cyclic walkers must skip them, not fail on them.
+	if _, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Target: 25, Workers: 1, Seed: 2, RunDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Target: 23, Workers: 2, Seed: 1, RunDir: dir, Cyclic: true,
+		Time: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached {
+		t.Fatalf("rank %d, target 23 not reached", res.Best.Rank())
+	}
+	if err := tensorgame.Verify(res.Best); err != nil {
+		t.Fatal(err)
+	}
+	// The cyclic walkers stored symmetric schemes, saying so.
+	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	sym := 0
+	for _, name := range files {
+		s, err := tensorgame.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.Join(s.Comments, "\n"), "cyclic-symmetric flip-graph walk") {
+			if !cyclic.Symmetric(s) {
+				t.Errorf("%s: found by a cyclic walker, but not symmetric", name)
+			}
+			sym++
+		}
+	}
+	if sym == 0 {
+		t.Errorf("none of the %d pool files was found by a cyclic walker", len(files))
+	}
+}
+
+// TestCyclicFeeds checks that a new best of the cyclic lane becomes a start
+// of the plain lane, at once when it is below the plain lane's epoch.
+func TestCyclicFeeds(t *testing.T) {
+	f := format(3, 3, 3)
+	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.open(); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.lanes) != 2 || !r.lanes[0].cyclic || r.lanes[0].feed != r.lanes[1] || r.lanes[1].cyclic {
+		t.Fatalf("lanes: want a cyclic lane feeding a plain one")
+	}
+	c, plain := r.lanes[0], r.lanes[1]
+	for _, l := range r.lanes {
+		ep, err := l.newEpoch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ep.Store(ep)
+	}
+	before := plain.ep.Load()
+	w, err := cyclic.New(f, 1, cyclic.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+		t.Fatal(err)
+	}
+	w.Walk(1_000_000, 26, 27)
+	if w.Rank() >= 27 {
+		t.Fatal("no reduction in a million flips of 3x3x3")
+	}
+	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+		t.Fatal(err)
+	}
+	after := plain.ep.Load()
+	if after == before || after.pool.Best() != w.Rank() {
+		t.Fatalf("the plain lane's epoch did not restart from the cyclic scheme of rank %d", w.Rank())
+	}
+	if len(plain.offered) != 1 || plain.offered[0].Rank() != w.Rank() {
+		t.Fatal("the cyclic scheme is not among the plain lane's starts")
+	}
+	// Another scheme of that rank joins it; one above does not.
+	r0 := w.Rank()
+	w.Walk(1000, 0, r0) // no plus transitions: mostly the same rank
+	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+		t.Fatal(err)
+	}
+	plain.offer(tensorgame.Standard(f, tensorgame.Z2))
+	want := 2 // the two of rank r0, or the one below
+	if w.Rank() < r0 {
+		want = 1
+	}
+	if len(plain.offered) != want || plain.offered[want-1].Rank() != w.Rank() {
+		t.Fatalf("offered %d schemes, want %d of rank %d", len(plain.offered), want, w.Rank())
+	}
+	// Epochs take turns between the offered scheme and the run's start.
+	var ranks []int
+	for range 2 {
+		next, err := plain.newEpoch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ranks = append(ranks, next.pool.Best())
+	}
+	if !slices.Contains(ranks, w.Rank()) || !slices.Contains(ranks, 27) {
+		t.Errorf("two epochs start at ranks %v, want the offered %d and the standard 27", ranks, w.Rank())
+	}
+}
+
+func TestRunCyclicErrors(t *testing.T) {
+	if _, err := Run(context.Background(), Config{Format: format(2, 2, 3), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "not square") {
+		t.Errorf("2x2x3 with Cyclic: err = %v, want one that says it is not square", err)
 	}
 }

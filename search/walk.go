@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/flip"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/search/ternary"
@@ -36,8 +37,17 @@ type lane struct {
 	// liftPlateau: a Z2 lane of a Z run, which hands schemes of its
 	// plateaus below the best rank over Z to the lifter.
 	liftPlateau bool
-	flips       atomic.Int64 // flips made by the lane's walkers
-	ep          atomic.Pointer[epoch]
+	// cyclic: the lane's walkers keep schemes cyclic-symmetric
+	// (search/cyclic). Such a lane offers the schemes it finds at its best
+	// rank so far to the lane feed as starts (see offer).
+	cyclic bool
+	feed   *lane
+	// offered holds the schemes offered to this lane: all of one rank,
+	// the lowest offered, at most maxOffered of them.
+	offerMu sync.Mutex
+	offered []*tensorgame.Scheme
+	flips   atomic.Int64 // flips made by the lane's walkers
+	ep      atomic.Pointer[epoch]
 }
 
 func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, starts [][]*tensorgame.Scheme) *lane {
@@ -49,7 +59,28 @@ func (l *lane) newWalker(seed uint64) (Walker, error) {
 	if l.field == tensorgame.Z {
 		return ternary.New(l.r.cfg.Format, seed, ternary.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 	}
+	if l.cyclic {
+		// A plus transition of a cyclic walker adds an orbit of 3 terms.
+		return cyclic.New(l.r.cfg.Format, seed, cyclic.Options{PlusAfter: t.PlusAfter, Extra: 3*t.PlusMax + 6})
+	}
 	return flip.New(l.r.cfg.Format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
+}
+
+// plusStep is how much a plus transition raises the rank: 3 (an orbit) for
+// cyclic walkers, else 1. PlusMax counts plus transitions.
+func (l *lane) plusStep() int {
+	if l.cyclic {
+		return 3
+	}
+	return 1
+}
+
+// kind names the lane's walks in the comments of the schemes they find.
+func (l *lane) kind() string {
+	if l.cyclic {
+		return "cyclic-symmetric flip-graph walk over Z2"
+	}
+	return fmt.Sprintf("flip-graph walk over %v", l.field)
 }
 
 // walker runs walks with one walker of lane l until ctx is done. A walk
@@ -91,7 +122,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 		// walked: flips of this walk; atBest: when it reached best.
 		var walked, atBest int64
 		for ctx.Err() == nil && l.ep.Load() == ep {
-			n := w.Walk(t.Chunk, best-1, best+t.PlusMax)
+			n := w.Walk(t.Chunk, best-1, best+l.plusStep()*t.PlusMax)
 			walked += n
 			f, red, pl, plat := w.Counts()
 			r.flips.Add(f - lastF)
@@ -119,7 +150,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				// so one now and then goes to the lifter.
 				s := w.Scheme()
 				s.Comments = append(slices.Clone(ep.comments), s.Comments...)
-				r.liftq.push(r.annotate(s, fmt.Sprintf("flip-graph walk over Z2 on a plateau, seed %d", seed)))
+				r.liftq.push(r.annotate(s, fmt.Sprintf("%s on a plateau, seed %d", l.kind(), seed)))
 			}
 			stuck := walked - atBest
 			wait := t.PathLimit / 16 // no estimate: a start at a local optimum
@@ -145,13 +176,16 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 	r := l.r
 	s.Comments = append(slices.Clone(ep.comments), s.Comments...)
-	s = r.annotate(s, fmt.Sprintf("flip-graph walk over %v, seed %d", l.field, seed))
+	s = r.annotate(s, fmt.Sprintf("%s, seed %d", l.kind(), seed))
 	before := ep.pool.Best()
 	if _, err := ep.pool.Add(s); err != nil {
 		return err
 	}
 	if s.Rank() < before {
 		ep.improved.Store(l.flips.Load())
+	}
+	if l.feed != nil {
+		l.feed.offer(s)
 	}
 	if !l.archive.Wants(s.Rank()) {
 		return nil
@@ -184,7 +218,24 @@ type epoch struct {
 	improved atomic.Int64 // lane flips when the epoch's best rank last improved
 }
 
+// newEpoch returns the lane's next epoch: epochs take turns between the
+// schemes offered to the lane, if any, and its starts.
 func (l *lane) newEpoch() (*epoch, error) {
+	starts := l.starts
+	l.offerMu.Lock()
+	if len(l.offered) > 0 {
+		starts = append([][]*tensorgame.Scheme{slices.Clone(l.offered)}, starts...)
+	}
+	l.offerMu.Unlock()
+	k := int(l.epochs.Add(1)-1) % len(starts)
+	// Every start but the run's own (the last) is one of Config.Starts or
+	// offered: what is found carries its comments, like "derived: direct
+	// sum ...".
+	return l.epochFrom(starts[k], k < len(starts)-1)
+}
+
+// epochFrom returns a new epoch of the lane started from the schemes ss.
+func (l *lane) epochFrom(ss []*tensorgame.Scheme, keepComments bool) (*epoch, error) {
 	t := l.r.tune
 	ep := &epoch{
 		pool:   pool.New(l.r.cfg.Format, l.field, pool.Options{PerRank: t.PerRank, Depth: t.Depth}),
@@ -192,19 +243,52 @@ func (l *lane) newEpoch() (*epoch, error) {
 		start:  l.flips.Load(),
 	}
 	ep.improved.Store(ep.start)
-	k := int(l.epochs.Add(1)-1) % len(l.starts)
-	if k < len(l.starts)-1 {
-		// One of Config.Starts (the run's own start is last): what is
-		// found carries its comments, like "derived: direct sum ...".
-		ep.comments = l.starts[k][0].Comments
+	if keepComments {
+		ep.comments = ss[0].Comments
 	}
-	for _, s := range l.starts[k] {
+	for _, s := range ss {
 		if _, err := ep.pool.Add(s); err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
 	}
 	ep.top = ep.pool.Best()
 	return ep, nil
+}
+
+// maxOffered bounds the schemes offered to a lane at one rank.
+const maxOffered = 32
+
+// offer makes s, found by a cyclic lane, a start of lane l when it is at or
+// below the rank of the schemes offered so far: later epochs take turns
+// starting from those, and one below the current epoch's best starts a new
+// epoch from it at once. Plain flips undo the symmetry and often reduce at
+// once, but how far depends on the scheme: from a symmetric 5x5x5 scheme of
+// rank 100 (4 fixed terms, 32 orbits) plain walks reached 96 within a
+// second, from others of rank 101 (5 fixed terms) 99, hence several.
+func (l *lane) offer(s *tensorgame.Scheme) {
+	l.offerMu.Lock()
+	switch {
+	case len(l.offered) == 0 || s.Rank() < l.offered[0].Rank():
+		l.offered = []*tensorgame.Scheme{s}
+	case s.Rank() == l.offered[0].Rank() && len(l.offered) < maxOffered &&
+		!slices.ContainsFunc(l.offered, s.Equal):
+		l.offered = append(l.offered, s)
+	default:
+		l.offerMu.Unlock()
+		return
+	}
+	l.offerMu.Unlock()
+	cur := l.ep.Load()
+	if cur == nil || s.Rank() >= cur.pool.Best() {
+		return
+	}
+	next, err := l.epochFrom([]*tensorgame.Scheme{s}, true)
+	if err != nil {
+		return // s verified when the pool took it
+	}
+	if l.ep.CompareAndSwap(cur, next) {
+		l.r.epochs.Add(1)
+	}
 }
 
 // stallGaps is how many mean gaps between two improvements of an epoch
@@ -223,7 +307,9 @@ func (l *lane) checkStall(ep *epoch) {
 	last := ep.improved.Load()
 	limit := max(t.StallMin, int64(t.StallRatio*float64(last-ep.start)))
 	if gained := ep.top - ep.pool.Best(); gained > 0 {
-		limit = max(limit, stallGaps*(last-ep.start)/int64(gained))
+		// Gaps between reductions: a cyclic walker's lower the rank by 3.
+		gaps := max(1, gained/l.plusStep())
+		limit = max(limit, stallGaps*(last-ep.start)/int64(gaps))
 	}
 	if l.flips.Load()-last <= limit {
 		return
