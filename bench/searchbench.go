@@ -51,6 +51,9 @@ type SearchConfig struct {
 	Time time.Duration
 	// Workers per run (default GOMAXPROCS; 1 makes a run reproducible).
 	Workers int
+	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
+	// runs of square formats.
+	Cyclic bool
 	// Search runs one search (default search.Run).
 	Search Searcher
 	// Status, when non-nil, receives a line per run.
@@ -65,6 +68,7 @@ type SearchReport struct {
 	Seeds      int         `json:"seeds"`
 	TimeLimitS float64     `json:"time_limit_s"`
 	Workers    int         `json:"workers"`
+	Cyclic     bool        `json:"cyclic,omitempty"`
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	Rows       []SearchRow `json:"rows"`
 }
@@ -138,7 +142,7 @@ func RunSearches(ctx context.Context, cfg SearchConfig) (*SearchReport, error) {
 	}
 	rep := &SearchReport{
 		Started: time.Now().UTC(), Field: cfg.Field.String(), Target: cfg.Target, Seeds: cfg.Seeds,
-		TimeLimitS: cfg.Time.Seconds(), Workers: cfg.Workers, GOMAXPROCS: gomaxprocs(),
+		TimeLimitS: cfg.Time.Seconds(), Workers: cfg.Workers, Cyclic: cfg.Cyclic, GOMAXPROCS: gomaxprocs(),
 	}
 	for _, f := range cfg.Formats {
 		row, err := searchFormat(ctx, cfg, f)
@@ -230,7 +234,7 @@ func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, targ
 	}
 	res, err := cfg.Search(ctx, search.Config{
 		Format: f, Field: cfg.Field, Target: target, Time: cfg.Time, Workers: cfg.Workers, Seed: seed,
-		Status: record, StatusEvery: 100 * time.Millisecond,
+		Cyclic: cfg.Cyclic && f.N == f.M && f.M == f.P, Status: record, StatusEvery: 100 * time.Millisecond,
 	})
 	if err != nil {
 		return SearchRun{}, fmt.Errorf("search %v seed %d: %w", f, seed, err)

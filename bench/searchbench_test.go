@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -147,5 +148,27 @@ func TestRunSearchesReal(t *testing.T) {
 	}
 	if r := rep.Rows[0]; r.Reached != 1 || r.Best != 7 || r.Runs[0].Flips == 0 {
 		t.Errorf("2x2x2 search: %+v", r)
+	}
+}
+
+// TestSearchCyclic checks that --cyclic reaches the searches of square
+// formats only.
+func TestSearchCyclic(t *testing.T) {
+	got := map[string]bool{}
+	var mu sync.Mutex
+	spy := func(ctx context.Context, cfg search.Config) (search.Result, error) {
+		mu.Lock()
+		got[cfg.Format.String()] = cfg.Cyclic
+		mu.Unlock()
+		return fakeSearch(ctx, cfg)
+	}
+	rep, err := RunSearches(context.Background(), SearchConfig{
+		Formats: []tensorgame.Format{{N: 2, M: 2, P: 3}, {N: 3, M: 3, P: 3}}, Seeds: 1, Time: time.Hour, Cyclic: true, Search: spy,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Cyclic || got["2x2x3"] || !got["3x3x3"] {
+		t.Errorf("report cyclic %v, searches %v: want cyclic walkers for 3x3x3 only", rep.Cyclic, got)
 	}
 }

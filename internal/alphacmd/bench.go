@@ -297,6 +297,7 @@ type benchSearchOptions struct {
 	Seeds   int
 	Time    time.Duration
 	Workers int
+	Cyclic  bool
 	JSON    bool
 	Report  string
 	Command string
@@ -350,6 +351,7 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 	f.IntVar(&opts.Seeds, "seeds", 3, "runs per format")
 	f.DurationVar(&opts.Time, "time", time.Minute, "time limit of each run")
 	f.IntVar(&opts.Workers, "workers", 0, "walkers per run (0: GOMAXPROCS)")
+	f.BoolVar(&opts.Cyclic, "cyclic", false, "add cyclic-symmetric walkers on square formats (see alphamat search --cyclic)")
 	f.BoolVar(&opts.JSON, "json", false, "write the results as JSON to stdout instead of a table")
 	f.StringVar(&opts.Report, "report", "", "also write report.md and a rank-vs-time plot per format into this directory")
 	return cmd
@@ -358,7 +360,7 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 func benchSearchRun(cmd *cobra.Command, opts *benchSearchOptions) error {
 	rep, err := bench.RunSearches(cmd.Context(), bench.SearchConfig{
 		Formats: opts.Formats, Field: opts.Field, Target: opts.Target, Seeds: opts.Seeds,
-		Time: opts.Time, Workers: opts.Workers, Status: opts.IO.ErrOut,
+		Time: opts.Time, Workers: opts.Workers, Cyclic: opts.Cyclic, Status: opts.IO.ErrOut,
 	})
 	if rep == nil || len(rep.Rows) == 0 {
 		return err

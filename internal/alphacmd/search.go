@@ -28,6 +28,7 @@ type searchOptions struct {
 	Seed    uint64
 	From    string
 	Compose string
+	Cyclic  bool
 	Run     string
 	JSON    bool
 }
@@ -62,6 +63,13 @@ smaller formats (4x5x5 = 4x5x2 + 4x5x3) whose best schemes earlier searches
 left in DIR/<format>-<field>/ (sizes ascending, like runs/2x4x5-z2); epochs
 take turns between that start and the usual one.
 
+With --cyclic (square formats only) the Z2 walks keep the scheme
+cyclic-symmetric (Moosbauer & Poole): its terms come in orbits of three,
+a⊗b⊗c', b⊗c'⊗a, c'⊗a⊗b (c' = Cᵀ), plus fixed terms x⊗x⊗x, and every move is
+made on whole orbits. The space is about a third of the plain one:
+5x5x5 gets from 125 to about 101 in seconds. Starts that are not symmetric
+(composites, a pool of plain walks) are skipped.
+
 Over Z (--field z) half the workers walk the ternary flip graph (coefficients
 in {-1,0,1}, no lifting needed) and the others walk over Z2, and every new
 Z2 scheme below the best rank over Z is lifted to Z (Hensel lifting).
@@ -84,6 +92,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 		Example: `  alphamat search 3x3x3 --target 23
   alphamat search 4x4x4 --target 49 --time 10m --workers 2
   alphamat search 4x4x5 --from schemes/4x4x5_r61_Z.txt --time 1h
+  alphamat search 5x5x5 --cyclic --time 10m
   alphamat search 2x2x2 --field z --target 7 --json`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) != 1 {
@@ -112,6 +121,9 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 			if o.Time < 0 {
 				return usageErrorf("search: --time %v is negative", o.Time)
 			}
+			if o.Cyclic && (f.N != f.M || f.M != f.P) {
+				return usageErrorf("search: --cyclic needs a square format like 5x5x5, not %v", f)
+			}
 			if o.Run == "" {
 				o.Run = filepath.Join("runs", pool.RunName(f, o.Field))
 			}
@@ -129,6 +141,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
+	fl.BoolVar(&o.Cyclic, "cyclic", false, "walk cyclic-symmetric schemes only (square formats)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
 	return cmd
@@ -175,7 +188,7 @@ type searchResult struct {
 func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 	cfg := search.Config{
 		Format: o.Format, Field: o.Field, Target: o.Target, Time: o.Time,
-		Workers: o.Workers, Seed: o.Seed, RunDir: o.Run,
+		Workers: o.Workers, Seed: o.Seed, RunDir: o.Run, Cyclic: o.Cyclic,
 	}
 	if o.From != "" {
 		s, err := tensorgame.ReadFile(o.From)

@@ -26,6 +26,8 @@ func TestSearchFlags(t *testing.T) {
 		{[]string{"3x3x3"}, searchOptions{Format: tensorgame.Format{N: 3, M: 3, P: 3}, Field: tensorgame.Z2, Seed: 1, Run: filepath.Join("runs", "3x3x3-z2")}},
 		{[]string{"2,3,4", "--field", "Z", "--target", "20", "--workers", "1", "--seed", "7", "--time", "1m", "--run", "d", "--json"},
 			searchOptions{Format: tensorgame.Format{N: 2, M: 3, P: 4}, Field: tensorgame.Z, Target: 20, Workers: 1, Seed: 7, Time: 60e9, Run: "d", JSON: true}},
+		{[]string{"5x5x5", "--cyclic", "--compose", "runs"}, searchOptions{Format: tensorgame.Format{N: 5, M: 5, P: 5}, Field: tensorgame.Z2, Seed: 1,
+			Cyclic: true, Compose: "runs", Run: filepath.Join("runs", "5x5x5-z2")}},
 	} {
 		var got *searchOptions
 		root := NewRoot(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
@@ -91,6 +93,7 @@ func TestSearchBadInput(t *testing.T) {
 		{"target zero", []string{"2x2x2", "--target", "0"}, exitUsage, "below 1"},
 		{"target above start", []string{"2x2x2", "--target", "9", "--run", filepath.Join(dir, "r1")}, exitFail, "above the start rank 8"},
 		{"workers", []string{"2x2x2", "--workers", "0"}, exitUsage, "--workers"},
+		{"cyclic not square", []string{"2x2x3", "--cyclic"}, exitUsage, "square"},
 		{"from other format", []string{"2x2x2", "--from", other, "--run", filepath.Join(dir, "r2")}, exitFail, "2x2x3"},
 		{"from broken", []string{"2x2x2", "--from", broken, "--run", filepath.Join(dir, "r3")}, exitFail, "Brent"},
 		{"from missing", []string{"2x2x2", "--from", filepath.Join(dir, "none.txt")}, exitFail, "none.txt"},
