@@ -210,6 +210,16 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
+func TestCyclicRow(t *testing.T) {
+	for f, want := range map[tensorgame.Format]bool{
+		{N: 5, M: 5, P: 5}: true, {N: 4, M: 4, P: 4}: false, {N: 4, M: 5, P: 5}: false, {N: 6, M: 6, P: 6}: true,
+	} {
+		if got := cyclicRow(f); got != want {
+			t.Errorf("cyclicRow(%v) = %v, want %v", f, got, want)
+		}
+	}
+}
+
 func TestMethod(t *testing.T) {
 	for _, tc := range []struct {
 		comments []string
@@ -222,6 +232,9 @@ func TestMethod(t *testing.T) {
 		{[]string{"alphamat play 2x2x2 over Z2: tree search, seed 3"}, "agent"},
 		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "alphamat search 5x5x5 over Z2: extra start scheme"}, "composite"},
 		{[]string{"derived: direct sum along p of a 2x5x2 scheme of rank 18 and a 2x5x3 scheme of rank 25", "alphamat search 2x5x5 over Z2: extra start scheme", "alphamat search 2x5x5 over Z2: flip-graph walk over Z2, seed 4"}, "flips from composite"},
+		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5"}, "cyclic flips"},
+		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from cyclic"},
+		{[]string{"alphamat search 5x5x5 over Z: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from cyclic"},
 	} {
 		if got := method(&tensorgame.Scheme{Comments: tc.comments}); got != tc.want {
 			t.Errorf("method(%q) = %q, want %q", tc.comments, got, tc.want)
