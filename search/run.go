@@ -436,7 +436,10 @@ func (r *run) open() error {
 // cyclicStarts returns the starts of a cyclic lane: the symmetric ones of
 // the extra starts, then the symmetric ones of seeds, else the best
 // symmetric schemes of the pool (a run directory may hold plain walks'
-// schemes below them), else the standard algorithm.
+// schemes below them), and always the standard algorithm last: a fresh
+// descent is where the cyclic lane finds what the plain one cannot (a
+// resumed 5x5x5 run whose cyclic lane only restarted from its best
+// symmetric schemes, 101, made 734 epochs in 3.5 minutes without a gain).
 func (r *run) cyclicStarts(extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) [][]*tensorgame.Scheme {
 	var out [][]*tensorgame.Scheme
 	for _, ss := range extra {
@@ -462,10 +465,10 @@ func (r *run) cyclicStarts(extra [][]*tensorgame.Scheme, seeds []*tensorgame.Sch
 			}
 		}
 	}
-	if len(own) == 0 {
-		own = []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)}
+	if len(own) > 0 {
+		out = append(out, own)
 	}
-	return append(out, own)
+	return append(out, []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)})
 }
 
 // addCyclic puts a cyclic lane with the given starts first among the
