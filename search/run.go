@@ -55,8 +55,9 @@ type Config struct {
 	// in a minute from the standard algorithm (plain walks alone: about
 	// 114), and 96 a second later. The cyclic walkers start from the
 	// symmetric ones of the start schemes, or of the pool, or from the
-	// standard algorithm. In a Z run the cyclic and plain Z2 walkers come
-	// first, the ternary walkers from the third worker on.
+	// standard algorithm. With one worker only cyclic walks run. In a Z
+	// run the cyclic and plain Z2 walkers come first, the ternary walkers
+	// from the third worker on.
 	Cyclic bool
 	// Starts are more start schemes of Format over any field (verified by
 	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
