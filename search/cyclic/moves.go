@@ -104,12 +104,7 @@ func (w *Walker) detach(e int32) {
 	switch last {
 	case 1:
 		// Fewer than two members: no longer a place for flips.
-		mp := w.gmul[g]
-		lg := w.multi[len(w.multi)-1]
-		w.multi[mp] = lg
-		w.gmul[lg] = mp
-		w.multi = w.multi[:len(w.multi)-1]
-		w.gmul[g] = -1
+		unlist(&w.multi, w.gmul, g)
 	case 0:
 		w.tab.remove(w.gkey[g])
 		w.gfree = append(w.gfree, g)
@@ -152,13 +147,21 @@ func (w *Walker) kill(id int32) {
 	} else {
 		w.rank -= 3
 	}
-	p := w.apos[id]
-	last := w.alive[len(w.alive)-1]
-	w.alive[p] = last
-	w.apos[last] = p
-	w.alive = w.alive[:len(w.alive)-1]
-	w.apos[id] = -1
+	unlist(&w.alive, w.apos, id)
 	w.free = append(w.free, id)
+}
+
+// unlist removes x from the dense list whose positions pos records (pos[x]
+// is the index of x in *list), moving the last entry into its place, and
+// sets pos[x] to -1.
+func unlist(list *[]int32, pos []int32, x int32) {
+	l := *list
+	p := pos[x]
+	last := l[len(l)-1]
+	l[p] = last
+	pos[last] = p
+	*list = l[:len(l)-1]
+	pos[x] = -1
 }
 
 // set changes factor p of the live orbit id (not a fixed term) to v.
