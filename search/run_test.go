@@ -332,6 +332,22 @@ func TestCyclicFeeds(t *testing.T) {
 	}
 }
 
+// TestRunCyclicZ runs the cyclic lane in a Z run: its schemes and the
+// plain Z2 lane's are lifted, and the target is reached over Z.
+func TestRunCyclicZ(t *testing.T) {
+	res, err := Run(context.Background(), Config{Format: format(3, 3, 3), Field: tensorgame.Z, Target: 23, Workers: 2, Seed: 1,
+		Cyclic: true, Time: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached || res.Best.Field != tensorgame.Z {
+		t.Fatalf("rank %d over %v, want 23 over Z", res.Best.Rank(), res.Best.Field)
+	}
+	if err := tensorgame.Verify(res.Best); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRunCyclicErrors(t *testing.T) {
 	if _, err := Run(context.Background(), Config{Format: format(2, 2, 3), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "not square") {
 		t.Errorf("2x2x3 with Cyclic: err = %v, want one that says it is not square", err)
