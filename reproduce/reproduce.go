@@ -472,9 +472,9 @@ func method(s *tensorgame.Scheme) string {
 
 // cyclicRow reports whether a row's search adds cyclic-symmetric walkers
 // (search.Config.Cyclic): square formats of size 5 and up. On 5x5x5 they
-// reach 99-101 in two minutes where plain walks from the standard
-// algorithm reach about 114 (a composite start: 100-101); smaller square
-// formats reach their targets without them.
+// reach 96-101 in three minutes (6 seeds) where plain walks from the
+// standard algorithm reach about 114 (a composite start: 100-101); smaller
+// square formats reach their targets without them.
 func cyclicRow(f tensorgame.Format) bool { return f.N == f.M && f.M == f.P && f.N >= 5 }
 
 func baseMethod(s *tensorgame.Scheme) string {

@@ -51,11 +51,12 @@ type Config struct {
 	// plain Z2 walkers: the first worker and every second one walk the
 	// symmetric flip graph, about a third the size of the plain one, and
 	// every new best they find becomes a start of the plain walkers, which
-	// break the symmetry and often reduce further at once. On 5x5x5: 100
-	// in a minute from the standard algorithm (plain walks alone: about
-	// 114), and 96 a second later. The cyclic walkers start from the
-	// symmetric ones of the start schemes, or of the pool, or from the
-	// standard algorithm. With one worker only cyclic walks run. In a Z
+	// break the symmetry and often reduce further at once. On 5x5x5 from
+	// the standard algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds
+	// (plain walks alone: about 114). The cyclic walkers take turns between
+	// the symmetric ones of the start schemes (or else the pool's best
+	// symmetric schemes) and the standard algorithm. With one worker only
+	// cyclic walks run. In a Z
 	// run the cyclic and plain Z2 walkers come first, the ternary walkers
 	// from the third worker on.
 	Cyclic bool
