@@ -222,7 +222,8 @@ type run struct {
 	startsZ2  []*tensorgame.Scheme // their reductions mod 2
 	prev      pool.State
 	seed      uint64
-	lanes     []*lane // Z2 run: Z2; Z run: ternary and Z2 (with lifting), or Z2 alone with one worker
+	lanes     []*lane     // Z2 run: Z2; Z run: ternary and Z2 (with lifting), or Z2 alone with one worker; symmetric lanes first
+	syms      []*symmetry // Config.Cyclic, Config.Transpose
 	startRank int
 	z2        *lane // the plain Z2 lane, nil without one
 	// ternaryLane is the Z lane of a Z run.
@@ -279,9 +280,11 @@ func newRun(cfg Config) (*run, error) {
 		r.startsZ2 = append(r.startsZ2, z2)
 	}
 	if cfg.Cyclic {
-		if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
+		y, err := cyclicSymmetry(f)
+		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
+		r.syms = append(r.syms, y)
 	}
 	if cfg.Target < 0 {
 		return nil, fmt.Errorf("search: target rank %d is below 1", cfg.Target)
@@ -400,16 +403,16 @@ func (r *run) open() error {
 	byRank := func(a, b []*tensorgame.Scheme) int { return a[0].Rank() - b[0].Rank() }
 	slices.SortStableFunc(z2Starts, byRank)
 	slices.SortStableFunc(zStarts, byRank)
-	var cyclicStarts [][]*tensorgame.Scheme
-	if cfg.Cyclic {
-		cyclicStarts = r.cyclicStarts(z2Starts, z2Seeds)
+	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
+	for i, y := range r.syms {
+		symStarts[i] = r.symStarts(y, z2Starts, z2Seeds)
 	}
 	z2Starts = append(z2Starts, z2Seeds)
 	zStarts = append(zStarts, zSeeds)
 	if cfg.Field == tensorgame.Z2 {
 		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
 		r.lanes = []*lane{r.z2}
-		r.addCyclic(r.pool, cyclicStarts)
+		r.addSymmetric(r.pool, symStarts)
 		return nil
 	}
 	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
@@ -431,34 +434,34 @@ func (r *run) open() error {
 		// 2 minutes by ternary walks, reached in about a second by lifting).
 		r.lanes = []*lane{r.z2}
 	}
-	r.addCyclic(z2, cyclicStarts)
+	r.addSymmetric(z2, symStarts)
 	return nil
 }
 
-// cyclicStarts returns the starts of a cyclic lane: the symmetric ones of
-// the extra starts, then the symmetric ones of seeds, else the best
+// symStarts returns the starts of a lane of symmetry y: the symmetric
+// ones of the extra starts, then the symmetric ones of seeds, else the best
 // symmetric schemes of the pool (a run directory may hold plain walks'
 // schemes below them), and always the standard algorithm last: a fresh
-// descent is where the cyclic lane finds what the plain one cannot (a
+// descent is where the symmetric lane finds what the plain one cannot (a
 // resumed 5x5x5 run whose cyclic lane only restarted from its best
 // symmetric schemes, 101, made 734 epochs in 3.5 minutes without a gain).
-func (r *run) cyclicStarts(extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) [][]*tensorgame.Scheme {
+func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) [][]*tensorgame.Scheme {
 	var out [][]*tensorgame.Scheme
 	for _, ss := range extra {
-		if cyclic.Symmetric(ss[0]) {
+		if y.isSymmetric(ss[0]) {
 			out = append(out, ss)
 		}
 	}
 	var own []*tensorgame.Scheme
 	for _, s := range seeds {
-		if cyclic.Symmetric(s) {
+		if y.isSymmetric(s) {
 			own = append(own, s)
 		}
 	}
 	if len(own) == 0 && r.fromZ2 == nil {
 		for _, rank := range slices.Sorted(maps.Keys(r.pool.Len())) {
 			for _, s := range r.pool.Schemes(rank) {
-				if z2, err := lift.ReduceMod2(s); err == nil && cyclic.Symmetric(z2) {
+				if z2, err := lift.ReduceMod2(s); err == nil && y.isSymmetric(z2) {
 					own = append(own, z2)
 				}
 			}
@@ -473,27 +476,31 @@ func (r *run) cyclicStarts(extra [][]*tensorgame.Scheme, seeds []*tensorgame.Sch
 	return append(out, []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)})
 }
 
-// addCyclic puts a cyclic lane with the given starts first among the
-// lanes (nothing without starts): its walkers keep the schemes
-// cyclic-symmetric, store what they find in archive and feed each new best
-// to the plain Z2 lane as a start.
-func (r *run) addCyclic(archive *pool.Pool, starts [][]*tensorgame.Scheme) {
-	if starts == nil {
+// addSymmetric puts a lane for each of the run's symmetries, with the
+// given starts, first among the lanes: their walkers keep the schemes
+// symmetric, store what they find in archive and feed each new best to the
+// plain Z2 lane as a start.
+func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) {
+	if len(r.syms) == 0 {
 		return
 	}
-	c := r.newLane(tensorgame.Z2, archive, starts)
-	c.cyclic = true
-	c.feed = r.z2
+	var syms []*lane
+	for i, y := range r.syms {
+		c := r.newLane(tensorgame.Z2, archive, starts[i])
+		c.sym = y
+		c.feed = r.z2
+		syms = append(syms, c)
+	}
 	if r.cfg.Field == tensorgame.Z {
-		// Cyclic and plain Z2 walks first: ternary walks only from the
-		// third worker on.
-		r.lanes = []*lane{c, r.z2}
-		if r.cfg.Workers >= 3 {
+		// Symmetric and plain Z2 walks first: ternary walks only from the
+		// worker after those.
+		r.lanes = append(syms, r.z2)
+		if r.cfg.Workers > len(r.lanes) {
 			r.lanes = append(r.lanes, r.ternaryLane)
 		}
 		return
 	}
-	r.lanes = append([]*lane{c}, r.lanes...)
+	r.lanes = append(syms, r.lanes...)
 }
 
 // ternaryOK reports whether s is over Z with coefficients in {-1, 0, 1},

@@ -271,7 +271,7 @@ func TestCyclicFeeds(t *testing.T) {
 	if err := r.open(); err != nil {
 		t.Fatal(err)
 	}
-	if len(r.lanes) != 2 || !r.lanes[0].cyclic || r.lanes[0].feed != r.lanes[1] || r.lanes[1].cyclic {
+	if len(r.lanes) != 2 || r.lanes[0].sym == nil || r.lanes[0].feed != r.lanes[1] || r.lanes[1].sym != nil {
 		t.Fatalf("lanes: want a cyclic lane feeding a plain one")
 	}
 	c, plain := r.lanes[0], r.lanes[1]

@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/flip"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/search/ternary"
@@ -37,11 +36,11 @@ type lane struct {
 	// liftPlateau: a Z2 lane of a Z run, which hands schemes of its
 	// plateaus below the best rank over Z to the lifter.
 	liftPlateau bool
-	// cyclic: the lane's walkers keep schemes cyclic-symmetric
-	// (search/cyclic). Such a lane offers the schemes it finds at its best
-	// rank so far to the lane feed as starts (see offer).
-	cyclic bool
-	feed   *lane
+	// sym, when non-nil, is the symmetry the lane's walkers keep
+	// (search/cyclic, search/transpose). Such a lane offers the schemes it
+	// finds at its best rank so far to the lane feed as starts (see offer).
+	sym  *symmetry
+	feed *lane
 	// offered holds the schemes offered to this lane: all of one rank,
 	// the lowest offered, at most maxOffered of them.
 	offerMu sync.Mutex
@@ -59,26 +58,27 @@ func (l *lane) newWalker(seed uint64) (Walker, error) {
 	if l.field == tensorgame.Z {
 		return ternary.New(l.r.cfg.Format, seed, ternary.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 	}
-	if l.cyclic {
-		// A plus transition of a cyclic walker adds an orbit of 3 terms.
-		return cyclic.New(l.r.cfg.Format, seed, cyclic.Options{PlusAfter: t.PlusAfter, Extra: 3*t.PlusMax + 6})
+	if l.sym != nil {
+		// A plus transition of a symmetric walker adds an orbit.
+		return l.sym.newWalker(l.r.cfg.Format, seed, t.PlusAfter, l.sym.step*(t.PlusMax+2))
 	}
 	return flip.New(l.r.cfg.Format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 }
 
-// plusStep is how much a plus transition raises the rank: 3 (an orbit) for
-// cyclic walkers, else 1. PlusMax counts plus transitions.
+// plusStep is how much a plus transition raises the rank: an orbit (3
+// terms for cyclic walkers, 2 for transpose walkers), else 1. PlusMax
+// counts plus transitions.
 func (l *lane) plusStep() int {
-	if l.cyclic {
-		return 3
+	if l.sym != nil {
+		return l.sym.step
 	}
 	return 1
 }
 
 // kind names the lane's walks in the comments of the schemes they find.
 func (l *lane) kind() string {
-	if l.cyclic {
-		return "cyclic-symmetric flip-graph walk over Z2"
+	if l.sym != nil {
+		return l.sym.kind()
 	}
 	return fmt.Sprintf("flip-graph walk over %v", l.field)
 }
@@ -258,7 +258,7 @@ func (l *lane) epochFrom(ss []*tensorgame.Scheme, keepComments bool) (*epoch, er
 // maxOffered bounds the schemes offered to a lane at one rank.
 const maxOffered = 32
 
-// offer makes s, found by a cyclic lane, a start of lane l when it is at or
+// offer makes s, found by a symmetric lane, a start of lane l when it is at or
 // below the rank of the schemes offered so far: later epochs take turns
 // starting from those, and one below the current epoch's best starts a new
 // epoch from it at once. Plain flips undo the symmetry and often reduce at
@@ -307,7 +307,8 @@ func (l *lane) checkStall(ep *epoch) {
 	last := ep.improved.Load()
 	limit := max(t.StallMin, int64(t.StallRatio*float64(last-ep.start)))
 	if gained := ep.top - ep.pool.Best(); gained > 0 {
-		// Gaps between reductions: a cyclic walker's lower the rank by 3.
+		// Gaps between reductions: a symmetric walker's lower the rank by
+		// an orbit.
 		gaps := max(1, gained/l.plusStep())
 		limit = max(limit, stallGaps*(last-ep.start)/int64(gaps))
 	}

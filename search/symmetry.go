@@ -1,0 +1,93 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/alphamat/alphamat/search/cyclic"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// symmetry is a family of symmetric schemes over Z2 that the walkers of a
+// lane keep (Config.Cyclic, Config.Transpose): they walk a smaller flip
+// graph, whose every move is made on whole orbits of terms, and feed what
+// they find to the plain Z2 lane.
+type symmetry struct {
+	// name goes into the comments of the schemes the lane finds, as
+	// "<name> flip-graph walk over Z2".
+	name string
+	// step is what a plus transition adds to the rank: one orbit.
+	step int
+	// format is the format the walkers work in: a permutation of the
+	// run's format (5x3x5 for a 3x5x5 run with transpose symmetry).
+	format tensorgame.Format
+	// symmetric tells whether a Z2 scheme of format is symmetric.
+	symmetric func(*tensorgame.Scheme) bool
+	// walker returns a walker for format.
+	walker func(seed uint64, plusAfter int64, extra int) (Walker, error)
+}
+
+// cyclicSymmetry is the cyclic symmetry of square formats (search/cyclic).
+func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
+	if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
+		return nil, err
+	}
+	return &symmetry{
+		name:      "cyclic-symmetric",
+		step:      3,
+		format:    f,
+		symmetric: cyclic.Symmetric,
+		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
+			return cyclic.New(f, seed, cyclic.Options{PlusAfter: plusAfter, Extra: extra})
+		},
+	}, nil
+}
+
+// kind names the lane's walks in the comments of the schemes they find.
+func (y *symmetry) kind() string { return y.name + " flip-graph walk over Z2" }
+
+// isSymmetric tells whether s, a Z2 scheme of the run's format, is
+// symmetric once carried to the symmetry's format.
+func (y *symmetry) isSymmetric(s *tensorgame.Scheme) bool {
+	p, err := tensorgame.Permute(s, y.format)
+	return err == nil && y.symmetric(p)
+}
+
+// newWalker returns a walker of the symmetry that takes and gives schemes
+// of the run's format f.
+func (y *symmetry) newWalker(f tensorgame.Format, seed uint64, plusAfter int64, extra int) (Walker, error) {
+	w, err := y.walker(seed, plusAfter, extra)
+	if err != nil || f == y.format {
+		return w, err
+	}
+	return &permuted{Walker: w, run: f, walk: y.format}, nil
+}
+
+// permuted is a walker of format walk that takes and gives schemes of the
+// format run, a permutation of walk (see tensorgame.Permute): the
+// permutation is applied in Start and Scheme only, not in the walk.
+type permuted struct {
+	Walker
+	run, walk tensorgame.Format
+}
+
+func (p *permuted) Start(s *tensorgame.Scheme) error {
+	if s.Format != p.run {
+		return fmt.Errorf("start scheme of format %v, not %v", s.Format, p.run)
+	}
+	t, err := tensorgame.Permute(s, p.walk)
+	if err != nil {
+		return err
+	}
+	return p.Walker.Start(t)
+}
+
+func (p *permuted) Scheme() *tensorgame.Scheme {
+	w := p.Walker.Scheme()
+	s, err := tensorgame.Permute(w, p.run)
+	s.Comments = w.Comments // not the permutation's "derived:" lines
+	if err != nil {
+		// walk is a permutation of run (newWalker's caller made it so).
+		panic(fmt.Sprintf("search: permute %v to %v: %v", p.walk, p.run, err))
+	}
+	return s
+}
