@@ -12,6 +12,7 @@ import (
 
 	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/pool"
+	"github.com/alphamat/alphamat/search/transpose"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -377,5 +378,65 @@ func TestFromCyclicScheme(t *testing.T) {
 	}
 	if err := tensorgame.Verify(res.Best); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestRunTranspose runs the transpose lane alone (one worker) on 2x3x3,
+// which it walks as 3x2x3: it reaches 15 (Hopcroft-Kerr), and every scheme
+// it stored is transpose-symmetric once carried back to 3x2x3.
+func TestRunTranspose(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	f := format(2, 3, 3)
+	res, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Target: 15, Workers: 1, Seed: 1, RunDir: dir,
+		Transpose: true, Time: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached {
+		t.Fatalf("rank %d, target 15 not reached", res.Best.Rank())
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	sym := 0
+	for _, name := range files {
+		s, err := tensorgame.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Format != f {
+			t.Errorf("%s: format %v, want %v", name, s.Format, f)
+		}
+		if !slices.ContainsFunc(s.Comments, func(c string) bool { return strings.Contains(c, "transpose-symmetric flip-graph walk") }) {
+			continue
+		}
+		p, err := tensorgame.Permute(s, format(3, 2, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !transpose.Symmetric(p) {
+			t.Errorf("%s: found by a transpose walker, but not symmetric as 3x2x3", name)
+		}
+		sym++
+	}
+	if sym == 0 {
+		t.Errorf("none of the %d pool files was found by a transpose walker", len(files))
+	}
+}
+
+// TestSymmetryErrors checks the formats each symmetry refuses.
+func TestSymmetryErrors(t *testing.T) {
+	for _, tc := range []struct {
+		f                 tensorgame.Format
+		cyclic, transpose bool // wanted to work
+	}{
+		{format(3, 3, 3), true, true},
+		{format(3, 5, 5), false, true},
+		{format(4, 4, 5), false, true},
+		{format(3, 4, 5), false, false},
+	} {
+		_, errC := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Cyclic: true, Time: time.Millisecond})
+		_, errT := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Transpose: true, Time: time.Millisecond})
+		if (errC == nil) != tc.cyclic || (errT == nil) != tc.transpose {
+			t.Errorf("%v: cyclic error %v, transpose error %v; want them to work: %v, %v", tc.f, errC, errT, tc.cyclic, tc.transpose)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alphamat/alphamat/search/cyclic"
+	"github.com/alphamat/alphamat/search/transpose"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -38,6 +39,35 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 		symmetric: cyclic.Symmetric,
 		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
 			return cyclic.New(f, seed, cyclic.Options{PlusAfter: plusAfter, Extra: extra})
+		},
+	}, nil
+}
+
+// transposeSymmetry is the transpose symmetry of n×m×n formats
+// (search/transpose), for any format with two equal sizes: the walkers work
+// in the permutation of f of the form n×m×n (5x3x5 for 3x5x5; f itself
+// when it has that form).
+func transposeSymmetry(f tensorgame.Format) (*symmetry, error) {
+	g := f
+	for range 3 {
+		if g.N == g.P {
+			break
+		}
+		g = g.Cyclic()
+	}
+	if g.N != g.P {
+		return nil, fmt.Errorf("transpose symmetry needs two equal sizes, not %v", f)
+	}
+	if _, err := transpose.New(g, 0, transpose.Options{}); err != nil {
+		return nil, err
+	}
+	return &symmetry{
+		name:      "transpose-symmetric",
+		step:      2,
+		format:    g,
+		symmetric: transpose.Symmetric,
+		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
+			return transpose.New(g, seed, transpose.Options{PlusAfter: plusAfter, Extra: extra})
 		},
 	}, nil
 }
