@@ -54,6 +54,10 @@ type SearchConfig struct {
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
 	// runs of square formats.
 	Cyclic bool
+	// Transpose adds transpose-symmetric walkers
+	// (search.Config.Transpose) to the runs of formats with two equal
+	// sizes.
+	Transpose bool
 	// Search runs one search (default search.Run).
 	Search Searcher
 	// Status, when non-nil, receives a line per run.
@@ -69,6 +73,7 @@ type SearchReport struct {
 	TimeLimitS float64     `json:"time_limit_s"`
 	Workers    int         `json:"workers"`
 	Cyclic     bool        `json:"cyclic,omitempty"`
+	Transpose  bool        `json:"transpose,omitempty"`
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	Rows       []SearchRow `json:"rows"`
 }
@@ -142,7 +147,7 @@ func RunSearches(ctx context.Context, cfg SearchConfig) (*SearchReport, error) {
 	}
 	rep := &SearchReport{
 		Started: time.Now().UTC(), Field: cfg.Field.String(), Target: cfg.Target, Seeds: cfg.Seeds,
-		TimeLimitS: cfg.Time.Seconds(), Workers: cfg.Workers, Cyclic: cfg.Cyclic, GOMAXPROCS: gomaxprocs(),
+		TimeLimitS: cfg.Time.Seconds(), Workers: cfg.Workers, Cyclic: cfg.Cyclic, Transpose: cfg.Transpose, GOMAXPROCS: gomaxprocs(),
 	}
 	for _, f := range cfg.Formats {
 		row, err := searchFormat(ctx, cfg, f)
@@ -234,7 +239,9 @@ func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, targ
 	}
 	res, err := cfg.Search(ctx, search.Config{
 		Format: f, Field: cfg.Field, Target: target, Time: cfg.Time, Workers: cfg.Workers, Seed: seed,
-		Cyclic: cfg.Cyclic && f.N == f.M && f.M == f.P, Status: record, StatusEvery: 100 * time.Millisecond,
+		Cyclic:    cfg.Cyclic && f.N == f.M && f.M == f.P,
+		Transpose: cfg.Transpose && (f.N == f.M || f.M == f.P || f.N == f.P),
+		Status:    record, StatusEvery: 100 * time.Millisecond,
 	})
 	if err != nil {
 		return SearchRun{}, fmt.Errorf("search %v seed %d: %w", f, seed, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"image/png"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,24 +152,27 @@ func TestRunSearchesReal(t *testing.T) {
 	}
 }
 
-// TestSearchCyclic checks that --cyclic reaches the searches of square
-// formats only.
-func TestSearchCyclic(t *testing.T) {
-	got := map[string]bool{}
+// TestSearchSymmetric checks that --cyclic reaches the searches of square
+// formats only, and --transpose those of formats with two equal sizes.
+func TestSearchSymmetric(t *testing.T) {
+	type syms struct{ cyclic, transpose bool }
+	got := map[string]syms{}
 	var mu sync.Mutex
 	spy := func(ctx context.Context, cfg search.Config) (search.Result, error) {
 		mu.Lock()
-		got[cfg.Format.String()] = cfg.Cyclic
+		got[cfg.Format.String()] = syms{cfg.Cyclic, cfg.Transpose}
 		mu.Unlock()
 		return fakeSearch(ctx, cfg)
 	}
 	rep, err := RunSearches(context.Background(), SearchConfig{
-		Formats: []tensorgame.Format{{N: 2, M: 2, P: 3}, {N: 3, M: 3, P: 3}}, Seeds: 1, Time: time.Hour, Cyclic: true, Search: spy,
+		Formats: []tensorgame.Format{{N: 2, M: 3, P: 4}, {N: 2, M: 2, P: 3}, {N: 3, M: 3, P: 3}}, Seeds: 1, Time: time.Hour,
+		Cyclic: true, Transpose: true, Search: spy,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !rep.Cyclic || got["2x2x3"] || !got["3x3x3"] {
-		t.Errorf("report cyclic %v, searches %v: want cyclic walkers for 3x3x3 only", rep.Cyclic, got)
+	want := map[string]syms{"2x3x4": {}, "2x2x3": {transpose: true}, "3x3x3": {true, true}}
+	if !rep.Cyclic || !rep.Transpose || !maps.Equal(got, want) {
+		t.Errorf("report cyclic %v transpose %v, searches %v: want %v", rep.Cyclic, rep.Transpose, got, want)
 	}
 }

@@ -290,17 +290,18 @@ func benchWriteCrossovers(opts *benchKernelsOptions, cs []bench.Crossover) error
 
 // benchSearchOptions are the settings of "alphamat bench search".
 type benchSearchOptions struct {
-	IO      *IO
-	Formats []tensorgame.Format
-	Field   tensorgame.Field
-	Target  string
-	Seeds   int
-	Time    time.Duration
-	Workers int
-	Cyclic  bool
-	JSON    bool
-	Report  string
-	Command string
+	IO        *IO
+	Formats   []tensorgame.Format
+	Field     tensorgame.Field
+	Target    string
+	Seeds     int
+	Time      time.Duration
+	Workers   int
+	Cyclic    bool
+	Transpose bool
+	JSON      bool
+	Report    string
+	Command   string
 }
 
 // newBenchSearchCmd builds "alphamat bench search"; runF, when non-nil,
@@ -352,6 +353,7 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 	f.DurationVar(&opts.Time, "time", time.Minute, "time limit of each run")
 	f.IntVar(&opts.Workers, "workers", 0, "walkers per run (0: GOMAXPROCS)")
 	f.BoolVar(&opts.Cyclic, "cyclic", false, "add cyclic-symmetric walkers on square formats (see alphamat search --cyclic)")
+	f.BoolVar(&opts.Transpose, "transpose", false, "add transpose-symmetric walkers on formats with two equal sizes (see alphamat search --transpose)")
 	f.BoolVar(&opts.JSON, "json", false, "write the results as JSON to stdout instead of a table")
 	f.StringVar(&opts.Report, "report", "", "also write report.md and a rank-vs-time plot per format into this directory")
 	return cmd
@@ -360,7 +362,7 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 func benchSearchRun(cmd *cobra.Command, opts *benchSearchOptions) error {
 	rep, err := bench.RunSearches(cmd.Context(), bench.SearchConfig{
 		Formats: opts.Formats, Field: opts.Field, Target: opts.Target, Seeds: opts.Seeds,
-		Time: opts.Time, Workers: opts.Workers, Cyclic: opts.Cyclic, Status: opts.IO.ErrOut,
+		Time: opts.Time, Workers: opts.Workers, Cyclic: opts.Cyclic, Transpose: opts.Transpose, Status: opts.IO.ErrOut,
 	})
 	if rep == nil || len(rep.Rows) == 0 {
 		return err

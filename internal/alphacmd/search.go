@@ -20,17 +20,18 @@ import (
 
 // searchOptions holds the arguments and flags of alphamat search.
 type searchOptions struct {
-	Format  tensorgame.Format
-	Field   tensorgame.Field
-	Target  int
-	Time    time.Duration
-	Workers int
-	Seed    uint64
-	From    string
-	Compose string
-	Cyclic  bool
-	Run     string
-	JSON    bool
+	Format    tensorgame.Format
+	Field     tensorgame.Field
+	Target    int
+	Time      time.Duration
+	Workers   int
+	Seed      uint64
+	From      string
+	Compose   string
+	Cyclic    bool
+	Transpose bool
+	Run       string
+	JSON      bool
 }
 
 func newSearchCmd(io *IO) *cobra.Command {
@@ -70,8 +71,15 @@ made on whole orbits. The space is about a third of the plain one:
 5x5x5 gets from 125 to about 101 in seconds. The first worker and every
 second one walk that way, and what they find becomes a start of the plain
 walkers, which break the symmetry and often reduce further at once (5x5x5:
-99 within 2 minutes on 2 cores). Starts that are not symmetric (composites,
-a pool of plain walks) are left to the plain walkers.
+96-101 within 3 minutes on 2 cores). Starts that are not symmetric
+(composites, a pool of plain walks) are left to the plain walkers.
+
+With --transpose (formats with two equal sizes, like 3x5x5) the same is
+done with the transpose symmetry of n×m×n (3x5x5 is walked as 5x3x5):
+terms come in pairs u⊗v⊗w, vᵀ⊗uᵀ⊗wᵀ, plus fixed terms u⊗uᵀ⊗w with w
+symmetric. It is there to experiment with: on 3x5x5 and 4x5x5 it has
+not beaten plain walks from composites (--compose). With both flags the
+workers take turns: cyclic, plain, transpose.
 
 Over Z (--field z) half the workers walk the ternary flip graph (coefficients
 in {-1,0,1}, no lifting needed) and the others walk over Z2, and every new
@@ -127,6 +135,9 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 			if o.Cyclic && (f.N != f.M || f.M != f.P) {
 				return usageErrorf("search: --cyclic needs a square format like 5x5x5, not %v", f)
 			}
+			if o.Transpose && f.N != f.M && f.M != f.P && f.N != f.P {
+				return usageErrorf("search: --transpose needs two equal sizes, like 3x5x5, not %v", f)
+			}
 			if o.Run == "" {
 				o.Run = filepath.Join("runs", pool.RunName(f, o.Field))
 			}
@@ -144,7 +155,8 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
-	fl.BoolVar(&o.Cyclic, "cyclic", false, "walk cyclic-symmetric schemes only (square formats)")
+	fl.BoolVar(&o.Cyclic, "cyclic", false, "add walkers that keep schemes cyclic-symmetric (square formats)")
+	fl.BoolVar(&o.Transpose, "transpose", false, "add walkers that keep schemes transpose-symmetric (two equal sizes)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
 	return cmd
@@ -192,6 +204,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 	cfg := search.Config{
 		Format: o.Format, Field: o.Field, Target: o.Target, Time: o.Time,
 		Workers: o.Workers, Seed: o.Seed, RunDir: o.Run, Cyclic: o.Cyclic,
+		Transpose: o.Transpose,
 	}
 	if o.From != "" {
 		s, err := tensorgame.ReadFile(o.From)
