@@ -464,8 +464,10 @@ func method(s *tensorgame.Scheme) string {
 			return m + " from composite"
 		}
 	}
-	if m != "cyclic flips" && slices.ContainsFunc(s.Comments, func(c string) bool { return strings.Contains(c, "cyclic-symmetric") }) {
-		return m + " from cyclic"
+	for _, sym := range []string{"cyclic", "transpose"} {
+		if m != sym+" flips" && slices.ContainsFunc(s.Comments, func(c string) bool { return strings.Contains(c, sym+"-symmetric") }) {
+			return m + " from " + sym
+		}
 	}
 	return m
 }
@@ -493,6 +495,8 @@ func baseMethod(s *tensorgame.Scheme) string {
 			return "start"
 		case strings.Contains(c, "cyclic-symmetric"):
 			return "cyclic flips"
+		case strings.Contains(c, "transpose-symmetric"):
+			return "transpose flips"
 		case strings.Contains(c, "walk over z2"):
 			return "flips"
 		case strings.Contains(c, "walk over z"), strings.Contains(c, "ternary"):

@@ -235,6 +235,8 @@ func TestMethod(t *testing.T) {
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5"}, "cyclic flips"},
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from cyclic"},
 		{[]string{"alphamat search 5x5x5 over Z: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from cyclic"},
+		{[]string{"alphamat search 3x5x5 over Z2: transpose-symmetric flip-graph walk over Z2, seed 5"}, "transpose flips"},
+		{[]string{"alphamat search 3x5x5 over Z2: transpose-symmetric flip-graph walk over Z2, seed 5", "alphamat search 3x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from transpose"},
 	} {
 		if got := method(&tensorgame.Scheme{Comments: tc.comments}); got != tc.want {
 			t.Errorf("method(%q) = %q, want %q", tc.comments, got, tc.want)
