@@ -125,11 +125,13 @@ type Tuning struct {
 	FailLimit int
 	// StallRatio and StallMin restart the search when it stalls: when the
 	// flips since the best rank of the current epoch last improved exceed
-	// max(StallMin, StallRatio × the flips the epoch took to get there), a
-	// new epoch starts from the run's start schemes with an empty pool of
-	// its own (the schemes found so far stay in the run's pool). Restarts
-	// cut the heavy tail of descents that went down a poor lineage
-	// (defaults 1 and 10 million; StallRatio < 0: never).
+	// max(StallMin × L(k), StallRatio × the flips the epoch took to get
+	// there), a new epoch starts from the run's start schemes with an empty
+	// pool of its own (the schemes found so far stay in the run's pool).
+	// L(k) is the Luby sequence 1, 1, 2, 1, 1, 2, 4, ... at the lane's k-th
+	// epoch, so that some epochs stay long on a hard plateau. Restarts cut
+	// the heavy tail of descents that went down a poor lineage (defaults 1
+	// and 10 million; StallRatio < 0: never).
 	StallRatio float64
 	StallMin   int64
 	// PerRank and Depth bound the pool (see pool.Options).
