@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/alphamat/alphamat/internal/grouptab"
 	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -52,7 +53,7 @@ type Walker struct {
 
 	// The index: entry e = 3·id + p is factor p of orbit id. A fixed term
 	// has only its entry 3·id in the index, the others orbits all three.
-	tab   table
+	tab   grouptab.Table
 	gsize []int32 // members by group
 	gkey  []uint64
 	gmul  []int32 // position of the group in multi, -1: fewer than two members
@@ -94,7 +95,7 @@ func (w *Walker) alloc(capacity int) {
 	w.apos = make([]int32, capacity)
 	w.free = make([]int32, 0, capacity)
 	ne := 3 * capacity
-	w.tab = newTable(ne)
+	w.tab = grouptab.New(ne)
 	w.gcap = ne
 	w.gsize = make([]int32, ne)
 	w.gkey = make([]uint64, ne)
@@ -115,7 +116,7 @@ func (w *Walker) reset() {
 		w.free = append(w.free, int32(id))
 		w.apos[id] = -1
 	}
-	w.tab.clear()
+	w.tab.Clear()
 	w.gfree = w.gfree[:0]
 	for g := len(w.gsize) - 1; g >= 0; g-- {
 		w.gfree = append(w.gfree, int32(g))

@@ -135,11 +135,11 @@ func checkWalker(t tb, w *Walker) {
 	}
 	multi := 0
 	for v, es := range carriers {
-		i, ok := w.tab.slot(v)
+		i, ok := w.tab.Slot(v)
 		if !ok {
 			t.Fatalf("value %#x not in the table", v)
 		}
-		g := w.tab.grp[i]
+		g := w.tab.Group(i)
 		if int(w.gsize[g]) != len(es) || w.gkey[g] != v {
 			t.Fatalf("group %d of %#x: size %d, key %#x; want %d entries", g, v, w.gsize[g], w.gkey[g], len(es))
 		}

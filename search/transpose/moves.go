@@ -6,78 +6,19 @@ import (
 	"github.com/alphamat/alphamat/internal/wyrand"
 )
 
-// table maps factor values to groups: open addressing with linear probing
-// and backward-shift deletion (no tombstones). Key 0 marks an empty slot
-// (live factors are never zero).
-type table struct {
-	keys  []uint64
-	grp   []int32
-	mask  uint64
-	shift uint
-}
-
-// newTable returns a table for up to capacity keys, at most a quarter full.
-func newTable(capacity int) table {
-	size := 16
-	for size < 4*capacity {
-		size <<= 1
-	}
-	shift := uint(64)
-	for s := size; s > 1; s >>= 1 {
-		shift--
-	}
-	return table{keys: make([]uint64, size), grp: make([]int32, size), mask: uint64(size - 1), shift: shift}
-}
-
-func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) }
-
-// slot returns the slot of key, or the empty slot where it would go.
-func (t *table) slot(key uint64) (i uint64, found bool) {
-	for i = t.home(key); ; i = (i + 1) & t.mask {
-		k := t.keys[i]
-		if k == key {
-			return i, true
-		}
-		if k == 0 {
-			return i, false
-		}
-	}
-}
-
-// remove deletes key, which is in the table.
-func (t *table) remove(key uint64) {
-	i, _ := t.slot(key)
-	mask := t.mask
-	j := i
-	for {
-		j = (j + 1) & mask
-		k := t.keys[j]
-		if k == 0 {
-			break
-		}
-		if h := t.home(k); (j-h)&mask >= (j-i)&mask {
-			t.keys[i], t.grp[i] = k, t.grp[j]
-			i = j
-		}
-	}
-	t.keys[i] = 0
-}
-
-func (t *table) clear() { clear(t.keys) }
-
 // attach adds entry e (slot e&3 of id e>>2) to the index and queues a
 // reduction check for it when it joins other entries.
 func (w *Walker) attach(e int32) {
 	v := w.orb[e>>2][e&3]
 	tab := &w.tab[(e&3)>>1]
-	i, found := tab.slot(v)
+	i, found := tab.Slot(v)
 	var g int32
 	if found {
-		g = tab.grp[i]
+		g = tab.Group(i)
 	} else {
 		g = w.gfree[len(w.gfree)-1]
 		w.gfree = w.gfree[:len(w.gfree)-1]
-		tab.keys[i], tab.grp[i] = v, g
+		tab.Set(i, v, g)
 		w.gkey[g], w.gsize[g], w.gmul[g] = v, 0, -1
 	}
 	size := w.gsize[g]
@@ -111,7 +52,7 @@ func (w *Walker) detach(e int32) {
 		// Fewer than two members: no longer a place for flips.
 		unlist(&w.multi, w.gmul, g)
 	case 0:
-		w.tab[(e&3)>>1].remove(w.gkey[g])
+		w.tab[(e&3)>>1].Remove(w.gkey[g])
 		w.gfree = append(w.gfree, g)
 	}
 }

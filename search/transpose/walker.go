@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 
+	"github.com/alphamat/alphamat/internal/grouptab"
 	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -62,7 +63,7 @@ type Walker struct {
 
 	// The index: tab[0] maps x and y values, tab[1] z values, to groups of
 	// entries; groups of two or more are listed in multi.
-	tab   [2]table
+	tab   [2]grouptab.Table
 	gsize []int32 // members by group
 	gkey  []uint64
 	gmul  []int32 // position of the group in multi, -1: fewer than two members
@@ -122,7 +123,7 @@ func (w *Walker) alloc(capacity int) {
 	ne := 4 * capacity
 	// A value is carried by at most one entry of each live id in a table:
 	// x ≠ y in an orbit, z ≠ zᵀ when both are indexed.
-	w.tab = [2]table{newTable(2 * capacity), newTable(2 * capacity)}
+	w.tab = [2]grouptab.Table{grouptab.New(2 * capacity), grouptab.New(2 * capacity)}
 	w.gcap = capacity
 	w.gsize = make([]int32, ne)
 	w.gkey = make([]uint64, ne)
@@ -144,8 +145,8 @@ func (w *Walker) reset() {
 		w.free = append(w.free, int32(id))
 		w.apos[id] = -1
 	}
-	w.tab[0].clear()
-	w.tab[1].clear()
+	w.tab[0].Clear()
+	w.tab[1].Clear()
 	w.gfree = w.gfree[:0]
 	for g := len(w.gsize) - 1; g >= 0; g-- {
 		w.gfree = append(w.gfree, int32(g))

@@ -286,11 +286,11 @@ func checkWalker(t tb, w *Walker) {
 	multi := 0
 	for kind := range 2 {
 		for v, es := range carriers[kind] {
-			i, ok := w.tab[kind].slot(v)
+			i, ok := w.tab[kind].Slot(v)
 			if !ok {
 				t.Fatalf("value %#x not in table %d", v, kind)
 			}
-			g := w.tab[kind].grp[i]
+			g := w.tab[kind].Group(i)
 			if int(w.gsize[g]) != len(es) || w.gkey[g] != v {
 				t.Fatalf("group %d of %#x: size %d, key %#x; want %d entries", g, v, w.gsize[g], w.gkey[g], len(es))
 			}
