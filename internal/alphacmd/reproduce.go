@@ -122,7 +122,9 @@ func (o *reproduceOptions) config() (reproduce.Config, error) {
 }
 
 // liveTable draws the reproduction's rows on stderr: redrawn in place on a
-// terminal, one line per change of status otherwise.
+// terminal, otherwise (a log file, CI) one line per change of a row's
+// status or best rank, so that a row searching for minutes still shows
+// its progress.
 type liveTable struct {
 	mu     sync.Mutex
 	w      io.Writer
@@ -145,10 +147,11 @@ func (l *liveTable) draw(rows []reproduce.Row) {
 	if !l.tty {
 		for _, r := range rows {
 			k := r.Format + " " + r.Field
-			if l.status[k] == r.Status {
+			st := fmt.Sprintf("%s %d", r.Status, r.Found)
+			if l.status[k] == st {
 				continue
 			}
-			l.status[k] = r.Status
+			l.status[k] = st
 			if r.Status == "pending" {
 				continue
 			}

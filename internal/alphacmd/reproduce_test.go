@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alphamat/alphamat/reproduce"
 )
 
 func reproduceExec(t *testing.T, args ...string) (string, string, int) {
@@ -61,5 +63,24 @@ func TestReproduceCmdJSON(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "2x2x3") {
 		t.Errorf("no live table on stderr: %q", errOut)
+	}
+}
+
+// TestLiveTableLog checks the live table away from a terminal: a line per
+// change of a row's status or best rank, none for pending rows or repeats.
+func TestLiveTableLog(t *testing.T) {
+	var b strings.Builder
+	l := newLiveTable(&b)
+	row := reproduce.Row{Format: "3x5x5", Field: "Z2", Published: 58, Status: "pending"}
+	for _, step := range []struct {
+		status string
+		found  int
+	}{{"pending", 0}, {"running", 61}, {"running", 61}, {"running", 60}, {"running", 60}, {"missed", 60}} {
+		row.Status, row.Found = step.status, step.found
+		l.draw([]reproduce.Row{row})
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], " 61 ") || !strings.Contains(lines[1], " 60 ") || !strings.Contains(lines[2], "missed") {
+		t.Errorf("log lines:\n%s\nwant running 61, running 60, missed", b.String())
 	}
 }
