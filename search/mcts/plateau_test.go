@@ -34,7 +34,7 @@ func ReducibleSubsets(s *tensorgame.Scheme, ks []int, draws int, seed uint64) (c
 				continue
 			}
 			seen[key] = true
-			cp := compress(terms, dims, idx, [3]int{})
+			cp := compressTerms(terms, dims, idx, [3]int{})
 			d := [3]int{cp.sp[0].dim(), cp.sp[1].dim(), cp.sp[2].dim()}
 			if max(d[0], d[1], d[2]) >= k || max(d[0], d[1], d[2]) > 4 {
 				continue

@@ -31,10 +31,32 @@ type PlayConfig struct {
 	Target int
 	// Seed seeds the games and the changes of basis.
 	Seed uint64
+	// Bases selects the changes of basis of the games (default
+	// DefaultBases).
+	Bases Bases
+	// Finisher, if set, is offered the states the games' searches expand
+	// (in the game's changed basis; Search.SetFinisher).
+	Finisher Finisher
 	// OnGame, if set, sees every finished game (in its changed basis, with
 	// the Basis as Job.Tag); calls are never concurrent.
 	OnGame func(Job, *Result) error
 }
+
+// Bases is a schedule of the changes of basis Play plays the target
+// under.
+type Bases int
+
+const (
+	// DefaultBases: over Z2 the first game in the standard basis, then
+	// uniformly random bases; over Z the first game of each worker in the
+	// standard basis, then signed permutations and a few elementary moves.
+	DefaultBases Bases = iota
+	// PermutedBases: the first game in the standard basis, then random
+	// (over Z signed) permutations of each axis. Under them the 9×9×9
+	// network takes sparse terms, such as the products of one column of
+	// 2×2×3, that leave sub-problems SubGames can play.
+	PermutedBases
+)
 
 // PlayStats counts the work of Play.
 type PlayStats struct {
@@ -44,10 +66,10 @@ type PlayStats struct {
 }
 
 // Play searches for schemes of T(Format): games in parallel, each on the
-// target under a random change of basis (over Z2 the first game in the
-// standard basis, then uniform bases; over Z the first game of each worker
-// in the standard basis, then signed permutations and a few elementary
-// moves), all sharing ev. Each scheme a game finds is
+// target under a random change of basis (cfg.Bases; by default over Z2 the
+// first game in the standard basis, then uniform bases, over Z the first
+// game of each worker in the standard basis, then signed permutations and
+// a few elementary moves), all sharing ev. Each scheme a game finds is
 // mapped back to the standard basis and verified; found is called (never
 // concurrently) with each that is better than all before. Play ends when
 // ctx ends (it then returns ctx's error), after Games games, or when Target
@@ -84,7 +106,11 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 		}
 		var bs *Basis
 		switch {
-		case field == tensorgame.Z2 && issued > 0:
+		case issued == 0:
+			bs = IdentityBasis(a, b, c, field)
+		case cfg.Bases == PermutedBases:
+			bs = RandomBasis(rng, a, b, c, field, 0)
+		case field == tensorgame.Z2:
 			// Over Z2 every game but the first is played in a uniformly
 			// random basis: measured with the shipped 2×2×2 network on
 			// T(2,2,2) at limit 7, the identity, permutation and
@@ -104,7 +130,7 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 		}
 		issued++
 		g := &tensorgame.Game{Target: bs.Tensor(target), Field: field, MaxSteps: limit}
-		return Job{Game: g, Config: cfg.Search, Seed: rng.Uint64(), Tag: bs}, true
+		return Job{Game: g, Config: cfg.Search, Seed: rng.Uint64(), Tag: bs, Finisher: cfg.Finisher}, true
 	}
 	done := func(job Job, res *Result) error {
 		mu.Lock()

@@ -23,6 +23,9 @@ type Job struct {
 	// Tag is any value of the caller's, handed back with the result (for
 	// example the Basis the target was changed by).
 	Tag any
+	// Finisher, if set, is offered the states the search expands
+	// (Search.SetFinisher).
+	Finisher Finisher
 }
 
 // Run plays games with workers goroutines (at least 1) until next reports
@@ -44,7 +47,9 @@ func Run(ctx context.Context, workers int, ev StateEvaluator, next func(worker i
 					return nil
 				}
 				rng := rand.New(rand.NewPCG(job.Seed, job.Seed^0x9e3779b97f4a7c15))
-				res, err := NewSearch(job.Game, ev, job.Config, rng).Play(gctx)
+				s := NewSearch(job.Game, ev, job.Config, rng)
+				s.SetFinisher(job.Finisher)
+				res, err := s.Play(gctx)
 				if err != nil {
 					if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 						return gctx.Err()

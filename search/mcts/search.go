@@ -179,6 +179,7 @@ type Stats struct {
 	Nodes       int64 // nodes created
 	TableHits   int64 // edges that found their child in the transposition table
 	Finishes    int64 // rank-one endgames resolved without an evaluation
+	Finished    int64 // solutions completed by the Finisher
 }
 
 // Add adds o to s.
@@ -188,6 +189,18 @@ func (s *Stats) Add(o Stats) {
 	s.Nodes += o.Nodes
 	s.TableHits += o.TableHits
 	s.Finishes += o.Finishes
+	s.Finished += o.Finished
+}
+
+// Finisher tries to finish a game outright from a state, for example by
+// playing the residual as a smaller game of its own (see SubGames). The
+// search offers it every state it expands (except rank-one endgames).
+type Finisher interface {
+	// Finish returns actions, legal in state's game, that reduce the
+	// residual to zero in at most the steps left (state.Game.MaxSteps -
+	// state.Steps), or nil. It must not modify or keep state, and is
+	// called concurrently by the searches that share it.
+	Finish(ctx context.Context, state tensorgame.State) ([]tensorgame.Action, error)
 }
 
 // Search plays one game of TensorGame by tree search. It is used by one
@@ -207,9 +220,10 @@ type Search struct {
 	root       int32
 	minQ, maxQ float64
 
-	played []tensorgame.Action
-	best   []tensorgame.Action
-	stats  Stats
+	played   []tensorgame.Action
+	best     []tensorgame.Action
+	stats    Stats
+	finisher Finisher
 
 	// scratch
 	st        tensorgame.State
@@ -249,6 +263,10 @@ func NewSearch(game *tensorgame.Game, ev StateEvaluator, cfg Config, rng *rand.R
 	s.minQ, s.maxQ = math.Inf(1), math.Inf(-1)
 	return s
 }
+
+// SetFinisher makes the search offer every state it expands to f (nil:
+// none); a solution f returns is kept like one the search reached.
+func (s *Search) SetFinisher(f Finisher) { s.finisher = f }
 
 // Stats returns the work done so far.
 func (s *Search) Stats() Stats { return s.stats }
@@ -323,6 +341,11 @@ func (s *Search) expand(ctx context.Context, id int32) (float64, error) {
 	} else {
 		copy(s.st.Residual.Data, resid)
 		s.st.Steps = steps
+		if s.finisher != nil {
+			if err := s.tryFinish(ctx); err != nil {
+				return 0, err
+			}
+		}
 		pol, v, err := s.ev.EvaluateState(ctx, s.st)
 		if err != nil {
 			return 0, err
@@ -488,7 +511,7 @@ func (s *Search) Simulate(ctx context.Context) error {
 	}
 	leaf := &s.cur.nodes[id]
 	if leaf.solved {
-		s.recordSolution()
+		s.recordSolution(nil)
 	}
 	// Back up: the return from path[i] is -1 plus the return from path[i+1].
 	for i := len(s.path) - 1; i >= 0; i-- {
@@ -577,9 +600,9 @@ func equalInt32(a, b []int32) bool {
 }
 
 // recordSolution keeps the actions of the current path (after the moves
-// already played) if they are the shortest solution so far.
-func (s *Search) recordSolution() {
-	n := len(s.played) + len(s.pathEdges)
+// already played), then extra, if they are the shortest solution so far.
+func (s *Search) recordSolution(extra []tensorgame.Action) {
+	n := len(s.played) + len(s.pathEdges) + len(extra)
 	if s.best != nil && len(s.best) <= n {
 		return
 	}
@@ -590,7 +613,37 @@ func (s *Search) recordSolution() {
 	for _, ei := range s.pathEdges {
 		sol = append(sol, s.toAction(s.action(&s.cur.edges[ei])).Clone())
 	}
+	for _, a := range extra {
+		sol = append(sol, a.Clone())
+	}
 	s.best = sol
+}
+
+// tryFinish offers the state in s.st (reached by the played moves and the
+// current path) to the finisher, and keeps the solution it returns if it
+// is the shortest so far. Actions that do not solve the residual within
+// the steps left are an error.
+func (s *Search) tryFinish(ctx context.Context) error {
+	acts, err := s.finisher.Finish(ctx, s.st)
+	if err != nil || acts == nil {
+		return err
+	}
+	if left := s.game.MaxSteps - s.st.Steps; len(acts) > left {
+		return fmt.Errorf("mcts: finisher returned %d actions with %d steps left", len(acts), left)
+	}
+	r := s.st.Residual.Clone()
+	for _, a := range acts {
+		if err := s.game.LegalAction(a); err != nil {
+			return fmt.Errorf("mcts: finisher: %w", err)
+		}
+		r.SubAction(a, s.mod2)
+	}
+	if !r.IsZero() {
+		return errors.New("mcts: finisher returned actions that do not solve the residual")
+	}
+	s.stats.Finished++
+	s.recordSolution(acts)
+	return nil
 }
 
 // noiseRoot mixes Dirichlet noise into the root's prior, once per root.

@@ -248,22 +248,20 @@ func greedySubset(rng *rand.Rand, terms []bitTerm, k int) []int {
 	return idx
 }
 
-// compressed is the sum of a subset of terms in the bases of its
-// unfoldings' column spaces.
-type compressed struct {
+// shrunk is the sum of a subset of terms in the bases of its unfoldings'
+// column spaces.
+type shrunk struct {
 	sp     [3]span
 	tensor *tensorgame.Tensor // axes sp[m].dim(), or padded
 }
 
-// compress sums the terms idx into a residual R over dims and returns it
-// in the bases of its three unfoldings' column spaces:
-// R'[t1][t2][t3] = R[p1][p2][p3] at the pivots pm of basis vector tm, as
-// the coordinates of a vector of an RREF span are its bits at the pivots.
+// compressTerms sums the terms idx into a residual R over dims and returns
+// it in the bases of its three unfoldings' column spaces (see spanCoords).
 // The tensor is padded with zeros to axes where those are larger.
-func compress(terms []bitTerm, dims [3]int, idx []int, axes [3]int) *compressed {
-	A, B := dims[0], dims[1]
+func compressTerms(terms []bitTerm, dims [3]int, idx []int, axes [3]int) *shrunk {
+	B := dims[1]
 	// rows[i*B+j] holds R[i][j][·] as bits over k.
-	rows := make([]uint64, A*B)
+	rows := make([]uint64, dims[0]*B)
 	for _, r := range idx {
 		t := terms[r]
 		for u := t[0]; u != 0; u &= u - 1 {
@@ -273,42 +271,13 @@ func compress(terms []bitTerm, dims [3]int, idx []int, axes [3]int) *compressed 
 			}
 		}
 	}
-	cp := &compressed{}
-	// Mode 2 (C): the rows themselves. Modes 0 and 1: the fibres along A
-	// (for each j, k) and along B (for each i, k).
-	for _, x := range rows {
-		cp.sp[2].add(x)
-	}
-	for k := range dims[2] {
-		for j := range B {
-			var f uint64
-			for i := range A {
-				f |= (rows[i*B+j] >> k & 1) << i
-			}
-			cp.sp[0].add(f)
-		}
-		for i := range A {
-			var f uint64
-			for j := range B {
-				f |= (rows[i*B+j] >> k & 1) << j
-			}
-			cp.sp[1].add(f)
-		}
-	}
+	cp := &shrunk{sp: unfoldingSpans(rows, dims)}
 	var ax [3]int
 	for m := range 3 {
 		ax[m] = max(cp.sp[m].dim(), axes[m], 1)
 	}
-	t := tensorgame.NewTensor(ax[0], ax[1], ax[2])
-	for t1, p1 := range cp.sp[0].piv {
-		for t2, p2 := range cp.sp[1].piv {
-			x := rows[p1*B+p2]
-			for t3, p3 := range cp.sp[2].piv {
-				t.Data[(t1*ax[1]+t2)*ax[2]+t3] = int32(x >> p3 & 1)
-			}
-		}
-	}
-	cp.tensor = t
+	cp.tensor = tensorgame.NewTensor(ax[0], ax[1], ax[2])
+	spanCoords(cp.tensor, rows, B, cp.sp)
 	return cp
 }
 
@@ -317,7 +286,7 @@ func compress(terms []bitTerm, dims [3]int, idx []int, axes [3]int) *compressed 
 func shrinkSubset(ctx context.Context, s *tensorgame.Scheme, terms []bitTerm, dims [3]int, idx []int, ev StateEvaluator, cfg ShrinkConfig, rng *rand.Rand, res *ShrinkResult) error {
 	res.Candidates++
 	k := len(idx)
-	cp := compress(terms, dims, idx, cfg.Axes)
+	cp := compressTerms(terms, dims, idx, cfg.Axes)
 	lower := max(cp.sp[0].dim(), cp.sp[1].dim(), cp.sp[2].dim())
 	if lower == 0 {
 		// The terms sum to zero: drop them all.

@@ -183,7 +183,7 @@ func TestCompress(t *testing.T) {
 		for _, x := range terms {
 			addBits(want, x)
 		}
-		cp := compress(terms, dims, idx, [3]int{})
+		cp := compressTerms(terms, dims, idx, [3]int{})
 		got := tensorgame.NewTensor(dims[0], dims[1], dims[2])
 		tt := cp.tensor
 		for t1 := range tt.A {
