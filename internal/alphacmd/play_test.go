@@ -80,6 +80,7 @@ func TestPlayUsageErrors(t *testing.T) {
 		{[]string{"play", "2x2"}, true},
 		{[]string{"play", "2x2x2", "--field", "q"}, true},
 		{[]string{"play", "2x2x2", "--sims", "0"}, true},
+		{[]string{"play", "2x2x2", "--bases", "uniform"}, true},
 		{[]string{"play", "5x5x5"}, true}, // no shipped model fits
 		{[]string{"play", "2x2x2", "--model", bad, "--run", dir}, false},
 	} {
@@ -92,5 +93,46 @@ func TestPlayUsageErrors(t *testing.T) {
 		if got := errors.As(err, &ue); got != tc.usage {
 			t.Errorf("%v: usage error %v, want %v (%v)", tc.args, got, tc.usage, err)
 		}
+	}
+}
+
+// With a smaller shipped model, play compresses residuals to it and plays
+// under permuted bases unless told otherwise.
+func TestPlayCompress(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		model    string // want in the JSON model field
+		compress bool   // the model string names the compression
+		bases    string // want on stderr
+	}{
+		{"2x2x3-default", []string{"2x2x3"}, "shipped 3x3x3_Z2.model", true, "permuted bases"},
+		{"2x2x3-off", []string{"2x2x3", "--compress=false"}, "shipped 3x3x3_Z2.model", false, "default bases"},
+		{"2x2x3-default-bases", []string{"2x2x3", "--bases", "default"}, "shipped 3x3x3_Z2.model", true, "default bases"},
+		{"2x2x3-permuted-off", []string{"2x2x3", "--compress=false", "--bases", "permuted"}, "shipped 3x3x3_Z2.model", false, "permuted bases"},
+		{"2x2x2-none-smaller", []string{"2x2x2"}, "shipped 2x2x2_Z2.model", false, "default bases"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"play"}, tc.args...)
+			args = append(args, "--run", t.TempDir(), "--time", "1s", "--sims", "10", "--games", "2", "--json")
+			out, errOut, err := agentExec(t, args...)
+			var se *SilentError
+			if err != nil && !errors.As(err, &se) {
+				t.Fatalf("play: %v\n%s", err, errOut)
+			}
+			var res playResult
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("json output: %v\n%s", err, out)
+			}
+			if !strings.HasPrefix(res.Model, tc.model) {
+				t.Errorf("model %q, want %q", res.Model, tc.model)
+			}
+			if got := strings.Contains(res.Model, "compressed residuals to 2x2x2_Z2.model"); got != tc.compress {
+				t.Errorf("model %q: compression %v, want %v", res.Model, got, tc.compress)
+			}
+			if !strings.Contains(errOut, tc.bases) {
+				t.Errorf("stderr %q, want %q", errOut, tc.bases)
+			}
+		})
 	}
 }
