@@ -62,7 +62,7 @@
 // about 4800 per second on 2 cores). Its CPU profile (go test ./agent -run
 // '^$' -bench 'Play$' -benchtime 3x -cpuprofile cpu.prof) puts about two
 // thirds of the time in sampling actions from the policy: the
-// factor-by-factor decoder ([policy] draw 65 % cumulative, of which its
+// factor-by-factor decoder (policy.draw 65 % cumulative, of which its
 // per-token probabilities 45 %, mostly float32 Gemv/Axpy), the torso's
 // batched forward pass under 10 %, the search's rank-bound lookahead 12 %
 // and the tree itself (selection, transposition table) a few percent. So
