@@ -114,10 +114,10 @@ func (p *permuted) Start(s *tensorgame.Scheme) error {
 func (p *permuted) Scheme() *tensorgame.Scheme {
 	w := p.Walker.Scheme()
 	s, err := tensorgame.Permute(w, p.run)
-	s.Comments = w.Comments // not the permutation's "derived:" lines
 	if err != nil {
 		// walk is a permutation of run (newWalker's caller made it so).
 		panic(fmt.Sprintf("search: permute %v to %v: %v", p.walk, p.run, err))
 	}
+	s.Comments = w.Comments // not the permutation's "derived:" lines
 	return s
 }
