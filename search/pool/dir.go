@@ -212,35 +212,92 @@ func (p *Pool) SaveState(st State) error {
 // parse, holds another rank, format or field than its name says, or fails
 // Verify.
 func ReadBest(path string, f tensorgame.Format, field tensorgame.Field) (*tensorgame.Scheme, error) {
-	ents, err := os.ReadDir(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+	files, err := schemeFiles(path, f, field, false)
+	if err != nil || len(files) == 0 {
+		return nil, err
 	}
+	return readChecked(files[0], f, field)
+}
+
+// ReadLowest returns up to n distinct schemes of the lowest ranks for format
+// f over field among the scheme files of the run directory path, its pool/
+// included, lowest rank first, each verified; none when path does not
+// exist. Errors are those of ReadBest.
+func ReadLowest(path string, f tensorgame.Format, field tensorgame.Field, n int) ([]*tensorgame.Scheme, error) {
+	files, err := schemeFiles(path, f, field, true)
 	if err != nil {
-		return nil, fmt.Errorf("run directory: %w", err)
+		return nil, err
 	}
-	best, bestRank := "", 0
-	for _, e := range ents {
-		m := bestName.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() || m[1] != f.String() || m[3] != field.String() {
+	var out []*tensorgame.Scheme
+	seen := map[string]bool{}
+	for _, sf := range files {
+		if len(out) >= n {
+			break
+		}
+		s, err := readChecked(sf, f, field)
+		if err != nil {
+			return nil, err
+		}
+		if key := canonical(s); !seen[key] {
+			seen[key] = true
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// schemeFile is a scheme file of a run directory and the rank its name says.
+type schemeFile struct {
+	path string
+	rank int
+}
+
+// schemeFiles lists the best-scheme files (and with pool, those of pool/)
+// of the run directory path that name format f and field, by rank; none
+// when path does not exist.
+func schemeFiles(path string, f tensorgame.Format, field tensorgame.Field, pool bool) ([]schemeFile, error) {
+	type sub struct {
+		dir string
+		re  *regexp.Regexp
+	}
+	subs := []sub{{path, bestName}}
+	if pool {
+		subs = append(subs, sub{filepath.Join(path, "pool"), poolName})
+	}
+	var files []schemeFile
+	for _, sub := range subs {
+		ents, err := os.ReadDir(sub.dir)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if r, _ := strconv.Atoi(m[2]); best == "" || r < bestRank {
-			best, bestRank = filepath.Join(path, e.Name()), r
+		if err != nil {
+			return nil, fmt.Errorf("run directory: %w", err)
+		}
+		for _, e := range ents {
+			m := sub.re.FindStringSubmatch(e.Name())
+			if m == nil || e.IsDir() || m[1] != f.String() || m[3] != field.String() {
+				continue
+			}
+			r, _ := strconv.Atoi(m[2])
+			files = append(files, schemeFile{filepath.Join(sub.dir, e.Name()), r})
 		}
 	}
-	if best == "" {
-		return nil, nil
-	}
-	s, err := tensorgame.ReadFile(best)
+	slices.SortStableFunc(files, func(a, b schemeFile) int { return a.rank - b.rank })
+	return files, nil
+}
+
+// readChecked reads, checks and verifies the scheme file sf of format f
+// over field.
+func readChecked(sf schemeFile, f tensorgame.Format, field tensorgame.Field) (*tensorgame.Scheme, error) {
+	s, err := tensorgame.ReadFile(sf.path)
 	if err != nil {
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
-	if s.Rank() != bestRank || s.Format != f || s.Field != field {
-		return nil, fmt.Errorf("run directory: %s holds a rank %d %v scheme over %v, not what its name says", best, s.Rank(), s.Format, s.Field)
+	if s.Rank() != sf.rank || s.Format != f || s.Field != field {
+		return nil, fmt.Errorf("run directory: %s holds a rank %d %v scheme over %v, not what its name says", sf.path, s.Rank(), s.Format, s.Field)
 	}
 	if err := tensorgame.Verify(s); err != nil {
-		return nil, fmt.Errorf("run directory: %s: %w", best, err)
+		return nil, fmt.Errorf("run directory: %s: %w", sf.path, err)
 	}
 	return s, nil
 }

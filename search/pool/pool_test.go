@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -292,6 +293,58 @@ func TestReadBest(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := ReadBest(dir, f, tensorgame.Z2); err == nil || !strings.Contains(err.Error(), "not what its name says") {
+		t.Errorf("mislabelled file: err %v", err)
+	}
+}
+
+func TestReadLowest(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	dir := filepath.Join(t.TempDir(), "run")
+	if ss, err := ReadLowest(dir, f, tensorgame.Z2, 4); len(ss) != 0 || err != nil {
+		t.Fatalf("missing directory: %v, %v", ss, err)
+	}
+	p, err := Open(dir, f, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The standard algorithm, one rank-9 scheme that is not the same (a term
+	// split in two), and Strassen mod 2.
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	split := std.Clone()
+	t0 := split.Terms[0]
+	a, b := t0.Clone(), t0.Clone()
+	a.W[1] = tensorgame.Int(1)
+	b.W = make([]tensorgame.Rat, len(b.W))
+	b.W[1] = tensorgame.Int(1)
+	split.Terms = append(split.Terms[1:], a, b)
+	if err := tensorgame.Verify(split); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*tensorgame.Scheme{std, split, strassenZ2(t)} {
+		if _, err := p.Add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		n     int
+		ranks []int
+	}{{1, []int{7}}, {2, []int{7, 8}}, {10, []int{7, 8, 9}}} {
+		ss, err := ReadLowest(dir, f, tensorgame.Z2, c.n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int
+		for _, s := range ss {
+			got = append(got, s.Rank())
+		}
+		if !slices.Equal(got, c.ranks) {
+			t.Errorf("ReadLowest(%d): ranks %v, want %v", c.n, got, c.ranks)
+		}
+	}
+	if err := tensorgame.WriteFile(filepath.Join(dir, FileName(f, tensorgame.Z2, 6)), std); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadLowest(dir, f, tensorgame.Z2, 3); err == nil || !strings.Contains(err.Error(), "not what its name says") {
 		t.Errorf("mislabelled file: err %v", err)
 	}
 }
