@@ -90,3 +90,63 @@ func TestRunStarts(t *testing.T) {
 		}
 	}
 }
+
+func TestRestrictions(t *testing.T) {
+	for _, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
+		s7 := found(t, format(2, 2, 2), field, 7)
+		// 2x2x3 = Strassen + 2x2x1 (rank 11), and 2x3x3 = that + 2x1x3
+		// (rank 17): restricting away the added column or row gives
+		// Strassen back.
+		c223, err := tensorgame.DirectSum(tensorgame.AxisP, s7, tensorgame.Standard(format(2, 2, 1), field))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c233, err := tensorgame.DirectSum(tensorgame.AxisM, c223, tensorgame.Standard(format(2, 1, 3), field))
+		if err != nil {
+			t.Fatal(err)
+		}
+		known := map[tensorgame.Format][]*tensorgame.Scheme{
+			format(2, 2, 3): {c223, tensorgame.Standard(format(2, 2, 3), field)},
+			format(2, 3, 3): {c233},
+		}
+		lookup := func(f tensorgame.Format) []*tensorgame.Scheme { return known[f] }
+		for _, c := range []struct {
+			f        tensorgame.Format
+			n        int
+			wantBest int // 0: none
+		}{
+			{format(2, 2, 2), 10, 7}, // from 2x2x3 along each axis
+			{format(2, 2, 2), 1, 7},
+			{format(2, 3, 2), 10, 11}, // from 2x3x3 along n and p
+			{format(3, 3, 3), 10, 0},
+		} {
+			got, err := Restrictions(c.f, field, lookup, c.n)
+			if err != nil {
+				t.Fatalf("%v over %v: %v", c.f, field, err)
+			}
+			if len(got) == 0 {
+				if c.wantBest != 0 {
+					t.Errorf("%v over %v: no restriction, want rank %d", c.f, field, c.wantBest)
+				}
+				continue
+			}
+			if len(got) > c.n || c.n > 1 && len(got) < 2 {
+				t.Errorf("%v over %v: %d restrictions, want 2 to %d", c.f, field, len(got), c.n)
+			}
+			if got[0].Rank() != c.wantBest {
+				t.Errorf("%v over %v: best rank %d, want %d", c.f, field, got[0].Rank(), c.wantBest)
+			}
+			for i, s := range got {
+				if s.Format != c.f || s.Field != field {
+					t.Errorf("%v over %v: got %v over %v", c.f, field, s.Format, s.Field)
+				}
+				if err := tensorgame.Verify(s); err != nil {
+					t.Errorf("%v over %v: %v", c.f, field, err)
+				}
+				if i > 0 && s.Rank() < got[i-1].Rank() {
+					t.Errorf("%v over %v: ranks not ascending", c.f, field)
+				}
+			}
+		}
+	}
+}
