@@ -3,6 +3,12 @@
 // Nature 2022, Fig. 3) over Z2 and over Z down to the published ranks, and
 // reports what it reached, how long it took and how each scheme was found.
 //
+// Rows run smallest format first, each also starting from the direct sum of
+// the smaller formats' schemes found before it (a composite). Rows still
+// missed then run once more, largest format first, starting from
+// restrictions of the schemes of the formats one size larger (see
+// search.Restrictions): 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5.
+//
 // A reproduction lives in one run directory: one search run directory per
 // row (<format>-<field>/, see package search/pool), a rows.json state file
 // that records the rows already reproduced (a resumed run skips them), and

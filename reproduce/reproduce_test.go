@@ -232,6 +232,9 @@ func TestMethod(t *testing.T) {
 		{[]string{"alphamat play 2x2x2 over Z2: tree search, seed 3"}, "agent"},
 		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "alphamat search 5x5x5 over Z2: extra start scheme"}, "composite"},
 		{[]string{"derived: direct sum along p of a 2x5x2 scheme of rank 18 and a 2x5x3 scheme of rank 25", "alphamat search 2x5x5 over Z2: extra start scheme", "alphamat search 2x5x5 over Z2: flip-graph walk over Z2, seed 4"}, "flips from composite"},
+		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "derived: cyclic image (n,m,p) -> (m,p,n) of a 5x5x5 scheme", "derived: restriction along n (mask 100) of a 5x5x5 scheme of rank 96", "alphamat search 4x5x5 over Z2: extra start scheme", "alphamat search 4x5x5 over Z2: flip-graph walk over Z2, seed 2"}, "flips from restriction"},
+		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "derived: restriction along n (mask 1) of a 5x5x5 scheme of rank 98", "alphamat search 4x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from restriction"},
+		{[]string{"derived: restriction along n (mask 1) of a 4x5x5 scheme of rank 76", "alphamat search 3x5x5 over Z2: extra start scheme"}, "restriction"},
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5"}, "cyclic flips"},
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from cyclic"},
 		{[]string{"alphamat search 5x5x5 over Z: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from cyclic"},
@@ -337,5 +340,88 @@ func TestReduceFromZ(t *testing.T) {
 	}
 	if s.Field != tensorgame.Z2 || s.Rank() != 7 || tensorgame.Verify(s) != nil {
 		t.Errorf("%s: %v rank %d, verify %v", got.Scheme, s.Field, s.Rank(), tensorgame.Verify(s))
+	}
+}
+
+func TestOneAbove(t *testing.T) {
+	for _, c := range []struct {
+		g, f string
+		want bool
+	}{
+		{"5x5x5", "4x5x5", true},
+		{"4x5x5", "5x5x4", false},
+		{"5x4x5", "4x4x5", true},
+		{"4x4x6", "4x4x5", true},
+		{"5x5x5", "3x5x5", false},
+		{"3x5x5", "4x5x5", false},
+		{"4x4x5", "3x5x5", false},
+	} {
+		fs := formats(t, c.g, c.f)
+		if got := oneAbove(fs[0], fs[1]); got != c.want {
+			t.Errorf("oneAbove(%s, %s) = %v, want %v", c.g, c.f, got, c.want)
+		}
+	}
+}
+
+// TestDescend checks the second pass: a row missed in the first is searched
+// again from restrictions of a larger row searched in this run, and one
+// without such a row is not.
+func TestDescend(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Config{Formats: formats(t, "2x2x2", "2x2x3", "3x3x3"), Fields: []tensorgame.Field{tensorgame.Z2},
+		Budget: time.Minute, Workers: 1, RunDir: dir}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := rowsFor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The first pass: 2x2x2 and 3x3x3 missed; 2x2x3 reached 11 with
+	// Strassen + 2x2x1.
+	s7, err := search.Run(context.Background(), search.Config{Format: rows[0].format, Field: tensorgame.Z2, Target: 7, Workers: 1, Seed: 1})
+	if err != nil || !s7.Reached {
+		t.Fatalf("2x2x2: %v", err)
+	}
+	c223, err := tensorgame.DirectSum(tensorgame.AxisP, s7.Best, tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 1}, tensorgame.Z2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := search.Run(context.Background(), search.Config{Format: rows[1].format, Field: tensorgame.Z2, From: c223, Target: 11,
+		Workers: 1, Seed: 1, RunDir: filepath.Join(dir, key(rows[1]))}); err != nil {
+		t.Fatal(err)
+	}
+	rows[0].Status, rows[0].Found, rows[0].Seconds, rows[0].Flips = "missed", 8, 60, 1000
+	rows[1].Status, rows[1].Found, rows[1].Reached = "reproduced", 11, true
+	rows[2].Status, rows[2].Found, rows[2].Seconds = "missed", 27, 60
+	// A first pass that had the restrictions already: nothing to search again.
+	had := &table{rows: slices.Clone(rows)}
+	if _, fresh := had.starts(dir, 0, rows[0]); fresh == 0 {
+		t.Fatal("no restriction start for 2x2x2")
+	}
+	if err := had.descend(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got := had.snapshot(); !slices.Equal(got, rows) {
+		t.Errorf("rows searched again from the restrictions of their first pass: %+v", got)
+	}
+	tab := &table{rows: slices.Clone(rows)}
+	if err := tab.descend(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	got := tab.snapshot()
+	r := got[0]
+	if !r.Reached || r.Found != 7 || r.Status != "reproduced" || !strings.Contains(r.Method, "restriction") {
+		t.Errorf("2x2x2 searched again: %+v", r)
+	}
+	if r.Seconds < 60 || r.Flips < 1000 {
+		t.Errorf("2x2x2: seconds %v, flips %d: the first pass's 60 s and 1000 flips are not added", r.Seconds, r.Flips)
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(dir, r.Scheme))
+	if err != nil || tensorgame.Verify(s) != nil || s.Rank() != 7 {
+		t.Errorf("2x2x2 scheme %s: %v", r.Scheme, err)
+	}
+	if got[2] != rows[2] {
+		t.Errorf("3x3x3, with no larger row, was searched again: %+v", got[2])
 	}
 }

@@ -39,6 +39,11 @@ directory. Without flags it runs the small formats (about two minutes on two
 cores); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
 already reproduced in the run directory are not searched again.
 
+Rows run smallest format first, starting also from direct sums of the
+smaller formats' schemes. Rows still missed then run once more (--budget
+again), largest first, from restrictions of the schemes of the formats one
+size larger: 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5.
+
 Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 		Example: `  alphamat reproduce
   alphamat reproduce --formats 4x4x4,3x4x5 --budget 10m
