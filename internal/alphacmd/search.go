@@ -28,6 +28,7 @@ type searchOptions struct {
 	Seed      uint64
 	From      string
 	Compose   string
+	Restrict  string
 	Cyclic    bool
 	Transpose bool
 	Run       string
@@ -63,6 +64,14 @@ With --compose DIR the search also starts from the best direct sum of two
 smaller formats (4x5x5 = 4x5x2 + 4x5x3) whose best schemes earlier searches
 left in DIR/<format>-<field>/ (sizes ascending, like runs/2x4x5-z2); epochs
 take turns between that start and the usual one.
+
+With --restrict DIR it also starts from restrictions of the best schemes of
+the formats one size larger in DIR/<format>-<field>/ (4x5x5 from
+runs/5x5x5-z2): such a scheme applied to matrices with one row or column
+fewer (or, over a hyperplane, some summing to zero) is a scheme of FORMAT
+with the terms that vanish left out. Good large schemes restrict to good
+starts: 4x5x5 from restrictions of 5x5x5 schemes of rank 96-97 reaches 76
+within two minutes on one core, where walks from composites stay at 77.
 
 With --cyclic (square formats only) the Z2 walks keep the scheme
 cyclic-symmetric (Moosbauer & Poole): its terms come in orbits of three,
@@ -155,6 +164,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
+	fl.StringVar(&o.Restrict, "restrict", "", "also start from restrictions of the best schemes of formats one size larger found in `DIR`/<format>-<field>/")
 	fl.BoolVar(&o.Cyclic, "cyclic", false, "add walkers that keep schemes cyclic-symmetric (square formats)")
 	fl.BoolVar(&o.Transpose, "transpose", false, "add walkers that keep schemes transpose-symmetric (two equal sizes)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
@@ -174,6 +184,20 @@ func composite(dir string, f tensorgame.Format, field tensorgame.Field) (*tensor
 		return nil, fmt.Errorf("search: --compose: %w", err)
 	}
 	return c, nil
+}
+
+// restrictions returns restrictions of the best schemes of the formats one
+// size larger than f over field in the run directories dir/<format>-<field>
+// (search.RestrictionsFromRuns), lowest rank first.
+func restrictions(dir string, f tensorgame.Format, field tensorgame.Field) ([]*tensorgame.Scheme, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("search: --restrict %s: not a directory", dir)
+	}
+	rs, err := search.RestrictionsFromRuns(dir, f, field, 32, 64)
+	if err != nil {
+		return nil, fmt.Errorf("search: --restrict: %w", err)
+	}
+	return rs, nil
 }
 
 // searchResult is the --json output of alphamat search.
@@ -226,6 +250,18 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 			cfg.Starts = []*tensorgame.Scheme{c}
 		} else {
 			fmt.Fprintf(io.ErrOut, "no composite start below rank %d from %s\n", o.Format.Naive(), o.Compose)
+		}
+	}
+	if o.Restrict != "" {
+		rs, err := restrictions(o.Restrict, o.Format, o.Field)
+		if err != nil {
+			return err
+		}
+		if len(rs) > 0 {
+			fmt.Fprintf(io.ErrOut, "%d restriction starts of rank %d to %d from %s\n", len(rs), rs[0].Rank(), rs[len(rs)-1].Rank(), o.Restrict)
+			cfg.Starts = append(cfg.Starts, rs...)
+		} else {
+			fmt.Fprintf(io.ErrOut, "no restriction start: %s holds no scheme of a format one size larger than %v over %v\n", o.Restrict, o.Format, o.Field)
 		}
 	}
 	st := newStatusLine(io, o)

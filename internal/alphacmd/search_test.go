@@ -28,6 +28,8 @@ func TestSearchFlags(t *testing.T) {
 			searchOptions{Format: tensorgame.Format{N: 2, M: 3, P: 4}, Field: tensorgame.Z, Target: 20, Workers: 1, Seed: 7, Time: 60e9, Run: "d", JSON: true}},
 		{[]string{"5x5x5", "--cyclic", "--compose", "runs"}, searchOptions{Format: tensorgame.Format{N: 5, M: 5, P: 5}, Field: tensorgame.Z2, Seed: 1,
 			Cyclic: true, Compose: "runs", Run: filepath.Join("runs", "5x5x5-z2")}},
+		{[]string{"4x5x5", "--restrict", "runs"}, searchOptions{Format: tensorgame.Format{N: 4, M: 5, P: 5}, Field: tensorgame.Z2, Seed: 1,
+			Restrict: "runs", Run: filepath.Join("runs", "4x5x5-z2")}},
 	} {
 		var got *searchOptions
 		root := NewRoot(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
@@ -166,5 +168,38 @@ func TestSearchCompose(t *testing.T) {
 	_, errOut, code = execCode(ctx, t, "search", "2x2x4", "--target", "14", "--compose", filepath.Join(runs, "nothing"), "--run", t.TempDir())
 	if code == 0 || !strings.Contains(errOut, "not a directory") {
 		t.Errorf("--compose of a missing directory: exit %d: %s", code, errOut)
+	}
+}
+
+// TestSearchRestrict starts 2x2x2 from restrictions of a 2x2x3 scheme
+// (Strassen + 2x2x1) found by an earlier search in the same runs directory.
+func TestSearchRestrict(t *testing.T) {
+	ctx := context.Background()
+	runs := t.TempDir()
+	if _, errOut, code := execCode(ctx, t, "search", "2x2x2", "--target", "7", "--workers", "1", "--run", filepath.Join(runs, "2x2x2-z2")); code != 0 {
+		t.Fatalf("search 2x2x2: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := execCode(ctx, t, "search", "2x2x3", "--target", "11", "--workers", "1", "--compose", runs, "--run", filepath.Join(runs, "2x2x3-z2")); code != 0 {
+		t.Fatalf("search 2x2x3: exit %d: %s", code, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "r")
+	_, errOut, code := execCode(ctx, t, "search", "2x2x2", "--target", "7", "--workers", "1", "--restrict", runs, "--run", out, "--json")
+	if code != 0 || !strings.Contains(errOut, "restriction starts of rank 7") {
+		t.Fatalf("search 2x2x2 --restrict: exit %d: %s", code, errOut)
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(out, "2x2x2_r7_Z2.txt"))
+	if err != nil || tensorgame.Verify(s) != nil {
+		t.Fatalf("the scheme: %v", err)
+	}
+	if !strings.Contains(strings.Join(s.Comments, "\n"), "derived: restriction") {
+		t.Errorf("the scheme is not the restriction: %q", s.Comments)
+	}
+	_, errOut, code = execCode(ctx, t, "search", "3x3x3", "--target", "23", "--time", "1s", "--restrict", runs, "--run", t.TempDir())
+	if !strings.Contains(errOut, "no restriction start") {
+		t.Errorf("--restrict without a larger format: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = execCode(ctx, t, "search", "2x2x2", "--restrict", filepath.Join(runs, "nothing"), "--run", t.TempDir())
+	if code == 0 || !strings.Contains(errOut, "not a directory") {
+		t.Errorf("--restrict of a missing directory: exit %d: %s", code, errOut)
 	}
 }
