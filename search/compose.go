@@ -135,6 +135,8 @@ func knownAs(f tensorgame.Format, field tensorgame.Field, known func(tensorgame.
 // search, 4x5x5 restrictions of rank 85-87 descend to 76 in 2-110 s on one
 // core, where walks from composites stay at 77; and restrictions of those
 // 4x5x5 schemes of rank 76-77 give 3x5x5 58, where composites stay at 59.
+// It depends on the larger scheme's lineage: the 98-99 schemes of runs that
+// never reached 96 gave 77 in 2.5 minutes.
 func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensorgame.Format) []*tensorgame.Scheme, n int) ([]*tensorgame.Scheme, error) {
 	var out []*tensorgame.Scheme
 	sizes := [3]int{f.N, f.M, f.P}
