@@ -127,8 +127,9 @@ func knownAs(f tensorgame.Format, field tensorgame.Field, known func(tensorgame.
 // formats one size larger than f: known returns schemes of such a format
 // (sizes ascending, tensorgame.Format.Canonical), lowest rank first, or
 // none. Each known scheme gives its best restriction along each axis that
-// leads to f, over every hyperplane of that index, so that the starts come
-// from as many schemes as there are. The results are verified.
+// leads to f, over every hyperplane of that index (every single index only,
+// for sizes above 10), so that the starts come from as many schemes as
+// there are. The results are verified.
 //
 // A good scheme of a larger format restricts to a good start (Kauers &
 // Wood, arXiv 2505.05896): from 5x5x5 schemes of rank 96-97 found by this
@@ -154,6 +155,9 @@ func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensor
 			}
 			var best *tensorgame.Scheme
 			for mask := uint64(1); mask < 1<<big[ax]; mask++ {
+				if big[ax] > maxHyperplaneSize && mask&(mask-1) != 0 {
+					continue // only single indices: 2^size hyperplanes are too many
+				}
 				r, err := tensorgame.Restrict(p, ax, mask)
 				if err != nil {
 					return nil, fmt.Errorf("search: restriction start for %v: %w", f, err)
@@ -179,6 +183,10 @@ func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensor
 	}
 	return kept, nil
 }
+
+// maxHyperplaneSize is the largest size along which Restrictions tries
+// every hyperplane; along larger ones it drops single indices only.
+const maxHyperplaneSize = 10
 
 // RestrictionsFromRuns is Restrictions with the known schemes read from the
 // run directories under dir named pool.RunName: up to perFormat of the
