@@ -407,26 +407,17 @@ func (t *table) starts(runDir string, i int, row Row) (starts []*tensorgame.Sche
 	return append(starts, rs...), fresh
 }
 
-// restrictionStarts returns up to maxRestrictions restrictions of the best
-// schemes of the formats one size larger than the row's, from their rows'
-// directories in runDir (search.RestrictionsFromRuns); nil when there are
+// restrictionStarts returns restrictions of the best schemes of the
+// formats one size larger than the row's, from their rows' directories in
+// runDir (search.RestrictionsFromRuns with its defaults); nil when there are
 // none or a directory cannot be read (that row's own search reports it).
 func restrictionStarts(runDir string, row Row) []*tensorgame.Scheme {
-	rs, err := search.RestrictionsFromRuns(runDir, row.format, row.field, restrictionSources, maxRestrictions)
+	rs, err := search.RestrictionsFromRuns(runDir, row.format, row.field, 0, 0)
 	if err != nil {
 		return nil
 	}
 	return rs
 }
-
-// restrictionSources is how many of a larger format's best schemes are
-// restricted, and maxRestrictions how many restrictions a row starts from
-// at most: 4x5x5 from restrictions of 12 5x5x5 schemes of rank 96 reached
-// 76 in 8 s on one core, from 2 in 106 s.
-const (
-	restrictionSources = 32
-	maxRestrictions    = 64
-)
 
 // runRow searches one row from the extra start schemes starts and records
 // the outcome, adding to what an earlier pass recorded; a search error is

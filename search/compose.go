@@ -190,8 +190,16 @@ const maxHyperplaneSize = 10
 
 // RestrictionsFromRuns is Restrictions with the known schemes read from the
 // run directories under dir named pool.RunName: up to perFormat of the
-// lowest rank from each (pool.ReadLowest).
+// lowest rank from each (pool.ReadLowest; 0: 32), and up to n results (0:
+// 64). How many sources matters: 4x5x5 from restrictions of 12 5x5x5
+// schemes of rank 96 reached 76 in 8 s on one core, from 2 in 106 s.
 func RestrictionsFromRuns(dir string, f tensorgame.Format, field tensorgame.Field, perFormat, n int) ([]*tensorgame.Scheme, error) {
+	if perFormat <= 0 {
+		perFormat = 32
+	}
+	if n <= 0 {
+		n = 64
+	}
 	var readErr error
 	known := func(g tensorgame.Format) []*tensorgame.Scheme {
 		ss, err := pool.ReadLowest(filepath.Join(dir, pool.RunName(g, field)), g, field, perFormat)

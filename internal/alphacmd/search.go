@@ -193,7 +193,7 @@ func restrictions(dir string, f tensorgame.Format, field tensorgame.Field) ([]*t
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("search: --restrict %s: not a directory", dir)
 	}
-	rs, err := search.RestrictionsFromRuns(dir, f, field, 32, 64)
+	rs, err := search.RestrictionsFromRuns(dir, f, field, 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("search: --restrict: %w", err)
 	}
