@@ -56,7 +56,8 @@ type Config struct {
 	// the standard algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds
 	// (plain walks alone: about 114). The cyclic walkers take turns between
 	// the symmetric ones of the start schemes (or else the pool's best
-	// symmetric schemes) and the standard algorithm. With one worker only
+	// symmetric schemes), a start with fewer fixed terms
+	// (cyclic.PairedStart) and the standard algorithm. With one worker only
 	// cyclic walks run. In a Z
 	// run the cyclic and plain Z2 walkers come first, the ternary walkers
 	// from the third worker on.
@@ -428,7 +429,11 @@ func (r *run) open() error {
 	slices.SortStableFunc(zStarts, byRank)
 	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
 	for i, y := range r.syms {
-		symStarts[i] = r.symStarts(y, z2Starts, z2Seeds)
+		ss, err := r.symStarts(y, z2Starts, z2Seeds)
+		if err != nil {
+			return err
+		}
+		symStarts[i] = ss
 	}
 	z2Starts = append(z2Starts, z2Seeds)
 	zStarts = append(zStarts, zSeeds)
@@ -464,11 +469,13 @@ func (r *run) open() error {
 // symStarts returns the starts of a lane of symmetry y: the symmetric
 // ones of the extra starts, then the symmetric ones of seeds, else the best
 // symmetric schemes of the pool (a run directory may hold plain walks'
-// schemes below them), and always the standard algorithm last: a fresh
-// descent is where the symmetric lane finds what the plain one cannot (a
-// resumed 5x5x5 run whose cyclic lane only restarted from its best
-// symmetric schemes, 101, made 734 epochs in 3.5 minutes without a gain).
-func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) [][]*tensorgame.Scheme {
+// schemes below them), and always the fresh starts of the symmetry (the
+// cyclic diagonal start, cyclic.PairedStart) and the standard algorithm
+// last: a fresh descent is where the symmetric lane finds what the plain
+// one cannot (a resumed 5x5x5 run whose cyclic lane only restarted from
+// its best symmetric schemes, 101, made 734 epochs in 3.5 minutes without
+// a gain).
+func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) ([][]*tensorgame.Scheme, error) {
 	var out [][]*tensorgame.Scheme
 	for _, ss := range extra {
 		if y.isSymmetric(ss[0]) {
@@ -496,7 +503,14 @@ func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tens
 	if len(own) > 0 {
 		out = append(out, own)
 	}
-	return append(out, []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)})
+	for _, s := range y.fresh {
+		p, err := tensorgame.Permute(s, r.cfg.Format)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out = append(out, []*tensorgame.Scheme{p})
+	}
+	return append(out, []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)}), nil
 }
 
 // addSymmetric puts a lane for each of the run's symmetries, with the

@@ -25,6 +25,9 @@ type symmetry struct {
 	symmetric func(*tensorgame.Scheme) bool
 	// walker returns a walker for format.
 	walker func(seed uint64, plusAfter int64, extra int) (Walker, error)
+	// fresh are the symmetric schemes of format, besides the standard
+	// algorithm, that a descent from scratch starts from.
+	fresh []*tensorgame.Scheme
 }
 
 // cyclicSymmetry is the cyclic symmetry of square formats (search/cyclic).
@@ -32,7 +35,16 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 	if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
 		return nil, err
 	}
+	var fresh []*tensorgame.Scheme
+	if f.N >= 2 {
+		p, err := cyclic.PairedStart(f)
+		if err != nil {
+			return nil, err
+		}
+		fresh = append(fresh, p)
+	}
 	return &symmetry{
+		fresh:     fresh,
 		name:      "cyclic-symmetric",
 		step:      3,
 		format:    f,
