@@ -467,20 +467,27 @@ func (r *run) open() error {
 }
 
 // symStarts returns the starts of a lane of symmetry y: the symmetric
-// ones of the extra starts, then the symmetric ones of seeds, else the best
-// symmetric schemes of the pool (a run directory may hold plain walks'
-// schemes below them), and always the fresh starts of the symmetry (the
-// cyclic diagonal start, cyclic.PairedStart) and the standard algorithm
-// last: a fresh descent is where the symmetric lane finds what the plain
-// one cannot (a resumed 5x5x5 run whose cyclic lane only restarted from
-// its best symmetric schemes, 101, made 734 epochs in 3.5 minutes without
-// a gain).
+// ones of the extra starts, the fresh starts of the symmetry (the cyclic
+// paired diagonal start, cyclic.PairedStart), the symmetric ones of seeds,
+// else the best symmetric schemes of the pool (a run directory may hold
+// plain walks' schemes below them), and the standard algorithm last, once
+// (in a fresh run it is the pool's): a fresh descent is where the
+// symmetric lane finds what the plain one cannot (a resumed 5x5x5 run
+// whose cyclic lane only restarted from its best symmetric schemes, 101,
+// made 734 epochs in 3.5 minutes without a gain).
 func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) ([][]*tensorgame.Scheme, error) {
 	var out [][]*tensorgame.Scheme
 	for _, ss := range extra {
 		if y.isSymmetric(ss[0]) {
 			out = append(out, ss)
 		}
+	}
+	for _, s := range y.fresh {
+		p, err := tensorgame.Permute(s, r.cfg.Format)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		out = append(out, []*tensorgame.Scheme{p})
 	}
 	var own []*tensorgame.Scheme
 	for _, s := range seeds {
@@ -503,14 +510,12 @@ func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tens
 	if len(own) > 0 {
 		out = append(out, own)
 	}
-	for _, s := range y.fresh {
-		p, err := tensorgame.Permute(s, r.cfg.Format)
-		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		out = append(out, []*tensorgame.Scheme{p})
+	// The standard algorithm once: in a fresh run it is already the pool's.
+	std := tensorgame.Standard(r.cfg.Format, tensorgame.Z2)
+	if !slices.ContainsFunc(own, std.Equal) {
+		out = append(out, []*tensorgame.Scheme{std})
 	}
-	return append(out, []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z2)}), nil
+	return out, nil
 }
 
 // addSymmetric puts a lane for each of the run's symmetries, with the

@@ -333,6 +333,46 @@ func TestCyclicFeeds(t *testing.T) {
 	}
 }
 
+// TestCyclicFreshStarts checks that the cyclic lane of a fresh run takes
+// turns between the standard algorithm and the paired diagonal start
+// (cyclic.PairedStart), whose epochs keep its comment.
+func TestCyclicFreshStarts(t *testing.T) {
+	f := format(4, 4, 4)
+	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.open(); err != nil {
+		t.Fatal(err)
+	}
+	c := r.lanes[0]
+	if c.sym == nil || len(c.starts) != 2 {
+		t.Fatalf("cyclic lane with %d starts, want 2", len(c.starts))
+	}
+	// In a fresh run the standard algorithm is the pool's (once, last).
+	paired, std := c.starts[0][0], c.starts[1][0]
+	if !std.Equal(tensorgame.Standard(f, tensorgame.Z2)) {
+		t.Errorf("last start of rank %d, want the standard algorithm", std.Rank())
+	}
+	if !slices.ContainsFunc(paired.Comments, func(s string) bool { return strings.Contains(s, "diagonal parts [[0 1] [2 3]]") }) {
+		t.Errorf("first start: comments %q, want the paired diagonal start", paired.Comments)
+	}
+	var tops []int
+	for range 2 {
+		ep, err := c.newEpoch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tops = append(tops, ep.top)
+		if ep.top == paired.Rank() && !slices.Equal(ep.comments, paired.Comments) {
+			t.Errorf("epoch from the paired start has comments %q", ep.comments)
+		}
+	}
+	if !slices.Contains(tops, paired.Rank()) || !slices.Contains(tops, 64) {
+		t.Errorf("two epochs start at %v, want %d and 64", tops, paired.Rank())
+	}
+}
+
 // TestRunCyclicZ runs the cyclic lane in a Z run: its schemes and the
 // plain Z2 lane's are lifted, and the target is reached over Z.
 func TestRunCyclicZ(t *testing.T) {
