@@ -133,6 +133,18 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	} else {
 		b.WriteString("\nEvery row was reproduced.\n")
 	}
+	var beyond []string
+	for _, row := range r.Rows {
+		if row.Found > 0 && row.Found < row.Published {
+			beyond = append(beyond, fmt.Sprintf("- %s over %s: %d, published %d, best known %d (%s)\n", row.Format, row.Field, row.Found, row.Published, row.BestKnown, row.Scheme))
+		}
+	}
+	if len(beyond) > 0 {
+		b.WriteString("\n## Below the published rank\n\n")
+		for _, s := range beyond {
+			b.WriteString(s)
+		}
+	}
 	b.WriteString("\nTimes are to the published rank; \"how\" says what found the scheme: flips (flip-graph walk over Z2), lift (a Z2 walk's scheme Hensel-lifted to Z), ternary (flip walk over Z with coefficients in {-1,0,1}), agent (tree search), cyclic flips (a flip-graph walk over cyclic-symmetric schemes, square formats), composite (the direct sum of two smaller formats' schemes found earlier in this run, like 2x2x3 = 2x2x2 + 2x2x1), restriction (a scheme of a format one size larger restricted to this one, like 4x5x5 from 5x5x5; such rows were searched a second time, and their times add both searches), \"from composite\", \"from restriction\" and \"from cyclic\" when a walk started there, and \"reduced from Z\" for a Z row's scheme taken mod 2. Every scheme is verified and stored under the run directory.\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -334,12 +334,34 @@ func TestReduceFromZ(t *testing.T) {
 	if !got.Reached || got.Found != 7 || got.Method != "reduced from Z" || got.Status != "reproduced" {
 		t.Fatalf("Z2 row after reduceFromZ: %+v", got)
 	}
-	s, err := tensorgame.ReadFile(filepath.Join(dir, got.Scheme))
+	checkZ2(t, dir, got.Scheme, 7)
+
+	// A Z2 row reproduced already (target 8 here) gets the lower rank, and
+	// keeps its time and method.
+	tb = &table{rows: []Row{
+		{Format: "2x2x2", Field: "Z2", Published: 8, Found: 8, Reached: true, Method: "flips", Seconds: 1, Status: "reproduced", format: f, field: tensorgame.Z2},
+		{Format: "2x2x2", Field: "Z", Published: 7, Found: 7, Reached: true, Seconds: 5, Scheme: rel, Status: "reproduced", format: f, field: tensorgame.Z},
+	}}
+	if err := tb.reduceFromZ(dir); err != nil {
+		t.Fatal(err)
+	}
+	got = tb.snapshot()[0]
+	if !got.Reached || got.Found != 7 || got.Method != "flips; 7 reduced from Z" || got.Seconds != 1 || got.Status != "reproduced" {
+		t.Fatalf("reproduced Z2 row after reduceFromZ: %+v", got)
+	}
+	checkZ2(t, dir, got.Scheme, 7)
+}
+
+// checkZ2 checks that the scheme file rel under dir is a verified Z2 scheme
+// of the given rank.
+func checkZ2(t *testing.T, dir, rel string, rank int) {
+	t.Helper()
+	s, err := tensorgame.ReadFile(filepath.Join(dir, rel))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Field != tensorgame.Z2 || s.Rank() != 7 || tensorgame.Verify(s) != nil {
-		t.Errorf("%s: %v rank %d, verify %v", got.Scheme, s.Field, s.Rank(), tensorgame.Verify(s))
+	if s.Field != tensorgame.Z2 || s.Rank() != rank || tensorgame.Verify(s) != nil {
+		t.Errorf("%s: %v rank %d, verify %v", rel, s.Field, s.Rank(), tensorgame.Verify(s))
 	}
 }
 
@@ -423,5 +445,33 @@ func TestDescend(t *testing.T) {
 	}
 	if got[2] != rows[2] {
 		t.Errorf("3x3x3, with no larger row, was searched again: %+v", got[2])
+	}
+}
+
+// TestReportBelowPublished: report.md lists the rows found below the
+// published rank, and only those.
+func TestReportBelowPublished(t *testing.T) {
+	rep := &Report{Rows: []Row{
+		{Format: "5x5x5", Field: "Z2", Published: 96, BestKnown: 93, Found: 93, Reached: true, Scheme: "5x5x5-z2/5x5x5_r93_Z2.txt"},
+		{Format: "5x5x5", Field: "Z", Published: 98, BestKnown: 93, Found: 98, Reached: true, Scheme: "5x5x5-z/5x5x5_r98_Z.txt"},
+	}}
+	var b bytes.Buffer
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	md := b.String()
+	if !strings.Contains(md, "## Below the published rank") || !strings.Contains(md, "- 5x5x5 over Z2: 93, published 96, best known 93") {
+		t.Errorf("report.md does not list the Z2 row below its published rank:\n%s", md)
+	}
+	if strings.Contains(md, "5x5x5 over Z: 98") {
+		t.Errorf("report.md lists the Z row at its published rank:\n%s", md)
+	}
+	rep.Rows = rep.Rows[1:]
+	b.Reset()
+	if err := rep.WriteMarkdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "Below the published rank") {
+		t.Errorf("report.md has the section without a row below its published rank:\n%s", b.String())
 	}
 }

@@ -46,6 +46,14 @@
 // fixed terms, and those of the standard algorithm, e_ii⊗e_ii⊗e_ii, are
 // not Strassen's symmetric I⊗I⊗I.
 //
+// # Starts
+//
+// Since walks change the fixed terms seldom, where a walk starts sets them:
+// [DiagonalStart] builds a symmetric scheme whose fixed terms are the sums
+// of the diagonal units of the parts of a partition (Moosbauer & Poole), and
+// [PairedStart] the one with pairs, n - n/2 fixed terms: Strassen's I⊗I⊗I
+// for 2x2x2, and for 5x5x5 the 3 that ranks 96 and 93 (3 + 3k) need.
+//
 // # Representation
 //
 // Factors are n×n matrices over Z2, one uint64 each (n <= 8; bit i·n+j is

@@ -70,9 +70,9 @@ func DiagonalStart(f tensorgame.Format, parts [][]int) (*tensorgame.Scheme, erro
 
 // PairedStart returns the diagonal start (DiagonalStart) of f whose parts
 // are the pairs {0,1}, {2,3}, ... and, for odd n, the singleton {n-1}: n/2
-// pairs and n-n/2 fixed terms, as in the best symmetric schemes known
-// (Strassen's 2x2x2 7 = 1 + 3·2, 3x3x3 23 = 2 + 3·7, 4x4x4 47 = 2 + 3·15,
-// Moosbauer & Poole's 5x5x5 93 = 3 + 3·30 and 6x6x6 153 = 3 + 3·50). Which
+// pairs and n-n/2 fixed terms, the residue mod 3 of the best ranks known
+// (Strassen's 2x2x2 7 = 1 + 3·2 with I⊗I⊗I, 3x3x3 23 = 2 + 3·7, 4x4x4 47
+// over Z2 = 2 + 3·15, 5x5x5 93 = 3 + 3·30, 6x6x6 153 = 3 + 3·50). Which
 // pairs does not matter: a permutation of the indices maps one such start
 // to another. For n = 1 it is the standard algorithm.
 //
