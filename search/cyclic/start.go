@@ -76,10 +76,9 @@ func DiagonalStart(f tensorgame.Format, parts [][]int) (*tensorgame.Scheme, erro
 // pairs does not matter: a permutation of the indices maps one such start
 // to another. For n = 1 it is the standard algorithm.
 //
-// On 5x5x5, two workers, 90 s, 8 seeds, cyclic walks taking turns between
-// this start, the one with a single pair and the standard algorithm: 4 of
-// the 5 best schemes of rank 96-99 descend from this start, none from the
-// single pair.
+// On 5x5x5 (alphamat search 5x5x5 --cyclic --time 90s --target 96, seeds
+// 21-28, two workers), cyclic walks taking turns between this start and the
+// standard algorithm reached 96 in 2 of 8 runs, in 12 s and 60 s.
 func PairedStart(f tensorgame.Format) (*tensorgame.Scheme, error) {
 	var parts [][]int
 	for i := 0; i < f.N; i += 2 {
