@@ -153,18 +153,9 @@ func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensor
 			if err != nil {
 				return nil, fmt.Errorf("search: %w", err)
 			}
-			var best *tensorgame.Scheme
-			for mask := uint64(1); mask < 1<<big[ax]; mask++ {
-				if big[ax] > maxHyperplaneSize && mask&(mask-1) != 0 {
-					continue // only single indices: 2^size hyperplanes are too many
-				}
-				r, err := tensorgame.Restrict(p, ax, mask)
-				if err != nil {
-					return nil, fmt.Errorf("search: restriction start for %v: %w", f, err)
-				}
-				if best == nil || r.Rank() < best.Rank() {
-					best = r
-				}
+			best, err := bestRestriction(p, ax)
+			if err != nil {
+				return nil, fmt.Errorf("search: restriction start for %v: %w", f, err)
 			}
 			out = append(out, best)
 		}
@@ -182,6 +173,53 @@ func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensor
 		}
 	}
 	return kept, nil
+}
+
+// bestRestriction returns the restriction of s with one index fewer
+// along ax, over every hyperplane of that index (single indices only for
+// sizes above maxHyperplaneSize), that has the fewest terms; the first
+// such hyperplane on a tie.
+func bestRestriction(s *tensorgame.Scheme, ax tensorgame.Axis) (*tensorgame.Scheme, error) {
+	size := [3]int{s.Format.N, s.Format.M, s.Format.P}[ax]
+	var best *tensorgame.Scheme
+	for mask := uint64(1); mask < 1<<size; mask++ {
+		if size > maxHyperplaneSize && mask&(mask-1) != 0 {
+			continue // only single indices: 2^size hyperplanes are too many
+		}
+		r, err := tensorgame.Restrict(s, ax, mask)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || r.Rank() < best.Rank() {
+			best = r
+		}
+	}
+	return best, nil
+}
+
+// restrictTo returns a restriction of s, a scheme of a format at least f's
+// size along every axis, to f: greedily, one index at a time, the best
+// restriction (bestRestriction) along each axis in turn. It is not
+// verified.
+func restrictTo(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, error) {
+	want := [3]int{f.N, f.M, f.P}
+	for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
+		for {
+			have := [3]int{s.Format.N, s.Format.M, s.Format.P}
+			if have[ax] < want[ax] {
+				return nil, fmt.Errorf("search: restrict %v to %v: %v is smaller", s.Format, f, s.Format)
+			}
+			if have[ax] == want[ax] {
+				break
+			}
+			r, err := bestRestriction(s, ax)
+			if err != nil {
+				return nil, fmt.Errorf("search: restrict %v to %v: %w", s.Format, f, err)
+			}
+			s = r
+		}
+	}
+	return s, nil
 }
 
 // maxHyperplaneSize is the largest size along which Restrictions tries

@@ -150,3 +150,25 @@ func TestRestrictions(t *testing.T) {
 		}
 	}
 }
+
+// TestRestrictTo restricts the standard algorithm of 5x5x5, which has one
+// term per triple of indices, to smaller formats: each index dropped takes
+// its terms with it, so the result is the smaller standard algorithm.
+func TestRestrictTo(t *testing.T) {
+	std := tensorgame.Standard(format(5, 5, 5), tensorgame.Z2)
+	for _, f := range []tensorgame.Format{format(5, 5, 5), format(4, 5, 5), format(5, 3, 5), format(3, 4, 5), format(1, 2, 3)} {
+		r, err := restrictTo(std, f)
+		if err != nil {
+			t.Fatalf("%v: %v", f, err)
+		}
+		if r.Format != f || r.Rank() != f.Naive() {
+			t.Errorf("%v: got %v of rank %d, want rank %d", f, r.Format, r.Rank(), f.Naive())
+		}
+		if err := tensorgame.Verify(r); err != nil {
+			t.Errorf("%v: %v", f, err)
+		}
+	}
+	if _, err := restrictTo(std, format(4, 6, 5)); err == nil {
+		t.Error("restriction of 5x5x5 to 4x6x5: no error")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -48,8 +49,7 @@ type Config struct {
 	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
 	// Cyclic adds walkers that keep the scheme cyclic-symmetric
-	// (search/cyclic, after Moosbauer & Poole; square formats only) to the
-	// plain Z2 walkers: the first worker and every second one walk the
+	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers: the first worker and every second one walk the
 	// symmetric flip graph, about a third the size of the plain one, and
 	// every new best they find becomes a start of the plain walkers, which
 	// break the symmetry and often reduce further at once. On 5x5x5 from
@@ -61,6 +61,14 @@ type Config struct {
 	// cyclic walks run. In a Z
 	// run the cyclic and plain Z2 walkers come first, the ternary walkers
 	// from the third worker on.
+	//
+	// A format that is not square gets cyclic walkers of the square format
+	// N×N×N above it (N its largest size, at most cyclic.MaxN): whenever
+	// one of their epochs ends, the restrictions to Format of its best
+	// schemes become starts of the plain walkers, whose epochs take turns
+	// between the newest of these and the run's starts. Their schemes are
+	// kept in the run directory's subdirectory named for N×N×N (like
+	// 5x5x5-z2). With one worker only plain walks run.
 	Cyclic bool
 	// Transpose adds walkers that keep the scheme transpose-symmetric
 	// (search/transpose; formats with two equal sizes, walked as n×m×n):
@@ -298,6 +306,9 @@ func newRun(cfg Config) (*run, error) {
 	}
 	if cfg.Cyclic {
 		y, err := cyclicSymmetry(f)
+		if f.N != f.M || f.M != f.P {
+			y, err = cyclicAbove(f)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -440,8 +451,7 @@ func (r *run) open() error {
 	if cfg.Field == tensorgame.Z2 {
 		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
 		r.lanes = []*lane{r.z2}
-		r.addSymmetric(r.pool, symStarts)
-		return nil
+		return r.addSymmetric(r.pool, symStarts)
 	}
 	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
 	// The pool replaces the oldest scheme of a full rank, so that lifting
@@ -462,8 +472,7 @@ func (r *run) open() error {
 		// 2 minutes by ternary walks, reached in about a second by lifting).
 		r.lanes = []*lane{r.z2}
 	}
-	r.addSymmetric(z2, symStarts)
-	return nil
+	return r.addSymmetric(z2, symStarts)
 }
 
 // symStarts returns the starts of a lane of symmetry y: the symmetric
@@ -477,6 +486,13 @@ func (r *run) open() error {
 // made 734 epochs in 3.5 minutes without a gain).
 func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) ([][]*tensorgame.Scheme, error) {
 	var out [][]*tensorgame.Scheme
+	if y.above {
+		// Of a larger format: the fresh starts and its standard algorithm.
+		for _, s := range y.fresh {
+			out = append(out, []*tensorgame.Scheme{s})
+		}
+		return append(out, []*tensorgame.Scheme{tensorgame.Standard(y.format, tensorgame.Z2)}), nil
+	}
 	for _, ss := range extra {
 		if y.isSymmetric(ss[0]) {
 			out = append(out, ss)
@@ -521,26 +537,46 @@ func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tens
 // addSymmetric puts a lane for each of the run's symmetries, with the
 // given starts, first among the lanes: their walkers keep the schemes
 // symmetric, store what they find in archive and feed each new best to the
-// plain Z2 lane as a start.
-func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) {
+// plain Z2 lane as a start. A symmetry above the run's format has an
+// archive of its own, in the subdirectory of the run directory named for
+// its format (pool.RunName), and feeds restrictions.
+func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) error {
 	if len(r.syms) == 0 {
-		return
+		return nil
 	}
 	var syms []*lane
 	for i, y := range r.syms {
 		c := r.newLane(tensorgame.Z2, archive, starts[i])
 		c.sym = y
 		c.feed = r.z2
+		if y.above {
+			c.format = y.format
+			opts := pool.Options{PerRank: r.tune.PerRank, Depth: r.tune.Depth}
+			c.archive = pool.New(y.format, tensorgame.Z2, opts)
+			if r.cfg.RunDir != "" {
+				p, err := pool.Open(filepath.Join(r.cfg.RunDir, pool.RunName(y.format, tensorgame.Z2)), y.format, tensorgame.Z2, opts)
+				if err != nil {
+					return fmt.Errorf("search: %w", err)
+				}
+				c.archive = p
+			}
+		}
 		syms = append(syms, c)
 	}
 	// Workers take the lanes in turn: the first symmetric lane, the plain
 	// Z2 lane it feeds, then ternary walks (Z run, from the third worker
 	// on) and the other symmetric lanes.
 	r.lanes = []*lane{syms[0], r.z2}
+	if syms[0].sym.above && r.cfg.Workers == 1 {
+		// What a lane above finds reaches the run's format only through
+		// the plain lane.
+		r.lanes = []*lane{r.z2, syms[0]}
+	}
 	if r.cfg.Field == tensorgame.Z && r.cfg.Workers > len(syms)+1 {
 		r.lanes = append(r.lanes, r.ternaryLane)
 	}
 	r.lanes = append(r.lanes, syms[1:]...)
+	return nil
 }
 
 // ternaryOK reports whether s is over Z with coefficients in {-1, 0, 1},

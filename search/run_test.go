@@ -390,8 +390,8 @@ func TestRunCyclicZ(t *testing.T) {
 }
 
 func TestRunCyclicErrors(t *testing.T) {
-	if _, err := Run(context.Background(), Config{Format: format(2, 2, 3), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "not square") {
-		t.Errorf("2x2x3 with Cyclic: err = %v, want one that says it is not square", err)
+	if _, err := Run(context.Background(), Config{Format: format(2, 2, 9), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "9x9x9") {
+		t.Errorf("2x2x9 with Cyclic: err = %v, want one that names 9x9x9, the square format above it", err)
 	}
 }
 
@@ -469,9 +469,10 @@ func TestSymmetryErrors(t *testing.T) {
 		cyclic, transpose bool // wanted to work
 	}{
 		{format(3, 3, 3), true, true},
-		{format(3, 5, 5), false, true},
-		{format(4, 4, 5), false, true},
-		{format(3, 4, 5), false, false},
+		{format(3, 5, 5), true, true}, // cyclic: walks of 5x5x5, restricted
+		{format(4, 4, 5), true, true},
+		{format(3, 4, 5), true, false},
+		{format(2, 2, 9), false, true},
 	} {
 		_, errC := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Cyclic: true, Time: time.Millisecond})
 		_, errT := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Transpose: true, Time: time.Millisecond})
@@ -486,6 +487,121 @@ func TestLuby(t *testing.T) {
 	for i, w := range want {
 		if got := luby(int64(i + 1)); got != w {
 			t.Errorf("luby(%d) = %d, want %d", i+1, got, w)
+		}
+	}
+}
+
+// TestCyclicAbove checks the lanes of a Cyclic run of a format that is not
+// square: a cyclic lane of the square format above it, with its own
+// archive in the run directory, that hands the restrictions of an ended
+// epoch's best schemes to the plain lane, whose next epochs start from
+// them, newest first.
+func TestCyclicAbove(t *testing.T) {
+	f := format(2, 3, 3)
+	dir := t.TempDir()
+	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true, RunDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.open(); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.lanes) != 2 || r.lanes[0].sym == nil || !r.lanes[0].sym.above || r.lanes[0].feed != r.lanes[1] {
+		t.Fatalf("lanes: want a cyclic lane above feeding a plain one")
+	}
+	c, plain := r.lanes[0], r.lanes[1]
+	if c.format != format(3, 3, 3) || plain.format != f {
+		t.Fatalf("lane formats %v and %v, want 3x3x3 and %v", c.format, plain.format, f)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "3x3x3-z2")); err != nil {
+		t.Errorf("no archive of the lane above: %v", err)
+	}
+	ep, err := c.newEpoch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paired, err := cyclic.PairedStart(format(3, 3, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ep.top != 27 && ep.top != paired.Rank() {
+		t.Errorf("the cyclic lane starts at %d, want 3x3x3's paired start (%d) or standard algorithm (27)", ep.top, paired.Rank())
+	}
+	// The epoch's best: cyclic descents from the standard algorithm.
+	best := 0
+	for seed := uint64(1); seed <= 4; seed++ {
+		w, err := cyclic.New(format(3, 3, 3), seed, cyclic.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Start(tensorgame.Standard(format(3, 3, 3), tensorgame.Z2)); err != nil {
+			t.Fatal(err)
+		}
+		w.Walk(200_000, 0, 27)
+		if _, err := ep.pool.Add(w.Scheme()); err != nil {
+			t.Fatal(err)
+		}
+		best = ep.pool.Best()
+	}
+	if err := c.handOver(ep); err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.restricted) == 0 || len(plain.restricted) > perEpoch {
+		t.Fatalf("%d restrictions handed over, want 1 to %d", len(plain.restricted), perEpoch)
+	}
+	for _, s := range plain.restricted {
+		if s.Format != f || s.Field != tensorgame.Z2 {
+			t.Fatalf("handed over a %v scheme over %v", s.Format, s.Field)
+		}
+		if err := tensorgame.Verify(s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Rank() > best {
+			t.Errorf("restriction of rank %d, above the epoch's best %d", s.Rank(), best)
+		}
+	}
+	next, err := plain.newEpoch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.top != plain.restricted[0].Rank() || !slices.ContainsFunc(next.comments, func(c string) bool { return strings.Contains(c, "restriction along") }) {
+		t.Errorf("the plain lane's next epoch starts at %d with comments %q, want the newest restriction's", next.top, next.comments)
+	}
+	// Older restrictions give way to newer ones.
+	for range maxRestricted {
+		if err := c.handOver(ep); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(plain.restricted) != maxRestricted {
+		t.Errorf("%d restrictions kept, want %d", len(plain.restricted), maxRestricted)
+	}
+}
+
+// TestRunCyclicAbove runs 2x3x3 with cyclic walks of 3x3x3: the target is
+// reached and everything in the run directory, the lane above's archive
+// too, verifies.
+func TestRunCyclicAbove(t *testing.T) {
+	dir := t.TempDir()
+	res, err := Run(context.Background(), Config{Format: format(2, 3, 3), Field: tensorgame.Z2, Target: 15, Workers: 2, Seed: 3,
+		Cyclic: true, Time: time.Minute, RunDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached {
+		t.Fatalf("rank %d, want 15", res.Best.Rank())
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "3x3x3-z2", "*.txt"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no 3x3x3 schemes kept (%v)", err)
+	}
+	for _, name := range files {
+		s, err := tensorgame.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tensorgame.Verify(s); err != nil || s.Format != format(3, 3, 3) || !cyclic.Symmetric(s) {
+			t.Errorf("%s: a %v scheme, symmetric %v, verification %v", name, s.Format, cyclic.Symmetric(s), err)
 		}
 	}
 }

@@ -28,6 +28,9 @@ type symmetry struct {
 	// fresh are the symmetric schemes of format, besides the standard
 	// algorithm, that a descent from scratch starts from.
 	fresh []*tensorgame.Scheme
+	// above: format is a square format larger than the run's, which the
+	// schemes the walkers find reach by restriction (cyclicAbove).
+	above bool
 }
 
 // cyclicSymmetry is the cyclic symmetry of square formats (search/cyclic).
@@ -53,6 +56,20 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 			return cyclic.New(f, seed, cyclic.Options{PlusAfter: plusAfter, Extra: extra})
 		},
 	}, nil
+}
+
+// cyclicAbove is the cyclic symmetry of N×N×N, N the largest size of f,
+// for a format f that is not square: the lane's walkers descend in the
+// cyclic flip graph of N×N×N and the best restriction to f of what they
+// find (restrictTo) becomes a start of the plain walkers.
+func cyclicAbove(f tensorgame.Format) (*symmetry, error) {
+	n := max(f.N, f.M, f.P)
+	y, err := cyclicSymmetry(tensorgame.Format{N: n, M: n, P: n})
+	if err != nil {
+		return nil, err
+	}
+	y.above = true
+	return y, nil
 }
 
 // transposeSymmetry is the transpose symmetry of n×m×n formats
@@ -85,7 +102,12 @@ func transposeSymmetry(f tensorgame.Format) (*symmetry, error) {
 }
 
 // kind names the lane's walks in the comments of the schemes they find.
-func (y *symmetry) kind() string { return y.name + " flip-graph walk over Z2" }
+func (y *symmetry) kind() string {
+	if y.above {
+		return fmt.Sprintf("%s flip-graph walk over Z2 of %v", y.name, y.format)
+	}
+	return y.name + " flip-graph walk over Z2"
+}
 
 // isSymmetric tells whether s, a Z2 scheme of the run's format, is
 // symmetric once carried to the symmetry's format.

@@ -26,8 +26,11 @@ const liftEvery = 64
 // the lane found; each epoch has a pool of its own that the walkers start
 // from.
 type lane struct {
-	r       *run
-	field   tensorgame.Field
+	r     *run
+	field tensorgame.Field
+	// format is the format the walkers walk and the epochs' pools hold:
+	// the run's, or for a lane of a symmetry above it that symmetry's.
+	format  tensorgame.Format
 	archive *pool.Pool
 	// starts holds where epochs start: epoch k from starts[k%len(starts)]
 	// (Config.Starts by rank, then the run's own start).
@@ -45,25 +48,30 @@ type lane struct {
 	// the lowest offered, at most maxOffered of them.
 	offerMu sync.Mutex
 	offered []*tensorgame.Scheme
-	flips   atomic.Int64 // flips made by the lane's walkers
-	lubyN   atomic.Int64 // epochs made, for their Luby minimum
-	ep      atomic.Pointer[epoch]
+	// restricted holds restrictions to the run's format of the best
+	// schemes of the latest epochs of a lane of a symmetry above it (see
+	// handOver), newest first, at most maxRestricted: epochs take turns
+	// between these, one each, and the lane's starts.
+	restricted []*tensorgame.Scheme
+	flips      atomic.Int64 // flips made by the lane's walkers
+	lubyN      atomic.Int64 // epochs made, for their Luby minimum
+	ep         atomic.Pointer[epoch]
 }
 
 func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, starts [][]*tensorgame.Scheme) *lane {
-	return &lane{r: r, field: field, archive: archive, starts: starts}
+	return &lane{r: r, field: field, format: r.cfg.Format, archive: archive, starts: starts}
 }
 
 func (l *lane) newWalker(seed uint64) (Walker, error) {
 	t := l.r.tune
 	if l.field == tensorgame.Z {
-		return ternary.New(l.r.cfg.Format, seed, ternary.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
+		return ternary.New(l.format, seed, ternary.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 	}
 	if l.sym != nil {
 		// A plus transition of a symmetric walker adds an orbit.
-		return l.sym.newWalker(l.r.cfg.Format, seed, t.PlusAfter, l.sym.step*(t.PlusMax+2))
+		return l.sym.newWalker(l.format, seed, t.PlusAfter, l.sym.step*(t.PlusMax+2))
 	}
-	return flip.New(l.r.cfg.Format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
+	return flip.New(l.format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 }
 
 // plusStep is how much a plus transition raises the rank: an orbit (3
@@ -167,7 +175,9 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 			}
 		}
 		ep.levels.result(rank0, best < rank0)
-		l.checkStall(ep)
+		if err := l.checkStall(ep); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -185,10 +195,10 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 	if s.Rank() < before {
 		ep.improved.Store(l.flips.Load())
 	}
-	if l.feed != nil {
+	if l.feed != nil && !l.sym.above {
 		l.feed.offer(s)
 	}
-	if !l.archive.Wants(s.Rank()) {
+	if l.archive == nil || !l.archive.Wants(s.Rank()) {
 		return nil
 	}
 	added, err := l.archive.Add(s)
@@ -198,6 +208,9 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 	if l.archive == r.pool {
 		r.markReached()
 		return nil
+	}
+	if l.sym != nil && l.sym.above {
+		return nil // kept, of a larger format: nothing to lift
 	}
 	// A Z2 scheme of a Z run: lift it when it is below the best over Z.
 	if b := r.pool.Best(); b > 0 && s.Rank() >= b {
@@ -227,6 +240,13 @@ type epoch struct {
 func (l *lane) newEpoch() (*epoch, error) {
 	starts := l.starts
 	l.offerMu.Lock()
+	if len(l.restricted) > 0 {
+		var rs [][]*tensorgame.Scheme
+		for _, s := range l.restricted {
+			rs = append(rs, []*tensorgame.Scheme{s})
+		}
+		starts = append(rs, starts...)
+	}
 	if len(l.offered) > 0 {
 		starts = append([][]*tensorgame.Scheme{slices.Clone(l.offered)}, starts...)
 	}
@@ -242,7 +262,7 @@ func (l *lane) newEpoch() (*epoch, error) {
 func (l *lane) epochFrom(ss []*tensorgame.Scheme, keepComments bool) (*epoch, error) {
 	t := l.r.tune
 	ep := &epoch{
-		pool:     pool.New(l.r.cfg.Format, l.field, pool.Options{PerRank: t.PerRank, Depth: t.Depth}),
+		pool:     pool.New(l.format, l.field, pool.Options{PerRank: t.PerRank, Depth: t.Depth}),
 		levels:   newLevels(t),
 		start:    l.flips.Load(),
 		stallMin: t.StallMin * luby(l.lubyN.Add(1)),
@@ -296,6 +316,48 @@ func (l *lane) offer(s *tensorgame.Scheme) {
 	}
 }
 
+// maxRestricted bounds the restrictions a lane takes turns starting from,
+// and perEpoch the ones an epoch of a lane above hands over.
+const (
+	maxRestricted = 32
+	perEpoch      = 4
+)
+
+// handOver makes the restrictions to the run's format of the best schemes
+// of ep, an epoch of lane l of a symmetry above the run's format that has
+// just ended, starts of l.feed, in place of the oldest ones. A restriction's quality depends on
+// the lineage of the larger scheme more than on its rank (4x5x5 from the
+// cyclic 5x5x5 schemes of 20 short runs of one worker: 76 within 15 s from
+// those of three runs at 93, 99 and 102, 77-84 from the others at 99-108),
+// hence many, an epoch each.
+func (l *lane) handOver(ep *epoch) error {
+	var batch []*tensorgame.Scheme
+	for _, s := range ep.pool.Schemes(ep.pool.Best()) {
+		if len(batch) == perEpoch {
+			break
+		}
+		t, err := restrictTo(s, l.feed.format)
+		if err != nil {
+			return err
+		}
+		if err := tensorgame.Verify(t); err != nil {
+			return fmt.Errorf("restriction of a %v scheme of rank %d fails verification: %w", s.Format, s.Rank(), err)
+		}
+		if !slices.ContainsFunc(batch, t.Equal) {
+			batch = append(batch, t)
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	f := l.feed
+	f.offerMu.Lock()
+	f.restricted = append(batch, f.restricted...)
+	f.restricted = f.restricted[:min(len(f.restricted), maxRestricted)]
+	f.offerMu.Unlock()
+	return nil
+}
+
 // stallGaps is how many mean gaps between two improvements of an epoch
 // make it stalled, whatever StallRatio says: formats with a dimension 5 gain
 // a rank every few tens of millions of flips, and a restart from the
@@ -303,11 +365,13 @@ func (l *lane) offer(s *tensorgame.Scheme) {
 // away (2x5x5: rank 48 in 30 s with 2 workers; 42 in 15 s without epochs).
 const stallGaps = 16
 
-// checkStall starts a new epoch when ep has stalled.
-func (l *lane) checkStall(ep *epoch) {
+// checkStall starts a new epoch when ep has stalled; a lane of a symmetry
+// above the run's format then hands the restrictions of ep's best schemes
+// over to the lane it feeds.
+func (l *lane) checkStall(ep *epoch) error {
 	t := l.r.tune
 	if t.StallRatio < 0 {
-		return
+		return nil
 	}
 	last := ep.improved.Load()
 	limit := max(ep.stallMin, int64(t.StallRatio*float64(last-ep.start)))
@@ -318,15 +382,22 @@ func (l *lane) checkStall(ep *epoch) {
 		limit = max(limit, stallGaps*(last-ep.start)/int64(gaps))
 	}
 	if l.flips.Load()-last <= limit {
-		return
+		return nil
 	}
 	next, err := l.newEpoch()
 	if err != nil {
-		return // the seeds verified when the run started; they cannot fail now
+		return nil // the seeds verified when the run started; they cannot fail now
 	}
-	if l.ep.CompareAndSwap(ep, next) {
-		l.r.epochs.Add(1)
+	if !l.ep.CompareAndSwap(ep, next) {
+		return nil
 	}
+	l.r.epochs.Add(1)
+	if l.sym != nil && l.sym.above {
+		if err := l.handOver(ep); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	}
+	return nil
 }
 
 // luby returns the i-th term (i >= 1) of the Luby sequence 1, 1, 2, 1, 1,

@@ -73,7 +73,7 @@ with the terms that vanish left out. Good large schemes restrict to good
 starts: 4x5x5 from restrictions of 5x5x5 schemes of rank 96-97 reaches 76
 within two minutes on one core, where walks from composites stay at 77.
 
-With --cyclic (square formats only) the Z2 walks keep the scheme
+With --cyclic the Z2 walks keep the scheme
 cyclic-symmetric (Moosbauer & Poole): its terms come in orbits of three,
 a⊗b⊗c', b⊗c'⊗a, c'⊗a⊗b (c' = Cᵀ), plus fixed terms x⊗x⊗x, and every move is
 made on whole orbits. The space is about a third of the plain one:
@@ -82,6 +82,10 @@ second one walk that way, and what they find becomes a start of the plain
 walkers, which break the symmetry and often reduce further at once (5x5x5:
 96-101 within 3 minutes on 2 cores). Starts that are not symmetric
 (composites, a pool of plain walks) are left to the plain walkers.
+On a format that is not square (like 4x5x5) the cyclic walkers walk the
+square format above it (5x5x5), and whenever one of their descents ends,
+restrictions of its best schemes to FORMAT become starts of the plain
+walkers; the larger schemes are kept in the run directory's 5x5x5-z2/.
 
 With --transpose (formats with two equal sizes, like 3x5x5) the same is
 done with the transpose symmetry of n×m×n (3x5x5 is walked as 5x3x5):
@@ -141,9 +145,6 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 			if o.Time < 0 {
 				return usageErrorf("search: --time %v is negative", o.Time)
 			}
-			if o.Cyclic && (f.N != f.M || f.M != f.P) {
-				return usageErrorf("search: --cyclic needs a square format like 5x5x5, not %v", f)
-			}
 			if o.Transpose && f.N != f.M && f.M != f.P && f.N != f.P {
 				return usageErrorf("search: --transpose needs two equal sizes, like 3x5x5, not %v", f)
 			}
@@ -165,7 +166,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
 	fl.StringVar(&o.Restrict, "restrict", "", "also start from restrictions of the best schemes of formats one size larger found in `DIR`/<format>-<field>/")
-	fl.BoolVar(&o.Cyclic, "cyclic", false, "add walkers that keep schemes cyclic-symmetric (square formats)")
+	fl.BoolVar(&o.Cyclic, "cyclic", false, "add walkers that keep schemes cyclic-symmetric (of the square format above FORMAT when it is not square)")
 	fl.BoolVar(&o.Transpose, "transpose", false, "add walkers that keep schemes transpose-symmetric (two equal sizes)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
 	fl.BoolVar(&o.JSON, "json", false, "print the result as JSON on stdout")
