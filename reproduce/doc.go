@@ -4,7 +4,10 @@
 // reports what it reached, how long it took and how each scheme was found.
 //
 // Rows run smallest format first, each also starting from the direct sum of
-// the smaller formats' schemes found before it (a composite). Rows still
+// the smaller formats' schemes found before it (a composite). Square rows
+// from 5x5x5 on, and the rows one size below them (4x5x5), add cyclic
+// walkers (search.Config.Cyclic): of the row's own format, or of the square
+// format above it, whose schemes' restrictions become starts. Rows still
 // missed then run once more, largest format first, starting from
 // restrictions of the schemes of the formats one size larger (see
 // search.Restrictions): 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5.

@@ -212,7 +212,8 @@ func TestConfigErrors(t *testing.T) {
 
 func TestCyclicRow(t *testing.T) {
 	for f, want := range map[tensorgame.Format]bool{
-		{N: 5, M: 5, P: 5}: true, {N: 4, M: 4, P: 4}: false, {N: 4, M: 5, P: 5}: false, {N: 6, M: 6, P: 6}: true,
+		{N: 5, M: 5, P: 5}: true, {N: 4, M: 4, P: 4}: false, {N: 6, M: 6, P: 6}: true,
+		{N: 4, M: 5, P: 5}: true, {N: 5, M: 5, P: 4}: true, {N: 3, M: 5, P: 5}: false, {N: 4, M: 4, P: 5}: false, {N: 3, M: 4, P: 4}: false,
 	} {
 		if got := cyclicRow(f); got != want {
 			t.Errorf("cyclicRow(%v) = %v, want %v", f, got, want)
@@ -235,6 +236,7 @@ func TestMethod(t *testing.T) {
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "derived: cyclic image (n,m,p) -> (m,p,n) of a 5x5x5 scheme", "derived: restriction along n (mask 100) of a 5x5x5 scheme of rank 96", "alphamat search 4x5x5 over Z2: extra start scheme", "alphamat search 4x5x5 over Z2: flip-graph walk over Z2, seed 2"}, "flips from restriction"},
 		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "derived: restriction along n (mask 1) of a 5x5x5 scheme of rank 98", "alphamat search 4x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from restriction"},
 		{[]string{"derived: restriction along n (mask 1) of a 4x5x5 scheme of rank 76", "alphamat search 3x5x5 over Z2: extra start scheme"}, "restriction"},
+		{[]string{"cyclic-symmetric diagonal start: fixed terms x⊗x⊗x of the diagonal parts [[0 1] [2 3] [4]]", "alphamat search 4x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2 of 5x5x5, seed 6", "derived: restriction along n (mask 10000) of a 5x5x5 scheme of rank 105", "alphamat search 4x5x5 over Z2: flip-graph walk over Z2, seed 9"}, "flips from cyclic restriction"},
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5"}, "cyclic flips"},
 		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from cyclic"},
 		{[]string{"alphamat search 5x5x5 over Z: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from cyclic"},
