@@ -207,7 +207,7 @@ func restrictTo(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 		for {
 			have := [3]int{s.Format.N, s.Format.M, s.Format.P}
 			if have[ax] < want[ax] {
-				return nil, fmt.Errorf("search: restrict %v to %v: %v is smaller", s.Format, f, s.Format)
+				return nil, fmt.Errorf("search: restrict %v to %v: smaller along %v", s.Format, f, ax)
 			}
 			if have[ax] == want[ax] {
 				break

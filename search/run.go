@@ -49,8 +49,8 @@ type Config struct {
 	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
 	// Cyclic adds walkers that keep the scheme cyclic-symmetric
-	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers: the first worker and every second one walk the
-	// symmetric flip graph, about a third the size of the plain one, and
+	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers:
+	// the first worker and every second one walk the symmetric flip graph, about a third the size of the plain one, and
 	// every new best they find becomes a start of the plain walkers, which
 	// break the symmetry and often reduce further at once. On 5x5x5 from
 	// the standard algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds
@@ -181,6 +181,9 @@ func (t Tuning) withDefaults() Tuning {
 	return t
 }
 
+// poolOptions are the options of the run's pools (see PerRank and Depth).
+func (t Tuning) poolOptions() pool.Options { return pool.Options{PerRank: t.PerRank, Depth: t.Depth} }
+
 // Stats is a snapshot of a running search.
 type Stats struct {
 	Best        int           // best rank held over the run's field (0: none yet)
@@ -305,10 +308,11 @@ func newRun(cfg Config) (*run, error) {
 		r.startsZ2 = append(r.startsZ2, z2)
 	}
 	if cfg.Cyclic {
-		y, err := cyclicSymmetry(f)
+		cyclicOf := cyclicSymmetry
 		if f.N != f.M || f.M != f.P {
-			y, err = cyclicAbove(f)
+			cyclicOf = cyclicAbove
 		}
+		y, err := cyclicOf(f)
 		if err != nil {
 			return nil, fmt.Errorf("search: %w", err)
 		}
@@ -353,7 +357,7 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 // and sets up the lanes of walkers.
 func (r *run) open() error {
 	cfg := r.cfg
-	opts := pool.Options{PerRank: r.tune.PerRank, Depth: r.tune.Depth}
+	opts := r.tune.poolOptions()
 	if cfg.RunDir != "" {
 		p, err := pool.Open(cfg.RunDir, cfg.Format, cfg.Field, opts)
 		if err != nil {
@@ -551,7 +555,7 @@ func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) 
 		c.feed = r.z2
 		if y.above {
 			c.format = y.format
-			opts := pool.Options{PerRank: r.tune.PerRank, Depth: r.tune.Depth}
+			opts := r.tune.poolOptions()
 			c.archive = pool.New(y.format, tensorgame.Z2, opts)
 			if r.cfg.RunDir != "" {
 				p, err := pool.Open(filepath.Join(r.cfg.RunDir, pool.RunName(y.format, tensorgame.Z2)), y.format, tensorgame.Z2, opts)

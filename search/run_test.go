@@ -261,17 +261,25 @@ func TestRunCyclic(t *testing.T) {
 	}
 }
 
-// TestCyclicFeeds checks that a new best of the cyclic lane becomes a start
-// of the plain lane, at once when it is below the plain lane's epoch.
-func TestCyclicFeeds(t *testing.T) {
-	f := format(3, 3, 3)
-	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
+// openRun returns the run of cfg with its lanes set up (run.open), not
+// started.
+func openRun(t *testing.T, cfg Config) *run {
+	t.Helper()
+	r, err := newRun(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := r.open(); err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+// TestCyclicFeeds checks that a new best of the cyclic lane becomes a start
+// of the plain lane, at once when it is below the plain lane's epoch.
+func TestCyclicFeeds(t *testing.T) {
+	f := format(3, 3, 3)
+	r := openRun(t, Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
 	if len(r.lanes) != 2 || r.lanes[0].sym == nil || r.lanes[0].feed != r.lanes[1] || r.lanes[1].sym != nil {
 		t.Fatalf("lanes: want a cyclic lane feeding a plain one")
 	}
@@ -338,13 +346,7 @@ func TestCyclicFeeds(t *testing.T) {
 // (cyclic.PairedStart), whose epochs keep its comment.
 func TestCyclicFreshStarts(t *testing.T) {
 	f := format(4, 4, 4)
-	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.open(); err != nil {
-		t.Fatal(err)
-	}
+	r := openRun(t, Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
 	c := r.lanes[0]
 	if c.sym == nil || len(c.starts) != 2 {
 		t.Fatalf("cyclic lane with %d starts, want 2", len(c.starts))
@@ -499,13 +501,7 @@ func TestLuby(t *testing.T) {
 func TestCyclicAbove(t *testing.T) {
 	f := format(2, 3, 3)
 	dir := t.TempDir()
-	r, err := newRun(Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true, RunDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := r.open(); err != nil {
-		t.Fatal(err)
-	}
+	r := openRun(t, Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true, RunDir: dir})
 	if len(r.lanes) != 2 || r.lanes[0].sym == nil || !r.lanes[0].sym.above || r.lanes[0].feed != r.lanes[1] {
 		t.Fatalf("lanes: want a cyclic lane above feeding a plain one")
 	}

@@ -84,6 +84,10 @@ func (l *lane) plusStep() int {
 	return 1
 }
 
+// above reports whether the lane walks a square format above the run's
+// (see cyclicAbove).
+func (l *lane) above() bool { return l.sym != nil && l.sym.above }
+
 // kind names the lane's walks in the comments of the schemes they find.
 func (l *lane) kind() string {
 	if l.sym != nil {
@@ -195,10 +199,10 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 	if s.Rank() < before {
 		ep.improved.Store(l.flips.Load())
 	}
-	if l.feed != nil && !l.sym.above {
+	if l.feed != nil && !l.above() {
 		l.feed.offer(s)
 	}
-	if l.archive == nil || !l.archive.Wants(s.Rank()) {
+	if !l.archive.Wants(s.Rank()) {
 		return nil
 	}
 	added, err := l.archive.Add(s)
@@ -209,7 +213,7 @@ func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
 		r.markReached()
 		return nil
 	}
-	if l.sym != nil && l.sym.above {
+	if l.above() {
 		return nil // kept, of a larger format: nothing to lift
 	}
 	// A Z2 scheme of a Z run: lift it when it is below the best over Z.
@@ -262,7 +266,7 @@ func (l *lane) newEpoch() (*epoch, error) {
 func (l *lane) epochFrom(ss []*tensorgame.Scheme, keepComments bool) (*epoch, error) {
 	t := l.r.tune
 	ep := &epoch{
-		pool:     pool.New(l.format, l.field, pool.Options{PerRank: t.PerRank, Depth: t.Depth}),
+		pool:     pool.New(l.format, l.field, t.poolOptions()),
 		levels:   newLevels(t),
 		start:    l.flips.Load(),
 		stallMin: t.StallMin * luby(l.lubyN.Add(1)),
@@ -325,11 +329,12 @@ const (
 
 // handOver makes the restrictions to the run's format of the best schemes
 // of ep, an epoch of lane l of a symmetry above the run's format that has
-// just ended, starts of l.feed, in place of the oldest ones. A restriction's quality depends on
-// the lineage of the larger scheme more than on its rank (4x5x5 from the
-// cyclic 5x5x5 schemes of 20 short runs of one worker: 76 within 15 s from
-// those of three runs at 93, 99 and 102, 77-84 from the others at 99-108),
-// hence many, an epoch each.
+// just ended, starts of l.feed, in place of the oldest ones. A
+// restriction's quality depends on the lineage of the larger scheme more
+// than on its rank (4x5x5 from the cyclic 5x5x5 schemes of 20 short runs of
+// one worker: 76 within 11 s from those of four runs, whose bests were 93,
+// 99, 99 and 102; 77-84 from the others, at 99-108), hence many, an epoch
+// each.
 func (l *lane) handOver(ep *epoch) error {
 	var batch []*tensorgame.Scheme
 	for _, s := range ep.pool.Schemes(ep.pool.Best()) {
@@ -392,7 +397,7 @@ func (l *lane) checkStall(ep *epoch) error {
 		return nil
 	}
 	l.r.epochs.Add(1)
-	if l.sym != nil && l.sym.above {
+	if l.above() {
 		if err := l.handOver(ep); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
