@@ -68,16 +68,20 @@
 // and plain flips from there break the symmetry and reduce further (from a
 // symmetric 100, 96 within a second; from a symmetric 101, 99).
 //
-// The cyclic lane's fresh descents take turns between the standard
-// algorithm and a start with fewer fixed terms x⊗x⊗x (cyclic.PairedStart,
-// after Moosbauer & Poole's diagonal partitions): walks seldom change the
-// fixed terms, so descents from the standard algorithm (n of them) stay at
-// ranks n + 3k, and 5x5x5 at 98, 101, 104. The paired start has n - n/2
-// fixed terms, the residue mod 3 of the best ranks known (5x5x5: 3, for 96
-// and 93).
-// 5x5x5, 2 workers, 90 s, 8 seeds: 96 in 2 of 8 runs (12 s and 60 s), where
-// the standard start alone had reached 96 in 1 of about 17 runs of 90 s to
-// 6 minutes.
+// The cyclic lane's fresh descents start from the standard algorithm and
+// from a start with fewer fixed terms x⊗x⊗x (cyclic.PairedStart, after
+// Moosbauer & Poole's diagonal partitions): walks seldom change the fixed
+// terms, so descents from the standard algorithm (n of them) stay at ranks
+// n + 3k, and 5x5x5 at 98, 101, 104. The paired start has n - n/2 fixed
+// terms, the residue mod 3 of the best ranks known (5x5x5: 3, for 96 and
+// 93). Each start has one epoch, then a share of the lane's flips that
+// halves with every orbit its best descent is above the best start's. On
+// 5x5x5 (one worker, 5 minutes, two seeds) epochs that took turns spent
+// 62-81% of the flips on the standard algorithm, whose best was 101, and
+// 19 epochs from the paired start reached 96 or below in 3; with shares,
+// 84 epochs from the paired start did in 14 (93 in 8), the first at
+// 105 and 113 s. With 2 workers and target 96, seeds 31-34: 96 or 95 in
+// all four runs (2-150 s), where turns had reached it in two of 6 minutes.
 //
 // # Cyclic walkers above
 //

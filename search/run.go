@@ -49,18 +49,20 @@ type Config struct {
 	// starts from its pool (run directory) or the standard algorithm.
 	From *tensorgame.Scheme
 	// Cyclic adds walkers that keep the scheme cyclic-symmetric
-	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers:
-	// the first worker and every second one walk the symmetric flip graph, about a third the size of the plain one, and
-	// every new best they find becomes a start of the plain walkers, which
-	// break the symmetry and often reduce further at once. On 5x5x5 from
-	// the standard algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds
-	// (plain walks alone: about 114). The cyclic walkers take turns between
-	// the symmetric ones of the start schemes (or else the pool's best
+	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers: the
+	// first worker and every second one walk the symmetric flip graph,
+	// about a third the size of the plain one, and every new best they
+	// find becomes a start of the plain walkers, which break the symmetry
+	// and often reduce further at once. On 5x5x5 from the standard
+	// algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds (plain walks
+	// alone: about 114). The cyclic walkers' epochs start from the
+	// symmetric ones of the start schemes (or else the pool's best
 	// symmetric schemes), a start with fewer fixed terms
-	// (cyclic.PairedStart) and the standard algorithm. With one worker only
-	// cyclic walks run. In a Z
-	// run the cyclic and plain Z2 walkers come first, the ternary walkers
-	// from the third worker on.
+	// (cyclic.PairedStart) and the standard algorithm: each once, then
+	// each with a share of the flips that halves with every orbit its best
+	// descent is above the best start's. With one worker only cyclic walks
+	// run. In a Z run the cyclic and plain Z2 walkers come first, the
+	// ternary walkers from the third worker on.
 	//
 	// A format that is not square gets cyclic walkers of the square format
 	// N×N×N above it (N its largest size, at most cyclic.MaxN): whenever
@@ -484,10 +486,11 @@ func (r *run) open() error {
 // paired diagonal start, cyclic.PairedStart), the symmetric ones of seeds,
 // else the best symmetric schemes of the pool (a run directory may hold
 // plain walks' schemes below them), and the standard algorithm last, once
-// (in a fresh run it is the pool's): a fresh descent is where the
-// symmetric lane finds what the plain one cannot (a resumed 5x5x5 run
-// whose cyclic lane only restarted from its best symmetric schemes, 101,
-// made 734 epochs in 3.5 minutes without a gain).
+// (in a fresh run it is the pool's); pickStart chooses between them. A
+// fresh descent is where the symmetric lane finds what the plain one
+// cannot (a resumed 5x5x5 run whose cyclic lane only restarted from its
+// best symmetric schemes, 101, made 734 epochs in 3.5 minutes without a
+// gain).
 func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tensorgame.Scheme) ([][]*tensorgame.Scheme, error) {
 	var out [][]*tensorgame.Scheme
 	if y.above {

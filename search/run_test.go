@@ -375,6 +375,77 @@ func TestCyclicFreshStarts(t *testing.T) {
 	}
 }
 
+// TestPickStart checks the shares of a symmetric lane's starts: untried
+// starts first, then each start's flips weighted by 2 per orbit its best
+// result is above the lowest.
+func TestPickStart(t *testing.T) {
+	r := openRun(t, Config{Format: format(3, 3, 3), Field: tensorgame.Z2, Workers: 2, Cyclic: true})
+	c := r.lanes[0]
+	if c.sym == nil || len(c.starts) != 2 {
+		t.Fatalf("cyclic lane with %d starts, want 2", len(c.starts))
+	}
+	for want := range 2 {
+		ep, err := c.newEpoch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ep.from != want {
+			t.Fatalf("epoch %d from start %d, want %d (untried starts first)", want, ep.from, want)
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		shares []share
+		want   int
+	}{
+		{"equal results, fewer flips", []share{{1, 1, 500, 23}, {1, 1, 400, 23}}, 1},
+		{"two orbits higher: 4 times the cost", []share{{1, 1, 399, 23}, {1, 1, 100, 29}}, 0},
+		{"two orbits higher, past its share", []share{{1, 1, 401, 23}, {1, 1, 100, 29}}, 1},
+		{"one epoch still running", []share{{1, 1, 100, 23}, {1, 0, 0, 0}}, 1},
+		{"an untried start", []share{{3, 3, 100, 23}, {0, 0, 0, 0}}, 1},
+	} {
+		c.shares = slices.Clone(tc.shares)
+		if got := c.pickStart(); got != tc.want {
+			t.Errorf("%s: picked %d, want %d", tc.name, got, tc.want)
+		}
+		if c.shares[tc.want].picked != tc.shares[tc.want].picked+1 {
+			t.Errorf("%s: picked count not updated", tc.name)
+		}
+	}
+}
+
+// TestRecord checks what an ended epoch adds to its start's share: its
+// best rank when it went below its start, else one orbit above the start.
+func TestRecord(t *testing.T) {
+	r := openRun(t, Config{Format: format(3, 3, 3), Field: tensorgame.Z2, Workers: 2, Cyclic: true})
+	c := r.lanes[0]
+	c.shares = make([]share, len(c.starts))
+	ep, err := c.epochFrom([]*tensorgame.Scheme{tensorgame.Standard(format(3, 3, 3), tensorgame.Z2)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep.from = 1
+	c.flips.Add(1000)
+	c.record(ep) // no gain: 27 + 3
+	ep.top = 33  // as if it had come down from 33 to 27
+	c.flips.Add(500)
+	c.record(ep)
+	if got, want := c.shares[1], (share{epochs: 2, flips: 2500, best: 27}); got != want {
+		t.Errorf("share %+v, want %+v", got, want)
+	}
+	c.shares[1] = share{}
+	ep.top = 27
+	c.record(ep)
+	if got := c.shares[1].best; got != 30 {
+		t.Errorf("an epoch without a gain: best %d, want 30 (one orbit above its start)", got)
+	}
+	ep.from = -1
+	c.record(ep)
+	if c.shares[1].epochs != 1 || c.shares[0].epochs != 0 {
+		t.Errorf("an epoch not from a start was recorded: %+v", c.shares)
+	}
+}
+
 // TestRunCyclicZ runs the cyclic lane in a Z run: its schemes and the
 // plain Z2 lane's are lifted, and the target is reached over Z.
 func TestRunCyclicZ(t *testing.T) {
