@@ -10,7 +10,10 @@
 // format above it, whose schemes' restrictions become starts. Rows still
 // missed then run once more, largest format first, starting from
 // restrictions of the schemes of the formats one size larger (see
-// search.Restrictions): 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5.
+// search.Restrictions): 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5. With
+// Config.Beyond, the reproduced rows whose best known rank is below
+// AlphaTensor's (4x4x5, 4x5x5 and 5x5x5) are then searched once more toward
+// the best known rank.
 //
 // A reproduction lives in one run directory: one search run directory per
 // row (<format>-<field>/, see package search/pool), a rows.json state file

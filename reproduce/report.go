@@ -136,7 +136,11 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	var beyond []string
 	for _, row := range r.Rows {
 		if row.Found > 0 && row.Found < row.Published {
-			beyond = append(beyond, fmt.Sprintf("- %s over %s: %d, published %d, best known %d (%s)\n", row.Format, row.Field, row.Found, row.Published, row.BestKnown, row.Scheme))
+			line := fmt.Sprintf("- %s over %s: %d, published %d, best known %d (%s)", row.Format, row.Field, row.Found, row.Published, row.BestKnown, row.Scheme)
+			if row.Beyond > 0 {
+				line += fmt.Sprintf(", searched %s beyond the published rank", formatSeconds(row.Beyond))
+			}
+			beyond = append(beyond, line+"\n")
 		}
 	}
 	if len(beyond) > 0 {

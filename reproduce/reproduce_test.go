@@ -454,7 +454,7 @@ func TestDescend(t *testing.T) {
 // published rank, and only those.
 func TestReportBelowPublished(t *testing.T) {
 	rep := &Report{Rows: []Row{
-		{Format: "5x5x5", Field: "Z2", Published: 96, BestKnown: 93, Found: 93, Reached: true, Scheme: "5x5x5-z2/5x5x5_r93_Z2.txt"},
+		{Format: "5x5x5", Field: "Z2", Published: 96, BestKnown: 93, Found: 93, Reached: true, Scheme: "5x5x5-z2/5x5x5_r93_Z2.txt", Beyond: 84},
 		{Format: "5x5x5", Field: "Z", Published: 98, BestKnown: 93, Found: 98, Reached: true, Scheme: "5x5x5-z/5x5x5_r98_Z.txt"},
 	}}
 	var b bytes.Buffer
@@ -464,6 +464,9 @@ func TestReportBelowPublished(t *testing.T) {
 	md := b.String()
 	if !strings.Contains(md, "## Below the published rank") || !strings.Contains(md, "- 5x5x5 over Z2: 93, published 96, best known 93") {
 		t.Errorf("report.md does not list the Z2 row below its published rank:\n%s", md)
+	}
+	if !strings.Contains(md, "searched 84.0 s beyond the published rank") {
+		t.Errorf("report.md does not give the time searched beyond the published rank:\n%s", md)
 	}
 	if strings.Contains(md, "5x5x5 over Z: 98") {
 		t.Errorf("report.md lists the Z row at its published rank:\n%s", md)
@@ -475,5 +478,50 @@ func TestReportBelowPublished(t *testing.T) {
 	}
 	if strings.Contains(b.String(), "Below the published rank") {
 		t.Errorf("report.md has the section without a row below its published rank:\n%s", b.String())
+	}
+}
+
+// TestBeyond: with Config.Beyond a reproduced row whose best known rank is
+// lower is searched toward it once, keeping its time to the published rank;
+// rows missed or at their best known rank are not.
+func TestBeyond(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Config{Formats: formats(t, "2x2x2", "2x2x3", "2x3x3"), Fields: []tensorgame.Field{tensorgame.Z2},
+		Budget: time.Minute, Workers: 1, Beyond: true, RunDir: dir}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := rowsFor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows[0].Status, rows[0].Found, rows[0].Reached = "reproduced", 7, true // at its best known rank
+	// As if AlphaTensor had published 12 for 2x2x3, and 11 were known since.
+	rows[1].Published, rows[1].Status, rows[1].Found, rows[1].Reached, rows[1].Seconds = 12, "reproduced", 12, true, 2
+	rows[2].Published, rows[2].Status, rows[2].Found = 14, "missed", 18
+	tab := &table{rows: slices.Clone(rows)}
+	if err := tab.beyond(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	got := tab.snapshot()
+	if got[0] != rows[0] || got[2] != rows[2] {
+		t.Errorf("rows at their best known rank or missed were searched beyond: %+v, %+v", got[0], got[2])
+	}
+	r := got[1]
+	if r.Found != 11 || !r.Reached || r.Status != "reproduced" || r.Beyond <= 0 || r.Seconds != 2 || r.Error != "" {
+		t.Fatalf("2x2x3 searched beyond 12: %+v, want 11, reproduced, time to 12 kept, time beyond recorded", r)
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(dir, r.Scheme))
+	if err != nil || tensorgame.Verify(s) != nil || s.Rank() != 11 {
+		t.Errorf("2x2x3 scheme %s: %v", r.Scheme, err)
+	}
+	// Searched beyond once: a resumed run does not search it again.
+	r.Found = 12
+	tab.update(1, func(row *Row) { *row = r })
+	if err := tab.beyond(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if got := tab.snapshot()[1]; got != r {
+		t.Errorf("a row searched beyond before was searched again: %+v", got)
 	}
 }

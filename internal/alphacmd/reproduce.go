@@ -22,6 +22,7 @@ type reproduceOptions struct {
 	budget   time.Duration
 	workers  int
 	parallel int
+	beyond   bool
 	seed     uint64
 	runDir   string
 	json     bool
@@ -42,12 +43,15 @@ already reproduced in the run directory are not searched again.
 Rows run smallest format first, starting also from direct sums of the
 smaller formats' schemes. Rows still missed then run once more (--budget
 again), largest first, from restrictions of the schemes of the formats one
-size larger: 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5.
+size larger: 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5. With --beyond, rows
+whose best known rank is below AlphaTensor's (4x4x5, 4x5x5, 5x5x5) are then
+searched once more (--budget again) toward the best known rank.
 
 Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 		Example: `  alphamat reproduce
   alphamat reproduce --formats 4x4x4,3x4x5 --budget 10m
-  alphamat reproduce --all --workers 16 --parallel 4`,
+  alphamat reproduce --all --workers 16 --parallel 4
+  alphamat reproduce --formats 5x5x5 --budget 6m --beyond`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := o.config()
@@ -83,6 +87,7 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 	f.DurationVar(&o.budget, "budget", 2*time.Minute, "search time per row")
 	f.IntVar(&o.workers, "workers", 0, "cores to use in all (default GOMAXPROCS)")
 	f.IntVar(&o.parallel, "parallel", 1, "rows searched at once, sharing the workers")
+	f.BoolVar(&o.beyond, "beyond", false, "then search rows whose best known rank is lower toward it (--budget again)")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
 	f.StringVar(&o.runDir, "run", "runs/reproduce", "run directory (resumable)")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON")
@@ -90,7 +95,7 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 }
 
 func (o *reproduceOptions) config() (reproduce.Config, error) {
-	cfg := reproduce.Config{Budget: o.budget, Workers: o.workers, Parallel: o.parallel, Seed: o.seed, RunDir: o.runDir}
+	cfg := reproduce.Config{Budget: o.budget, Workers: o.workers, Parallel: o.parallel, Beyond: o.beyond, Seed: o.seed, RunDir: o.runDir}
 	if o.all && o.formats != "" {
 		return cfg, usageErrorf("--all and --formats exclude each other")
 	}
@@ -180,7 +185,9 @@ func rowLine(r reproduce.Row) string {
 		best = fmt.Sprint(r.Found)
 	}
 	st := r.Status
-	if r.Method != "" && r.Reached {
+	if st == "beyond" {
+		st = fmt.Sprintf("reproduced, searching on toward %d", r.BestKnown)
+	} else if r.Method != "" && r.Reached {
 		st += " by " + r.Method
 	}
 	if r.Resumed {
