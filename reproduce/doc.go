@@ -7,7 +7,9 @@
 // the smaller formats' schemes found before it (a composite). Square rows
 // from 5x5x5 on, and the rows one size below them (4x5x5), add cyclic
 // walkers (search.Config.Cyclic): of the row's own format, or of the square
-// format above it, whose schemes' restrictions become starts. Rows still
+// format above it, whose schemes' restrictions become starts. A row one
+// size below such a row runs after it and starts also from restrictions of
+// its schemes: 4x5x5 after 5x5x5, 3x5x5 and 4x4x5 after 4x5x5. Rows still
 // missed then run once more, largest format first, starting from
 // restrictions of the schemes of the formats one size larger (see
 // search.Restrictions): 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5. With

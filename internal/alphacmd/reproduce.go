@@ -41,11 +41,13 @@ cores); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
 already reproduced in the run directory are not searched again.
 
 Rows run smallest format first, starting also from direct sums of the
-smaller formats' schemes. Rows still missed then run once more (--budget
-again), largest first, from restrictions of the schemes of the formats one
-size larger: 4x5x5 from 5x5x5, then 3x5x5 from 4x5x5. With --beyond, rows
-whose best known rank is below AlphaTensor's (4x4x5, 4x5x5, 5x5x5) are then
-searched once more (--budget again) toward the best known rank.
+smaller formats' schemes, except that 4x5x5 waits for 5x5x5, and 3x5x5 and
+4x4x5 for 4x5x5, to start also from restrictions of its schemes. Rows still
+missed then run once more (--budget again), largest first, from
+restrictions of the schemes of the formats one size larger: 4x5x5 from
+5x5x5, then 3x5x5 from 4x5x5. With --beyond, rows whose best known rank is
+below AlphaTensor's (4x4x5, 4x5x5, 5x5x5) are then searched once more
+(--budget again) toward the best known rank.
 
 Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 		Example: `  alphamat reproduce
