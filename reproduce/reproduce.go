@@ -350,8 +350,9 @@ func (t *table) tick(d time.Duration) func() {
 // descend is the second pass of a run, largest format first: every row
 // still missed whose format is one size below a format searched in this run
 // is searched again (the budget again) from restrictions of that format's
-// best schemes (see restrictionStarts), with all workers. Its time and flips
-// add to the first pass's.
+// best schemes (see restrictionStarts), with all workers, when there are
+// restrictions its first pass did not have or it waited for that row. Its
+// time and flips add to the first pass's.
 func (t *table) descend(ctx context.Context, cfg Config) error {
 	rows := t.snapshot()
 	order := make([]int, len(rows))
@@ -375,8 +376,12 @@ func (t *table) descend(ctx context.Context, cfg Config) error {
 			continue
 		}
 		starts, fresh := t.starts(cfg.RunDir, i, row)
-		if fresh == 0 {
-			continue // no restriction, or the first pass had them all
+		// No restriction, or the first pass had them all: nothing new to
+		// search from, unless the row waited for the row above (waitsFor),
+		// which gives its first pass the restrictions it would otherwise
+		// get only here; it keeps its second search.
+		if fresh == 0 && !slices.ContainsFunc(rows, func(a Row) bool { return a.field == row.field && waitsFor(row, a) }) {
+			continue
 		}
 		t.runRow(ctx, cfg, i, cfg.Workers, starts)
 		if err := t.save(cfg.RunDir); err != nil {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -594,5 +595,41 @@ func TestParallelWaits(t *testing.T) {
 	defer mu.Unlock()
 	if len(bad) > 0 {
 		t.Errorf("rows ran before the rows they wait for: %v", bad)
+	}
+}
+
+// TestDescendAfterWait: a row that waited for the row above it (3x5x5 for
+// 4x5x5) had its restrictions in its first pass, and is searched again
+// from them all the same when it missed.
+func TestDescendAfterWait(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := Config{Formats: formats(t, "3x5x5", "4x5x5"), Fields: []tensorgame.Field{tensorgame.Z2},
+		Budget: 200 * time.Millisecond, Workers: 1, RunDir: dir}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := rowsFor(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	above := rows[1]
+	p, err := pool.Open(filepath.Join(dir, key(above)), above.format, tensorgame.Z2, pool.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Add(tensorgame.Standard(above.format, tensorgame.Z2)); err != nil {
+		t.Fatal(err)
+	}
+	rows[0].Status, rows[0].Found, rows[0].Seconds = "missed", 75, 60
+	rows[1].Status, rows[1].Found, rows[1].Reached = "reproduced", 76, true
+	tab := &table{rows: slices.Clone(rows)}
+	if _, fresh := tab.starts(dir, 0, rows[0]); fresh == 0 {
+		t.Fatal("no restriction start for 3x5x5")
+	}
+	if err := tab.descend(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if r := tab.snapshot()[0]; r.Seconds <= 60 {
+		t.Errorf("3x5x5 not searched again after waiting for 4x5x5: %+v", r)
 	}
 }
