@@ -195,13 +195,15 @@ func rowsFor(c Config) ([]Row, error) {
 // Run reproduces the rows of cfg and writes the report files into the run
 // directory. Rows already reproduced there are not searched again. Rows run
 // smallest format first, except that a row waits for the row one size
-// above it when that row has cyclic walkers (see waitsFor); then
-// every row still missed whose format is one size below a format searched
-// in this run is searched again, largest first, from restrictions of that
-// format's best schemes. A row whose search fails is reported as failed (and missed), and the others go
-// on; Run returns an error only for a bad configuration, an unusable run
-// directory, or a report it cannot write. When ctx is done, rows in flight
-// stop and are reported as missed.
+// above it when that row has cyclic walkers (see waitsFor); then every row
+// still missed whose format is one size below a format searched in this
+// run is searched again, largest first, from restrictions of that format's
+// best schemes (see descend), and with Config.Beyond the rows below their
+// best known rank once more (see beyond). A row whose search fails is
+// reported as failed (and missed), and the others go on; Run returns an
+// error only for a bad configuration, an unusable run directory, or a
+// report it cannot write. When ctx is done, rows in flight stop and are
+// reported as missed.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
