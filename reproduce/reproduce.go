@@ -410,25 +410,16 @@ func (t *table) beyond(ctx context.Context, cfg Config) error {
 		starts, _ := t.starts(cfg.RunDir, i, row)
 		t.update(i, func(r *Row) { r.Status = "beyond" })
 		start := time.Now()
-		res, err := search.Run(ctx, search.Config{
-			Starts:  starts,
-			Cyclic:  cyclicRow(row.format),
-			Format:  row.format,
-			Field:   row.field,
-			Target:  row.BestKnown,
-			Time:    cfg.Budget,
-			Workers: cfg.Workers,
-			Seed:    cfg.Seed ^ hashString(key(row)+" beyond"),
-			RunDir:  filepath.Join(cfg.RunDir, key(row)),
-			Status: func(st search.Stats) {
-				t.update(i, func(r *Row) {
-					if st.Best > 0 {
-						r.Found = min(r.Found, st.Best)
-					}
-					r.Beyond = st.Elapsed.Seconds()
-				})
-			},
-		})
+		sc := rowSearch(cfg, row, starts, row.BestKnown, cfg.Workers, " beyond")
+		sc.Status = func(st search.Stats) {
+			t.update(i, func(r *Row) {
+				if st.Best > 0 {
+					r.Found = min(r.Found, st.Best)
+				}
+				r.Beyond = st.Elapsed.Seconds()
+			})
+		}
+		res, err := search.Run(ctx, sc)
 		t.update(i, func(r *Row) {
 			r.Status, r.Found = "reproduced", row.Found
 			// Interrupted: searched beyond again by the next run.
@@ -443,13 +434,8 @@ func (t *table) beyond(ctx context.Context, cfg Config) error {
 			if res.Reached && res.ReachedAfter > 0 {
 				r.Beyond = res.ReachedAfter.Seconds()
 			}
-			if res.Best == nil || res.Best.Rank() >= row.Found {
-				return
-			}
-			r.Found = res.Best.Rank()
-			r.Method = method(res.Best)
-			if rel, err := filepath.Rel(cfg.RunDir, res.Path); err == nil {
-				r.Scheme = rel
+			if res.Best != nil && res.Best.Rank() < row.Found {
+				r.take(cfg.RunDir, res)
 			}
 		})
 		if err := t.save(cfg.RunDir); err != nil {
@@ -522,27 +508,17 @@ func restrictionStarts(runDir string, row Row) []*tensorgame.Scheme {
 func (t *table) runRow(ctx context.Context, cfg Config, i, workers int, starts []*tensorgame.Scheme) {
 	row := t.snapshot()[i]
 	t.update(i, func(r *Row) { r.Status = "running" })
-	dir := filepath.Join(cfg.RunDir, key(row))
 	start := time.Now()
 	prevSeconds, prevFlips := row.Seconds, row.Flips
-	res, err := search.Run(ctx, search.Config{
-		Starts:  starts,
-		Cyclic:  cyclicRow(row.format),
-		Format:  row.format,
-		Field:   row.field,
-		Target:  row.Published,
-		Time:    cfg.Budget,
-		Workers: workers,
-		Seed:    cfg.Seed ^ hashString(key(row)),
-		RunDir:  dir,
-		Status: func(st search.Stats) {
-			t.update(i, func(r *Row) {
-				r.Found = st.Best
-				r.Seconds = prevSeconds + st.Elapsed.Seconds()
-				r.Flips = prevFlips + st.Flips
-			})
-		},
-	})
+	sc := rowSearch(cfg, row, starts, row.Published, workers, "")
+	sc.Status = func(st search.Stats) {
+		t.update(i, func(r *Row) {
+			r.Found = st.Best
+			r.Seconds = prevSeconds + st.Elapsed.Seconds()
+			r.Flips = prevFlips + st.Flips
+		})
+	}
+	res, err := search.Run(ctx, sc)
 	t.update(i, func(r *Row) {
 		r.Seconds = prevSeconds + time.Since(start).Seconds()
 		if err != nil {
@@ -551,11 +527,7 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int, starts [
 		}
 		r.Flips = prevFlips + res.Stats.Flips
 		if res.Best != nil {
-			r.Found = res.Best.Rank()
-			r.Method = method(res.Best)
-			if rel, err := filepath.Rel(cfg.RunDir, res.Path); err == nil {
-				r.Scheme = rel
-			}
+			r.take(cfg.RunDir, res)
 		}
 		r.Reached = res.Reached && r.Found > 0 && r.Found <= r.Published
 		if r.Reached {
@@ -568,6 +540,33 @@ func (t *table) runRow(ctx context.Context, cfg Config, i, workers int, starts [
 			r.Status = "missed"
 		}
 	})
+}
+
+// rowSearch is the search of row for its budget, from starts, toward
+// target, in the row's run directory under cfg.RunDir, with the row's
+// cyclic walkers and a seed derived from the row's key and salt.
+func rowSearch(cfg Config, row Row, starts []*tensorgame.Scheme, target, workers int, salt string) search.Config {
+	return search.Config{
+		Starts:  starts,
+		Cyclic:  cyclicRow(row.format),
+		Format:  row.format,
+		Field:   row.field,
+		Target:  target,
+		Time:    cfg.Budget,
+		Workers: workers,
+		Seed:    cfg.Seed ^ hashString(key(row)+salt),
+		RunDir:  filepath.Join(cfg.RunDir, key(row)),
+	}
+}
+
+// take records res's best scheme (non-nil) as the row's: its rank, how it
+// was found, and its file relative to runDir.
+func (r *Row) take(runDir string, res search.Result) {
+	r.Found = res.Best.Rank()
+	r.Method = method(res.Best)
+	if rel, err := filepath.Rel(runDir, res.Path); err == nil {
+		r.Scheme = rel
+	}
 }
 
 // dependencies returns, for each row, the rows over its field that it
