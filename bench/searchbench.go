@@ -35,8 +35,8 @@ const (
 )
 
 // SearchConfig describes a search benchmark: every format is searched once
-// per seed, each run from the standard algorithm until it reaches the target
-// rank or its time is up.
+// per seed and walker count, each run from the standard algorithm until it
+// reaches the target rank or its time is up.
 type SearchConfig struct {
 	// Formats to search (default DefaultSearchFormats).
 	Formats []tensorgame.Format
@@ -49,8 +49,11 @@ type SearchConfig struct {
 	Seeds int
 	// Time bounds each run (default 1 minute).
 	Time time.Duration
-	// Workers per run (default GOMAXPROCS; 1 makes a run reproducible).
-	Workers int
+	// Workers lists the walker counts to run each format and seed with
+	// (default: GOMAXPROCS alone; 1 makes a run reproducible). Several
+	// counts, like 1, 2, 4, 8, 16, measure how the search scales with
+	// cores: each count gets a row per format.
+	Workers []int
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
 	// runs of square formats.
 	Cyclic bool
@@ -71,16 +74,18 @@ type SearchReport struct {
 	Target     string      `json:"target"`
 	Seeds      int         `json:"seeds"`
 	TimeLimitS float64     `json:"time_limit_s"`
-	Workers    int         `json:"workers"`
+	Workers    []int       `json:"workers,omitempty"` // empty: GOMAXPROCS
 	Cyclic     bool        `json:"cyclic,omitempty"`
 	Transpose  bool        `json:"transpose,omitempty"`
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	Rows       []SearchRow `json:"rows"`
 }
 
-// SearchRow summarises the runs of one format.
+// SearchRow summarises the runs of one format with one walker count.
 type SearchRow struct {
 	Format string `json:"format"`
+	// Workers is the walkers of each run (0: GOMAXPROCS).
+	Workers int `json:"workers"`
 	// Target is the rank the runs tried to reach.
 	Target int `json:"target"`
 	// Published ranks (0: none): the best known before AlphaTensor,
@@ -147,14 +152,26 @@ func RunSearches(ctx context.Context, cfg SearchConfig) (*SearchReport, error) {
 	}
 	rep := &SearchReport{
 		Started: time.Now().UTC(), Field: cfg.Field.String(), Target: cfg.Target, Seeds: cfg.Seeds,
-		TimeLimitS: cfg.Time.Seconds(), Workers: cfg.Workers, Cyclic: cfg.Cyclic, Transpose: cfg.Transpose, GOMAXPROCS: gomaxprocs(),
+		TimeLimitS: cfg.Time.Seconds(), Cyclic: cfg.Cyclic, Transpose: cfg.Transpose, GOMAXPROCS: gomaxprocs(),
+	}
+	counts := slices.Compact(slices.Sorted(slices.Values(cfg.Workers)))
+	if len(counts) == 0 {
+		counts = []int{0}
+	}
+	if counts[0] < 0 || counts[0] == 0 && len(counts) > 1 {
+		return rep, fmt.Errorf("bench: workers %v: want counts of at least 1, or 0 (GOMAXPROCS) alone", counts)
+	}
+	if counts[0] > 0 {
+		rep.Workers = counts
 	}
 	for _, f := range cfg.Formats {
-		row, err := searchFormat(ctx, cfg, f)
-		if err != nil {
-			return rep, err
+		for _, w := range counts {
+			row, err := searchFormat(ctx, cfg, f, w)
+			if err != nil {
+				return rep, err
+			}
+			rep.Rows = append(rep.Rows, row)
 		}
-		rep.Rows = append(rep.Rows, row)
 	}
 	return rep, nil
 }
@@ -182,25 +199,25 @@ func (cfg SearchConfig) target(f tensorgame.Format, pub ranks.Row, known bool) (
 	return t, nil
 }
 
-func searchFormat(ctx context.Context, cfg SearchConfig, f tensorgame.Format) (SearchRow, error) {
+func searchFormat(ctx context.Context, cfg SearchConfig, f tensorgame.Format, workers int) (SearchRow, error) {
 	pub, known := ranks.Lookup(f)
 	target, err := cfg.target(f, pub, known)
 	if err != nil {
 		return SearchRow{}, err
 	}
 	row := SearchRow{
-		Format: f.String(), Target: target, Prior: pub.Prior,
+		Format: f.String(), Workers: workers, Target: target, Prior: pub.Prior,
 		AlphaTensor: pub.AlphaTensor(cfg.Field), BestKnown: pub.Best(cfg.Field), Source: pub.Source,
 	}
 	var times, rates []float64
 	for seed := uint64(1); seed <= uint64(cfg.Seeds); seed++ {
-		run, err := searchOnce(ctx, cfg, f, target, seed)
+		run, err := searchOnce(ctx, cfg, f, workers, target, seed)
 		if err != nil {
 			return row, err
 		}
 		if cfg.Status != nil {
-			fmt.Fprintf(cfg.Status, "bench: search %v seed %d: best %d (target %d) after %.1fs, %.3g flips/s, %s\n",
-				f, seed, run.Best, target, run.ElapsedS, run.FlipsPerSec, run.Stopped)
+			fmt.Fprintf(cfg.Status, "bench: search %v seed %d, %s: best %d (target %d) after %.1fs, %.3g flips/s, %s\n",
+				f, seed, workersText(workers), run.Best, target, run.ElapsedS, run.FlipsPerSec, run.Stopped)
 		}
 		t := math.Inf(1)
 		if run.Reached {
@@ -225,7 +242,7 @@ func searchFormat(ctx context.Context, cfg SearchConfig, f tensorgame.Format) (S
 }
 
 // searchOnce runs one search and records its trace of best ranks.
-func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, target int, seed uint64) (SearchRun, error) {
+func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, workers, target int, seed uint64) (SearchRun, error) {
 	var mu sync.Mutex
 	// The run starts from the standard algorithm (no run directory, no
 	// start scheme): rank n·m·p at time 0.
@@ -238,7 +255,7 @@ func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, targ
 		}
 	}
 	res, err := cfg.Search(ctx, search.Config{
-		Format: f, Field: cfg.Field, Target: target, Time: cfg.Time, Workers: cfg.Workers, Seed: seed,
+		Format: f, Field: cfg.Field, Target: target, Time: cfg.Time, Workers: workers, Seed: seed,
 		Cyclic:    cfg.Cyclic && f.N == f.M && f.M == f.P,
 		Transpose: cfg.Transpose && (f.N == f.M || f.M == f.P || f.N == f.P),
 		Status:    record, StatusEvery: 100 * time.Millisecond,
@@ -274,6 +291,18 @@ func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, targ
 		run.Trace = append(run.Trace, TracePoint{S: at, Rank: run.Best})
 	}
 	return run, nil
+}
+
+// workersText says how many walkers a run has: "4 workers", or
+// "GOMAXPROCS workers" for 0.
+func workersText(w int) string {
+	if w == 0 {
+		return "GOMAXPROCS workers"
+	}
+	if w == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", w)
 }
 
 // median returns the median of sorted xs (the mean of the middle two for an

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -103,6 +104,72 @@ func TestRunSearchesFake(t *testing.T) {
 	}
 }
 
+// TestRunSearchesScaling runs a benchmark with several walker counts on a
+// fake search whose runs take 4·seed/workers seconds (seed 3 misses) at
+// 1000 flips per second per walker: the rows come per count in ascending
+// order, and the speedups are the ratios to one walker.
+func TestRunSearchesScaling(t *testing.T) {
+	f222 := tensorgame.Format{N: 2, M: 2, P: 2}
+	scaling := func(_ context.Context, cfg search.Config) (search.Result, error) {
+		sec := 4 * float64(cfg.Seed) / float64(cfg.Workers)
+		st := search.Stats{Best: 7, Elapsed: time.Duration(sec * float64(time.Second)), FlipsPerSec: 1000 * float64(cfg.Workers)}
+		if cfg.Seed == 3 {
+			st.Best = 8
+			return search.Result{Stopped: "time", Stats: st}, nil
+		}
+		return search.Result{Reached: true, Stopped: "target", ReachedAfter: st.Elapsed, Stats: st}, nil
+	}
+	rep, err := RunSearches(context.Background(), SearchConfig{
+		Formats: []tensorgame.Format{f222}, Seeds: 3, Time: time.Hour, Workers: []int{4, 1, 2, 2}, Search: scaling,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 3 || !slices.Equal(rep.Workers, []int{1, 2, 4}) {
+		t.Fatalf("%d rows, workers %v: want 3 rows, workers [1 2 4]", len(rep.Rows), rep.Workers)
+	}
+	sp := rep.Speedups()
+	for i, w := range []int{1, 2, 4} {
+		r := rep.Rows[i]
+		// Seeds 1 and 2 reach 7 in 4/w and 8/w s; seed 3 misses: the median is 8/w.
+		if r.Workers != w || r.MedianS != 8/float64(w) || r.Reached != 2 {
+			t.Errorf("row %d: workers %d, median %v s, reached %d; want %d, %v, 2", i, r.Workers, r.MedianS, r.Reached, w, 8/float64(w))
+		}
+		if sp[i] != (Speedup{Time: float64(w), Flips: float64(w)}) {
+			t.Errorf("%d workers: speedup %+v, want %d for both", w, sp[i], w)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteSearchTable(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "flips/s speedup") || !strings.Contains(buf.String(), "4.00x") {
+		t.Errorf("table lacks the speedups:\n%s", buf.String())
+	}
+	dir := t.TempDir()
+	paths, err := WriteSearchReport(dir, rep, "alphamat bench search --workers 1,2,4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"search_scaling.png", "search_2x2x2_w1.png", "search_2x2x2_w4.png", "report.md"} {
+		if !slices.Contains(paths, filepath.Join(dir, name)) {
+			t.Errorf("report: wrote %v, want %s among them", paths, name)
+		}
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "| 2x2x2 | 4 |") || !strings.Contains(string(md), "time speedup") {
+		t.Errorf("report.md lacks the 4-worker row or the speedups:\n%s", md)
+	}
+	for _, ws := range [][]int{{0, 2}, {-1}} {
+		if _, err := RunSearches(context.Background(), SearchConfig{Formats: []tensorgame.Format{f222}, Workers: ws, Search: scaling}); err == nil {
+			t.Errorf("workers %v: no error", ws)
+		}
+	}
+}
+
 func TestSearchTargets(t *testing.T) {
 	f444 := tensorgame.Format{N: 4, M: 4, P: 4}
 	f777 := tensorgame.Format{N: 7, M: 7, P: 7}
@@ -139,7 +206,7 @@ func TestSearchTargets(t *testing.T) {
 // package search is built.
 func TestRunSearchesReal(t *testing.T) {
 	rep, err := RunSearches(context.Background(), SearchConfig{
-		Formats: []tensorgame.Format{{N: 2, M: 2, P: 2}}, Seeds: 1, Time: 20 * time.Second, Workers: 1,
+		Formats: []tensorgame.Format{{N: 2, M: 2, P: 2}}, Seeds: 1, Time: 20 * time.Second, Workers: []int{1},
 	})
 	if err != nil && strings.Contains(err.Error(), "not built yet") {
 		t.Skip(err)

@@ -15,20 +15,78 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// WriteSearchTable writes one line per format: the target and published
-// ranks, how many runs reached the target, the time to target (median, min,
-// max; "-" for runs that did not reach it), flips per second and the best
-// rank found.
+// WriteSearchTable writes one line per format and walker count: the target
+// and published ranks, how many runs reached the target, the time to
+// target (median, min, max; "-" for runs that did not reach it), flips per
+// second and the best rank found; with several walker counts also the
+// speedups (see Speedups).
 func WriteSearchTable(w io.Writer, r *SearchReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "format\ttarget\tprior\tAlphaTensor\tbest known\treached\tmedian\tmin\tmax\tflips/s\tbest found\t\n")
-	for _, row := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%.3g\t%d\t\n",
-			row.Format, row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
+	sp := r.Speedups()
+	fmt.Fprintf(tw, "format\tworkers\ttarget\tprior\tAlphaTensor\tbest known\treached\tmedian\tmin\tmax\tflips/s\tbest found\t")
+	if sp != nil {
+		fmt.Fprintf(tw, "time speedup\tflips/s speedup\t")
+	}
+	fmt.Fprintln(tw)
+	for i, row := range r.Rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%.3g\t%d\t",
+			row.Format, r.walkers(row), row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
 			row.Reached, len(row.Runs), reachCell(row.MedianS), reachCell(row.MinS), reachCell(row.MaxS),
 			row.FlipsPerSec, row.Best)
+		if sp != nil {
+			fmt.Fprintf(tw, "%s\t%s\t", speedupCell(sp[i].Time), speedupCell(sp[i].Flips))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
+}
+
+// Speedup is how a row of a search benchmark compares with the row of the
+// same format with the fewest walkers: the ratio of their median times to
+// target (0 when either median missed the target) and of their flips per
+// second.
+type Speedup struct {
+	Time, Flips float64
+}
+
+// Speedups returns, for each row of r, its Speedup; nil when r has one
+// walker count.
+func (r *SearchReport) Speedups() []Speedup {
+	if len(r.Workers) < 2 {
+		return nil
+	}
+	base := map[string]SearchRow{}
+	for _, row := range r.Rows {
+		if b, ok := base[row.Format]; !ok || r.walkers(row) < r.walkers(b) {
+			base[row.Format] = row
+		}
+	}
+	out := make([]Speedup, len(r.Rows))
+	for i, row := range r.Rows {
+		b := base[row.Format]
+		if b.MedianS > 0 && row.MedianS > 0 {
+			out[i].Time = b.MedianS / row.MedianS
+		}
+		if b.FlipsPerSec > 0 {
+			out[i].Flips = row.FlipsPerSec / b.FlipsPerSec
+		}
+	}
+	return out
+}
+
+// walkers returns the walkers of row's runs, GOMAXPROCS for 0.
+func (r *SearchReport) walkers(row SearchRow) int {
+	if row.Workers == 0 {
+		return r.GOMAXPROCS
+	}
+	return row.Workers
+}
+
+func speedupCell(x float64) string {
+	if x == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", x)
 }
 
 func rankCell(r int) string {
@@ -45,26 +103,48 @@ func reachCell(s float64) string {
 	return fmtSec(s)
 }
 
-// WriteSearchReport writes report.md and, per format, a plot of the best
-// rank against time for every run (search_<format>.png) into dir, made if
-// missing. It returns the paths written.
+// WriteSearchReport writes report.md and, per row, a plot of the best rank
+// against time for every run (search_<format>.png, or
+// search_<format>_w<workers>.png with several walker counts) into dir,
+// made if missing; with several walker counts also search_scaling.png, the
+// speedups against walkers (see Speedups). It returns the paths written.
 func WriteSearchReport(dir string, r *SearchReport, command string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	sp := r.Speedups()
 	var written, plots []string
+	save := func(name string, p *plot.Plot) error {
+		path := filepath.Join(dir, name)
+		if err := savePNG(path, p); err != nil {
+			return err
+		}
+		written = append(written, path)
+		plots = append(plots, name)
+		return nil
+	}
+	if sp != nil {
+		p, err := scalingPlot(r, sp)
+		if err != nil {
+			return written, err
+		}
+		if err := save("search_scaling.png", p); err != nil {
+			return written, err
+		}
+	}
 	for _, row := range r.Rows {
 		p, err := rankPlot(row, r.Field)
 		if err != nil {
 			return written, err
 		}
 		name := "search_" + row.Format + ".png"
-		path := filepath.Join(dir, name)
-		if err := savePNG(path, p); err != nil {
+		if sp != nil {
+			name = fmt.Sprintf("search_%s_w%d.png", row.Format, r.walkers(row))
+			p.Title.Text += fmt.Sprintf(", %d workers", r.walkers(row))
+		}
+		if err := save(name, p); err != nil {
 			return written, err
 		}
-		written = append(written, path)
-		plots = append(plots, name)
 	}
 	path := filepath.Join(dir, "report.md")
 	err := tensorgame.AtomicWrite(path, func(w io.Writer) error {
@@ -73,18 +153,32 @@ func WriteSearchReport(dir string, r *SearchReport, command string) ([]string, e
 		if command != "" {
 			fmt.Fprintf(bw, "Command: `%s`\n\n", command)
 		}
-		fmt.Fprintf(bw, "Started %s; field %s; target %s; %d seeds per format, %s per run; "+
-			"workers %d (0: GOMAXPROCS), GOMAXPROCS %d. Each run starts from the standard algorithm. "+
-			"Times are to the target rank; a run that missed it counts as slower than all others.\n\n",
-			r.Started.Format("2006-01-02 15:04 MST"), r.Field, r.Target, r.Seeds, fmtSec(r.TimeLimitS),
-			r.Workers, r.GOMAXPROCS)
-		fmt.Fprintf(bw, "| format | target | prior | AlphaTensor | best known | reached | median | min | max | flips/s | best found | source |\n")
-		fmt.Fprintf(bw, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-		for _, row := range r.Rows {
-			fmt.Fprintf(bw, "| %s | %d | %s | %s | %s | %d/%d | %s | %s | %s | %.3g | %d | %s |\n",
-				row.Format, row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
+		fmt.Fprintf(bw, "Started %s; field %s; target %s; %d seeds per format and walker count, %s per run; "+
+			"GOMAXPROCS %d. Each run starts from the standard algorithm. "+
+			"Times are to the target rank; a run that missed it counts as slower than all others.",
+			r.Started.Format("2006-01-02 15:04 MST"), r.Field, r.Target, r.Seeds, fmtSec(r.TimeLimitS), r.GOMAXPROCS)
+		if sp != nil {
+			fmt.Fprintf(bw, " Speedups are against the fewest walkers of the same format: the ratio of the median times to target "+
+				"(- when a median missed it) and of flips per second.")
+		}
+		fmt.Fprintf(bw, "\n\n| format | workers | target | prior | AlphaTensor | best known | reached | median | min | max | flips/s | best found |")
+		if sp != nil {
+			fmt.Fprintf(bw, " time speedup | flips/s speedup |")
+		}
+		fmt.Fprintf(bw, " source |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
+		if sp != nil {
+			fmt.Fprintf(bw, "---|---|")
+		}
+		fmt.Fprintf(bw, "---|\n")
+		for i, row := range r.Rows {
+			fmt.Fprintf(bw, "| %s | %d | %d | %s | %s | %s | %d/%d | %s | %s | %s | %.3g | %d |",
+				row.Format, r.walkers(row), row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
 				row.Reached, len(row.Runs), reachCell(row.MedianS), reachCell(row.MinS), reachCell(row.MaxS),
-				row.FlipsPerSec, row.Best, orDash(row.Source))
+				row.FlipsPerSec, row.Best)
+			if sp != nil {
+				fmt.Fprintf(bw, " %s | %s |", speedupCell(sp[i].Time), speedupCell(sp[i].Flips))
+			}
+			fmt.Fprintf(bw, " %s |\n", orDash(row.Source))
 		}
 		fmt.Fprintln(bw)
 		for _, p := range plots {
@@ -96,6 +190,53 @@ func WriteSearchReport(dir string, r *SearchReport, command string) ([]string, e
 		return written, err
 	}
 	return append(written, path), nil
+}
+
+// scalingPlot draws the speedups sp of r's rows against their walkers, on
+// log scales: per format the time to target and the flips per second, with
+// the ideal (speedup = walkers / fewest walkers) as a dashed line.
+func scalingPlot(r *SearchReport, sp []Speedup) (*plot.Plot, error) {
+	var ss []series
+	idx := map[string]int{}
+	lo, hi := 0, 0
+	for i, row := range r.Rows {
+		w := float64(r.walkers(row))
+		for _, kind := range []struct {
+			name string
+			x    float64
+		}{{"time to target", sp[i].Time}, {"flips/s", sp[i].Flips}} {
+			name := row.Format + " " + kind.name
+			k, ok := idx[name]
+			if !ok {
+				k = len(ss)
+				idx[name] = k
+				ss = append(ss, series{name: name})
+			}
+			if kind.x > 0 {
+				ss[k].xy = append(ss[k].xy, plotter.XY{X: w, Y: kind.x})
+			}
+		}
+		if lo == 0 || r.walkers(row) < lo {
+			lo = r.walkers(row)
+		}
+		hi = max(hi, r.walkers(row))
+	}
+	p, err := linePlot(fmt.Sprintf("search over %s: speedup vs walkers (GOMAXPROCS %d)", r.Field, r.GOMAXPROCS),
+		axis{label: "walkers", log: true}, axis{label: "speedup over the fewest walkers"}, ss)
+	if err != nil {
+		return nil, err
+	}
+	if lo > 0 && hi > lo {
+		ideal, err := plotter.NewLine(plotter.XYs{{X: float64(lo), Y: 1}, {X: float64(hi), Y: float64(hi) / float64(lo)}})
+		if err != nil {
+			return nil, err
+		}
+		ideal.Dashes = plotutil.Dashes(1)
+		p.Add(ideal)
+		p.Legend.Add("ideal", ideal)
+		p.Y.Max = max(p.Y.Max, 1.3*float64(hi)/float64(lo))
+	}
+	return p, nil
 }
 
 // rankPlot draws the best rank against time of every run of row, as steps,

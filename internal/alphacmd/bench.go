@@ -296,7 +296,7 @@ type benchSearchOptions struct {
 	Target    string
 	Seeds     int
 	Time      time.Duration
-	Workers   int
+	Workers   []int
 	Cyclic    bool
 	Transpose bool
 	JSON      bool
@@ -308,7 +308,7 @@ type benchSearchOptions struct {
 // replaces the run.
 func newBenchSearchCmd(io *IO, runF func(*benchSearchOptions) error) *cobra.Command {
 	opts := &benchSearchOptions{IO: io}
-	var formats, field string
+	var formats, field, workers string
 	cmd := &cobra.Command{
 		Use:   "search",
 		Short: "Time flip-graph searches to the published ranks of small formats",
@@ -316,9 +316,16 @@ func newBenchSearchCmd(io *IO, runF func(*benchSearchOptions) error) *cobra.Comm
 standard algorithm, until it reaches the target rank or its time is up, and
 reports the time to target (median, min, max over the seeds), flips per
 second and the best rank found, next to the published ranks. The default
-target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
+target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).
+
+With several walker counts (--workers 1,2,4,8,16) every format and seed
+runs once per count, and the table adds the speedups over the fewest
+walkers: of the median time to target and of flips per second; --report
+then also plots them against walkers (search_scaling.png). That is how the
+search scales with cores, measured.`,
 		Example: `  alphamat bench search --formats 3x3x3,4x4x4 --seeds 5 --time 2m
-  alphamat bench search --target best --field Z2 --report search-report`,
+  alphamat bench search --target best --field Z2 --report search-report
+  alphamat bench search --formats 3x4x4,4x4x4 --workers 1,2,4,8,16 --seeds 5 --report scaling`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Formats = nil
@@ -335,8 +342,14 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 			if opts.Field, err = tensorgame.ParseField(field); err != nil {
 				return usageErrorf("--field: %v", err)
 			}
-			if opts.Seeds < 1 || opts.Time <= 0 || opts.Workers < 0 {
-				return usageErrorf("--seeds and --time must be positive, --workers at least 0")
+			if opts.Seeds < 1 || opts.Time <= 0 {
+				return usageErrorf("--seeds and --time must be positive")
+			}
+			opts.Workers = nil
+			if w := strings.TrimSpace(workers); w != "" && w != "0" {
+				if opts.Workers, err = benchParseInts(w); err != nil {
+					return usageErrorf("--workers: %v", err)
+				}
 			}
 			opts.Command = benchCommandLine(cmd)
 			if runF != nil {
@@ -351,7 +364,7 @@ target is the best rank known before AlphaTensor (3x3x3: 23, 4x4x4: 49).`,
 	f.StringVar(&opts.Target, "target", bench.TargetPrior, "rank to reach: prior (best known before AlphaTensor), best (best known today) or a number")
 	f.IntVar(&opts.Seeds, "seeds", 3, "runs per format")
 	f.DurationVar(&opts.Time, "time", time.Minute, "time limit of each run")
-	f.IntVar(&opts.Workers, "workers", 0, "walkers per run (0: GOMAXPROCS)")
+	f.StringVar(&workers, "workers", "0", "walkers per run (0: GOMAXPROCS), or several counts like 1,2,4,8 to measure scaling")
 	f.BoolVar(&opts.Cyclic, "cyclic", false, "add cyclic-symmetric walkers on square formats (see alphamat search --cyclic)")
 	f.BoolVar(&opts.Transpose, "transpose", false, "add transpose-symmetric walkers on formats with two equal sizes (see alphamat search --transpose)")
 	f.BoolVar(&opts.JSON, "json", false, "write the results as JSON to stdout instead of a table")

@@ -49,6 +49,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "search", "--formats", "3x3"},
 		{"bench", "search", "--field", "R"},
 		{"bench", "search", "--seeds", "0"},
+		{"bench", "search", "--workers", "two"},
+		{"bench", "search", "--workers", "1,-2"},
 	}
 	for _, args := range tests {
 		_, _, err := benchExec(t, args...)
@@ -97,7 +99,14 @@ func TestBenchSearchRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "2x2x2") || !strings.Contains(out, "2/2") {
+	if !strings.Contains(out, "2x2x2") || !strings.Contains(out, "2/2") || strings.Contains(out, "speedup") {
 		t.Errorf("table:\n%s", out)
+	}
+	out, _, err = benchExec(t, "bench", "search", "--formats", "2x2x2", "--seeds", "1", "--time", "20s", "--workers", "2,1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out, "2x2x2") != 2 || !strings.Contains(out, "flips/s speedup") {
+		t.Errorf("--workers 2,1: want a row per count and the speedups:\n%s", out)
 	}
 }
