@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -83,6 +84,10 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	b.WriteString("# alphamat reproduce\n\n")
 	fmt.Fprintf(&b, "Reproduction of AlphaTensor's ranks (Fawzi et al., Nature 2022, Fig. 3) from scratch: %d rows, %d reproduced, %d workers, %.1f s wall time in this run.\n\n",
 		len(r.Rows), len(r.Rows)-len(r.Missed()), r.Workers, r.Seconds)
+	if r.Parallel > 0 {
+		fmt.Fprintf(&b, "Settings: --parallel %d (rows searched at once), --seed %d, --budget %s per row and search; %d CPUs.\n\n",
+			r.Parallel, r.Seed, time.Duration(r.Budget*float64(time.Second)), r.CPUs)
+	}
 	b.WriteString("| format | published Z2 | published Z | best known Z2 / Z | found Z2 | found Z | time Z2 | time Z | how Z2 | how Z |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
 	cell := func(row *Row, f func(*Row) string) string {

@@ -113,10 +113,14 @@ type Row struct {
 
 // Report is the outcome of a reproduction.
 type Report struct {
-	Rows    []Row   `json:"rows"`
-	Workers int     `json:"workers"`
-	Seconds float64 `json:"seconds"` // wall time of this run
-	RunDir  string  `json:"run_dir"`
+	Rows     []Row   `json:"rows"`
+	Workers  int     `json:"workers"`
+	Parallel int     `json:"parallel"` // rows searched at once, sharing the workers
+	Seed     uint64  `json:"seed"`
+	Budget   float64 `json:"budget_seconds"` // per row and search
+	CPUs     int     `json:"cpus"`           // runtime.NumCPU of the machine
+	Seconds  float64 `json:"seconds"`        // wall time of this run
+	RunDir   string  `json:"run_dir"`
 }
 
 // Missed returns the rows that were not reproduced.
@@ -290,7 +294,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Rows: t.snapshot(), Workers: cfg.Workers, Seconds: time.Since(start).Seconds(), RunDir: cfg.RunDir}
+	rep := &Report{Rows: t.snapshot(), Workers: cfg.Workers, Parallel: cfg.Parallel, Seed: cfg.Seed, Budget: cfg.Budget.Seconds(),
+		CPUs: runtime.NumCPU(), Seconds: time.Since(start).Seconds(), RunDir: cfg.RunDir}
 	if err := rep.WriteFiles(cfg.RunDir); err != nil {
 		return rep, err
 	}

@@ -119,6 +119,12 @@ func TestRunReportsRequestedRowsAndResumes(t *testing.T) {
 	if err := json.Unmarshal(js, &back); err != nil || len(back.Rows) != len(want) {
 		t.Fatalf("report.json: %v, %d rows", err, len(back.Rows))
 	}
+	if back.Workers != 2 || back.Parallel != 1 || back.Budget != 60 || back.CPUs < 1 {
+		t.Errorf("report.json: workers %d, parallel %d, budget %v s, %d CPUs; want 2, 1, 60 and the machine's", back.Workers, back.Parallel, back.Budget, back.CPUs)
+	}
+	if !bytes.Contains(md, []byte("--parallel 1 ")) {
+		t.Errorf("report.md does not give the settings:\n%s", md)
+	}
 	for _, name := range []string{PlotRanks, PlotTimes} {
 		f, err := os.Open(filepath.Join(dir, name))
 		if err != nil {
