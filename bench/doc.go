@@ -55,7 +55,11 @@
 // once per seed and reports the time to reach a target rank (median, min,
 // max), flips per second and the best rank found, next to the published
 // ranks of package ranks; [WriteSearchReport] adds a plot of the best rank
-// against time for every run.
+// against time for every run. With several walker counts
+// (SearchConfig.Workers) every format and seed runs once per count, and
+// [SearchReport.Speedups] says how the search scales with cores: the
+// speedups of the median time to target and of flips per second over the
+// fewest walkers, which WriteSearchReport also plots.
 //
 // # Errors
 //
