@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"gonum.org/v1/plot"
@@ -22,23 +23,33 @@ import (
 // speedups (see Speedups).
 func WriteSearchTable(w io.Writer, r *SearchReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	sp := r.Speedups()
-	fmt.Fprintf(tw, "format\tworkers\ttarget\tprior\tAlphaTensor\tbest known\treached\tmedian\tmin\tmax\tflips/s\tbest found\t")
-	if sp != nil {
-		fmt.Fprintf(tw, "time speedup\tflips/s speedup\t")
-	}
-	fmt.Fprintln(tw)
-	for i, row := range r.Rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\t%d/%d\t%s\t%s\t%s\t%.3g\t%d\t",
-			row.Format, r.walkers(row), row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
-			row.Reached, len(row.Runs), reachCell(row.MedianS), reachCell(row.MinS), reachCell(row.MaxS),
-			row.FlipsPerSec, row.Best)
-		if sp != nil {
-			fmt.Fprintf(tw, "%s\t%s\t", speedupCell(sp[i].Time), speedupCell(sp[i].Flips))
-		}
-		fmt.Fprintln(tw)
+	head, rows := r.table()
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, cells := range rows {
+		fmt.Fprintln(tw, strings.Join(cells, "\t")+"\t")
 	}
 	return tw.Flush()
+}
+
+// table returns the header and the cells of each row of the search table:
+// the columns WriteSearchTable writes, and report.md with a source column.
+func (r *SearchReport) table() (head []string, rows [][]string) {
+	sp := r.Speedups()
+	head = []string{"format", "workers", "target", "prior", "AlphaTensor", "best known", "reached", "median", "min", "max", "flips/s", "best found"}
+	if sp != nil {
+		head = append(head, "time speedup", "flips/s speedup")
+	}
+	for i, row := range r.Rows {
+		cells := []string{row.Format, fmt.Sprint(r.walkers(row)), fmt.Sprint(row.Target),
+			rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
+			fmt.Sprintf("%d/%d", row.Reached, len(row.Runs)), reachCell(row.MedianS), reachCell(row.MinS), reachCell(row.MaxS),
+			fmt.Sprintf("%.3g", row.FlipsPerSec), fmt.Sprint(row.Best)}
+		if sp != nil {
+			cells = append(cells, speedupCell(sp[i].Time), speedupCell(sp[i].Flips))
+		}
+		rows = append(rows, cells)
+	}
+	return head, rows
 }
 
 // Speedup is how a row of a search benchmark compares with the row of the
@@ -161,24 +172,10 @@ func WriteSearchReport(dir string, r *SearchReport, command string) ([]string, e
 			fmt.Fprintf(bw, " Speedups are against the fewest walkers of the same format: the ratio of the median times to target "+
 				"(- when a median missed it) and of flips per second.")
 		}
-		fmt.Fprintf(bw, "\n\n| format | workers | target | prior | AlphaTensor | best known | reached | median | min | max | flips/s | best found |")
-		if sp != nil {
-			fmt.Fprintf(bw, " time speedup | flips/s speedup |")
-		}
-		fmt.Fprintf(bw, " source |\n|---|---|---|---|---|---|---|---|---|---|---|---|")
-		if sp != nil {
-			fmt.Fprintf(bw, "---|---|")
-		}
-		fmt.Fprintf(bw, "---|\n")
-		for i, row := range r.Rows {
-			fmt.Fprintf(bw, "| %s | %d | %d | %s | %s | %s | %d/%d | %s | %s | %s | %.3g | %d |",
-				row.Format, r.walkers(row), row.Target, rankCell(row.Prior), rankCell(row.AlphaTensor), rankCell(row.BestKnown),
-				row.Reached, len(row.Runs), reachCell(row.MedianS), reachCell(row.MinS), reachCell(row.MaxS),
-				row.FlipsPerSec, row.Best)
-			if sp != nil {
-				fmt.Fprintf(bw, " %s | %s |", speedupCell(sp[i].Time), speedupCell(sp[i].Flips))
-			}
-			fmt.Fprintf(bw, " %s |\n", orDash(row.Source))
+		head, rows := r.table()
+		fmt.Fprintf(bw, "\n\n| %s | source |\n|%s---|\n", strings.Join(head, " | "), strings.Repeat("---|", len(head)))
+		for i, cells := range rows {
+			fmt.Fprintf(bw, "| %s | %s |\n", strings.Join(cells, " | "), orDash(r.Rows[i].Source))
 		}
 		fmt.Fprintln(bw)
 		for _, p := range plots {
