@@ -189,13 +189,13 @@ func WriteSearchReport(dir string, r *SearchReport, command string) ([]string, e
 	return append(written, path), nil
 }
 
-// scalingPlot draws the speedups sp of r's rows against their walkers, on
-// log scales: per format the time to target and the flips per second, with
-// the ideal (speedup = walkers / fewest walkers) as a dashed line.
+// scalingPlot draws the speedups sp of r's rows against their walkers (on
+// a log scale): per format the time to target and the flips per second,
+// with the ideal (speedup = walkers / fewest walkers) as a dashed line. r
+// has several walker counts, ascending in r.Workers.
 func scalingPlot(r *SearchReport, sp []Speedup) (*plot.Plot, error) {
 	var ss []series
 	idx := map[string]int{}
-	lo, hi := 0, 0
 	for i, row := range r.Rows {
 		w := float64(r.walkers(row))
 		for _, kind := range []struct {
@@ -213,26 +213,21 @@ func scalingPlot(r *SearchReport, sp []Speedup) (*plot.Plot, error) {
 				ss[k].xy = append(ss[k].xy, plotter.XY{X: w, Y: kind.x})
 			}
 		}
-		if lo == 0 || r.walkers(row) < lo {
-			lo = r.walkers(row)
-		}
-		hi = max(hi, r.walkers(row))
 	}
 	p, err := linePlot(fmt.Sprintf("search over %s: speedup vs walkers (GOMAXPROCS %d)", r.Field, r.GOMAXPROCS),
 		axis{label: "walkers", log: true}, axis{label: "speedup over the fewest walkers"}, ss)
 	if err != nil {
 		return nil, err
 	}
-	if lo > 0 && hi > lo {
-		ideal, err := plotter.NewLine(plotter.XYs{{X: float64(lo), Y: 1}, {X: float64(hi), Y: float64(hi) / float64(lo)}})
-		if err != nil {
-			return nil, err
-		}
-		ideal.Dashes = plotutil.Dashes(1)
-		p.Add(ideal)
-		p.Legend.Add("ideal", ideal)
-		p.Y.Max = max(p.Y.Max, 1.3*float64(hi)/float64(lo))
+	lo, hi := float64(r.Workers[0]), float64(r.Workers[len(r.Workers)-1])
+	ideal, err := plotter.NewLine(plotter.XYs{{X: lo, Y: 1}, {X: hi, Y: hi / lo}})
+	if err != nil {
+		return nil, err
 	}
+	ideal.Dashes = plotutil.Dashes(1)
+	p.Add(ideal)
+	p.Legend.Add("ideal", ideal)
+	p.Y.Max = max(p.Y.Max, 1.3*hi/lo)
 	return p, nil
 }
 
