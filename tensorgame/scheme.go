@@ -72,11 +72,15 @@ func (t Term) Factor(mode int) []Rat {
 // Format over Field. Comments holds free-form header lines (source,
 // license, notes) without their leading "# "; the size, rank and field lines
 // are derived from the other fields when a scheme is written.
+//
+// Origin, when non-nil, records as data how the scheme was found; it is
+// written as the "# origin:" header line and read back from it.
 type Scheme struct {
 	Format   Format
 	Field    Field
 	Terms    []Term
 	Comments []string
+	Origin   *Origin
 }
 
 // Rank returns the number of terms.
@@ -89,6 +93,7 @@ func (s *Scheme) Clone() *Scheme {
 	for i, t := range s.Terms {
 		c.Terms[i] = t.Clone()
 	}
+	c.Origin = s.Origin.Clone()
 	return c
 }
 

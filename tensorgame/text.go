@@ -3,6 +3,7 @@ package tensorgame
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -237,6 +238,17 @@ func (p *parser) parseComment(c string) {
 			return
 		}
 		p.s.Field = f
+	case "origin":
+		if p.s.Origin != nil {
+			p.errorf(0, "second # origin: header")
+			return
+		}
+		o, err := parseOrigin(val)
+		if err != nil {
+			p.errorf(0, "%v", err)
+			return
+		}
+		p.s.Origin = o
 	default:
 		if !derivedKeys[key] {
 			p.s.Comments = append(p.s.Comments, c)
@@ -406,6 +418,13 @@ func Write(w io.Writer, s *Scheme) error {
 		for _, l := range strings.Split(c, "\n") {
 			fmt.Fprintf(bw, "# %s\n", l)
 		}
+	}
+	if s.Origin != nil {
+		b, err := json.Marshal(s.Origin)
+		if err != nil {
+			return fmt.Errorf("write origin: %w", err)
+		}
+		fmt.Fprintf(bw, "# origin: %s\n", b)
 	}
 	f := s.Format
 	num, den := s.MaxAbs()

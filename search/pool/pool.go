@@ -2,8 +2,8 @@ package pool
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -229,50 +229,18 @@ func (p *Pool) Schemes(rank int) []*tensorgame.Scheme {
 	return out
 }
 
-// canonical returns the terms of s as a string in sorted order: schemes with
-// the same multiset of terms have the same canonical form.
-func canonical(s *tensorgame.Scheme) string {
-	terms := make([]string, len(s.Terms))
-	var buf []byte
-	for i, t := range s.Terms {
-		buf = buf[:0]
-		for m, f := range [3][]tensorgame.Rat{t.U, t.V, t.W} {
-			if m > 0 {
-				buf = append(buf, ';')
-			}
-			for j, x := range f {
-				if j > 0 {
-					buf = append(buf, ' ')
-				}
-				buf = append(buf, x.String()...)
-			}
-		}
-		terms[i] = string(buf)
-	}
-	slices.Sort(terms)
-	n := 0
-	for _, t := range terms {
-		n += len(t) + 1
-	}
-	out := make([]byte, 0, n)
-	for _, t := range terms {
-		out = append(out, t...)
-		out = append(out, '\n')
-	}
-	return string(out)
-}
+// canonical is tensorgame's canonical form of s: the same for schemes with
+// the same multiset of terms.
+func canonical(s *tensorgame.Scheme) string { return s.Canonical() }
 
-// hashKey is 64-bit FNV-1a, stable across runs (file names use it).
+// hashKey is 64-bit FNV-1a, stable across runs (file names use it); it
+// agrees with tensorgame.Scheme.Hash.
 func hashKey(key string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()
 }
 
-// Hash returns a hash of s that ignores the order of its terms: schemes
-// with the same multiset of terms hash alike. It is stable across runs and
-// machines.
+// Hash returns s.Hash(): a hash that ignores the order of its terms, stable
+// across runs and machines.
 func Hash(s *tensorgame.Scheme) uint64 { return hashKey(canonical(s)) }
