@@ -45,15 +45,51 @@ type Parent struct {
 }
 
 // Origin records as data how a scheme was found: the move, the schemes it
-// was made from, when, and free-form details for people (Detail is never
-// parsed by a program). It is kept in scheme files as one "# origin:" header
-// line holding JSON.
+// was made from, the lineage of moves that led to it, when, and free-form
+// details for people (Detail is never parsed by a program). It is kept in
+// scheme files as one "# origin:" header line holding JSON.
 type Origin struct {
-	Move    Move              `json:"move"`
-	Parents []Parent          `json:"parents,omitempty"`
+	Move    Move     `json:"move"`
+	Parents []Parent `json:"parents,omitempty"`
+	// Lineage is the moves from the first ancestor to this scheme, oldest
+	// first and ending with Move, repeats in a row kept once (see Derive):
+	// [standard sum flips] is a flip walk from a direct sum of schemes
+	// that came from the standard algorithm.
+	Lineage []Move            `json:"lineage,omitempty"`
 	Time    time.Time         `json:"time,omitzero"`
 	Params  map[string]string `json:"params,omitempty"` // e.g. "seed", "walker", "epoch-start"
 	Detail  string            `json:"detail,omitempty"`
+}
+
+// Derive returns the origin of a scheme made by move from parents (none: from
+// nothing): their Parent refs, the first parent's lineage followed by move,
+// and the time now. A parent without an origin counts as published when it
+// came from a file, which Derive cannot tell: its lineage is just empty.
+func Derive(move Move, parents ...*Scheme) *Origin {
+	o := &Origin{Move: move, Time: time.Now().UTC().Truncate(time.Second)}
+	for _, p := range parents {
+		o.Parents = append(o.Parents, ParentOf(p))
+	}
+	if len(parents) > 0 && parents[0].Origin != nil {
+		o.Lineage = slices.Clone(parents[0].Origin.Lineage)
+	}
+	if n := len(o.Lineage); n == 0 || o.Lineage[n-1] != move {
+		o.Lineage = append(o.Lineage, move)
+	}
+	// Bound the lineage: a long-running catalogue derives without end.
+	if n := len(o.Lineage); n > maxLineage {
+		o.Lineage = append(o.Lineage[:1:1], o.Lineage[n-maxLineage+1:]...)
+	}
+	return o
+}
+
+// maxLineage bounds Origin.Lineage: Derive keeps the first move and the
+// newest ones.
+const maxLineage = 32
+
+// Has reports whether move occurs in o's lineage (false for nil).
+func (o *Origin) Has(move Move) bool {
+	return o != nil && slices.Contains(o.Lineage, move)
 }
 
 // ParentOf returns the Parent that identifies s.
@@ -157,6 +193,7 @@ func (o *Origin) Clone() *Origin {
 	}
 	c := *o
 	c.Parents = slices.Clone(o.Parents)
+	c.Lineage = slices.Clone(o.Lineage)
 	c.Params = maps.Clone(o.Params)
 	return &c
 }

@@ -86,3 +86,34 @@ func TestFormatFieldText(t *testing.T) {
 		t.Error("MarshalText of field 9 accepted")
 	}
 }
+
+func TestDeriveLineage(t *testing.T) {
+	std := Standard(Format{2, 2, 2}, Z2)
+	std.Origin = Derive(MoveStandard)
+	sum := Standard(Format{2, 2, 4}, Z2)
+	sum.Origin = Derive(MoveSum, std, std)
+	w := sum.Clone()
+	w.Origin = Derive(MoveFlips, sum)
+	w2 := w.Clone()
+	w2.Origin = Derive(MoveFlips, w)
+	want := []Move{MoveStandard, MoveSum, MoveFlips}
+	if !reflect.DeepEqual(w2.Origin.Lineage, want) {
+		t.Errorf("lineage = %v, want %v", w2.Origin.Lineage, want)
+	}
+	if len(sum.Origin.Parents) != 2 || sum.Origin.Parents[0].Hash != ParentOf(std).Hash || sum.Origin.Parents[0].Rank != 8 {
+		t.Errorf("parents = %+v", sum.Origin.Parents)
+	}
+	if !w2.Origin.Has(MoveSum) || w2.Origin.Has(MoveRestrict) {
+		t.Error("Has is wrong")
+	}
+	// A lineage that alternates forever stays bounded and keeps its root.
+	s := w2
+	for i := range 100 {
+		c := s.Clone()
+		c.Origin = Derive([]Move{MoveRestrict, MoveFlips}[i%2], s)
+		s = c
+	}
+	if n := len(s.Origin.Lineage); n > maxLineage || s.Origin.Lineage[0] != MoveStandard {
+		t.Errorf("lineage of %d moves starting %v", n, s.Origin.Lineage[0])
+	}
+}
