@@ -78,11 +78,18 @@ them exactly, and generates Go matmul kernels from them.`,
 	return root
 }
 
-// Main runs the command line with args and returns the exit code. SIGINT and
-// SIGTERM cancel the command's context so that long jobs stop cleanly.
+// Main runs the command line with args and returns the exit code. The first
+// SIGINT or SIGTERM cancels the command's context so that long jobs stop
+// cleanly; after it the default handling is restored, so a second signal
+// ends the process even when the command is stuck outside the context (a
+// read from a FIFO, say).
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	root := NewRoot(&IO{In: stdin, Out: stdout, ErrOut: stderr})
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
