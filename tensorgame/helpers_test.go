@@ -9,19 +9,15 @@ import (
 	"github.com/alphamat/alphamat/internal/sharedtest"
 )
 
-// findShared returns ../shared next to the module root, or "" when it is
-// absent.
-func findShared() string { return sharedtest.Find() }
-
-// sharedDir returns ../shared next to the module root, or skips the test
-// when it is absent.
+// sharedDir returns testdata/ at the module root; the test fails when it
+// is absent.
 func sharedDir(tb testing.TB) string {
 	tb.Helper()
 	return sharedtest.Dir(tb)
 }
 
 // publishedFiles returns every published scheme file (*.txt, recursively)
-// under shared/published/<sub>.
+// under testdata/published/<sub>.
 func publishedFiles(tb testing.TB, sub string) []string {
 	tb.Helper()
 	root := filepath.Join(sharedDir(tb), "published", sub)
@@ -37,6 +33,9 @@ func publishedFiles(tb testing.TB, sub string) []string {
 	})
 	if err != nil {
 		tb.Fatal(err)
+	}
+	if len(files) == 0 {
+		tb.Fatalf("no scheme files under %s", root)
 	}
 	return files
 }

@@ -197,13 +197,15 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("# size: 1x1x1\n# field: Q\n# note: x\n-3/4 ; 4/-3 ; 1\n"))
 	f.Add([]byte("# size: n=1 m=2 p=1\n# field: Z2\n1 1 ; 1 0 ; 1\n"))
 	f.Add([]byte("\x00\xff# size"))
-	if dir := findShared(); dir != "" {
-		for _, sub := range []string{"alphatensor", "flipgraph"} {
-			paths, _ := filepath.Glob(filepath.Join(dir, "published", sub, "*.txt"))
-			for _, p := range paths {
-				if data, err := os.ReadFile(p); err == nil && len(data) < 16<<10 { // small seeds keep minimisation fast
-					f.Add(data)
-				}
+	dir := sharedDir(f)
+	for _, sub := range []string{"alphatensor", "flipgraph"} {
+		paths, _ := filepath.Glob(filepath.Join(dir, "published", sub, "*.txt"))
+		if len(paths) == 0 {
+			f.Fatalf("no published schemes under %s", dir)
+		}
+		for _, p := range paths {
+			if data, err := os.ReadFile(p); err == nil && len(data) < 16<<10 { // small seeds keep minimisation fast
+				f.Add(data)
 			}
 		}
 	}

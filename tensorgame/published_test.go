@@ -100,9 +100,10 @@ func checkSymmetries(t *testing.T, path string, s *Scheme) {
 	}
 }
 
-// TestNPZ reads both AlphaTensor archives and checks that every entry
-// verifies and equals the published text file of the same format, rank and
-// field.
+// TestNPZ reads the AlphaTensor archives kept in testdata (all of
+// factorizations_f2.npz, 29 entries of factorizations_r.npz covering every
+// dtype and layout) and checks that every entry verifies and equals the
+// published text file of the same format, rank and field.
 func TestNPZ(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(sharedDir(t), "published", "alphatensor")
@@ -110,7 +111,7 @@ func TestNPZ(t *testing.T) {
 		file  string
 		field Field
 		want  int
-	}{{"factorizations_r.npz", Z, 93}, {"factorizations_f2.npz", Z2, 20}} {
+	}{{"factorizations_r_subset.npz", Z, 29}, {"factorizations_f2.npz", Z2, 20}} {
 		path := filepath.Join(dir, "npz", c.file)
 		schemes, err := ReadNPZ(path, c.field)
 		if err != nil {
@@ -139,8 +140,8 @@ func TestNPZ(t *testing.T) {
 				t.Errorf("%s %v: differs from %s", c.file, s.Format, txt)
 			}
 		}
-		if c.field == Z2 && fields[Z2] != c.want || c.field == Z && (fields[Z] != 66 || fields[Q] != 27) {
-			t.Errorf("%s: fields %v, want all Z2, or 66 Z and 27 Q as published", c.file, fields)
+		if c.field == Z2 && fields[Z2] != c.want || c.field == Z && (fields[Z] != 27 || fields[Q] != 2) {
+			t.Errorf("%s: fields %v, want all Z2, or 27 Z and 2 Q (3x4x11 and 9x9x9) as published", c.file, fields)
 		}
 	}
 }

@@ -78,14 +78,13 @@ func TestMatrixInverse(t *testing.T) {
 func TestChangeBasis(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	schemes := []*Scheme{strassen(t), Standard(Format{2, 3, 2}, Q)}
-	if dir := findShared(); dir != "" {
-		for _, name := range []string{"2x2x3_r11_Z2", "3x3x3_r23_Z", "2x3x4_r20_Z2", "3x4x11_r103_Q"} {
-			s, err := ReadFile(filepath.Join(dir, "published", "alphatensor", name+".txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			schemes = append(schemes, s)
+	dir := sharedDir(t)
+	for _, name := range []string{"2x2x3_r11_Z2", "3x3x3_r23_Z", "2x3x4_r20_Z2", "3x4x11_r103_Q"} {
+		s, err := ReadFile(filepath.Join(dir, "published", "alphatensor", name+".txt"))
+		if err != nil {
+			t.Fatal(err)
 		}
+		schemes = append(schemes, s)
 	}
 	for _, s := range schemes {
 		f := s.Format

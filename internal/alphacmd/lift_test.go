@@ -13,8 +13,8 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// liftShared returns ../shared/published/alphatensor next to the module
-// root, or skips the test.
+// liftShared returns testdata/published/alphatensor at the module root;
+// the test fails when it is absent.
 func liftShared(t *testing.T) string {
 	t.Helper()
 	return filepath.Join(sharedtest.Dir(t), "published", "alphatensor")

@@ -50,8 +50,8 @@ prints one line per scheme: file, format, rank, field, and OK or the reason
 it fails (a parse error names file:line:column, a failing scheme names the
 first broken Brent equation). It exits with status 1 if any scheme fails.`,
 		Example: `  alphamat verify schemes/4x4x4_r49_Z.txt
-  alphamat verify --json ../shared/published/flipgraph
-  alphamat verify ../shared/published/alphatensor/npz/factorizations_f2.npz`,
+  alphamat verify --json testdata/published/flipgraph
+  alphamat verify testdata/published/alphatensor/npz/factorizations_f2.npz`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("verify: name at least one scheme file, .npz archive or directory")

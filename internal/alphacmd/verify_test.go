@@ -13,8 +13,8 @@ import (
 	"github.com/alphamat/alphamat/internal/sharedtest"
 )
 
-// verifyShared returns ../shared/published next to the module root, or
-// skips the test.
+// verifyShared returns testdata/published at the module root; the test
+// fails when it is absent.
 func verifyShared(t *testing.T) string {
 	t.Helper()
 	return filepath.Join(sharedtest.Dir(t), "published")

@@ -1,23 +1,23 @@
-// Package sharedtest finds the project's read-only ground truth for tests:
-// the folder shared/ beside the module root (published schemes, the ranks
-// table). Tests that need it skip with a message when it is absent.
+// Package sharedtest finds the repository's test data for the tests of any
+// package: the folder testdata/ at the module root, which holds the
+// published schemes (testdata/published/alphatensor, .../flipgraph). A test
+// that needs it fails when it is absent; it never skips.
 package sharedtest
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// SkipMessage is the reason tests give when shared/ is absent.
-const SkipMessage = "../shared not found: published schemes are not available"
-
-// Find returns the path of shared/ beside the module root that holds the
-// working directory, or "" when there is none (or it has no published/).
-func Find() string {
+// Find returns the path of testdata/ at the root of the module that holds
+// the working directory.
+func Find() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
-		return ""
+		return "", err
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
@@ -25,23 +25,24 @@ func Find() string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return ""
+			return "", errors.New("no go.mod above the working directory")
 		}
 		dir = parent
 	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(shared, "published")); err != nil {
-		return ""
+	td := filepath.Join(dir, "testdata")
+	if _, err := os.Stat(filepath.Join(td, "published")); err != nil {
+		return "", fmt.Errorf("test data missing: %w", err)
 	}
-	return shared
+	return td, nil
 }
 
-// Dir returns the path of shared/, or skips the test when it is absent.
+// Dir returns the path of testdata/ at the module root; the test fails when
+// it is absent.
 func Dir(tb testing.TB) string {
 	tb.Helper()
-	d := Find()
-	if d == "" {
-		tb.Skip(SkipMessage)
+	d, err := Find()
+	if err != nil {
+		tb.Fatal(err)
 	}
 	return d
 }

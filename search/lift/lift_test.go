@@ -13,7 +13,8 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// sharedDir returns ../shared next to the module root, or skips the test.
+// sharedDir returns testdata/ at the module root (published schemes); the
+// test fails when it is absent.
 func sharedDir(t testing.TB) string {
 	t.Helper()
 	return sharedtest.Dir(t)

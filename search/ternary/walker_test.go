@@ -23,7 +23,8 @@ func mustNew(t testing.TB, f tensorgame.Format, seed uint64, opts Options) *Walk
 	return w
 }
 
-// sharedDir returns ../shared next to the module root, or skips the test.
+// sharedDir returns testdata/ at the module root (published schemes); the
+// test fails when it is absent.
 func sharedDir(t testing.TB) string {
 	t.Helper()
 	return sharedtest.Dir(t)
