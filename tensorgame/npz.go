@@ -1,14 +1,18 @@
 package tensorgame
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"slices"
 	"strings"
 
 	"codeberg.org/sbinet/npyio/npy"
-	"codeberg.org/sbinet/npyio/npz"
 	py "github.com/nlpodyssey/gopickle/types"
 )
 
@@ -26,17 +30,30 @@ import (
 // converted exactly; they must be dyadic rationals such as 1/2 and 1/8).
 // The schemes are returned sorted by format, not verified. Errors name the
 // file and the key.
+//
+// Archives are untrusted input. Before an entry is decoded its size is
+// bounded by what its format needs (see npzEntryLimit), whatever the zip
+// directory claims, and its npy header and pickle are checked so that no
+// length they claim allocates more than the entry holds.
 func ReadNPZ(path string, field Field) (out []*Scheme, err error) {
 	if !field.Valid() {
 		return nil, fmt.Errorf("read %s: invalid field %v", path, field)
 	}
-	r, err := npz.Open(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	defer r.Close()
-	for _, key := range r.Keys() {
-		s, err := readNPZKey(r, path, key, field)
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	zr, err := zip.NewReader(f, info.Size())
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	for _, zf := range zr.File {
+		s, err := readNPZEntry(zf, path, field)
 		if err != nil {
 			return nil, err
 		}
@@ -56,10 +73,35 @@ func ReadNPZ(path string, field Field) (out []*Scheme, err error) {
 	return out, nil
 }
 
-// readNPZKey decodes one array of the archive. npyio and gopickle are not
-// hardened against malformed pickles, so their panics become errors here.
-func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err error) {
-	name := strings.TrimSuffix(key, ".npy")
+// Bounds on the entries of an .npz archive.
+const (
+	// maxNPZEntry is the most bytes one entry may hold, whatever its
+	// format; the largest entry of factorizations_r.npz (11,12,12) has
+	// 3.2 MB.
+	maxNPZEntry = 64 << 20
+	// maxNPYHeader is the longest npy header accepted (numpy writes
+	// 128 bytes and reads at most 10000 by default).
+	maxNPYHeader = 1 << 16
+	// npzSlack covers the npy header and the pickle framing of an entry.
+	npzSlack = 2*maxNPYHeader + 64<<10
+)
+
+// npzEntryLimit returns the most bytes an entry for format f may hold:
+// three factors of at most S = max(n·m, m·p, n·p) rows and R = n·m·p (the
+// naive rank) terms of 8-byte numbers, plus headers, and never more than
+// maxNPZEntry.
+func npzEntryLimit(f Format) int64 {
+	na, nb, nc := f.Dims()
+	s := int64(max(na, nb, nc))
+	return min(3*s*int64(f.Naive())*8+npzSlack, maxNPZEntry)
+}
+
+// readNPZEntry reads and decodes one entry of the archive. The bytes are
+// read through a limit, and npyio and gopickle, which are not hardened
+// against malformed input, see only checked data; their remaining panics
+// become errors here.
+func readNPZEntry(zf *zip.File, path string, field Field) (s *Scheme, err error) {
+	name := strings.TrimSuffix(zf.Name, ".npy")
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("read %s: key %q: %s", path, name, fmt.Sprintf(format, args...))
 	}
@@ -72,10 +114,71 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 	if err != nil {
 		return nil, fail("key is not a format n,m,p: %v", err)
 	}
-	var arr npy.Array
-	if err := r.Read(key, &arr); err != nil {
+	limit := npzEntryLimit(f)
+	if zf.UncompressedSize64 > uint64(limit) {
+		return nil, fail("entry of %d bytes, more than the %d bytes a %v scheme needs", zf.UncompressedSize64, limit, f)
+	}
+	rc, err := zf.Open()
+	if err != nil {
 		return nil, fail("%v", err)
 	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fail("entry inflates to more than the %d bytes a %v scheme needs", limit, f)
+	}
+	arr, err := decodeNPY(data)
+	if err != nil {
+		return nil, fail("%v", err)
+	}
+	return npzScheme(arr, f, field, path, name, fail)
+}
+
+// decodeNPY decodes an npy array held in memory after checking that its
+// header length fits the data and, for object arrays, that its pickle
+// claims no more bytes than it holds.
+func decodeNPY(data []byte) (*npy.Array, error) {
+	const magic = "\x93NUMPY"
+	if len(data) < len(magic)+4 || string(data[:len(magic)]) != magic {
+		return nil, fmt.Errorf("not an npy array (no \\x93NUMPY magic)")
+	}
+	var hdrLen, start int
+	switch major := data[6]; major {
+	case 1:
+		hdrLen, start = int(binary.LittleEndian.Uint16(data[8:])), 10
+	case 2:
+		if len(data) < 12 {
+			return nil, fmt.Errorf("npy header truncated")
+		}
+		hdrLen, start = int(binary.LittleEndian.Uint32(data[8:])), 12
+	default:
+		return nil, fmt.Errorf("npy version %d is not supported (want 1 or 2)", major)
+	}
+	if hdrLen > maxNPYHeader || hdrLen > len(data)-start {
+		return nil, fmt.Errorf("npy header claims %d bytes, %d remain (at most %d allowed)", hdrLen, len(data)-start, maxNPYHeader)
+	}
+	r, err := npy.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	if strings.Contains(r.Header.Descr.Type, "O") {
+		if err := checkPickle(data[start+hdrLen:]); err != nil {
+			return nil, err
+		}
+	}
+	var arr npy.Array
+	if err := r.Read(&arr); err != nil {
+		return nil, err
+	}
+	return &arr, nil
+}
+
+// npzScheme builds the scheme of format f from a decoded entry: one array
+// of shape (3, S, R) or a list of three (S, R) arrays.
+func npzScheme(arr *npy.Array, f Format, field Field, path, name string, fail func(string, ...any) error) (*Scheme, error) {
 	na, nb, nc := f.Dims()
 	wantLen := [3]int{na, nb, nc}
 	var factors [3]*npy.Array
@@ -92,9 +195,9 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 			factors[i] = a
 		}
 	default:
-		factors = [3]*npy.Array{&arr, &arr, &arr}
+		factors = [3]*npy.Array{arr, arr, arr}
 	}
-	// rows[mode] reads the factor of one mode as a (len, R) matrix.
+	// mats[mode] reads the factor of one mode as a (len, R) matrix.
 	var rank = -1
 	var mats [3]func(i, r int) (Rat, error)
 	for mode := range 3 {
@@ -102,11 +205,28 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 		shape := a.Shape()
 		var rows, cols, total int
 		var at func(i, r int) int // flat index into the data
-		if a == &arr {
+		if a == arr {
 			if len(shape) != 3 || shape[0] != 3 {
 				return nil, fail("array of shape %v, want (3, S, R)", shape)
 			}
 			rows, cols = shape[1], shape[2]
+		} else {
+			if len(shape) != 2 {
+				return nil, fail("factor %c has shape %v, want (%d, R)", "uvw"[mode], shape, wantLen[mode])
+			}
+			rows, cols = shape[0], shape[1]
+		}
+		if rows != wantLen[mode] {
+			return nil, fail("factor %c has %d rows, want %d for %v", "uvw"[mode], rows, wantLen[mode], f)
+		}
+		if cols < 0 || cols > f.Naive() {
+			return nil, fail("factor %c has %d terms, want 1 to %d (the naive rank of %v)", "uvw"[mode], cols, f.Naive(), f)
+		}
+		if rank >= 0 && cols != rank {
+			return nil, fail("factor %c has %d terms, factor u has %d", "uvw"[mode], cols, rank)
+		}
+		rank = cols
+		if a == arr {
 			total = 3 * rows * cols
 			off := mode
 			if a.Fortran() {
@@ -115,10 +235,6 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 				at = func(i, r int) int { return (off*rows+i)*cols + r }
 			}
 		} else {
-			if len(shape) != 2 {
-				return nil, fail("factor %c has shape %v, want (%d, R)", "uvw"[mode], shape, wantLen[mode])
-			}
-			rows, cols = shape[0], shape[1]
 			total = rows * cols
 			if a.Fortran() {
 				at = func(i, r int) int { return i + rows*r }
@@ -126,13 +242,6 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 				at = func(i, r int) int { return i*cols + r }
 			}
 		}
-		if rows != wantLen[mode] {
-			return nil, fail("factor %c has %d rows, want %d for %v", "uvw"[mode], rows, wantLen[mode], f)
-		}
-		if rank >= 0 && cols != rank {
-			return nil, fail("factor %c has %d terms, factor u has %d", "uvw"[mode], cols, rank)
-		}
-		rank = cols
 		get, err := npzElem(a.Data(), total)
 		if err != nil {
 			return nil, fail("factor %c: %v", "uvw"[mode], err)
@@ -142,7 +251,7 @@ func readNPZKey(r *npz.Reader, path, key string, field Field) (s *Scheme, err er
 	if rank == 0 {
 		return nil, fail("no terms")
 	}
-	s = &Scheme{Format: f, Field: field, Terms: make([]Term, rank),
+	s := &Scheme{Format: f, Field: field, Terms: make([]Term, rank),
 		Comments: []string{fmt.Sprintf("source: %s, key %q (w converted from C transposed to C row-major)", path, name)}}
 	integral := true
 	for r := range rank {
