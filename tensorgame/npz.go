@@ -48,7 +48,13 @@ func ReadNPZ(path string, field Field) (out []*Scheme, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	zr, err := zip.NewReader(f, info.Size())
+	return readNPZ(f, info.Size(), path, field)
+}
+
+// readNPZ is ReadNPZ on an archive of size bytes read from r; path names
+// it in errors.
+func readNPZ(r io.ReaderAt, size int64, path string, field Field) (out []*Scheme, err error) {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}

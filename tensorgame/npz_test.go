@@ -166,3 +166,77 @@ func TestCheckPickle(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadNPZ stores one npy entry under a key in an archive and reads it:
+// whatever the bytes, ReadNPZ must return an error or a scheme of the
+// key's format with at most the naive rank, without crashing or
+// allocating without bound. The seeds are the small entries of the
+// archives in testdata and the hostile entries of TestReadNPZHostile.
+func FuzzReadNPZ(f *testing.F) {
+	dir := filepath.Join(sharedDir(f), "published", "alphatensor", "npz")
+	for _, name := range []string{"factorizations_f2.npz", "factorizations_r_subset.npz"} {
+		zr, err := zip.OpenReader(filepath.Join(dir, name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, zf := range zr.File {
+			if zf.UncompressedSize64 > 8<<10 { // small seeds keep minimisation fast
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				f.Fatal(err)
+			}
+			data, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(strings.TrimSuffix(zf.Name, ".npy"), data)
+		}
+		zr.Close()
+	}
+	bigBytes := append(npyHeader("|O", "()"), 0x80, 0x04, 0x8e)
+	bigBytes = binary.LittleEndian.AppendUint64(bigBytes, 1<<40)
+	f.Add("2,2,2", append(bigBytes, "abc."...))
+	f.Add("2,2,2", []byte("\x93NUMPY\x02\x00\xf0\xff\xff\xff{'descr': '<i8', "))
+	f.Add("2,2,2", append(npyHeader("<i8", "(3, 4, 1000000000)"), make([]byte, 64)...))
+	f.Add("1,1,1", append(npyHeader("<f8", "(3, 1, 1)"), make([]byte, 24)...))
+
+	f.Fuzz(func(t *testing.T, key string, entry []byte) {
+		var buf bytes.Buffer
+		zw := zip.NewWriter(&buf)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: key + ".npy", Method: zip.Store})
+		if err != nil {
+			t.Skip()
+		}
+		w.Write(entry)
+		if err := zw.Close(); err != nil {
+			t.Skip()
+		}
+		schemes, err := readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "fuzz.npz", Z)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "read fuzz.npz: ") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if len(schemes) != 1 {
+			t.Fatalf("%d schemes from one entry", len(schemes))
+		}
+		s := schemes[0]
+		want, err := ParseFormat(key)
+		if err != nil || s.Format != want {
+			t.Fatalf("key %q gave format %v", key, s.Format)
+		}
+		if s.Rank() < 1 || s.Rank() > want.Naive() {
+			t.Fatalf("rank %d for %v", s.Rank(), want)
+		}
+		na, nb, nc := want.Dims()
+		for _, term := range s.Terms {
+			if len(term.U) != na || len(term.V) != nb || len(term.W) != nc {
+				t.Fatalf("term of lengths %d, %d, %d for %v", len(term.U), len(term.V), len(term.W), want)
+			}
+		}
+	})
+}

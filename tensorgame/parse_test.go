@@ -165,6 +165,33 @@ func TestParseCRLFAndComments(t *testing.T) {
 	}
 }
 
+// TestParseBOM reads files that start with a UTF-8 byte order mark, as
+// some editors write them: the mark is skipped, and columns still count
+// from the first byte after it.
+func TestParseBOM(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+	}{
+		{"LF", "\uFEFF" + strassenText},
+		{"CRLF", "\uFEFF" + strings.ReplaceAll(strassenText, "\n", "\r\n")},
+		{"header only", "\uFEFF# size: 1x1x1\n# field: Z\n1 ; 1 ; 1\n"},
+	} {
+		s, err := Parse(strings.NewReader(c.in), c.name)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if err := Verify(s); err != nil {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	// Errors after a mark keep their line numbers.
+	_, err := Parse(strings.NewReader("\uFEFF# size: 2x2x2\n# field: Z\n1 x\n"), "bad.txt")
+	if err == nil || !strings.HasPrefix(err.Error(), "bad.txt:3:1: ") {
+		t.Errorf("got %v, want an error at bad.txt:3:1", err)
+	}
+}
+
 func TestWriteFileRefusesUnverified(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "bad.txt")
@@ -197,6 +224,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("# size: 1x1x1\n# field: Q\n# note: x\n-3/4 ; 4/-3 ; 1\n"))
 	f.Add([]byte("# size: n=1 m=2 p=1\n# field: Z2\n1 1 ; 1 0 ; 1\n"))
 	f.Add([]byte("\x00\xff# size"))
+	f.Add([]byte("\uFEFF" + strassenText))
 	dir := sharedDir(f)
 	for _, sub := range []string{"alphatensor", "flipgraph"} {
 		paths, _ := filepath.Glob(filepath.Join(dir, "published", sub, "*.txt"))

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -94,10 +95,14 @@ const maxErrors = 10
 // the first word counts) and may include "# rank:", followed by one line per
 // term, "u ; v ; w", with whitespace-separated coefficients "p" or "p/q".
 // Parse checks the lengths of the factors, the field's coefficient range and
-// the rank; it does not verify the scheme (see Verify).
+// the rank; it does not verify the scheme (see Verify). A UTF-8 byte order
+// mark at the start is skipped.
 func Parse(r io.Reader, name string) (*Scheme, error) {
 	p := parser{name: name, s: &Scheme{}, rank: -1}
 	br := bufio.NewReaderSize(r, 64<<10)
+	if bom, _ := br.Peek(len(utf8BOM)); string(bom) == utf8BOM {
+		br.Discard(len(utf8BOM))
+	}
 	for {
 		line, err := readLine(br)
 		if len(line) > 0 || err == nil {
@@ -122,6 +127,10 @@ func Parse(r io.Reader, name string) (*Scheme, error) {
 }
 
 var errLineTooLong = errors.New("line too long")
+
+// utf8BOM is the UTF-8 byte order mark that some editors put at the start
+// of a text file.
+const utf8BOM = "\uFEFF"
 
 // readLine returns the next line without its terminator, never more than
 // MaxLineLen bytes of it.
@@ -468,8 +477,12 @@ func WriteFile(path string, s *Scheme) error {
 }
 
 // AtomicWrite writes a file by calling fill on a temporary file in the same
-// directory, syncing it and renaming it to path, so that readers (and a
-// crash) see either the old or the new content, never a part.
+// directory, syncing it, renaming it to path and syncing the directory, so
+// that readers (and a crash) see either the old or the new content, never a
+// part, and the new name survives a power loss once AtomicWrite returns.
+// The temporary file is named "." + base(path) + ".tmp" and a random
+// suffix; one left by a killed process can be removed by the owner of the
+// directory (see search/pool).
 func AtomicWrite(path string, fill func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
@@ -497,5 +510,25 @@ func AtomicWrite(path string, fill func(io.Writer) error) (err error) {
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	return nil
+}
+
+// syncDir flushes the entries of dir (a rename) to disk. File systems that
+// cannot sync a directory (EINVAL) are left as they are.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	err = d.Sync()
+	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
+		err = nil
+	}
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
