@@ -20,10 +20,15 @@
 //	DIR/state.json                      format, field, seed, counters (resume)
 //	DIR/<n>x<m>x<p>_r<R>_<FIELD>.txt    the first scheme found at rank R
 //	DIR/pool/<n>x<m>x<p>_r<R>_<FIELD>_<hash>.txt   pool members
+//	DIR/lock                            pid of the process that holds DIR
 //
 // All files are written atomically (tensorgame.WriteFile, which verifies
-// first), so a run killed at any moment, even by SIGKILL, loses nothing it
-// had reported; Open reads them back. Open refuses a directory that holds a
-// run of another format or field, or files that do not parse or verify, and
-// changes nothing on disk in that case.
+// first), a new best rank's top-level file before its pool/ file, so a run
+// killed at any moment, even by SIGKILL, loses nothing it had reported;
+// Open reads them back, rebuilds a missing best file, removes stale
+// temporary files and sets damaged files aside (NAME.corrupt, reported by
+// [Pool.Warnings]). Open locks the directory until [Pool.Close] or the end
+// of the process, so two processes never share it. Open refuses a
+// directory that is locked or holds a run of another format or field, and
+// changes nothing on disk but the lock file in that case.
 package pool
