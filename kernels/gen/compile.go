@@ -3,6 +3,8 @@ package gen
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -43,7 +45,18 @@ type output struct {
 // coefficients and a lone block is used in place), the contents go to the
 // product's alpha, and a product whose w has one non-zero is accumulated
 // straight into that block of C with its coefficient folded into alpha.
-func compile(s *tensorgame.Scheme) (*plan, error) {
+// A scheme whose contents, normalised factors or alphas do not fit int64
+// fractions (it may verify: Verify's sums are exact) is refused with an
+// error wrapping tensorgame.ErrOverflow.
+func compile(s *tensorgame.Scheme) (_ *plan, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r != tensorgame.ErrOverflow {
+				panic(r)
+			}
+			err = fmt.Errorf("coefficients overflow int64 fractions (normalising factors and alphas): %w", tensorgame.ErrOverflow)
+		}
+	}()
 	switch s.Field {
 	case tensorgame.Z, tensorgame.Q:
 	case tensorgame.Z2:
@@ -105,26 +118,41 @@ func nonzeros(x []tensorgame.Rat) []coef {
 
 // normalize returns the non-zero entries of x divided by their content c,
 // and c: the entries of x/c are coprime integers whose first one is
-// positive. It returns nil for a zero vector.
+// positive. It returns nil for a zero vector. The content (gcd of the
+// numerators over lcm of the denominators) is computed exactly; normalize
+// panics with tensorgame.ErrOverflow when c or an entry of x/c does not fit
+// an int64 fraction.
 func normalize(x []tensorgame.Rat) ([]coef, tensorgame.Rat) {
 	cs := nonzeros(x)
 	if len(cs) == 0 {
 		return nil, tensorgame.Int(0)
 	}
-	var g, l int64 = 0, 1
+	g, l := new(big.Int), big.NewInt(1)
+	var t big.Int
 	for _, c := range cs {
-		g = gcd(g, abs(c.scale.Num()))
-		l = lcm(l, c.scale.Den())
+		g.GCD(nil, nil, g, t.Abs(big.NewInt(c.scale.Num())))
+		d := big.NewInt(c.scale.Den())
+		l.Mul(l.Quo(l, t.GCD(nil, nil, l, d)), d)
 	}
-	content := tensorgame.NewRat(g, l)
+	content := new(big.Rat).SetFrac(g, l)
 	if cs[0].scale.Sign() < 0 {
-		content = content.Neg()
+		content.Neg(content)
 	}
-	inv := tensorgame.NewRat(content.Den(), content.Num())
 	for i := range cs {
-		cs[i].scale = cs[i].scale.Mul(inv)
+		v := big.NewRat(cs[i].scale.Num(), cs[i].scale.Den())
+		cs[i].scale = ratOf(v.Quo(v, content))
 	}
-	return cs, content
+	return cs, ratOf(content)
+}
+
+// ratOf returns x as a tensorgame.Rat, panicking with ErrOverflow when it
+// does not fit.
+func ratOf(x *big.Rat) tensorgame.Rat {
+	n, d := x.Num(), x.Denom()
+	if !n.IsInt64() || !d.IsInt64() || n.Int64() == math.MinInt64 {
+		panic(tensorgame.ErrOverflow)
+	}
+	return tensorgame.NewRat(n.Int64(), d.Int64())
 }
 
 func abs(x int64) int64 {
@@ -140,8 +168,6 @@ func gcd(a, b int64) int64 {
 	}
 	return a
 }
-
-func lcm(a, b int64) int64 { return a / gcd(a, b) * b }
 
 // stats summarises the work of one level of p, for the generated comments.
 func (p *plan) stats() (adds, inPlace int) {
