@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,6 +69,9 @@ Exit status: 0 when every file was generated, 1 otherwise.`,
 			}
 			if o.Out == "" {
 				return usageErrorf("--out: want a directory or -")
+			}
+			if !token.IsIdentifier(o.Package) || o.Package == "_" {
+				return usageErrorf("--package %q: want a Go package name (an identifier, not a keyword or _)", o.Package)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,27 @@ func TestGenCmd(t *testing.T) {
 			t.Errorf("gen %v: no usage error", args)
 		} else if _, ok := err.(*usageError); !ok {
 			t.Errorf("gen %v: error %v is not a usage error", args, err)
+		}
+	}
+}
+
+// TestGenPackageName refuses package clauses that would not compile: the
+// blank identifier, keywords and non-identifiers, with a usage error naming
+// the flag, before reading any file.
+func TestGenPackageName(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "2x2x2_r7_Z.txt")
+	os.WriteFile(good, []byte(genStrassen), 0o644)
+	for _, pkg := range []string{"_", "", "func", "type", "1p", "fast-mul", `x; import "os"`, "π "} {
+		_, _, err := runGen(t, good, "--package", pkg, "--out", "-")
+		var ue *usageError
+		if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--package") {
+			t.Errorf("--package %q: error %v, want a usage error naming --package", pkg, err)
+		}
+	}
+	for _, pkg := range []string{"fast", "π", "main", "kernels2"} {
+		if _, _, err := runGen(t, good, "--package", pkg, "--out", "-"); err != nil {
+			t.Errorf("--package %q: %v", pkg, err)
 		}
 	}
 }
