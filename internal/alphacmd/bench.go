@@ -350,6 +350,11 @@ search scales with cores, measured.`,
 				if opts.Workers, err = benchParseInts(w); err != nil {
 					return usageErrorf("--workers: %v", err)
 				}
+				for _, n := range opts.Workers {
+					if err := checkWorkers("bench search", "--workers", n); err != nil {
+						return err
+					}
+				}
 			}
 			opts.Command = benchCommandLine(cmd)
 			if runF != nil {
@@ -364,7 +369,7 @@ search scales with cores, measured.`,
 	f.StringVar(&opts.Target, "target", bench.TargetPrior, "rank to reach: prior (best known before AlphaTensor), best (best known today) or a number")
 	f.IntVar(&opts.Seeds, "seeds", 3, "runs per format")
 	f.DurationVar(&opts.Time, "time", time.Minute, "time limit of each run")
-	f.StringVar(&workers, "workers", "0", "walkers per run (0: GOMAXPROCS), or several counts like 1,2,4,8 to measure scaling")
+	f.StringVar(&workers, "workers", "0", "walkers per run (0: GOMAXPROCS; at most 64 per CPU), or several counts like 1,2,4,8 to measure scaling")
 	f.BoolVar(&opts.Cyclic, "cyclic", false, "add cyclic-symmetric walkers on square formats (see alphamat search --cyclic)")
 	f.BoolVar(&opts.Transpose, "transpose", false, "add transpose-symmetric walkers on formats with two equal sizes (see alphamat search --transpose)")
 	f.BoolVar(&opts.JSON, "json", false, "write the results as JSON to stdout instead of a table")

@@ -103,6 +103,9 @@ Exit status: 0 when a scheme was found (of rank <= --target if given),
 			if o.sims < 1 || o.samples < 1 || o.look < 0 || o.time <= 0 || o.games < 0 || o.target < 0 || o.limit < 0 {
 				return usageErrorf("--sims, --samples, --time must be positive; --games, --target, --limit not negative")
 			}
+			if err := checkWorkers("play", "--games", o.games); err != nil {
+				return err
+			}
 			switch o.bases {
 			case "auto", "default", "permuted":
 			default:
@@ -123,7 +126,7 @@ Exit status: 0 when a scheme was found (of rank <= --target if given),
 	fl.DurationVar(&o.time, "time", 10*time.Minute, "time limit")
 	fl.StringVar(&o.runDir, "run", "", "run directory (default runs/<format>-<field>)")
 	fl.BoolVar(&o.json, "json", false, "print the result as JSON")
-	fl.IntVar(&o.games, "games", 0, "games played at once (default 4 x GOMAXPROCS)")
+	fl.IntVar(&o.games, "games", 0, "games played at once (default 4 x GOMAXPROCS, at most 64 per CPU)")
 	fl.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fl.IntVar(&o.target, "target", 0, "stop once a scheme of this rank or lower is found (0: run until --time)")
 	fl.IntVar(&o.limit, "limit", 0, "step limit of the first games (default: one below the run's best, at most n*m*p)")

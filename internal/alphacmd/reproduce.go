@@ -87,7 +87,7 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 	f.StringVar(&o.formats, "formats", "", "comma-separated formats, e.g. 4x4x4,3x4x5 (default: the small formats)")
 	f.StringVar(&o.fields, "fields", "z2,z", "comma-separated fields to reproduce: z2, z")
 	f.DurationVar(&o.budget, "budget", 2*time.Minute, "search time per row")
-	f.IntVar(&o.workers, "workers", 0, "cores to use in all (default GOMAXPROCS)")
+	f.IntVar(&o.workers, "workers", 0, "cores to use in all (default GOMAXPROCS, at most 64 per CPU)")
 	f.IntVar(&o.parallel, "parallel", 1, "rows searched at once, sharing the workers")
 	f.BoolVar(&o.beyond, "beyond", false, "then search rows whose best known rank is lower toward it (--budget again)")
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
@@ -106,6 +106,12 @@ func (o *reproduceOptions) config() (reproduce.Config, error) {
 	}
 	if o.workers < 0 || o.parallel < 1 {
 		return cfg, usageErrorf("--workers and --parallel must be positive")
+	}
+	if err := checkWorkers("reproduce", "--workers", o.workers); err != nil {
+		return cfg, err
+	}
+	if err := checkWorkers("reproduce", "--parallel", o.parallel); err != nil {
+		return cfg, err
 	}
 	switch {
 	case o.all:

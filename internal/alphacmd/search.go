@@ -142,6 +142,9 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 			if cmd.Flags().Changed("workers") && o.Workers < 1 {
 				return usageErrorf("search: --workers %d: want at least 1", o.Workers)
 			}
+			if err := checkWorkers("search", "--workers", o.Workers); err != nil {
+				return err
+			}
 			if o.Time < 0 {
 				return usageErrorf("search: --time %v is negative", o.Time)
 			}
@@ -161,7 +164,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.StringVar(&field, "field", "z2", "coefficient field: z2 (flip walks) or z (flip walks over Z2, lifted to Z)")
 	fl.IntVar(&o.Target, "target", 0, "stop at a scheme of this rank or below (default: no target)")
 	fl.DurationVar(&o.Time, "time", 0, "stop after this long, like 90s or 1h (default: no limit)")
-	fl.IntVar(&o.Workers, "workers", 0, "number of walkers (default GOMAXPROCS)")
+	fl.IntVar(&o.Workers, "workers", 0, "number of walkers (default GOMAXPROCS, at most 64 per CPU)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the walkers")
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")

@@ -86,6 +86,9 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 				o.batch < 1 || o.lr <= 0 || o.time <= 0 || o.workers < 0 || o.demoMaxRank < 0 || o.demoSub < 0 || o.demoSub > 1 {
 				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0), --demo-sub in 0..1")
 			}
+			if err := checkWorkers("train", "--workers", o.workers); err != nil {
+				return err
+			}
 			if o.runDir == "" {
 				o.runDir = filepath.Join("runs", pool.RunName(f, field))
 			}
@@ -117,7 +120,7 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 	fl.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fl.DurationVar(&o.time, "time", 24*time.Hour, "stop (with a checkpoint) after this long")
 	fl.BoolVar(&o.fresh, "fresh", false, "start a new network even if the run has a checkpoint")
-	fl.IntVar(&o.workers, "workers", 0, "self-play games at once (default 4 x GOMAXPROCS)")
+	fl.IntVar(&o.workers, "workers", 0, "self-play games at once (default 4 x GOMAXPROCS, at most 64 per CPU)")
 	return cmd
 }
 
