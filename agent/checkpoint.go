@@ -95,20 +95,24 @@ func readCheckpoint(r io.Reader, name string) (*checkpoint, error) {
 	return &ck, nil
 }
 
-// netFrom builds the network of a checkpoint, checking every tensor's name
-// and size against the Config.
+// netFrom builds the network of a checkpoint, checking the Config's bounds
+// and every tensor's name and size against it before allocating the
+// network, so that a hostile file makes it allocate no more than it holds.
 func netFrom(ck *checkpoint, name string) (*Net, error) {
 	if err := ck.Config.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	n := newNet(ck.Config)
-	if len(ck.Names) != len(n.w.list) || len(ck.Weights) != len(n.w.list) {
-		return nil, fmt.Errorf("%s: %d weight tensors, want %d for its config", name, len(ck.Weights), len(n.w.list))
+	shapes := weightShapes(ck.Config)
+	if len(ck.Names) != len(shapes) || len(ck.Weights) != len(shapes) {
+		return nil, fmt.Errorf("%s: %d weight tensors, want %d for its config", name, len(ck.Weights), len(shapes))
 	}
-	for i, p := range n.w.list {
-		if ck.Names[i] != p.name || len(ck.Weights[i]) != len(p.data) {
-			return nil, fmt.Errorf("%s: tensor %d is %s with %d values, want %s with %d", name, i, ck.Names[i], len(ck.Weights[i]), p.name, len(p.data))
+	for i, p := range shapes {
+		if ck.Names[i] != p.name || len(ck.Weights[i]) != p.rows*p.cols {
+			return nil, fmt.Errorf("%s: tensor %d is %s with %d values, want %s with %d", name, i, ck.Names[i], len(ck.Weights[i]), p.name, p.rows*p.cols)
 		}
+	}
+	n := newNet(ck.Config)
+	for i, p := range n.w.list {
 		copy(p.data, ck.Weights[i])
 	}
 	return n, nil

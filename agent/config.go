@@ -22,7 +22,9 @@ type Config struct {
 	Head int
 }
 
-// Validate returns an error if c cannot describe a network.
+// Validate returns an error if c cannot describe a network: a field other
+// than Z2 or Z, axes outside 1..64, or sizes outside 1..maxHidden (hidden),
+// 1..maxLayers (layers) and 1..maxHead (head).
 func (c Config) Validate() error {
 	if c.Field != tensorgame.Z2 && c.Field != tensorgame.Z {
 		return fmt.Errorf("agent: field %v: want Z2 or Z", c.Field)
@@ -30,8 +32,8 @@ func (c Config) Validate() error {
 	if c.A < 1 || c.B < 1 || c.C < 1 || c.A > 64 || c.B > 64 || c.C > 64 {
 		return fmt.Errorf("agent: axes %d×%d×%d: want 1..64 each", c.A, c.B, c.C)
 	}
-	if c.Hidden < 1 || c.Layers < 1 || c.Head < 1 {
-		return fmt.Errorf("agent: hidden %d, layers %d, head %d: want positive sizes", c.Hidden, c.Layers, c.Head)
+	if c.Hidden < 1 || c.Layers < 1 || c.Head < 1 || c.Hidden > maxHidden || c.Layers > maxLayers || c.Head > maxHead {
+		return fmt.Errorf("agent: hidden %d, layers %d, head %d: want 1..%d, 1..%d and 1..%d", c.Hidden, c.Layers, c.Head, maxHidden, maxLayers, maxHead)
 	}
 	return nil
 }
@@ -233,3 +235,12 @@ func (l *layout) anchorDigit(i, pos int) int {
 func (l *layout) legal(m *masks, i, v, ad int) bool {
 	return m.allowed[i][v] && (ad < 0 || l.nonzero[i][ad][v])
 }
+
+// Upper bounds of Config (see Validate): far above the shipped models
+// (hidden 256 or 384, head 128, 3 layers), low enough that a hostile
+// model file cannot claim an absurd network.
+const (
+	maxHidden = 4096
+	maxHead   = 4096
+	maxLayers = 64
+)

@@ -25,6 +25,7 @@ type param struct {
 // checkpoints and of the training graph).
 type weights struct {
 	list []*param
+	dry  bool // shapes only: add allocates no data
 
 	w0, b0         *param
 	wl, bl         []*param // residual blocks
@@ -37,13 +38,28 @@ type weights struct {
 }
 
 func (w *weights) add(name string, rows, cols int) *param {
-	p := &param{name: name, rows: rows, cols: cols, data: make([]float32, rows*cols)}
+	p := &param{name: name, rows: rows, cols: cols}
+	if !w.dry {
+		p.data = make([]float32, rows*cols)
+	}
 	w.list = append(w.list, p)
 	return p
 }
 
-func newWeights(cfg Config, l *layout) *weights {
-	w := &weights{inSize: cfg.inputSize(), prefix: l.prefix}
+func newWeights(cfg Config, l *layout) *weights { return buildWeights(cfg, l, false) }
+
+// weightShapes returns the tensors of the network of cfg, in checkpoint
+// order, with their names and shapes but no data: what a checkpoint must
+// hold, known before anything the size of the network is allocated.
+func weightShapes(cfg Config) []*param {
+	l := newLayout(cfg)
+	return buildWeights(cfg, &l, true).list
+}
+
+// buildWeights lays out the tensors of the network of cfg; with dry it
+// allocates none of them.
+func buildWeights(cfg Config, l *layout, dry bool) *weights {
+	w := &weights{inSize: cfg.inputSize(), prefix: l.prefix, dry: dry}
 	H, D := cfg.Hidden, cfg.Head
 	w.w0 = w.add("torso.w0", w.inSize, H)
 	w.b0 = w.add("torso.b0", 1, H)
