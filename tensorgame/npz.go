@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -130,6 +131,9 @@ func readNPZEntry(zf *zip.File, path string, field Field) (s *Scheme, err error)
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrChecksum) {
+		return nil, fail("damaged entry (its data does not match the zip directory): %v", err)
+	}
 	if err != nil {
 		return nil, fail("%v", err)
 	}

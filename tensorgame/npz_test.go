@@ -114,8 +114,8 @@ func TestReadNPZHostile(t *testing.T) {
 		{"npy header 4 GiB", func(p string) { writeNPZ(t, p, map[string][]byte{"2,2,2": bigHeader}) }, "header claims"},
 		{"shape 1e9 terms", func(p string) { writeNPZ(t, p, map[string][]byte{"2,2,2": bigShape}) }, "terms"},
 		{"zip bomb, honest size", func(p string) { zipBomb(t, p, "2,2,2", 64<<20, 64<<20) }, "more than"},
-		{"zip bomb, size lies", func(p string) { zipBomb(t, p, "2,2,2", 64<<20, 1000) }, "2,2,2"},
-		{"huge format key", func(p string) { zipBomb(t, p, "64,64,64", 256<<20, 1000) }, "64,64,64"},
+		{"zip bomb, size lies", func(p string) { zipBomb(t, p, "2,2,2", 64<<20, 1000) }, "damaged"},
+		{"huge format key", func(p string) { zipBomb(t, p, "64,64,64", 256<<20, 1000) }, "damaged"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
