@@ -72,10 +72,11 @@ var (
 // between the two writes of a new best), Open writes its top-level file
 // again.
 //
-// Open returns an error, and changes nothing on disk but the lock file,
-// when path is not a directory, is locked by another process, its state
-// file names another format or field, or a scheme file names another
-// format. Scheme files of other fields are ignored.
+// Open returns an error, and changes nothing on disk, when path is not a
+// directory, its state file names another format or field, or a scheme
+// file names another format; when path is locked by another process it
+// returns an error and changes nothing but the lock file. Scheme files of
+// other fields are ignored.
 func Open(path string, f tensorgame.Format, field tensorgame.Field, opts Options) (_ *Pool, err error) {
 	if fi, err := os.Stat(path); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("run directory %s: not a directory", path)
@@ -87,6 +88,11 @@ func Open(path string, f tensorgame.Format, field tensorgame.Field, opts Options
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
 	d := &dir{path: path, format: f, field: field}
+	// Refuse a directory of another run before creating the lock file;
+	// the checks are made again, under the lock, below.
+	if err := d.precheck(); err != nil {
+		return nil, err
+	}
 	if d.lock, err = lockDir(path); err != nil {
 		return nil, err
 	}
@@ -170,6 +176,35 @@ func Open(path string, f tensorgame.Format, field tensorgame.Field, opts Options
 		}
 	}
 	return p, nil
+}
+
+// precheck returns the error of Open for a directory that holds another
+// run (by its state file or its file names), reading nothing but names and
+// the state file.
+func (d *dir) precheck() error {
+	probe := &dir{path: d.path, format: d.format, field: d.field}
+	if _, err := probe.readState(); err != nil {
+		return err
+	}
+	for _, sub := range []struct {
+		dir string
+		re  *regexp.Regexp
+	}{{d.path, bestName}, {filepath.Join(d.path, "pool"), poolName}} {
+		ents, err := os.ReadDir(sub.dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("run directory: %w", err)
+		}
+		for _, e := range ents {
+			if m := sub.re.FindStringSubmatch(e.Name()); m != nil && !e.IsDir() && m[1] != d.format.String() {
+				return fmt.Errorf("run directory %s holds %s, a scheme of format %s, not %v: use another directory",
+					d.path, filepath.Join(sub.dir, e.Name()), m[1], d.format)
+			}
+		}
+	}
+	return nil
 }
 
 // setAside renames the damaged file name to name.corrupt (or

@@ -29,6 +29,6 @@
 // temporary files and sets damaged files aside (NAME.corrupt, reported by
 // [Pool.Warnings]). Open locks the directory until [Pool.Close] or the end
 // of the process, so two processes never share it. Open refuses a
-// directory that is locked or holds a run of another format or field, and
-// changes nothing on disk but the lock file in that case.
+// directory that holds a run of another format or field, and changes
+// nothing on disk in that case, or one that is locked.
 package pool
