@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

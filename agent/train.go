@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

@@ -19,8 +19,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alphamat/alphamat/agent"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
-	"github.com/alphamat/alphamat/search/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

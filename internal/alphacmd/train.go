@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alphamat/alphamat/agent"
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

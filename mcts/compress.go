@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -179,7 +180,7 @@ func (c *Compress) route(st tensorgame.State) (int, *compressed, error) {
 	canCompress := st.Game.Field == tensorgame.Z2 && max(r.A, r.B, r.C) <= 64
 	var eff [3]int
 	var rows []uint64
-	var sp [3]span
+	var sp [3]gf2.Span
 	for m, mod := range c.models {
 		if fits(n, mod.Axes) {
 			return m, nil, nil
@@ -190,7 +191,7 @@ func (c *Compress) route(st tensorgame.State) (int, *compressed, error) {
 		if rows == nil {
 			rows = tensorRows(r)
 			sp = unfoldingSpans(rows, n)
-			eff = [3]int{sp[0].dim(), sp[1].dim(), sp[2].dim()}
+			eff = [3]int{sp[0].Dim(), sp[1].Dim(), sp[2].Dim()}
 		}
 		if fits(eff, mod.Axes) {
 			return m, c.compress(r, rows, sp, mod.Axes), nil
@@ -212,23 +213,23 @@ type compressed struct {
 
 // compress returns r, with fibre rows and unfolding spans sp, in a basis
 // of the spans completed to min(axes, r's axes) dimensions.
-func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]span, axes [3]int) *compressed {
+func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]gf2.Span, axes [3]int) *compressed {
 	n := [3]int{r.A, r.B, r.C}
-	cp := &compressed{eff: [3]int{sp[0].dim(), sp[1].dim(), sp[2].dim()}}
+	cp := &compressed{eff: [3]int{sp[0].Dim(), sp[1].Dim(), sp[2].Dim()}}
 	for m := range 3 {
 		cp.axes[m] = min(axes[m], n[m])
-		// Complete the span by unit vectors: add keeps the reduced echelon
+		// Complete the span by unit vectors: Add keeps the reduced echelon
 		// form, so spanCoords gives the residual's coordinates in the
 		// completed basis.
-		for j := 0; sp[m].dim() < cp.axes[m]; j++ {
-			sp[m].add(1 << j)
+		for j := 0; sp[m].Dim() < cp.axes[m]; j++ {
+			sp[m].Add(1 << j)
 		}
 	}
 	t := tensorgame.NewTensor(cp.axes[0], cp.axes[1], cp.axes[2])
 	spanCoords(t, rows, n[1], sp)
 	if c.echelon {
 		for m := range 3 {
-			cp.vecs[m] = append([]uint64(nil), sp[m].vec...)
+			cp.vecs[m] = append([]uint64(nil), sp[m].Vec...)
 		}
 		cp.tensor = t
 		return cp
@@ -246,7 +247,7 @@ func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]span, axe
 			var x uint64
 			for s := range d {
 				if inv[s*d+tt]&1 != 0 {
-					x ^= sp[m].vec[s]
+					x ^= sp[m].Vec[s]
 				}
 			}
 			cp.vecs[m][tt] = x
@@ -280,13 +281,13 @@ func tensorRows(r *tensorgame.Tensor) []uint64 {
 // unfoldingSpans returns the column spaces of the three unfoldings of the
 // Z2 tensor with axes dims whose fibres along the last axis are rows
 // (rows[i*B+j] holds R[i][j][·] as bits), in reduced echelon form.
-func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
-	var sp [3]span
+func unfoldingSpans(rows []uint64, dims [3]int) [3]gf2.Span {
+	var sp [3]gf2.Span
 	A, B := dims[0], dims[1]
 	// Mode 2 (C): the rows themselves. Modes 0 and 1: the fibres along A
 	// (for each j, k) and along B (for each i, k).
 	for _, x := range rows {
-		sp[2].add(x)
+		sp[2].Add(x)
 	}
 	for k := range dims[2] {
 		for j := range B {
@@ -294,14 +295,14 @@ func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
 			for i := range A {
 				f |= (rows[i*B+j] >> k & 1) << i
 			}
-			sp[0].add(f)
+			sp[0].Add(f)
 		}
 		for i := range A {
 			var f uint64
 			for j := range B {
 				f |= (rows[i*B+j] >> k & 1) << j
 			}
-			sp[1].add(f)
+			sp[1].Add(f)
 		}
 	}
 	return sp
@@ -313,11 +314,11 @@ func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
 // pm of basis vector tm, as the coordinates of a vector of an echelon span
 // are its bits at the pivots. Axes of t beyond a span's dimension are left
 // zero.
-func spanCoords(t *tensorgame.Tensor, rows []uint64, B int, sp [3]span) {
-	for t1, p1 := range sp[0].piv {
-		for t2, p2 := range sp[1].piv {
+func spanCoords(t *tensorgame.Tensor, rows []uint64, B int, sp [3]gf2.Span) {
+	for t1, p1 := range sp[0].Piv {
+		for t2, p2 := range sp[1].Piv {
 			x := rows[p1*B+p2]
-			for t3, p3 := range sp[2].piv {
+			for t3, p3 := range sp[2].Piv {
 				t.Data[(t1*t.B+t2)*t.C+t3] = int32(x >> p3 & 1)
 			}
 		}

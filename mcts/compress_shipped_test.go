@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/alphamat/alphamat/agent"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
-	"github.com/alphamat/alphamat/search/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

@@ -79,7 +79,7 @@ func TestCompressMapsBack(t *testing.T) {
 		sp := unfoldingSpans(rows, dims)
 		var axes [3]int
 		for m := range 3 {
-			axes[m] = sp[m].dim() + rapid.IntRange(0, 3).Draw(rt, "pad")
+			axes[m] = sp[m].Dim() + rapid.IntRange(0, 3).Draw(rt, "pad")
 		}
 		c, err := NewCompress([]Sized{{Uniform{}, [3]int{9, 9, 9}}}, CompressConfig{Seed: rapid.Uint64().Draw(rt, "seed"), EchelonBasis: rapid.Bool().Draw(rt, "echelon")})
 		if err != nil {

@@ -50,22 +50,6 @@
 // three axes, used to play a target under random bases and map the
 // schemes found back.
 //
-// # Shrink: the tree search as a move of the flip search
-//
-// [Shrink] takes K terms of a Z2 scheme whose factors span few dimensions,
-// compresses their sum R to the column spaces of its three unfoldings (an
-// a×b×c tensor, a, b, c ≤ K, of the same rank: any decomposition of R
-// projects onto those spaces without gaining terms), skips subsets where
-// max(a, b, c) ≥ K (that unfolding rank bounds the rank from below), and
-// plays games with step limit K-1 on the rest. A decomposition found is
-// mapped back through the bases and substituted; the result is verified.
-// [ShrinkTerms] does the same for a given subset. Measured on 4×4×4
-// (BenchmarkShrinkWalk, BenchmarkPlateauSubsets): shortly after a flip walk
-// reaches a new rank, about a quarter of the 4- and 5-term subsets Shrink
-// draws are reducible (checked exhaustively), and the search with the
-// 2×2×2 network shrinks most of them (the uniform prior few); but on the
-// plateaus where the walk is stuck Shrink has found no improvement.
-//
 // # Compress and sub-games: smaller networks for smaller residuals
 //
 // Over Z2 a residual lies in the tensor product of the column spaces of
