@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/alphamat/alphamat/internal/gf2"
-	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -93,7 +92,7 @@ func int8To32(f []int8) []int32 {
 
 // transform returns d under the change of basis bs (terms mapped, tensor
 // mapped); ok is false when a mapped coefficient leaves TensorGame's set.
-func (d *Demo) transform(bs *mcts.Basis) (*Demo, bool) {
+func (d *Demo) transform(bs *tensorgame.TensorBasis) (*Demo, bool) {
 	out := &Demo{Format: d.Format, Tensor: bs.Tensor(d.Tensor)}
 	for _, t := range d.Terms {
 		m := bs.Map(t)

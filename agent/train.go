@@ -220,7 +220,7 @@ func (t *Trainer) augment(d *Demo) *Demo {
 	default:
 		moves = -1 // uniform over GL, Z2 only
 	}
-	out, ok := d.transform(mcts.RandomBasis(t.rng, a, b, c, t.cfg.Field, moves))
+	out, ok := d.transform(tensorgame.RandomTensorBasis(t.rng, a, b, c, t.cfg.Field, moves))
 	if !ok {
 		return nil
 	}

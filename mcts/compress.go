@@ -2,8 +2,10 @@ package mcts
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -235,7 +237,7 @@ func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]gf2.Span,
 		return cp
 	}
 	rng := rand.New(rand.NewPCG(c.seed, residualHash(r)))
-	bs := RandomBasis(rng, cp.axes[0], cp.axes[1], cp.axes[2], tensorgame.Z2, -1)
+	bs := tensorgame.RandomTensorBasis(rng, cp.axes[0], cp.axes[1], cp.axes[2], tensorgame.Z2, -1)
 	cp.tensor = bs.Tensor(t)
 	// An action a' in the random basis is P⁻¹a' in the echelon basis, the
 	// vector Σ_s (P⁻¹a')[s]·e_s = Σ_t a'[t]·(Σ_s P⁻¹[s][t]·e_s).
@@ -256,14 +258,16 @@ func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]gf2.Span,
 	return cp
 }
 
-// residualHash hashes the entries of r (FNV-1a).
+// residualHash hashes the entries of r: 64-bit FNV-1a of their bytes,
+// little-endian.
 func residualHash(r *tensorgame.Tensor) uint64 {
-	h := uint64(14695981039346656037)
+	h := fnv.New64a()
+	var b [4]byte
 	for _, x := range r.Data {
-		h ^= uint64(uint32(x))
-		h *= 1099511628211
+		binary.LittleEndian.PutUint32(b[:], uint32(x))
+		h.Write(b[:])
 	}
-	return h
+	return h.Sum64()
 }
 
 // tensorRows returns the fibres of the Z2 tensor r along its last axis as
@@ -492,9 +496,9 @@ func (g *SubGames) Finish(ctx context.Context, st tensorgame.State) ([]tensorgam
 	t := cp.tensor
 	rng := rand.New(rand.NewPCG(g.cfg.Seed, key))
 	for k := range g.cfg.Games {
-		bs := IdentityBasis(t.A, t.B, t.C, tensorgame.Z2)
+		bs := tensorgame.IdentityTensorBasis(t.A, t.B, t.C, tensorgame.Z2)
 		if k > 0 {
-			bs = RandomBasis(rng, t.A, t.B, t.C, tensorgame.Z2, -1)
+			bs = tensorgame.RandomTensorBasis(rng, t.A, t.B, t.C, tensorgame.Z2, -1)
 		}
 		game := &tensorgame.Game{Target: bs.Tensor(t), Field: tensorgame.Z2, MaxSteps: left}
 		out, err := NewSearch(game, g.ev, g.cfg.Search, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))).Play(ctx)

@@ -47,7 +47,7 @@ func TestCompressShippedLegal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	var states []tensorgame.State
 	for range 4 {
-		bs := mcts.RandomBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
+		bs := tensorgame.RandomTensorBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
 		for _, x := range []*tensorgame.Tensor{full, left} {
 			g := &tensorgame.Game{Target: bs.Tensor(full), Field: tensorgame.Z2, MaxSteps: 11}
 			states = append(states, tensorgame.State{Game: g, Residual: bs.Tensor(x), Steps: 4})

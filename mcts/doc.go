@@ -46,8 +46,8 @@
 // percent of all terms lower it.
 //
 // [Run] plays many games at once (one goroutine each) against one shared
-// StateEvaluator, normally a Batcher. [Basis] is a change of basis of the
-// three axes, used to play a target under random bases and map the
+// StateEvaluator, normally a Batcher. [Play] plays a target under random
+// changes of basis of its three axes (tensorgame.TensorBasis) and maps the
 // schemes found back.
 //
 // # Compress and sub-games: smaller networks for smaller residuals

@@ -38,7 +38,7 @@ type PlayConfig struct {
 	// (in the game's changed basis; Search.SetFinisher).
 	Finisher Finisher
 	// OnGame, if set, sees every finished game (in its changed basis, with
-	// the Basis as Job.Tag); calls are never concurrent.
+	// the *tensorgame.TensorBasis as Job.Tag); calls are never concurrent.
 	OnGame func(Job, *Result) error
 }
 
@@ -104,12 +104,12 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 		if cfg.Games > 0 && issued >= cfg.Games {
 			return Job{}, false
 		}
-		var bs *Basis
+		var bs *tensorgame.TensorBasis
 		switch {
 		case issued == 0:
-			bs = IdentityBasis(a, b, c, field)
+			bs = tensorgame.IdentityTensorBasis(a, b, c, field)
 		case cfg.Bases == PermutedBases:
-			bs = RandomBasis(rng, a, b, c, field, 0)
+			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
 		case field == tensorgame.Z2:
 			// Over Z2 every game but the first is played in a uniformly
 			// random basis: measured with the shipped 2×2×2 network on
@@ -118,15 +118,15 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 			// 128. (End to end, `alphamat play 2x2x2 --target 7` with seeds
 			// 1..3 then took 5, 202 and 50 games, against 16, 218 and 17
 			// with the mixed schedule: no clear change.)
-			bs = RandomBasis(rng, a, b, c, field, -1)
+			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
 		case issued < cfg.Workers:
-			bs = IdentityBasis(a, b, c, field)
+			bs = tensorgame.IdentityTensorBasis(a, b, c, field)
 		case issued%3 == 0:
-			bs = RandomBasis(rng, a, b, c, field, 0)
+			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
 		case issued%3 == 1 || field != tensorgame.Z2:
-			bs = RandomBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
+			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
 		default:
-			bs = RandomBasis(rng, a, b, c, field, -1)
+			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
 		}
 		issued++
 		g := &tensorgame.Game{Target: bs.Tensor(target), Field: field, MaxSteps: limit}
@@ -150,7 +150,7 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 		if st.Best != 0 && r >= st.Best {
 			return nil
 		}
-		bs := job.Tag.(*Basis)
+		bs := job.Tag.(*tensorgame.TensorBasis)
 		back := make([]tensorgame.Action, r)
 		for i, act := range res.Best {
 			back[i] = bs.Unmap(act)

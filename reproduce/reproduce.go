@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"os"
@@ -19,7 +20,6 @@ import (
 
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
-	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -701,7 +701,7 @@ func (t *table) reduceFromZ(runDir string) error {
 			if err != nil {
 				return fmt.Errorf("reproduce: %w", err)
 			}
-			z2, err := lift.ReduceMod2(s)
+			z2, err := tensorgame.ReduceMod2(s)
 			if err != nil {
 				return fmt.Errorf("reproduce: %w", err)
 			}
@@ -809,13 +809,11 @@ func baseMethod(s *tensorgame.Scheme) string {
 	return "flips"
 }
 
+// hashString returns the 64-bit FNV-1a hash of s.
 func hashString(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
 }
 
 // save writes the rows reproduced so far into the state file, atomically.
