@@ -164,7 +164,7 @@ func (l *liveTable) draw(rows []reproduce.Row) {
 				continue
 			}
 			l.status[k] = st
-			if r.Status == "pending" {
+			if r.Status == reproduce.StatusPending {
 				continue
 			}
 			fmt.Fprintln(l.w, rowLine(r))
@@ -186,8 +186,8 @@ func rowLine(r reproduce.Row) string {
 	if r.Found > 0 {
 		best = fmt.Sprint(r.Found)
 	}
-	st := r.Status
-	if st == "beyond" {
+	st := string(r.Status)
+	if r.Status == reproduce.StatusBeyond {
 		st = fmt.Sprintf("reproduced, searching on toward %d", r.BestKnown)
 	} else if r.Method != "" && r.Reached {
 		st += " by " + r.Method
