@@ -85,100 +85,120 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 	if cfg.Workers <= 0 {
 		cfg.Workers = 4 * runtime.GOMAXPROCS(0)
 	}
-	limit := cfg.Limit
-	if limit <= 0 {
-		limit = f.Naive()
-	}
-	a, b, c := f.Dims()
-	target := tensorgame.MatMul(f)
-	rng := rand.New(rand.NewPCG(cfg.Seed, 0x91a7))
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var mu sync.Mutex
-	var st PlayStats
-	issued := 0
-	next := func(worker int) (Job, bool) {
-		mu.Lock()
-		defer mu.Unlock()
-		if cfg.Games > 0 && issued >= cfg.Games {
-			return Job{}, false
-		}
-		var bs *tensorgame.TensorBasis
-		switch {
-		case issued == 0:
-			bs = tensorgame.IdentityTensorBasis(a, b, c, field)
-		case cfg.Bases == PermutedBases:
-			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
-		case field == tensorgame.Z2:
-			// Over Z2 every game but the first is played in a uniformly
-			// random basis: measured with the shipped 2×2×2 network on
-			// T(2,2,2) at limit 7, the identity, permutation and
-			// elementary-move bases solved 0 of 416 games, uniform bases 3 of
-			// 128. (End to end, `alphamat play 2x2x2 --target 7` with seeds
-			// 1..3 then took 5, 202 and 50 games, against 16, 218 and 17
-			// with the mixed schedule: no clear change.)
-			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
-		case issued < cfg.Workers:
-			bs = tensorgame.IdentityTensorBasis(a, b, c, field)
-		case issued%3 == 0:
-			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
-		case issued%3 == 1 || field != tensorgame.Z2:
-			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
-		default:
-			bs = tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
-		}
-		issued++
-		g := &tensorgame.Game{Target: bs.Tensor(target), Field: field, MaxSteps: limit}
-		return Job{Game: g, Config: cfg.Search, Seed: rng.Uint64(), Tag: bs, Finisher: cfg.Finisher}, true
+	p := &player{cfg: cfg, found: found, stop: cancel, target: tensorgame.MatMul(f),
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x91a7)), limit: cfg.Limit}
+	if p.limit <= 0 {
+		p.limit = f.Naive()
 	}
-	done := func(job Job, res *Result) error {
-		mu.Lock()
-		defer mu.Unlock()
-		st.Games++
-		st.Search.Add(res.Stats)
-		if cfg.OnGame != nil {
-			if err := cfg.OnGame(job, res); err != nil {
-				return err
-			}
-		}
-		if res.Best == nil {
-			return nil
-		}
-		st.Solved++
-		r := len(res.Best)
-		if st.Best != 0 && r >= st.Best {
-			return nil
-		}
-		bs := job.Tag.(*tensorgame.TensorBasis)
-		back := make([]tensorgame.Action, r)
-		for i, act := range res.Best {
-			back[i] = bs.Unmap(act)
-		}
-		sch, err := tensorgame.NewGame(f, field, r).Scheme(back)
-		if err != nil {
-			return err
-		}
-		if err := tensorgame.Verify(sch); err != nil {
-			return fmt.Errorf("mcts: found scheme does not verify: %w", err)
-		}
-		st.Best = r
-		if !cfg.FixedLimit {
-			limit = min(limit, r-1)
-		}
-		if found != nil {
-			if err := found(sch); err != nil {
-				return err
-			}
-		}
-		if cfg.Target > 0 && r <= cfg.Target {
-			cancel()
-		}
-		return nil
-	}
-	err := Run(ctx, cfg.Workers, ev, next, done)
-	if reached := st.Best != 0 && st.Best <= cfg.Target; reached && parent.Err() == nil && errors.Is(err, context.Canceled) {
+	err := Run(ctx, cfg.Workers, ev, p.next, p.done)
+	if reached := p.st.Best != 0 && p.st.Best <= cfg.Target; reached && parent.Err() == nil && errors.Is(err, context.Canceled) {
 		err = nil // our own stop at the target
 	}
-	return st, err
+	return p.st, err
+}
+
+// player hands Run the games of Play and takes their results.
+type player struct {
+	cfg    PlayConfig
+	found  func(*tensorgame.Scheme) error
+	stop   context.CancelFunc // called at the target
+	target *tensorgame.Tensor // T(cfg.Format)
+
+	mu     sync.Mutex // guards the fields below
+	rng    *rand.Rand
+	limit  int // step limit of the next games
+	issued int // games handed out
+	st     PlayStats
+}
+
+// next returns the next game: the target under the next basis.
+func (p *player) next(worker int) (Job, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cfg.Games > 0 && p.issued >= p.cfg.Games {
+		return Job{}, false
+	}
+	bs := p.basis()
+	p.issued++
+	g := &tensorgame.Game{Target: bs.Tensor(p.target), Field: p.cfg.Field, MaxSteps: p.limit}
+	return Job{Game: g, Config: p.cfg.Search, Seed: p.rng.Uint64(), Tag: bs, Finisher: p.cfg.Finisher}, true
+}
+
+// basis returns the change of basis of the next game (see Play).
+func (p *player) basis() *tensorgame.TensorBasis {
+	a, b, c := p.cfg.Format.Dims()
+	field, rng, issued := p.cfg.Field, p.rng, p.issued
+	switch {
+	case issued == 0:
+		return tensorgame.IdentityTensorBasis(a, b, c, field)
+	case p.cfg.Bases == PermutedBases:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
+	case field == tensorgame.Z2:
+		// Over Z2 every game but the first is played in a uniformly
+		// random basis: measured with the shipped 2×2×2 network on
+		// T(2,2,2) at limit 7, the identity, permutation and
+		// elementary-move bases solved 0 of 416 games, uniform bases 3 of
+		// 128. (End to end, `alphamat play 2x2x2 --target 7` with seeds
+		// 1..3 then took 5, 202 and 50 games, against 16, 218 and 17
+		// with the mixed schedule: no clear change.)
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
+	case issued < p.cfg.Workers:
+		return tensorgame.IdentityTensorBasis(a, b, c, field)
+	case issued%3 == 0:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
+	case issued%3 == 1 || field != tensorgame.Z2:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
+	default:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
+	}
+}
+
+// done counts a finished game and hands a scheme better than all before,
+// mapped back to the standard basis and verified, to found.
+func (p *player) done(job Job, res *Result) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.st.Games++
+	p.st.Search.Add(res.Stats)
+	if p.cfg.OnGame != nil {
+		if err := p.cfg.OnGame(job, res); err != nil {
+			return err
+		}
+	}
+	if res.Best == nil {
+		return nil
+	}
+	p.st.Solved++
+	r := len(res.Best)
+	if p.st.Best != 0 && r >= p.st.Best {
+		return nil
+	}
+	bs := job.Tag.(*tensorgame.TensorBasis)
+	back := make([]tensorgame.Action, r)
+	for i, act := range res.Best {
+		back[i] = bs.Unmap(act)
+	}
+	sch, err := tensorgame.NewGame(p.cfg.Format, p.cfg.Field, r).Scheme(back)
+	if err != nil {
+		return err
+	}
+	if err := tensorgame.Verify(sch); err != nil {
+		return fmt.Errorf("mcts: found scheme does not verify: %w", err)
+	}
+	p.st.Best = r
+	if !p.cfg.FixedLimit {
+		p.limit = min(p.limit, r-1)
+	}
+	if p.found != nil {
+		if err := p.found(sch); err != nil {
+			return err
+		}
+	}
+	if p.cfg.Target > 0 && r <= p.cfg.Target {
+		p.stop()
+	}
+	return nil
 }
