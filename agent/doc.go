@@ -6,8 +6,8 @@
 // # Network
 //
 // A [Net] reads a residual tensor padded to its axes A×B×C (one network
-// serves every format whose axes fit: the 9×9×9 network plays 2×2×2 to
-// 3×3×3), a one-hot of the steps left, the actual axis lengths, and six
+// serves every format whose axes fit: the shipped 3x3x3 model, axes 9×9×9,
+// plays 2×2×2 to 3×3×3), a one-hot of the steps left, the actual axis lengths, and six
 // exact invariants of the residual: its three flattening ranks (lower
 // bounds of the rank) and its three slice-rank sums (upper bounds). A torso
 // of residual leaky-ReLU layers feeds two heads:

@@ -52,8 +52,8 @@ const (
 	// standard basis, then signed permutations and a few elementary moves.
 	DefaultBases Bases = iota
 	// PermutedBases: the first game in the standard basis, then random
-	// (over Z signed) permutations of each axis. Under them the 9×9×9
-	// network takes sparse terms, such as the products of one column of
+	// (over Z signed) permutations of each axis. Under them the 3x3x3
+	// model takes sparse terms, such as the products of one column of
 	// 2×2×3, that leave sub-problems SubGames can play.
 	PermutedBases
 )

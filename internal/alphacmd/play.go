@@ -73,7 +73,7 @@ the four products of one column are taken) is 4x4x4, and then
     the steps left exceed its largest unfolding rank by 3 or more, and a
     decomposition found completes the game's moves to a scheme;
   - the games run under random permutations of the axes (--bases auto),
-    where the 9x9x9 network takes sparse terms such as those products.
+    where the 3x3x3 model takes sparse terms such as those products.
 With these, 2x2x3 reached rank 11 with seeds 1..5 in 8 to 42 s on two
 cores (13 to 70 s when shared); without the sub-games or without the
 permutations it stayed at 12 (3-minute runs, seeds 1 and 2).
