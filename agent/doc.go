@@ -57,15 +57,8 @@
 //
 // # Where the time goes
 //
-// BenchmarkSearch and BenchmarkPlay report simulations per second
-// (BenchmarkPlay: 2×2×2 with the shipped network, batched, lookahead on,
-// about 4800 per second on 2 cores). Its CPU profile (go test ./agent -run
-// '^$' -bench 'Play$' -benchtime 3x -cpuprofile cpu.prof) puts about two
-// thirds of the time in sampling actions from the policy: the
-// factor-by-factor decoder (policy.draw 65 % cumulative, of which its
-// per-token probabilities 45 %, mostly float32 Gemv/Axpy), the torso's
-// batched forward pass under 10 %, the search's rank-bound lookahead 12 %
-// and the tree itself (selection, transposition table) a few percent. So
-// cheaper sampling (fewer samples per node, a smaller decoder) is where
-// simulations per second would come from, not batching.
+// BenchmarkSearch and BenchmarkPlay report simulations per second;
+// docs/experiments.md ("Simulations per second, and where the time goes")
+// has what they measured and BenchmarkPlay's CPU profile, which puts most
+// of the time in sampling actions from the policy.
 package agent

@@ -61,14 +61,12 @@
 // actions back. [SubGames] is a [Finisher]: a search offers it each state
 // it expands, and it plays a residual that compresses to a smaller
 // evaluator, with slack in the steps left, as games of their own, whose
-// decomposition completes the path to a scheme. With the shipped networks
-// and [PermutedBases] this took `alphamat play 2x2x3` from rank 12 to
-// Strassen plus the four products of one column, rank 11, in 8 to 42 s
-// (seeds 1..5, two cores): under permuted bases the 3x3x3 model
-// takes sparse terms and often splits one column off, and the T(2,2,2)
-// left is played by the 2x2x2 model. Either part alone stayed at 12 in
-// 3-minute runs; the column is split off in a few simulations of a game,
-// rarely in its committed moves.
+// decomposition completes the path to a scheme. With the shipped models
+// and [PermutedBases] this is what takes `alphamat play 2x2x3` to rank 11
+// (Strassen plus the four products of one column): under permuted bases
+// the 3x3x3 model takes sparse terms and often splits one column off, and
+// the T(2,2,2) left is played by the 2x2x2 model (docs/experiments.md,
+// "2x2x3 at rank 11").
 //
 // # Invariants
 //

@@ -138,12 +138,9 @@ func (p *player) basis() *tensorgame.TensorBasis {
 		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
 	case field == tensorgame.Z2:
 		// Over Z2 every game but the first is played in a uniformly
-		// random basis: measured with the shipped 2×2×2 network on
-		// T(2,2,2) at limit 7, the identity, permutation and
-		// elementary-move bases solved 0 of 416 games, uniform bases 3 of
-		// 128. (End to end, `alphamat play 2x2x2 --target 7` with seeds
-		// 1..3 then took 5, 202 and 50 games, against 16, 218 and 17
-		// with the mixed schedule: no clear change.)
+		// random basis, which solved more games than the mixed
+		// schedule below (docs/experiments.md, "Bases of the games
+		// over Z2").
 		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
 	case issued < p.cfg.Workers:
 		return tensorgame.IdentityTensorBasis(a, b, c, field)

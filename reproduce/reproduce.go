@@ -16,7 +16,8 @@ import (
 )
 
 // defaultFormats are the formats of AlphaTensor's Fig. 3 that a default
-// run reproduces: those that finish in about two minutes on two cores.
+// run reproduces: the small ones, for a first run of a few minutes
+// (docs/experiments.md, "The default run").
 const defaultFormats = "2x2x2 2x2x3 2x2x4 2x2x5 2x3x3 2x3x4 2x4x4 3x3x3 3x3x4"
 
 // DefaultFormats returns the formats a run without Formats reproduces.

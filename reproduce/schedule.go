@@ -60,10 +60,8 @@ func dependencies(rows []Row) [][]int {
 // waitsFor reports whether row r waits for row a: a's format is one size
 // above r's and a has cyclic walkers (cyclicRow), whose schemes restrict to
 // r's best starts (4x5x5 waits for 5x5x5, 3x5x5 and 4x4x5 for 4x5x5).
-// Searched first, from composites, 3x5x5 missed 58 in its 6 minutes in
-// five of six runs of reproduce --all, and reached it within seconds to 4
-// minutes from restrictions of 4x5x5's schemes; 4x5x5 reaches 76 from
-// restrictions of 5x5x5's schemes of rank 96 in seconds to minutes.
+// docs/experiments.md ("Why a row waits for the row one size above") has
+// what this gained.
 func waitsFor(r, a Row) bool {
 	return cyclicRow(a.format) && oneAbove(a.format, r.format)
 }
@@ -71,12 +69,9 @@ func waitsFor(r, a Row) bool {
 // cyclicRow reports whether a row's search adds cyclic-symmetric walkers
 // (search.Config.Cyclic): square formats of size 5 and up, and the formats
 // one size below them (4x5x5), whose cyclic walkers walk the square format
-// and hand restrictions of what they find to the plain walkers. On 5x5x5
-// they reach 96-101 in three minutes (6 seeds) where plain walks from the
-// standard algorithm reach about 114 (a composite start: 100-101); smaller
-// square formats reach their targets without them. On 4x5x5 (search
-// 4x5x5 --time 60s, 2 workers, 12 seeds) they reached 76 in 4 runs, plain
-// walks from the standard algorithm in none.
+// and hand restrictions of what they find to the plain walkers. Smaller
+// square formats reach their targets without them; docs/experiments.md
+// ("Large rows") has what they do on 5x5x5 and 4x5x5.
 func cyclicRow(f tensorgame.Format) bool {
 	n := max(f.N, f.M, f.P)
 	sq := tensorgame.Format{N: n, M: n, P: n}

@@ -67,16 +67,15 @@ product of the column spaces of its three unfoldings, and written in a
 (random) basis of those spaces it is a smaller tensor of the same rank.
 A 2x2x3 residual whose spans have dimensions 4, 4, 4 (T(2,2,2) left once
 the four products of one column are taken) is 4x4x4, and then
-  - its evaluations in the tree come from the 4x4x4 network, its moves
+  - its evaluations in the tree come from the 2x2x2 model, its moves
     mapped back to the full axes;
   - it is played as a game of its own (4 games, each residual once) when
     the steps left exceed its largest unfolding rank by 3 or more, and a
     decomposition found completes the game's moves to a scheme;
   - the games run under random permutations of the axes (--bases auto),
     where the 3x3x3 model takes sparse terms such as those products.
-With these, 2x2x3 reached rank 11 with seeds 1..5 in 8 to 42 s on two
-cores (13 to 70 s when shared); without the sub-games or without the
-permutations it stayed at 12 (3-minute runs, seeds 1 and 2).
+With these 2x2x3 reaches rank 11; without the sub-games or without the
+permutations it stayed at 12 (docs/experiments.md, "2x2x3 at rank 11").
 --compress=false plays every residual with the one model; --bases
 default keeps the uniformly random bases (over Z2).
 
