@@ -30,6 +30,7 @@
 //
 // The code: reproduce.go (the configuration, the rows, Run), schedule.go
 // (which rows wait for which, the first pass), passes.go (searching a row,
-// the second pass, the pass beyond, the reduction from Z), method.go, state.go
-// (rows.json) and report.go.
+// the second pass, the pass beyond, the reduction from Z), table.go (the
+// rows shared by the passes), method.go, state.go (rows.json) and
+// report.go.
 package reproduce

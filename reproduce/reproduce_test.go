@@ -461,6 +461,18 @@ func TestReduceFromZ(t *testing.T) {
 		t.Fatalf("Z2 row after reduceFromZ: %+v", got)
 	}
 	checkZ2(t, dir, got.Scheme, 7)
+	// Its origin says so, as data: reduced mod 2 from the Z row's scheme.
+	z2, err := tensorgame.ReadFile(filepath.Join(dir, got.Scheme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zs, err := tensorgame.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := z2.Origin; o == nil || o.Move != tensorgame.MoveMod2 || len(o.Parents) != 1 || o.Parents[0] != tensorgame.ParentOf(zs) {
+		t.Errorf("Z2 scheme's origin %+v, want mod2 of %+v", o, tensorgame.ParentOf(zs))
+	}
 
 	// A Z2 row reproduced already (target 8 here) gets the lower rank, and
 	// keeps its time and method.

@@ -36,8 +36,8 @@ func newReproduceCmd(io *IO) *cobra.Command {
 		Long: `Reproduce searches, from scratch, each format of AlphaTensor's table
 (Nature 2022, Fig. 3) over Z2 and over Z down to the published rank, and
 writes report.md, report.json, plots and every scheme (verified) into the run
-directory. Without flags it runs the small formats (about two minutes on two
-cores); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
+directory. Without flags it runs the small formats (a first run of seconds
+to minutes); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
 already reproduced in the run directory are not searched again.
 
 Rows run smallest format first, starting also from direct sums of the
