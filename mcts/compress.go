@@ -65,10 +65,8 @@ type CompressConfig struct {
 	// Seed seeds the random bases (with each residual).
 	Seed uint64
 	// EchelonBasis gives a compressed residual in the spans' reduced
-	// echelon bases instead of a random basis (for measurements: on
-	// T(2,2,2) inside the 2×2×3 axes, limit 7, 2x2x2_Z2.model solved 7 of
-	// 256 games in echelon bases, 3 of 256 in random ones: no clear
-	// difference).
+	// echelon bases instead of a random basis, for measurements
+	// (docs/experiments.md, "Options without a measured gain").
 	EchelonBasis bool
 }
 
@@ -387,12 +385,8 @@ type SubGameConfig struct {
 	Games int
 	// Slack: a residual is played only when the steps left exceed its
 	// largest unfolding rank (a lower bound of its rank) by at least Slack
-	// (default 3). Measured on 2×2×3 at step limit 11 (3x3x3_Z2.model,
-	// PermutedBases): the compressed residuals with slack 3 or more (23 in
-	// 64 games) were all T(2,2,2) in some basis by the agent's
-	// change-of-basis invariant, the sub-problem of rank 7 left after the
-	// four products of one column; those with less slack were hundreds
-	// per game.
+	// (default 3; docs/experiments.md, "2x2x3 at rank 11", has what the
+	// default selects there).
 	// Negative: no requirement.
 	Slack int
 	// Search sets the games' tree search; StopOnSolve is always set.
