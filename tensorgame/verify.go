@@ -275,6 +275,52 @@ func (it *intTerms) check(f Format, field Field, scale int64) *VerifyError {
 	return first
 }
 
+// primeP is the prime 2⁶¹-1 that verifySampled computes modulo.
+const primeP = 1<<61 - 1
+
+// mulmod returns a·b mod primeP.
+func mulmod(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	_, rem := bits.Div64(hi, lo, primeP)
+	return rem
+}
+
+// toMod maps x to num·den⁻¹ mod primeP; ok is false when primeP divides
+// den.
+func toMod(x Rat) (uint64, bool) {
+	const p = primeP
+	n, d := x.Num(), x.Den()
+	if d%p == 0 {
+		return 0, false
+	}
+	nm := uint64(n % p)
+	if n < 0 {
+		nm = uint64(n%p + p)
+	}
+	// Fermat: d⁻¹ = d^(p-2).
+	inv, base, e := uint64(1), uint64(d%p), uint64(p-2)
+	for ; e > 0; e >>= 1 {
+		if e&1 != 0 {
+			inv = mulmod(inv, base)
+		}
+		base = mulmod(base, base)
+	}
+	return mulmod(nm, inv), true
+}
+
+// randomVector returns n random words: 64 bit-sliced 0/1 vectors with
+// mod2, else n values mod primeP.
+func randomVector(rng *rand.Rand, n int, mod2 bool) []uint64 {
+	v := make([]uint64, n)
+	for i := range v {
+		v[i] = rng.Uint64()
+		if !mod2 {
+			v[i] %= primeP
+		}
+	}
+	return v
+}
+
 // verifySampled evaluates s on random matrices: 64 random 0/1 pairs at
 // once (bit-sliced) over Z2, one random pair modulo the prime 2⁶¹-1 over Z
 // and Q. A wrong output entry proves that s fails, and is reported as a
@@ -283,46 +329,9 @@ func verifySampled(s *Scheme) error {
 	f := s.Format
 	na, nb, nc := f.Dims()
 	rng := rand.New(rand.NewPCG(0x5eed, uint64(len(s.Terms))))
-	const p = 1<<61 - 1
-	mulmod := func(a, b uint64) uint64 {
-		hi, lo := bits.Mul64(a, b)
-		_, rem := bits.Div64(hi, lo, p)
-		return rem
-	}
-	// toMod maps x to num·den⁻¹ mod p; ok is false when p divides den.
-	toMod := func(x Rat) (uint64, bool) {
-		n, d := x.Num(), x.Den()
-		if d%p == 0 {
-			return 0, false
-		}
-		nm := uint64(n % p)
-		if n < 0 {
-			nm = uint64(n%p + p)
-		}
-		// Fermat: d⁻¹ = d^(p-2).
-		inv, base, e := uint64(1), uint64(d%p), uint64(p-2)
-		for ; e > 0; e >>= 1 {
-			if e&1 != 0 {
-				inv = mulmod(inv, base)
-			}
-			base = mulmod(base, base)
-		}
-		return mulmod(nm, inv), true
-	}
+	const p = primeP
 	mod2 := s.Field == Z2
-	a, b := make([]uint64, na), make([]uint64, nb)
-	for i := range a {
-		a[i] = rng.Uint64()
-		if !mod2 {
-			a[i] %= p
-		}
-	}
-	for i := range b {
-		b[i] = rng.Uint64()
-		if !mod2 {
-			b[i] %= p
-		}
-	}
+	a, b := randomVector(rng, na, mod2), randomVector(rng, nb, mod2)
 	got := make([]uint64, nc)
 	dot := func(fac []Rat, x []uint64) (uint64, bool) {
 		var sum uint64
