@@ -8,7 +8,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -186,7 +186,7 @@ func TestGuard(t *testing.T) {
 			t.Errorf("%v: matmul tensor allowed", f)
 		}
 		for range 5 {
-			bs := mcts.RandomBasis(rng, a, b, c, tensorgame.Z2, -1)
+			bs := tensorgame.RandomTensorBasis(rng, a, b, c, tensorgame.Z2, -1)
 			if g.Allowed(bs.Tensor(tensorgame.MatMul(f))) {
 				t.Errorf("%v: matmul tensor in a random basis allowed", f)
 			}

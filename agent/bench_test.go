@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
-	"github.com/alphamat/alphamat/search/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

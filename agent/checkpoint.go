@@ -9,7 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 

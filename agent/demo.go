@@ -7,7 +7,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -92,7 +92,7 @@ func int8To32(f []int8) []int32 {
 
 // transform returns d under the change of basis bs (terms mapped, tensor
 // mapped); ok is false when a mapped coefficient leaves TensorGame's set.
-func (d *Demo) transform(bs *mcts.Basis) (*Demo, bool) {
+func (d *Demo) transform(bs *tensorgame.TensorBasis) (*Demo, bool) {
 	out := &Demo{Format: d.Format, Tensor: bs.Tensor(d.Tensor)}
 	for _, t := range d.Terms {
 		m := bs.Map(t)
@@ -273,7 +273,7 @@ func spanRanks(t *tensorgame.Tensor, mode int, want *profile) []int {
 		}
 	}
 	// Basis of the span by elimination on the flattened slices.
-	basis := spanBasis(sl, rows)
+	basis := gf2.Basis(sl)
 	dim := len(basis)
 	if want != nil && !anyAxis(want, func(h []int) bool { return h[0] == dim }) {
 		return nil
@@ -293,7 +293,7 @@ func spanRanks(t *tensorgame.Tensor, mode int, want *profile) []int {
 			cur[r] ^= basis[j][r]
 		}
 		copy(tmp, cur)
-		rk := rankBits(tmp)
+		rk := gf2.Rank(tmp)
 		hist[rk+1]++
 		if want != nil && !anyAxis(want, func(h []int) bool {
 			return h[0] == dim && len(h) == len(hist) && hist[rk+1] <= h[rk+1]
@@ -311,62 +311,6 @@ func anyAxis(p *profile, ok func([]int) bool) bool {
 		}
 	}
 	return false
-}
-
-// spanBasis returns a basis (mod 2) of the span of the given matrices.
-func spanBasis(ms [][]uint64, rows int) [][]uint64 {
-	var basis [][]uint64
-	var pivots [][2]int // (row, bit) pivot of each basis element
-	for _, m := range ms {
-		v := slices.Clone(m)
-		for i, b := range basis {
-			if v[pivots[i][0]]>>pivots[i][1]&1 != 0 {
-				for r := range rows {
-					v[r] ^= b[r]
-				}
-			}
-		}
-		piv := [2]int{-1, -1}
-		for r := range rows {
-			if v[r] != 0 {
-				piv = [2]int{r, bits.TrailingZeros64(v[r])}
-				break
-			}
-		}
-		if piv[0] < 0 {
-			continue
-		}
-		// Keep the basis reduced at the new pivot.
-		for _, b := range basis {
-			if b[piv[0]]>>piv[1]&1 != 0 {
-				for r := range rows {
-					b[r] ^= v[r]
-				}
-			}
-		}
-		basis = append(basis, v)
-		pivots = append(pivots, piv)
-	}
-	return basis
-}
-
-// rankBits returns the rank mod 2 of the matrix whose rows are the words
-// of m (destroying m).
-func rankBits(m []uint64) int {
-	rank := 0
-	for i := range m {
-		if m[i] == 0 {
-			continue
-		}
-		rank++
-		low := m[i] & -m[i]
-		for j := i + 1; j < len(m); j++ {
-			if m[j]&low != 0 {
-				m[j] ^= m[i]
-			}
-		}
-	}
-	return rank
 }
 
 // HeldOutSeed seeds the held-out evaluation set. Training never draws from

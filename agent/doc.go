@@ -6,8 +6,8 @@
 // # Network
 //
 // A [Net] reads a residual tensor padded to its axes A×B×C (one network
-// serves every format whose axes fit: the 9×9×9 network plays 2×2×2 to
-// 3×3×3), a one-hot of the steps left, the actual axis lengths, and six
+// serves every format whose axes fit: the shipped 3x3x3 model, axes 9×9×9,
+// plays 2×2×2 to 3×3×3), a one-hot of the steps left, the actual axis lengths, and six
 // exact invariants of the residual: its three flattening ranks (lower
 // bounds of the rank) and its three slice-rank sums (upper bounds). A torso
 // of residual leaky-ReLU layers feeds two heads:
@@ -57,15 +57,8 @@
 //
 // # Where the time goes
 //
-// BenchmarkSearch and BenchmarkPlay report simulations per second
-// (BenchmarkPlay: 2×2×2 with the shipped network, batched, lookahead on,
-// about 4800 per second on 2 cores). Its CPU profile (go test ./agent -run
-// '^$' -bench 'Play$' -benchtime 3x -cpuprofile cpu.prof) puts about two
-// thirds of the time in sampling actions from the policy: the
-// factor-by-factor decoder (policy.draw 65 % cumulative, of which its
-// per-token probabilities 45 %, mostly float32 Gemv/Axpy), the torso's
-// batched forward pass under 10 %, the search's rank-bound lookahead 12 %
-// and the tree itself (selection, transposition table) a few percent. So
-// cheaper sampling (fewer samples per node, a smaller decoder) is where
-// simulations per second would come from, not batching.
+// BenchmarkSearch and BenchmarkPlay report simulations per second;
+// docs/experiments.md ("Simulations per second, and where the time goes")
+// has what they measured and BenchmarkPlay's CPU profile, which puts most
+// of the time in sampling actions from the policy.
 package agent

@@ -16,7 +16,7 @@ func act(x *G.Node) *G.Node { return G.Must(G.LeakyRelu(x, leak)) }
 // maskedLogit is added to the logits of illegal token values in training.
 // It must leave exp(logit) above float32's smallest normal: gorgonia's
 // LogSoftMax takes the log of the softmax, so a zero probability gives -Inf
-// and 0·(-Inf) = NaN in the loss (which -1e4 did on the 9×9×9 network).
+// and 0·(-Inf) = NaN in the loss (which -1e4 did on the 3x3x3 model's network, axes 9×9×9).
 const maskedLogit = -60
 
 // graph is the gorgonia training graph of a Net for a fixed batch size:

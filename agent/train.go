@@ -8,7 +8,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -30,9 +30,8 @@ type TrainConfig struct {
 	// 0..n/2) before their change of basis, so that the network also sees
 	// tensors whose slices span less than the whole axes, like the
 	// residuals left once a sub-problem is split off (default 0: none).
-	// No gain measured yet: 2×2×3 networks (4000 demonstration steps)
-	// with 0.5 and 0 each solved none of 96 and 128 games on T(2,2,2)
-	// inside the 2×2×3 axes (limit 7, uniform bases).
+	// No gain measured yet (docs/experiments.md, "Options without a
+	// measured gain").
 	DemoSubAxes float64
 	// BatchSize is the number of rows per SGD step (default 128).
 	BatchSize int
@@ -220,7 +219,7 @@ func (t *Trainer) augment(d *Demo) *Demo {
 	default:
 		moves = -1 // uniform over GL, Z2 only
 	}
-	out, ok := d.transform(mcts.RandomBasis(t.rng, a, b, c, t.cfg.Field, moves))
+	out, ok := d.transform(tensorgame.RandomTensorBasis(t.rng, a, b, c, t.cfg.Field, moves))
 	if !ok {
 		return nil
 	}

@@ -200,7 +200,7 @@ type target struct {
 	goal float64
 }
 
-// targets returns the goals of issue 6 for the best kernel over gemm:
+// targets returns the goals set for the best kernel over gemm:
 // 1.6× with gonum's BLAS at 4096, 1.25× with OpenBLAS leaves at 8192.
 func targets() []target {
 	return []target{{BLASGonum, 2048, 0}, {BLASGonum, 4096, 1.6}, {BLASOpenBLAS, 4096, 0}, {BLASOpenBLAS, 8192, 1.25}}

@@ -22,4 +22,15 @@
 // that records the rows already reproduced (a resumed run skips them), and
 // at the end report.md, report.json and plots. Every scheme in it is verified
 // before it is written.
+//
+// How a row's scheme was found (Row.Method: "flips from composite", "lift
+// from cyclic restriction", ...) is computed from the scheme's
+// tensorgame.Origin, its move and lineage, never from its comments; a
+// scheme without an Origin is "unknown".
+//
+// The code: reproduce.go (the configuration, the rows, Run), schedule.go
+// (which rows wait for which, the first pass), passes.go (searching a row,
+// the second pass, the pass beyond, the reduction from Z), table.go (the
+// rows shared by the passes), method.go, state.go (rows.json) and
+// report.go.
 package reproduce

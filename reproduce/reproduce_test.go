@@ -230,30 +230,120 @@ func TestCyclicRow(t *testing.T) {
 	}
 }
 
+// origin builds an origin by deriving along moves from the standard
+// algorithm of 2x2x2 (moves[0] is the first derivation).
+func origin(moves ...tensorgame.Move) *tensorgame.Origin {
+	s := tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 2}, tensorgame.Z2)
+	s.Origin = nil
+	for _, m := range moves {
+		t := s.Clone()
+		t.Origin = tensorgame.Derive(m, s)
+		s = t
+	}
+	return s.Origin
+}
+
 func TestMethod(t *testing.T) {
+	const (
+		std      = tensorgame.MoveStandard
+		flips    = tensorgame.MoveFlips
+		cyc      = tensorgame.MoveCyclicFlips
+		trans    = tensorgame.MoveTransFlips
+		ternary  = tensorgame.MoveTernaryFlips
+		lift     = tensorgame.MoveLift
+		sum      = tensorgame.MoveSum
+		restrict = tensorgame.MoveRestrict
+		permute  = tensorgame.MovePermute
+	)
 	for _, tc := range []struct {
-		comments []string
-		want     string
+		name string
+		o    *tensorgame.Origin
+		want string
 	}{
-		{[]string{"alphamat search 2x2x2 over Z2: flip-graph walk over Z2, seed 1"}, "flips"},
-		{[]string{"alphamat search 2x2x2 over Z: flip-graph walk over Z2, seed 1", "alphamat search 2x2x2 over Z: lifted from a flip-graph walk over Z2"}, "lift"},
-		{[]string{"alphamat search 2x2x2 over Z: lifted from a flip-graph walk over Z2", "alphamat search 2x2x2 over Z: flip-graph walk over Z, seed 6"}, "ternary"},
-		{[]string{"source: somewhere", "alphamat search 2x2x2 over Z2: the standard algorithm"}, "standard"},
-		{[]string{"alphamat play 2x2x2 over Z2: tree search, seed 3"}, "agent"},
-		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "alphamat search 5x5x5 over Z2: extra start scheme"}, "composite"},
-		{[]string{"derived: direct sum along p of a 2x5x2 scheme of rank 18 and a 2x5x3 scheme of rank 25", "alphamat search 2x5x5 over Z2: extra start scheme", "alphamat search 2x5x5 over Z2: flip-graph walk over Z2, seed 4"}, "flips from composite"},
-		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "derived: cyclic image (n,m,p) -> (m,p,n) of a 5x5x5 scheme", "derived: restriction along n (mask 100) of a 5x5x5 scheme of rank 96", "alphamat search 4x5x5 over Z2: extra start scheme", "alphamat search 4x5x5 over Z2: flip-graph walk over Z2, seed 2"}, "flips from restriction"},
-		{[]string{"derived: direct sum along n of a 2x5x5 scheme of rank 40 and a 3x5x5 scheme of rank 58", "derived: restriction along n (mask 1) of a 5x5x5 scheme of rank 98", "alphamat search 4x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from restriction"},
-		{[]string{"derived: restriction along n (mask 1) of a 4x5x5 scheme of rank 76", "alphamat search 3x5x5 over Z2: extra start scheme"}, "restriction"},
-		{[]string{"cyclic-symmetric diagonal start: fixed terms x⊗x⊗x of the diagonal parts [[0 1] [2 3] [4]]", "alphamat search 4x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2 of 5x5x5, seed 6", "derived: restriction along n (mask 10000) of a 5x5x5 scheme of rank 105", "alphamat search 4x5x5 over Z2: flip-graph walk over Z2, seed 9"}, "flips from cyclic restriction"},
-		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5"}, "cyclic flips"},
-		{[]string{"alphamat search 5x5x5 over Z2: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from cyclic"},
-		{[]string{"alphamat search 5x5x5 over Z: cyclic-symmetric flip-graph walk over Z2, seed 5", "alphamat search 5x5x5 over Z: lifted from a flip-graph walk over Z2"}, "lift from cyclic"},
-		{[]string{"alphamat search 3x5x5 over Z2: transpose-symmetric flip-graph walk over Z2, seed 5"}, "transpose flips"},
-		{[]string{"alphamat search 3x5x5 over Z2: transpose-symmetric flip-graph walk over Z2, seed 5", "alphamat search 3x5x5 over Z2: flip-graph walk over Z2, seed 7"}, "flips from transpose"},
+		{"none", nil, "unknown"},
+		{"standard", origin(std), "standard"},
+		{"flips", origin(std, flips), "flips"},
+		{"flips twice", origin(std, flips, flips), "flips"},
+		{"no lineage", &tensorgame.Origin{Move: flips}, "flips"},
+		{"lift", origin(std, flips, lift), "lift"},
+		{"ternary", origin(std, flips, lift, ternary), "ternary"},
+		{"published", origin(tensorgame.MovePublished), "published"},
+		{"play", origin(tensorgame.MovePlay), "agent"},
+		{"train", origin(tensorgame.MoveTrain), "agent"},
+		{"mod2", origin(std, flips, lift, tensorgame.MoveMod2), "reduced from Z"},
+		{"composite", origin(std, sum), "composite"},
+		{"flips from composite", origin(std, flips, sum, flips), "flips from composite"},
+		{"lift from composite", origin(std, sum, flips, lift), "lift from composite"},
+		{"restriction", origin(std, flips, restrict), "restriction"},
+		{"flips from restriction", origin(std, flips, restrict, flips), "flips from restriction"},
+		{"lift from restriction", origin(std, sum, flips, restrict, lift), "lift from restriction"},
+		{"cyclic restriction", origin(std, cyc, restrict), "cyclic restriction"},
+		{"permuted cyclic restriction", origin(std, cyc, permute, restrict, permute), "cyclic restriction"},
+		{"flips from cyclic restriction", origin(std, cyc, permute, restrict, flips), "flips from cyclic restriction"},
+		{"restriction of a plain walk after cyclic", origin(std, cyc, flips, sum, flips, restrict, flips), "flips from cyclic restriction"},
+		{"last start counts", origin(std, sum, flips, restrict, flips), "flips from restriction"},
+		{"cyclic flips", origin(std, cyc), "cyclic flips"},
+		{"flips from cyclic", origin(std, cyc, flips), "flips from cyclic"},
+		{"lift from cyclic", origin(std, cyc, lift), "lift from cyclic"},
+		{"transpose flips", origin(std, trans), "transpose flips"},
+		{"flips from transpose", origin(std, trans, flips), "flips from transpose"},
+		{"extension", origin(std, tensorgame.MoveExtend, flips), "flips from extension"},
+		{"unnamed move", &tensorgame.Origin{Move: "hypothetical"}, "hypothetical"},
 	} {
-		if got := method(&tensorgame.Scheme{Comments: tc.comments}); got != tc.want {
-			t.Errorf("method(%q) = %q, want %q", tc.comments, got, tc.want)
+		if got := method(tc.o); got != tc.want {
+			var lin []tensorgame.Move
+			if tc.o != nil {
+				lin = tc.o.Lineage
+			}
+			t.Errorf("%s: method(%v) = %q, want %q", tc.name, lin, got, tc.want)
+		}
+	}
+}
+
+// TestMethodOfSearch checks the method column on schemes that real
+// searches stored: a plain walk, a composite start, a search over Z. It
+// needs search to set Origin (developer kit's branch) and skips, only when
+// a search's best has no Origin, until it does.
+func TestMethodOfSearch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	f222 := tensorgame.Format{N: 2, M: 2, P: 2}
+	f224 := tensorgame.Format{N: 2, M: 2, P: 4}
+	s7, err := search.Run(ctx, search.Config{Format: f222, Field: tensorgame.Z2, Target: 7, Workers: 1, Seed: 1, RunDir: filepath.Join(dir, "a")})
+	if err != nil || !s7.Reached {
+		t.Fatalf("2x2x2: reached %v, err %v", s7.Reached, err)
+	}
+	sum, err := tensorgame.DirectSum(tensorgame.AxisP, s7.Best, s7.Best)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  search.Config
+		want string // a part of the method
+	}{
+		{"flips", search.Config{Format: f222, Field: tensorgame.Z2, Target: 7}, "flips"},
+		{"composite", search.Config{Format: f224, Field: tensorgame.Z2, Target: 14, Starts: []*tensorgame.Scheme{sum}}, "composite"},
+		{"over Z", search.Config{Format: f222, Field: tensorgame.Z, Target: 7}, ""},
+	} {
+		tc.cfg.Workers, tc.cfg.Seed, tc.cfg.RunDir = 1, 2, filepath.Join(dir, tc.name)
+		res, err := search.Run(ctx, tc.cfg)
+		if err != nil || !res.Reached {
+			t.Fatalf("%s: reached %v, err %v", tc.name, res.Reached, err)
+		}
+		if res.Best.Origin == nil {
+			t.Skip("search does not set Origin yet")
+		}
+		m := method(res.Best.Origin)
+		if m == "unknown" || !strings.Contains(m, tc.want) {
+			t.Errorf("%s: method %q (lineage %v), want one naming %q", tc.name, m, res.Best.Origin.Lineage, tc.want)
+		}
+		stored, err := tensorgame.ReadFile(res.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := method(stored.Origin); got != m {
+			t.Errorf("%s: method %q read back from %s, %q in memory", tc.name, got, res.Path, m)
 		}
 	}
 }
@@ -284,8 +374,8 @@ func TestCompositeStart(t *testing.T) {
 	// The row's own directory holds rank 14 already: no composite.
 	res, err := search.Run(ctx, search.Config{Format: f, Field: tensorgame.Z2, Target: 14, Workers: 1, Seed: 1,
 		RunDir: filepath.Join(dir, key(row)), Starts: got})
-	if err != nil || !res.Reached || method(res.Best) != "composite" {
-		t.Fatalf("search from the composite: err %v, reached %v, method %q", err, res.Reached, method(res.Best))
+	if err != nil || !res.Reached {
+		t.Fatalf("search from the composite: err %v, reached %v", err, res.Reached)
 	}
 	if again := compositeStart(dir, filepath.Join(dir, key(row)), row); again != nil {
 		t.Errorf("row already holds rank 14: composite of rank %d offered", again[0].Rank())
@@ -371,6 +461,18 @@ func TestReduceFromZ(t *testing.T) {
 		t.Fatalf("Z2 row after reduceFromZ: %+v", got)
 	}
 	checkZ2(t, dir, got.Scheme, 7)
+	// Its origin says so, as data: reduced mod 2 from the Z row's scheme.
+	z2, err := tensorgame.ReadFile(filepath.Join(dir, got.Scheme))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zs, err := tensorgame.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := z2.Origin; o == nil || o.Move != tensorgame.MoveMod2 || len(o.Parents) != 1 || o.Parents[0] != tensorgame.ParentOf(zs) {
+		t.Errorf("Z2 scheme's origin %+v, want mod2 of %+v", o, tensorgame.ParentOf(zs))
+	}
 
 	// A Z2 row reproduced already (target 8 here) gets the lower rank, and
 	// keeps its time and method.
@@ -469,7 +571,7 @@ func TestDescend(t *testing.T) {
 	}
 	got := tab.snapshot()
 	r := got[0]
-	if !r.Reached || r.Found != 7 || r.Status != "reproduced" || !strings.Contains(r.Method, "restriction") {
+	if !r.Reached || r.Found != 7 || r.Status != StatusReproduced {
 		t.Errorf("2x2x2 searched again: %+v", r)
 	}
 	if r.Seconds < 60 || r.Flips < 1000 {
@@ -481,6 +583,14 @@ func TestDescend(t *testing.T) {
 	}
 	if got[2] != rows[2] {
 		t.Errorf("3x3x3, with no larger row, was searched again: %+v", got[2])
+	}
+	// The method comes from the scheme's Origin, which search sets on
+	// developer kit's branch; until it does, this last check is skipped.
+	if s == nil || s.Origin == nil {
+		t.Skip("search does not set Origin yet")
+	}
+	if !strings.Contains(r.Method, "restriction") {
+		t.Errorf("2x2x2 searched again from restrictions: method %q (lineage %v)", r.Method, s.Origin.Lineage)
 	}
 }
 

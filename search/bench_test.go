@@ -10,7 +10,7 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// timeToRankCases are the formats and Z2 target ranks of issue 3.
+// timeToRankCases are the formats and Z2 target ranks BenchmarkTimeToRank times.
 var timeToRankCases = []struct {
 	f      tensorgame.Format
 	target int

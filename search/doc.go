@@ -1,9 +1,9 @@
 // Package search finds matrix-multiplication schemes: flip-graph random walks
 // over Z2 (search/flip; search/cyclic and search/transpose for symmetric
 // schemes) and over Z with coefficients in {-1, 0, 1}
-// (search/ternary), Hensel lifting from Z2 to Z (search/lift), a tree search
-// over TensorGame guided by the agent (search/mcts), and a pool of the best
-// schemes that a run keeps on disk and resumes from (search/pool).
+// (search/ternary), Hensel lifting from Z2 to Z (search/lift), and a pool of
+// the best schemes that a run keeps on disk and resumes from (search/pool).
+// The agent's tree search over TensorGame is package mcts, which Run does not use.
 //
 // # Driver
 //

@@ -41,7 +41,9 @@
 // [ChangeBasis] maps a scheme to another of the same format through
 // A -> X A Y⁻¹, B -> Y B Z⁻¹, C -> X C Z⁻¹; [RandomBasis] draws X, Y and Z
 // for data augmentation. Each returns a scheme that verifies whenever its
-// input does.
+// input does. [ReduceMod2] maps a scheme over Z or Q to one over Z2. A
+// [TensorBasis] changes the basis of any tensor's three axes and maps its
+// terms (actions) there and back: the tree search plays targets under it.
 //
 // # TensorGame
 //

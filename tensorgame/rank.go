@@ -3,6 +3,8 @@ package tensorgame
 import (
 	"math/big"
 	"math/bits"
+
+	"github.com/alphamat/alphamat/internal/gf2"
 )
 
 // MatrixRank returns the rank of the rows×cols integer matrix stored
@@ -37,38 +39,7 @@ func rankMod2(rows, cols int, data []int32) int {
 			}
 		}
 	}
-	rank := 0
-	for c := 0; c < cols && rank < rows; c++ {
-		w, bit := c/64, uint64(1)<<(c%64)
-		piv := -1
-		for r := rank; r < rows; r++ {
-			if m[r*words+w]&bit != 0 {
-				piv = r
-				break
-			}
-		}
-		if piv < 0 {
-			continue
-		}
-		pr := m[piv*words : (piv+1)*words]
-		if piv != rank {
-			rr := m[rank*words : (rank+1)*words]
-			for i := range pr {
-				pr[i], rr[i] = rr[i], pr[i]
-			}
-			pr = rr
-		}
-		for r := rank + 1; r < rows; r++ {
-			row := m[r*words : (r+1)*words]
-			if row[w]&bit != 0 {
-				for i := w; i < words; i++ {
-					row[i] ^= pr[i]
-				}
-			}
-		}
-		rank++
-	}
-	return rank
+	return gf2.RankWide(m, words)
 }
 
 // rankInt64 runs Bareiss' fraction-free elimination; ok is false when an

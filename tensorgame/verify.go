@@ -64,7 +64,7 @@ func Verify(s *Scheme) error {
 			return err
 		}
 	}
-	if err, ok := verifyInt(s); ok {
+	if ok, err := verifyInt(s); ok {
 		return err
 	}
 	return verifyBig(s)
@@ -103,16 +103,28 @@ func work(s *Scheme) int64 {
 
 // verifyInt is the fast exact path: every coefficient is scaled by the lcm
 // of the denominators of its mode into int64, and the tensor is summed one
-// A slice at a time. ok is false when the values could overflow int64 or
-// the format is too large for dense slices; then the caller takes the slow
-// path.
-func verifyInt(s *Scheme) (err error, ok bool) {
-	f := s.Format
-	na, nb, nc := f.Dims()
+// A slice at a time. ok is false, and err nil, when the values could
+// overflow int64 or the format is too large for dense slices; then the
+// caller takes the slow path.
+func verifyInt(s *Scheme) (ok bool, err error) {
+	_, nb, nc := s.Format.Dims()
 	if int64(nb)*int64(nc) > maxSlice {
-		return nil, false
+		return false, nil
 	}
-	var lcm [3]int64
+	lcm, ok := intScales(s)
+	if !ok {
+		return false, nil
+	}
+	if e := newIntTerms(s, lcm).check(s.Format, s.Field, lcm[0]*lcm[1]*lcm[2]); e != nil {
+		return true, e
+	}
+	return true, nil
+}
+
+// intScales returns, for each mode, the lcm of the denominators of the
+// coefficients of that mode, and whether the scaled coefficients are small
+// enough that every sum verifyInt forms fits int64.
+func intScales(s *Scheme) (lcm [3]int64, ok bool) {
 	var maxAbs [3]float64
 	for mode := range 3 {
 		l := int64(1)
@@ -121,7 +133,7 @@ func verifyInt(s *Scheme) (err error, ok bool) {
 				d := x.Den()
 				l = l / gcd(l, d) * d
 				if l > 1<<20 {
-					return nil, false
+					return lcm, false
 				}
 			}
 		}
@@ -133,54 +145,71 @@ func verifyInt(s *Scheme) (err error, ok bool) {
 			}
 		}
 	}
-	if maxAbs[0]*maxAbs[1]*maxAbs[2]*float64(len(s.Terms)+1) > 1<<62 {
-		return nil, false
-	}
-	scale := lcm[0] * lcm[1] * lcm[2]
+	return lcm, maxAbs[0]*maxAbs[1]*maxAbs[2]*float64(len(s.Terms)+1) <= 1<<62
+}
 
-	// Non-zeros of v and w per term (flat, with offsets), and of u bucketed
-	// by A index.
-	type nz struct {
-		i int32
-		x int64
-	}
+// nz is a non-zero scaled coefficient at index i.
+type nz struct {
+	i int32
+	x int64
+}
+
+// intTerms holds a scheme's scaled coefficients sparsely: the non-zeros of
+// v and w per term (term r's at vs[vOff[r]:vOff[r+1]], and so for w), and
+// those of u bucketed by A index (index a's at us[uOff[a]:uOff[a+1]], with
+// the term index as i).
+type intTerms struct {
+	na         int
+	vOff, wOff []int32
+	vs, ws     []nz
+	uOff       []int32
+	us         []nz
+}
+
+func newIntTerms(s *Scheme, lcm [3]int64) *intTerms {
+	na, _, _ := s.Format.Dims()
 	R := len(s.Terms)
-	vOff, wOff := make([]int32, R+1), make([]int32, R+1)
-	var vs, ws []nz
-	uCount := make([]int32, na+1)
+	it := &intTerms{na: na, vOff: make([]int32, R+1), wOff: make([]int32, R+1), uOff: make([]int32, na+1)}
 	for r, t := range s.Terms {
 		for i, x := range t.V {
 			if !x.IsZero() {
-				vs = append(vs, nz{int32(i), x.Num() * (lcm[1] / x.Den())})
+				it.vs = append(it.vs, nz{int32(i), x.Num() * (lcm[1] / x.Den())})
 			}
 		}
 		for i, x := range t.W {
 			if !x.IsZero() {
-				ws = append(ws, nz{int32(i), x.Num() * (lcm[2] / x.Den())})
+				it.ws = append(it.ws, nz{int32(i), x.Num() * (lcm[2] / x.Den())})
 			}
 		}
-		vOff[r+1], wOff[r+1] = int32(len(vs)), int32(len(ws))
+		it.vOff[r+1], it.wOff[r+1] = int32(len(it.vs)), int32(len(it.ws))
 		for a, x := range t.U {
 			if !x.IsZero() {
-				uCount[a+1]++
+				it.uOff[a+1]++
 			}
 		}
 	}
 	for a := 0; a < na; a++ {
-		uCount[a+1] += uCount[a]
+		it.uOff[a+1] += it.uOff[a]
 	}
-	us := make([]nz, uCount[na]) // i holds the term index
-	fill := slices.Clone(uCount[:na])
+	it.us = make([]nz, it.uOff[na])
+	fill := slices.Clone(it.uOff[:na])
 	for r, t := range s.Terms {
 		for a, x := range t.U {
 			if !x.IsZero() {
-				us[fill[a]] = nz{int32(r), x.Num() * (lcm[0] / x.Den())}
+				it.us[fill[a]] = nz{int32(r), x.Num() * (lcm[0] / x.Den())}
 				fill[a]++
 			}
 		}
 	}
+	return it
+}
 
-	mod2 := s.Field == Z2
+// check sums the terms one A slice at a time and compares each slice with
+// the matmul tensor of f times scale (mod 2 over Z2). It returns the first
+// wrong entry, with the count of wrong entries, or nil.
+func (it *intTerms) check(f Format, field Field, scale int64) *VerifyError {
+	_, nb, nc := f.Dims()
+	mod2 := field == Z2
 	acc := make([]int64, nb*nc)
 	rowSeen := make([]int32, nb) // a+1 when row b of slice a was touched
 	rows := make([]int32, 0, nb)
@@ -189,15 +218,15 @@ func verifyInt(s *Scheme) (err error, ok bool) {
 	fail := func(a, idx int, got, want int64) {
 		count++
 		if first == nil || (a == first.A && idx < first.B*nc+first.C) {
-			first = &VerifyError{Format: f, Field: s.Field, A: a, B: idx / nc, C: idx % nc,
+			first = &VerifyError{Format: f, Field: field, A: a, B: idx / nc, C: idx % nc,
 				Got: NewRat(got, scale).String(), Want: Int(want).String()}
 		}
 	}
-	for a := 0; a < na; a++ {
-		for _, u := range us[uCount[a]:uCount[a+1]] {
+	for a := 0; a < it.na; a++ {
+		for _, u := range it.us[it.uOff[a]:it.uOff[a+1]] {
 			r := u.i
-			wr := ws[wOff[r]:wOff[r+1]]
-			for _, v := range vs[vOff[r]:vOff[r+1]] {
+			wr := it.ws[it.wOff[r]:it.wOff[r+1]]
+			for _, v := range it.vs[it.vOff[r]:it.vOff[r+1]] {
 				if rowSeen[v.i] != int32(a+1) {
 					rowSeen[v.i] = int32(a + 1)
 					rows = append(rows, v.i)
@@ -242,9 +271,54 @@ func verifyInt(s *Scheme) (err error, ok bool) {
 	}
 	if first != nil {
 		first.Count = count
-		return first, true
 	}
-	return nil, true
+	return first
+}
+
+// primeP is the prime 2⁶¹-1 that verifySampled computes modulo.
+const primeP = 1<<61 - 1
+
+// mulmod returns a·b mod primeP.
+func mulmod(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	_, rem := bits.Div64(hi, lo, primeP)
+	return rem
+}
+
+// toMod maps x to num·den⁻¹ mod primeP; ok is false when primeP divides
+// den.
+func toMod(x Rat) (uint64, bool) {
+	const p = primeP
+	n, d := x.Num(), x.Den()
+	if d%p == 0 {
+		return 0, false
+	}
+	nm := uint64(n % p)
+	if n < 0 {
+		nm = uint64(n%p + p)
+	}
+	// Fermat: d⁻¹ = d^(p-2).
+	inv, base, e := uint64(1), uint64(d%p), uint64(p-2)
+	for ; e > 0; e >>= 1 {
+		if e&1 != 0 {
+			inv = mulmod(inv, base)
+		}
+		base = mulmod(base, base)
+	}
+	return mulmod(nm, inv), true
+}
+
+// randomVector returns n random words: 64 bit-sliced 0/1 vectors with
+// mod2, else n values mod primeP.
+func randomVector(rng *rand.Rand, n int, mod2 bool) []uint64 {
+	v := make([]uint64, n)
+	for i := range v {
+		v[i] = rng.Uint64()
+		if !mod2 {
+			v[i] %= primeP
+		}
+	}
+	return v
 }
 
 // verifySampled evaluates s on random matrices: 64 random 0/1 pairs at
@@ -255,46 +329,9 @@ func verifySampled(s *Scheme) error {
 	f := s.Format
 	na, nb, nc := f.Dims()
 	rng := rand.New(rand.NewPCG(0x5eed, uint64(len(s.Terms))))
-	const p = 1<<61 - 1
-	mulmod := func(a, b uint64) uint64 {
-		hi, lo := bits.Mul64(a, b)
-		_, rem := bits.Div64(hi, lo, p)
-		return rem
-	}
-	// toMod maps x to num·den⁻¹ mod p; ok is false when p divides den.
-	toMod := func(x Rat) (uint64, bool) {
-		n, d := x.Num(), x.Den()
-		if d%p == 0 {
-			return 0, false
-		}
-		nm := uint64(n % p)
-		if n < 0 {
-			nm = uint64(n%p + p)
-		}
-		// Fermat: d⁻¹ = d^(p-2).
-		inv, base, e := uint64(1), uint64(d%p), uint64(p-2)
-		for ; e > 0; e >>= 1 {
-			if e&1 != 0 {
-				inv = mulmod(inv, base)
-			}
-			base = mulmod(base, base)
-		}
-		return mulmod(nm, inv), true
-	}
+	const p = primeP
 	mod2 := s.Field == Z2
-	a, b := make([]uint64, na), make([]uint64, nb)
-	for i := range a {
-		a[i] = rng.Uint64()
-		if !mod2 {
-			a[i] %= p
-		}
-	}
-	for i := range b {
-		b[i] = rng.Uint64()
-		if !mod2 {
-			b[i] %= p
-		}
-	}
+	a, b := randomVector(rng, na, mod2), randomVector(rng, nb, mod2)
 	got := make([]uint64, nc)
 	dot := func(fac []Rat, x []uint64) (uint64, bool) {
 		var sum uint64

@@ -139,7 +139,7 @@ func TestVerifyPathsAgree(t *testing.T) {
 				s.Field = Q
 			}
 		}
-		e1, ok := verifyInt(s)
+		ok, e1 := verifyInt(s)
 		if !ok {
 			t.Fatalf("%s: int64 path declined", path)
 		}
@@ -157,7 +157,7 @@ func TestVerifyBigCoefficients(t *testing.T) {
 	big := int64(1) << 40
 	s.Terms[0].U[0] = Int(big)
 	s.Terms[0].V[0] = NewRat(1, big)
-	if _, ok := verifyInt(s); ok {
+	if ok, _ := verifyInt(s); ok {
 		// lcm 2^40 > 2^20: the int64 path must decline.
 		t.Fatal("int64 path accepted denominators 2^40")
 	}

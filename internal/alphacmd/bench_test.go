@@ -93,9 +93,6 @@ func TestBenchKernelsRun(t *testing.T) {
 
 func TestBenchSearchRun(t *testing.T) {
 	out, _, err := benchExec(t, "bench", "search", "--formats", "2x2x2", "--seeds", "2", "--time", "20s", "--workers", "1")
-	if err != nil && strings.Contains(err.Error(), "not built yet") {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -19,8 +17,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alphamat/alphamat/agent"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
-	"github.com/alphamat/alphamat/search/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -69,16 +67,15 @@ product of the column spaces of its three unfoldings, and written in a
 (random) basis of those spaces it is a smaller tensor of the same rank.
 A 2x2x3 residual whose spans have dimensions 4, 4, 4 (T(2,2,2) left once
 the four products of one column are taken) is 4x4x4, and then
-  - its evaluations in the tree come from the 4x4x4 network, its moves
+  - its evaluations in the tree come from the 2x2x2 model, its moves
     mapped back to the full axes;
   - it is played as a game of its own (4 games, each residual once) when
     the steps left exceed its largest unfolding rank by 3 or more, and a
     decomposition found completes the game's moves to a scheme;
   - the games run under random permutations of the axes (--bases auto),
-    where the 9x9x9 network takes sparse terms such as those products.
-With these, 2x2x3 reached rank 11 with seeds 1..5 in 8 to 42 s on two
-cores (13 to 70 s when shared); without the sub-games or without the
-permutations it stayed at 12 (3-minute runs, seeds 1 and 2).
+    where the 3x3x3 model takes sparse terms such as those products.
+With these 2x2x3 reaches rank 11; without the sub-games or without the
+permutations it stayed at 12 (docs/experiments.md, "2x2x3 at rank 11").
 --compress=false plays every residual with the one model; --bases
 default keeps the uniformly random bases (over Z2).
 
@@ -157,38 +154,25 @@ type playResult struct {
 	SubSolved    int64   `json:"subgames_solved,omitempty"`
 	Seconds      float64 `json:"seconds"`
 	Seed         uint64  `json:"seed"`
+
+	compressed bool // residuals went to smaller models (the sub-game counters apply)
 }
 
 func playRun(ctx context.Context, io *IO, o *playOptions) error {
-	net, modelName, err := loadEvaluator(o.model, o.format, o.field)
+	ev, cmp, modelName, err := playEvaluator(o)
 	if err != nil {
 		return err
 	}
-	var ev mcts.Evaluator
-	var cmp *mcts.Compress
-	if net != nil {
-		ev = net
-		if o.model == "" && o.compress {
-			cmp, modelName, err = compressShipped(net, modelName, o.field, o.seed)
-			if err != nil {
-				return err
-			}
-			if cmp != nil {
-				ev = cmp
-			}
-		}
-	}
-	if err := os.MkdirAll(o.runDir, 0o755); err != nil {
-		return fmt.Errorf("run directory: %w", err)
-	}
-	best, err := bestInRun(o.runDir, o.format, o.field)
+	// The run directory is a search run directory: schemes go through its
+	// pool, verified, deduplicated and written atomically.
+	p, err := pool.Open(o.runDir, o.format, o.field, pool.Options{})
 	if err != nil {
 		return err
 	}
 	limit := o.limit
 	if limit == 0 {
 		limit = o.format.Naive()
-		if best > 0 {
+		if best := p.Best(); best > 0 {
 			limit = min(limit, best-1)
 		}
 	}
@@ -212,33 +196,19 @@ func playRun(ctx context.Context, io *IO, o *playOptions) error {
 		sub = mcts.NewSubGames(cmp, batcher, mcts.SubGameConfig{Search: cfg.Search, Seed: o.seed})
 		cfg.Finisher = sub
 	}
+	bases := "default bases"
 	if o.bases == "permuted" || o.bases == "auto" && sub != nil {
 		cfg.Bases = mcts.PermutedBases
-	}
-	bases := "default bases"
-	if cfg.Bases == mcts.PermutedBases {
 		bases = "permuted bases"
 	}
 	fmt.Fprintf(io.ErrOut, "play %v over %v: model %s, %d games at once, %d simulations/move, K=%d, limit %d, %s, run %s\n",
 		o.format, o.field, modelName, games, o.sims, o.samples, limit, bases, o.runDir)
-	res := playResult{Format: o.format.String(), Field: o.field.String(), Model: modelName, Best: best, Seed: o.seed}
+	res := playResult{Format: o.format.String(), Field: o.field.String(), Model: modelName, Best: p.Best(), Seed: o.seed}
 	start := time.Now()
 	tctx, cancel := context.WithTimeout(ctx, o.time)
 	defer cancel()
 	st, err := mcts.Play(tctx, cfg, se, func(s *tensorgame.Scheme) error {
-		if best > 0 && s.Rank() >= best {
-			return nil // the run directory already holds as good a scheme
-		}
-		s.Comments = append(s.Comments, fmt.Sprintf("found by alphamat play (model %s, seed %d) after %s", modelName, o.seed, time.Since(start).Round(time.Second)))
-		path := filepath.Join(o.runDir, schemeFileName(s))
-		if err := tensorgame.WriteFile(path, s); err != nil {
-			return err
-		}
-		best = s.Rank()
-		res.File = path
-		res.Found = append(res.Found, s.Rank())
-		fmt.Fprintf(io.ErrOut, "%6.1fs  rank %d  -> %s\n", time.Since(start).Seconds(), s.Rank(), path)
-		return nil
+		return storePlayed(io, p, s, modelName, o.seed, start, &res)
 	})
 	elapsed := time.Since(start)
 	switch {
@@ -248,7 +218,62 @@ func playRun(ctx context.Context, io *IO, o *playOptions) error {
 	case ctx.Err() == nil:
 		return err
 	}
-	res.Best = best
+	res.Best = p.Best()
+	res.stats(st, elapsed, batcher, cmp, sub)
+	if err := res.write(io, o.json); err != nil {
+		return err
+	}
+	if err != nil {
+		return err // interrupted: the run directory holds what was found
+	}
+	if res.Best == 0 || (o.target > 0 && res.Best > o.target) {
+		return &SilentError{Code: exitFail}
+	}
+	return nil
+}
+
+// playEvaluator returns the evaluator of play's games (nil: uniform), the
+// Compress around it when residuals go to smaller shipped models, and the
+// model's name.
+func playEvaluator(o *playOptions) (mcts.Evaluator, *mcts.Compress, string, error) {
+	net, name, err := loadEvaluator(o.model, o.format, o.field)
+	if err != nil || net == nil {
+		return nil, nil, name, err
+	}
+	if o.model != "" || !o.compress {
+		return net, nil, name, nil
+	}
+	cmp, name, err := compressShipped(net, name, o.field, o.seed)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if cmp == nil {
+		return net, nil, name, nil
+	}
+	return cmp, cmp, name, nil
+}
+
+// storePlayed stores a scheme the games found in the run's pool when it
+// is better than the pool's best, with its Origin (MovePlay).
+func storePlayed(io *IO, p *pool.Pool, s *tensorgame.Scheme, model string, seed uint64, start time.Time, res *playResult) error {
+	if best := p.Best(); best > 0 && s.Rank() >= best {
+		return nil // the run directory already holds as good a scheme
+	}
+	s.Origin = tensorgame.Derive(tensorgame.MovePlay)
+	s.Origin.Params = map[string]string{"model": model, "seed": strconv.FormatUint(seed, 10)}
+	s.Comments = append(s.Comments, fmt.Sprintf("found by alphamat play (model %s, seed %d) after %s", model, seed, time.Since(start).Round(time.Second)))
+	if _, err := p.Add(s); err != nil { // verifies
+		return err
+	}
+	path := p.Path(s.Rank())
+	res.File = path
+	res.Found = append(res.Found, s.Rank())
+	fmt.Fprintf(io.ErrOut, "%6.1fs  rank %d  -> %s\n", time.Since(start).Seconds(), s.Rank(), path)
+	return nil
+}
+
+// stats fills in the counters of a finished play.
+func (res *playResult) stats(st mcts.PlayStats, elapsed time.Duration, batcher *mcts.Batcher, cmp *mcts.Compress, sub *mcts.SubGames) {
 	res.Games, res.Solved = st.Games, st.Solved
 	res.Sims, res.Evals = st.Search.Simulations, st.Search.Evaluations
 	res.Seconds = elapsed.Seconds()
@@ -257,31 +282,27 @@ func playRun(ctx context.Context, io *IO, o *playOptions) error {
 		res.MeanBatch = batcher.Stats().MeanBatch()
 	}
 	if cmp != nil {
+		res.compressed = true
 		for _, n := range cmp.Stats().Compressed {
 			res.Compressed += n
 		}
 		ss := sub.Stats()
 		res.SubResiduals, res.SubGames, res.SubSolved = ss.Residuals, ss.Games, ss.Solved
 	}
-	if o.json {
+}
+
+// write prints the result, as JSON with asJSON.
+func (res *playResult) write(io *IO, asJSON bool) error {
+	if asJSON {
 		enc := json.NewEncoder(io.Out)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(io.Out, "%v over %v: best rank %s; %d games (%d solved), %d simulations (%.0f/s), %.0fs\n",
-			o.format, o.field, rankString(best), res.Games, res.Solved, res.Sims, res.SimsPerSec, res.Seconds)
-		if cmp != nil {
-			fmt.Fprintf(io.Out, "%d of %d evaluations compressed to a smaller model; %d residuals played as sub-games (%d games), %d solved\n",
-				res.Compressed, res.Evals, res.SubResiduals, res.SubGames, res.SubSolved)
-		}
+		return enc.Encode(res)
 	}
-	if err != nil {
-		return err // interrupted: the run directory holds what was found
-	}
-	if best == 0 || (o.target > 0 && best > o.target) {
-		return &SilentError{Code: exitFail}
+	fmt.Fprintf(io.Out, "%s over %s: best rank %s; %d games (%d solved), %d simulations (%.0f/s), %.0fs\n",
+		res.Format, res.Field, rankString(res.Best), res.Games, res.Solved, res.Sims, res.SimsPerSec, res.Seconds)
+	if res.compressed {
+		fmt.Fprintf(io.Out, "%d of %d evaluations compressed to a smaller model; %d residuals played as sub-games (%d games), %d solved\n",
+			res.Compressed, res.Evals, res.SubResiduals, res.SubGames, res.SubSolved)
 	}
 	return nil
 }
@@ -300,47 +321,6 @@ func rankString(r int) string {
 		return "none"
 	}
 	return strconv.Itoa(r)
-}
-
-// schemeFileName is the run-directory name of a scheme:
-// <n>x<m>x<p>_r<R>_<FIELD>.txt.
-func schemeFileName(s *tensorgame.Scheme) string {
-	return fmt.Sprintf("%v_r%d_%v.txt", s.Format, s.Rank(), s.Field)
-}
-
-// bestInRun returns the smallest rank among the run directory's scheme
-// files for format and field (0 if none). Files are named by
-// schemeFileName; each candidate is read and verified before it counts.
-func bestInRun(dir string, f tensorgame.Format, field tensorgame.Field) (int, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return 0, fmt.Errorf("run directory: %w", err)
-	}
-	re := regexp.MustCompile(`^` + regexp.QuoteMeta(f.String()) + `_r(\d+)_` + regexp.QuoteMeta(field.String()) + `\.txt$`)
-	best := 0
-	for _, e := range entries {
-		m := re.FindStringSubmatch(e.Name())
-		if m == nil {
-			continue
-		}
-		r, _ := strconv.Atoi(m[1])
-		if best != 0 && r >= best {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		s, err := tensorgame.ReadFile(path)
-		if err != nil {
-			return 0, err
-		}
-		if err := tensorgame.Verify(s); err != nil {
-			return 0, fmt.Errorf("%s: %w", path, err)
-		}
-		if s.Format != f || s.Field != field {
-			return 0, fmt.Errorf("%s: holds a %v scheme over %v", path, s.Format, s.Field)
-		}
-		best = s.Rank()
-	}
-	return best, nil
 }
 
 // loadEvaluator returns the network named by model ("" for the shipped

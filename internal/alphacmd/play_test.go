@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -41,6 +42,17 @@ func TestPlayFindsAndWritesScheme(t *testing.T) {
 	}
 	if err := tensorgame.Verify(s); err != nil {
 		t.Errorf("%s does not verify: %v", path, err)
+	}
+	if s.Origin == nil || s.Origin.Move != tensorgame.MovePlay || s.Origin.Params["model"] != "uniform" {
+		t.Errorf("%s: origin %+v, want play with model uniform", path, s.Origin)
+	}
+	// It went through the run's pool, which search reads too.
+	p, err := pool.Open(dir, s.Format, s.Field, pool.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Best() != 2 || len(p.Schemes(2)) != 1 {
+		t.Errorf("the run's pool holds %v, want one scheme of rank 2", p.Len())
 	}
 	// A second run sees the run's best and aims lower; rank 1 does not
 	// exist, so with a short budget it reports the run's best and exit 1.

@@ -36,8 +36,8 @@ func newReproduceCmd(io *IO) *cobra.Command {
 		Long: `Reproduce searches, from scratch, each format of AlphaTensor's table
 (Nature 2022, Fig. 3) over Z2 and over Z down to the published rank, and
 writes report.md, report.json, plots and every scheme (verified) into the run
-directory. Without flags it runs the small formats (about two minutes on two
-cores); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
+directory. Without flags it runs the small formats (a first run of seconds
+to minutes); --all runs all 20 formats with n,m,p <= 5. A run is resumable: rows
 already reproduced in the run directory are not searched again.
 
 Rows run smallest format first, starting also from direct sums of the
@@ -170,7 +170,7 @@ func (l *liveTable) draw(rows []reproduce.Row) {
 				continue
 			}
 			l.status[k] = st
-			if r.Status == "pending" {
+			if r.Status == reproduce.StatusPending {
 				continue
 			}
 			fmt.Fprintln(l.w, rowLine(r))
@@ -192,8 +192,8 @@ func rowLine(r reproduce.Row) string {
 	if r.Found > 0 {
 		best = fmt.Sprint(r.Found)
 	}
-	st := r.Status
-	if st == "beyond" {
+	st := string(r.Status)
+	if r.Status == reproduce.StatusBeyond {
 		st = fmt.Sprintf("reproduced, searching on toward %d", r.BestKnown)
 	} else if r.Method != "" && r.Reached {
 		st += " by " + r.Method

@@ -71,11 +71,11 @@ func TestReproduceCmdJSON(t *testing.T) {
 func TestLiveTableLog(t *testing.T) {
 	var b strings.Builder
 	l := newLiveTable(&b)
-	row := reproduce.Row{Format: "3x5x5", Field: "Z2", Published: 58, Status: "pending"}
+	row := reproduce.Row{Format: "3x5x5", Field: "Z2", Published: 58, Status: reproduce.StatusPending}
 	for _, step := range []struct {
-		status string
+		status reproduce.Status
 		found  int
-	}{{"pending", 0}, {"running", 61}, {"running", 61}, {"running", 60}, {"running", 60}, {"missed", 60}} {
+	}{{reproduce.StatusPending, 0}, {reproduce.StatusRunning, 61}, {reproduce.StatusRunning, 61}, {reproduce.StatusRunning, 60}, {reproduce.StatusRunning, 60}, {reproduce.StatusMissed, 60}} {
 		row.Status, row.Found = step.status, step.found
 		l.draw([]reproduce.Row{row})
 	}

@@ -70,17 +70,16 @@ the formats one size larger in DIR/<format>-<field>/ (4x5x5 from
 runs/5x5x5-z2): such a scheme applied to matrices with one row or column
 fewer (or, over a hyperplane, some summing to zero) is a scheme of FORMAT
 with the terms that vanish left out. Good large schemes restrict to good
-starts: 4x5x5 from restrictions of 5x5x5 schemes of rank 96-97 reaches 76
-within two minutes on one core, where walks from composites stay at 77.
+starts (docs/experiments.md, "Large rows", has 4x5x5 from 5x5x5).
 
 With --cyclic the Z2 walks keep the scheme
 cyclic-symmetric (Moosbauer & Poole): its terms come in orbits of three,
 a⊗b⊗c', b⊗c'⊗a, c'⊗a⊗b (c' = Cᵀ), plus fixed terms x⊗x⊗x, and every move is
-made on whole orbits. The space is about a third of the plain one:
-5x5x5 gets from 125 to about 101 in seconds. The first worker and every
-second one walk that way, and what they find becomes a start of the plain
-walkers, which break the symmetry and often reduce further at once (5x5x5:
-96-101 within 3 minutes on 2 cores). Starts that are not symmetric
+made on whole orbits. The space is about a third of the plain one. The
+first worker and every second one walk that way, and what they find
+becomes a start of the plain walkers, which break the symmetry and often
+reduce further at once (docs/experiments.md, "Large rows", has what this
+does on 5x5x5). Starts that are not symmetric
 (composites, a pool of plain walks) are left to the plain walkers.
 On a format that is not square (like 4x5x5) the cyclic walkers walk the
 square format above it (5x5x5), and whenever one of their descents ends,
@@ -90,8 +89,8 @@ walkers; the larger schemes are kept in the run directory's 5x5x5-z2/.
 With --transpose (formats with two equal sizes, like 3x5x5) the same is
 done with the transpose symmetry of n×m×n (3x5x5 is walked as 5x3x5):
 terms come in pairs u⊗v⊗w, vᵀ⊗uᵀ⊗wᵀ, plus fixed terms u⊗uᵀ⊗w with w
-symmetric. It is there to experiment with: on 3x5x5 and 4x5x5 it has
-not beaten plain walks from composites (--compose). With both flags the
+symmetric. It is there to experiment with (docs/experiments.md, "Large
+rows"). With both flags the
 workers take turns: cyclic, plain, transpose.
 
 Over Z (--field z) half the workers walk the ternary flip graph (coefficients

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/alphamat/alphamat/agent"
-	"github.com/alphamat/alphamat/search/mcts"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -220,7 +221,9 @@ func trainLoop(ctx context.Context, io *IO, o *trainOptions, tr *agent.Trainer) 
 	for r := tr.State().Rounds; r < int64(o.rounds); r = tr.State().Rounds {
 		start := time.Now()
 		rs, err := tr.SelfPlay(ctx, o.games, func(fd agent.Found) error {
-			path := filepath.Join(o.runDir, schemeFileName(fd.Scheme))
+			path := filepath.Join(o.runDir, pool.FileName(fd.Scheme.Format, fd.Scheme.Field, fd.Scheme.Rank()))
+			fd.Scheme.Origin = tensorgame.Derive(tensorgame.MoveTrain)
+			fd.Scheme.Origin.Params = map[string]string{"round": strconv.FormatInt(fd.Round+1, 10), "seed": strconv.FormatUint(o.seed, 10)}
 			fd.Scheme.Comments = append(fd.Scheme.Comments, fmt.Sprintf("found by alphamat train self-play, round %d, seed %d", fd.Round+1, o.seed))
 			if err := tensorgame.WriteFile(path, fd.Scheme); err != nil {
 				return err

@@ -157,26 +157,11 @@ func better(a, b *tensorgame.Scheme) bool {
 	return a.NonZeros() < b.NonZeros()
 }
 
-// ReduceMod2 returns the scheme over Z2 that s reduces to: a coefficient
-// p/q with q odd becomes p mod 2. It fails when a denominator is even. A
-// scheme over Z2 is returned as a copy.
-func ReduceMod2(s *tensorgame.Scheme) (*tensorgame.Scheme, error) {
-	out := s.Clone()
-	out.Field = tensorgame.Z2
-	for r, t := range out.Terms {
-		for mode := range 3 {
-			f := t.Factor(mode)
-			for i, x := range f {
-				if x.Den()%2 == 0 {
-					return nil, fmt.Errorf("cannot reduce mod 2: term %d factor %c entry %d is %v, with an even denominator",
-						r+1, "uvw"[mode], i, x)
-				}
-				f[i] = tensorgame.Int(x.Num() & 1)
-			}
-		}
-	}
-	return out, nil
-}
+// ReduceMod2 is tensorgame.ReduceMod2.
+//
+// Deprecated: use tensorgame.ReduceMod2; this wrapper goes once the search
+// packages call it directly.
+func ReduceMod2(s *tensorgame.Scheme) (*tensorgame.Scheme, error) { return tensorgame.ReduceMod2(s) }
 
 // lifter holds a Z2 scheme as a vector of unknowns: term r's u, v and w
 // coefficients are x[r*stride:], u first.

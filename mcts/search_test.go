@@ -156,7 +156,7 @@ func TestSolvedGameVerifies(t *testing.T) {
 	} {
 		rng := rand.New(rand.NewPCG(5, 6))
 		a, b, c := tc.format.Dims()
-		basis := RandomBasis(rng, a, b, c, tc.field, tc.moves)
+		basis := tensorgame.RandomTensorBasis(rng, a, b, c, tc.field, tc.moves)
 		target := basis.Tensor(tensorgame.MatMul(tc.format))
 		game := &tensorgame.Game{Target: target, Field: tc.field, MaxSteps: tc.format.Naive()}
 		var ev termsEval
@@ -207,49 +207,6 @@ func TestRankOneFinish(t *testing.T) {
 	if s.Stats().Evaluations != 0 {
 		t.Errorf("%d evaluations for a rank-one finish, want 0", s.Stats().Evaluations)
 	}
-}
-
-func TestBasisRoundTrip(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 8))
-	for _, tc := range []struct {
-		format tensorgame.Format
-		field  tensorgame.Field
-		moves  int
-	}{
-		{tensorgame.Format{N: 2, M: 2, P: 2}, tensorgame.Z2, -1},
-		{tensorgame.Format{N: 2, M: 3, P: 2}, tensorgame.Z2, 4},
-		{tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z, 4},
-	} {
-		a, b, c := tc.format.Dims()
-		bs := RandomBasis(rng, a, b, c, tc.field, tc.moves)
-		want := bs.Tensor(tensorgame.MatMul(tc.format))
-		got := tensorgame.NewTensor(a, b, c)
-		for _, act := range standardActions(t, tc.format, tc.field) {
-			m := bs.Map(act)
-			if back := bs.Unmap(m); !back.Equal(act) {
-				t.Fatalf("%v: Unmap(Map(%v)) = %v", tc.format, act, back)
-			}
-			neg := func(f []int8) []int32 {
-				out := make([]int32, len(f))
-				for i, x := range f {
-					out[i] = -int32(x)
-				}
-				return out
-			}
-			got.SubTerm(neg(m.U), toInt32(m.V), toInt32(m.W), tc.field == tensorgame.Z2)
-		}
-		if !got.Equal(want) {
-			t.Errorf("%v %v: sum of mapped terms != mapped tensor", tc.format, tc.field)
-		}
-	}
-}
-
-func toInt32(f []int8) []int32 {
-	out := make([]int32, len(f))
-	for i, x := range f {
-		out[i] = int32(x)
-	}
-	return out
 }
 
 // countEval counts the batch sizes it sees.

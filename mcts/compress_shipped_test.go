@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/alphamat/alphamat/agent"
+	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
-	"github.com/alphamat/alphamat/search/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -26,7 +26,7 @@ func loadShipped(tb testing.TB, name string) *agent.Net {
 }
 
 // With the shipped networks behind a Compress, the policies of 2×2×3
-// residuals, compressed to the 4×4×4 network or not, sample only legal
+// residuals, compressed to the 2x2x2 model or not, sample only legal
 // actions of the 2×2×3 game.
 func TestCompressShippedLegal(t *testing.T) {
 	c, err := mcts.NewCompress([]mcts.Sized{
@@ -47,7 +47,7 @@ func TestCompressShippedLegal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	var states []tensorgame.State
 	for range 4 {
-		bs := mcts.RandomBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
+		bs := tensorgame.RandomTensorBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
 		for _, x := range []*tensorgame.Tensor{full, left} {
 			g := &tensorgame.Game{Target: bs.Tensor(full), Field: tensorgame.Z2, MaxSteps: 11}
 			states = append(states, tensorgame.State{Game: g, Residual: bs.Tensor(x), Steps: 4})
@@ -58,7 +58,7 @@ func TestCompressShippedLegal(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := c.Stats(); st.Compressed[0] != 4 || st.Direct[1] != 4 {
-		t.Errorf("stats %+v, want 4 compressed to the 4×4×4 network and 4 to the 9×9×9 one", st)
+		t.Errorf("stats %+v, want 4 compressed to the 2x2x2 model and 4 to the 3x3x3 one", st)
 	}
 	for i, p := range ps {
 		if vs[i] < 0 {

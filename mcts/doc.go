@@ -46,25 +46,9 @@
 // percent of all terms lower it.
 //
 // [Run] plays many games at once (one goroutine each) against one shared
-// StateEvaluator, normally a Batcher. [Basis] is a change of basis of the
-// three axes, used to play a target under random bases and map the
+// StateEvaluator, normally a Batcher. [Play] plays a target under random
+// changes of basis of its three axes (tensorgame.TensorBasis) and maps the
 // schemes found back.
-//
-// # Shrink: the tree search as a move of the flip search
-//
-// [Shrink] takes K terms of a Z2 scheme whose factors span few dimensions,
-// compresses their sum R to the column spaces of its three unfoldings (an
-// a×b×c tensor, a, b, c ≤ K, of the same rank: any decomposition of R
-// projects onto those spaces without gaining terms), skips subsets where
-// max(a, b, c) ≥ K (that unfolding rank bounds the rank from below), and
-// plays games with step limit K-1 on the rest. A decomposition found is
-// mapped back through the bases and substituted; the result is verified.
-// [ShrinkTerms] does the same for a given subset. Measured on 4×4×4
-// (BenchmarkShrinkWalk, BenchmarkPlateauSubsets): shortly after a flip walk
-// reaches a new rank, about a quarter of the 4- and 5-term subsets Shrink
-// draws are reducible (checked exhaustively), and the search with the
-// 2×2×2 network shrinks most of them (the uniform prior few); but on the
-// plateaus where the walk is stuck Shrink has found no improvement.
 //
 // # Compress and sub-games: smaller networks for smaller residuals
 //
@@ -77,14 +61,12 @@
 // actions back. [SubGames] is a [Finisher]: a search offers it each state
 // it expands, and it plays a residual that compresses to a smaller
 // evaluator, with slack in the steps left, as games of their own, whose
-// decomposition completes the path to a scheme. With the shipped networks
-// and [PermutedBases] this took `alphamat play 2x2x3` from rank 12 to
-// Strassen plus the four products of one column, rank 11, in 8 to 42 s
-// (seeds 1..5, two cores): under permuted bases the 9×9×9 network
-// takes sparse terms and often splits one column off, and the T(2,2,2)
-// left is played by the 4×4×4 network. Either part alone stayed at 12 in
-// 3-minute runs; the column is split off in a few simulations of a game,
-// rarely in its committed moves.
+// decomposition completes the path to a scheme. With the shipped models
+// and [PermutedBases] this is what takes `alphamat play 2x2x3` to rank 11
+// (Strassen plus the four products of one column): under permuted bases
+// the 3x3x3 model takes sparse terms and often splits one column off, and
+// the T(2,2,2) left is played by the 2x2x2 model (docs/experiments.md,
+// "2x2x3 at rank 11").
 //
 // # Invariants
 //

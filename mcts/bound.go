@@ -1,8 +1,7 @@
 package mcts
 
 import (
-	"math/bits"
-
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -43,7 +42,7 @@ func (bd *bounder) bound(r []int32) int {
 					}
 					rows[j] = w
 				}
-				sum += rank2(rows)
+				sum += gf2.Rank(rows)
 			}
 		case 1: // slices r[·][j][·] (A×C)
 			for j := range B {
@@ -55,7 +54,7 @@ func (bd *bounder) bound(r []int32) int {
 					}
 					rows[i] = w
 				}
-				sum += rank2(rows)
+				sum += gf2.Rank(rows)
 			}
 		default: // slices r[·][·][k] (A×B)
 			for k := range C {
@@ -67,30 +66,10 @@ func (bd *bounder) bound(r []int32) int {
 					}
 					rows[i] = w
 				}
-				sum += rank2(rows)
+				sum += gf2.Rank(rows)
 			}
 		}
 		best = min(best, sum)
 	}
 	return best
-}
-
-// rank2 returns the rank mod 2 of the matrix whose rows are the words of
-// m, destroying m.
-func rank2(m []uint64) int {
-	rank := 0
-	for i := range m {
-		if m[i] == 0 {
-			continue
-		}
-		rank++
-		low := m[i] & -m[i]
-		_ = bits.TrailingZeros64(low)
-		for j := i + 1; j < len(m); j++ {
-			if m[j]&low != 0 {
-				m[j] ^= m[i]
-			}
-		}
-	}
-	return rank
 }

@@ -21,7 +21,7 @@ type Job struct {
 	// Seed seeds the game's random source.
 	Seed uint64
 	// Tag is any value of the caller's, handed back with the result (for
-	// example the Basis the target was changed by).
+	// example the tensorgame.TensorBasis the target was changed by).
 	Tag any
 	// Finisher, if set, is offered the states the search expands
 	// (Search.SetFinisher).

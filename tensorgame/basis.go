@@ -1,43 +1,45 @@
-package mcts
+package tensorgame
 
 import (
 	"math/rand/v2"
 
-	"github.com/alphamat/alphamat/tensorgame"
+	"github.com/alphamat/alphamat/internal/gf2"
 )
 
-// Basis is a change of basis of the three axes of a tensor: invertible
+// TensorBasis is a change of basis of the three axes of a tensor: invertible
 // matrices P (A×A), Q (B×B) and R (C×C) over the field, with their
 // inverses, all row-major. It maps a tensor T to T' = (P ⊗ Q ⊗ R)·T, and a
 // term u ⊗ v ⊗ w of T to (Pu) ⊗ (Qv) ⊗ (Rw), so the rank is unchanged and a
 // decomposition of T' maps back to one of T by the inverses. Over Z2 the
 // matrices are invertible mod 2; over Z they are unimodular (integer
-// inverses), so coefficients mapped back stay integers.
-type Basis struct {
-	Field      tensorgame.Field
+// inverses), so coefficients mapped back stay integers. The tree search
+// (package mcts) plays targets under random bases; ChangeBasis is the
+// change of basis that maps a matmul scheme to another of the same format.
+type TensorBasis struct {
+	Field      Field
 	A, B, C    int
 	M, Inv     [3][]int32 // M[mode] is the matrix of that axis, Inv[mode] its inverse
 	isIdentity bool
 }
 
-// IdentityBasis returns the basis that changes nothing.
-func IdentityBasis(a, b, c int, field tensorgame.Field) *Basis {
-	bs := &Basis{Field: field, A: a, B: b, C: c, isIdentity: true}
+// IdentityTensorBasis returns the basis that changes nothing.
+func IdentityTensorBasis(a, b, c int, field Field) *TensorBasis {
+	bs := &TensorBasis{Field: field, A: a, B: b, C: c, isIdentity: true}
 	for mode, n := range [3]int{a, b, c} {
-		bs.M[mode], bs.Inv[mode] = identity(n), identity(n)
+		bs.M[mode], bs.Inv[mode] = identityInt32(n), identityInt32(n)
 	}
 	return bs
 }
 
-// RandomBasis returns a random change of basis for axes a, b, c. Over Z2
+// RandomTensorBasis returns a random change of basis for axes a, b, c. Over Z2
 // each matrix is a product of moves random elementary operations (row
 // additions) and a random permutation; moves < 0 draws uniformly from the
 // invertible matrices. Over Z each matrix is a random signed permutation
 // times moves elementary operations with multiplier ±1.
-func RandomBasis(rng *rand.Rand, a, b, c int, field tensorgame.Field, moves int) *Basis {
-	bs := &Basis{Field: field, A: a, B: b, C: c}
+func RandomTensorBasis(rng *rand.Rand, a, b, c int, field Field, moves int) *TensorBasis {
+	bs := &TensorBasis{Field: field, A: a, B: b, C: c}
 	for mode, n := range [3]int{a, b, c} {
-		if field == tensorgame.Z2 && moves < 0 {
+		if field == Z2 && moves < 0 {
 			bs.M[mode], bs.Inv[mode] = uniformGL2(rng, n)
 			continue
 		}
@@ -46,15 +48,15 @@ func RandomBasis(rng *rand.Rand, a, b, c int, field tensorgame.Field, moves int)
 	return bs
 }
 
-// IsIdentity reports whether b was built by IdentityBasis.
-func (b *Basis) IsIdentity() bool { return b.isIdentity }
+// IsIdentity reports whether b was built by IdentityTensorBasis.
+func (b *TensorBasis) IsIdentity() bool { return b.isIdentity }
 
 // Tensor returns (P ⊗ Q ⊗ R)·t as a new tensor (reduced mod 2 over Z2).
-func (b *Basis) Tensor(t *tensorgame.Tensor) *tensorgame.Tensor {
+func (b *TensorBasis) Tensor(t *Tensor) *Tensor {
 	if t.A != b.A || t.B != b.B || t.C != b.C {
-		panic(tensorgame.ErrFormat)
+		panic(ErrFormat)
 	}
-	out := tensorgame.NewTensor(t.A, t.B, t.C)
+	out := NewTensor(t.A, t.B, t.C)
 	// Apply the three matrices one axis at a time.
 	tmp := make([]int64, len(t.Data))
 	tmp2 := make([]int64, len(t.Data))
@@ -105,7 +107,7 @@ func (b *Basis) Tensor(t *tensorgame.Tensor) *tensorgame.Tensor {
 		}
 	}
 	for i, x := range tmp2 {
-		if b.Field == tensorgame.Z2 {
+		if b.Field == Z2 {
 			x &= 1
 		}
 		out.Data[i] = int32(x)
@@ -114,19 +116,19 @@ func (b *Basis) Tensor(t *tensorgame.Tensor) *tensorgame.Tensor {
 }
 
 // Map returns the action (Pu, Qv, Rw): the image of a term of T in T'.
-func (b *Basis) Map(a tensorgame.Action) tensorgame.Action {
+func (b *TensorBasis) Map(a Action) Action {
 	return b.apply(a, b.M)
 }
 
 // Unmap returns the action (P⁻¹u, Q⁻¹v, R⁻¹w): the term of T whose image
 // in T' is a. Over Z its coefficients may leave TensorGame's set {-2..2};
 // it is still an exact term of a scheme over Z.
-func (b *Basis) Unmap(a tensorgame.Action) tensorgame.Action {
+func (b *TensorBasis) Unmap(a Action) Action {
 	return b.apply(a, b.Inv)
 }
 
-func (b *Basis) apply(a tensorgame.Action, ms [3][]int32) tensorgame.Action {
-	var out tensorgame.Action
+func (b *TensorBasis) apply(a Action, ms [3][]int32) Action {
+	var out Action
 	for mode, f := range [3][]int8{a.U, a.V, a.W} {
 		n := len(f)
 		m := ms[mode]
@@ -136,7 +138,7 @@ func (b *Basis) apply(a tensorgame.Action, ms [3][]int32) tensorgame.Action {
 			for j, x := range f {
 				s += m[i*n+j] * int32(x)
 			}
-			if b.Field == tensorgame.Z2 {
+			if b.Field == Z2 {
 				s &= 1
 			}
 			g[i] = int8(s)
@@ -153,7 +155,7 @@ func (b *Basis) apply(a tensorgame.Action, ms [3][]int32) tensorgame.Action {
 	return out
 }
 
-func identity(n int) []int32 {
+func identityInt32(n int) []int32 {
 	m := make([]int32, n*n)
 	for i := range n {
 		m[i*n+i] = 1
@@ -174,56 +176,38 @@ func uniformGL2(rng *rand.Rand, n int) (m, inv []int32) {
 	}
 }
 
-// inverseMod2 inverts m mod 2 by Gauss-Jordan elimination.
+// inverseMod2 inverts the n×n matrix m mod 2 (n ≤ 64).
 func inverseMod2(m []int32, n int) ([]int32, bool) {
-	a := make([]int32, n*2*n)
+	rows := make([]uint64, n)
 	for i := range n {
 		for j := range n {
-			a[i*2*n+j] = m[i*n+j] & 1
+			rows[i] |= uint64(m[i*n+j]&1) << j
 		}
-		a[i*2*n+n+i] = 1
 	}
-	w := 2 * n
-	for c := range n {
-		piv := -1
-		for r := c; r < n; r++ {
-			if a[r*w+c] != 0 {
-				piv = r
-				break
-			}
-		}
-		if piv < 0 {
-			return nil, false
-		}
-		for j := range w {
-			a[piv*w+j], a[c*w+j] = a[c*w+j], a[piv*w+j]
-		}
-		for r := range n {
-			if r != c && a[r*w+c] != 0 {
-				for j := range w {
-					a[r*w+j] ^= a[c*w+j]
-				}
-			}
-		}
+	invRows, ok := gf2.Inverse(rows)
+	if !ok {
+		return nil, false
 	}
 	inv := make([]int32, n*n)
-	for i := range n {
-		copy(inv[i*n:(i+1)*n], a[i*w+n:(i+1)*w])
+	for i, r := range invRows {
+		for j := range n {
+			inv[i*n+j] = int32(r >> j & 1)
+		}
 	}
 	return inv, true
 }
 
 // randomElementary returns a random (signed, over Z) permutation matrix
 // times moves elementary row additions, and its inverse.
-func randomElementary(rng *rand.Rand, n int, field tensorgame.Field, moves int) (m, inv []int32) {
-	m, inv = identity(n), identity(n)
+func randomElementary(rng *rand.Rand, n int, field Field, moves int) (m, inv []int32) {
+	m, inv = identityInt32(n), identityInt32(n)
 	// Signed permutation: m = D·Π, inv = Πᵀ·D.
 	perm := rng.Perm(n)
 	clear(m)
 	clear(inv)
 	for i, j := range perm {
 		s := int32(1)
-		if field != tensorgame.Z2 && rng.IntN(2) == 0 {
+		if field != Z2 && rng.IntN(2) == 0 {
 			s = -1
 		}
 		m[i*n+j] = s
@@ -238,7 +222,7 @@ func randomElementary(rng *rand.Rand, n int, field tensorgame.Field, moves int) 
 			j++
 		}
 		s := int32(1)
-		if field != tensorgame.Z2 && rng.IntN(2) == 0 {
+		if field != Z2 && rng.IntN(2) == 0 {
 			s = -1
 		}
 		// E = I + s·e_i e_jᵀ adds s·row j to row i; E⁻¹ = I - s·e_i e_jᵀ.
@@ -250,7 +234,7 @@ func randomElementary(rng *rand.Rand, n int, field tensorgame.Field, moves int) 
 		for k := range n {
 			inv[k*n+j] -= s * inv[k*n+i]
 		}
-		if field == tensorgame.Z2 {
+		if field == Z2 {
 			for k := range n {
 				m[i*n+k] &= 1
 				inv[k*n+j] &= 1

@@ -79,7 +79,7 @@ func TestCompressMapsBack(t *testing.T) {
 		sp := unfoldingSpans(rows, dims)
 		var axes [3]int
 		for m := range 3 {
-			axes[m] = sp[m].dim() + rapid.IntRange(0, 3).Draw(rt, "pad")
+			axes[m] = sp[m].Dim() + rapid.IntRange(0, 3).Draw(rt, "pad")
 		}
 		c, err := NewCompress([]Sized{{Uniform{}, [3]int{9, 9, 9}}}, CompressConfig{Seed: rapid.Uint64().Draw(rt, "seed"), EchelonBasis: rapid.Bool().Draw(rt, "echelon")})
 		if err != nil {
@@ -123,7 +123,7 @@ func TestCompressMapsBack(t *testing.T) {
 // axes fit, compressed when its unfoldings' spans fit.
 func TestCompressRoutes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	bs := RandomBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
+	bs := tensorgame.RandomTensorBasis(rng, 4, 6, 6, tensorgame.Z2, -1)
 	left := bs.Tensor(leftover222())
 	full := bs.Tensor(tensorgame.MatMul(tensorgame.Format{N: 2, M: 2, P: 3}))
 	t222 := tensorgame.MatMul(f222)
@@ -211,7 +211,7 @@ func TestCompressPlay(t *testing.T) {
 	var found *tensorgame.Scheme
 	st, err := Play(context.Background(), PlayConfig{
 		Format: f, Field: tensorgame.Z2, Workers: 4, Games: 16, Target: 4, Seed: 3,
-		Search: Config{Simulations: 100, Samples: 16, StopOnSolve: true},
+		Search: Config{Simulations: 400, Samples: 16, StopOnSolve: true},
 	}, b, func(s *tensorgame.Scheme) error { found = s; return nil })
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +318,7 @@ func TestSubGames(t *testing.T) {
 	r := tensorgame.NewTensor(dims[0], dims[1], dims[2])
 	addBits(r, bitTerm{0b0011, 0b000101, 0b110000})
 	addBits(r, bitTerm{0b0110, 0b100001, 0b010010})
-	r = RandomBasis(rng, 4, 6, 6, tensorgame.Z2, -1).Tensor(r)
+	r = tensorgame.RandomTensorBasis(rng, 4, 6, 6, tensorgame.Z2, -1).Tensor(r)
 	c, err := NewCompress([]Sized{{Uniform{}, [3]int{4, 4, 4}}, {Uniform{}, [3]int{9, 9, 9}}}, CompressConfig{Seed: 1})
 	if err != nil {
 		t.Fatal(err)

@@ -2,13 +2,16 @@ package mcts
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -62,10 +65,8 @@ type CompressConfig struct {
 	// Seed seeds the random bases (with each residual).
 	Seed uint64
 	// EchelonBasis gives a compressed residual in the spans' reduced
-	// echelon bases instead of a random basis (for measurements: on
-	// T(2,2,2) inside the 2×2×3 axes, limit 7, 2x2x2_Z2.model solved 7 of
-	// 256 games in echelon bases, 3 of 256 in random ones: no clear
-	// difference).
+	// echelon bases instead of a random basis, for measurements
+	// (docs/experiments.md, "Options without a measured gain").
 	EchelonBasis bool
 }
 
@@ -179,7 +180,7 @@ func (c *Compress) route(st tensorgame.State) (int, *compressed, error) {
 	canCompress := st.Game.Field == tensorgame.Z2 && max(r.A, r.B, r.C) <= 64
 	var eff [3]int
 	var rows []uint64
-	var sp [3]span
+	var sp [3]gf2.Span
 	for m, mod := range c.models {
 		if fits(n, mod.Axes) {
 			return m, nil, nil
@@ -190,7 +191,7 @@ func (c *Compress) route(st tensorgame.State) (int, *compressed, error) {
 		if rows == nil {
 			rows = tensorRows(r)
 			sp = unfoldingSpans(rows, n)
-			eff = [3]int{sp[0].dim(), sp[1].dim(), sp[2].dim()}
+			eff = [3]int{sp[0].Dim(), sp[1].Dim(), sp[2].Dim()}
 		}
 		if fits(eff, mod.Axes) {
 			return m, c.compress(r, rows, sp, mod.Axes), nil
@@ -212,29 +213,29 @@ type compressed struct {
 
 // compress returns r, with fibre rows and unfolding spans sp, in a basis
 // of the spans completed to min(axes, r's axes) dimensions.
-func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]span, axes [3]int) *compressed {
+func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]gf2.Span, axes [3]int) *compressed {
 	n := [3]int{r.A, r.B, r.C}
-	cp := &compressed{eff: [3]int{sp[0].dim(), sp[1].dim(), sp[2].dim()}}
+	cp := &compressed{eff: [3]int{sp[0].Dim(), sp[1].Dim(), sp[2].Dim()}}
 	for m := range 3 {
 		cp.axes[m] = min(axes[m], n[m])
-		// Complete the span by unit vectors: add keeps the reduced echelon
+		// Complete the span by unit vectors: Add keeps the reduced echelon
 		// form, so spanCoords gives the residual's coordinates in the
 		// completed basis.
-		for j := 0; sp[m].dim() < cp.axes[m]; j++ {
-			sp[m].add(1 << j)
+		for j := 0; sp[m].Dim() < cp.axes[m]; j++ {
+			sp[m].Add(1 << j)
 		}
 	}
 	t := tensorgame.NewTensor(cp.axes[0], cp.axes[1], cp.axes[2])
 	spanCoords(t, rows, n[1], sp)
 	if c.echelon {
 		for m := range 3 {
-			cp.vecs[m] = append([]uint64(nil), sp[m].vec...)
+			cp.vecs[m] = append([]uint64(nil), sp[m].Vec...)
 		}
 		cp.tensor = t
 		return cp
 	}
 	rng := rand.New(rand.NewPCG(c.seed, residualHash(r)))
-	bs := RandomBasis(rng, cp.axes[0], cp.axes[1], cp.axes[2], tensorgame.Z2, -1)
+	bs := tensorgame.RandomTensorBasis(rng, cp.axes[0], cp.axes[1], cp.axes[2], tensorgame.Z2, -1)
 	cp.tensor = bs.Tensor(t)
 	// An action a' in the random basis is P⁻¹a' in the echelon basis, the
 	// vector Σ_s (P⁻¹a')[s]·e_s = Σ_t a'[t]·(Σ_s P⁻¹[s][t]·e_s).
@@ -246,7 +247,7 @@ func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]span, axe
 			var x uint64
 			for s := range d {
 				if inv[s*d+tt]&1 != 0 {
-					x ^= sp[m].vec[s]
+					x ^= sp[m].Vec[s]
 				}
 			}
 			cp.vecs[m][tt] = x
@@ -255,14 +256,16 @@ func (c *Compress) compress(r *tensorgame.Tensor, rows []uint64, sp [3]span, axe
 	return cp
 }
 
-// residualHash hashes the entries of r (FNV-1a).
+// residualHash hashes the entries of r: 64-bit FNV-1a of their bytes,
+// little-endian.
 func residualHash(r *tensorgame.Tensor) uint64 {
-	h := uint64(14695981039346656037)
+	h := fnv.New64a()
+	var b [4]byte
 	for _, x := range r.Data {
-		h ^= uint64(uint32(x))
-		h *= 1099511628211
+		binary.LittleEndian.PutUint32(b[:], uint32(x))
+		h.Write(b[:])
 	}
-	return h
+	return h.Sum64()
 }
 
 // tensorRows returns the fibres of the Z2 tensor r along its last axis as
@@ -280,13 +283,13 @@ func tensorRows(r *tensorgame.Tensor) []uint64 {
 // unfoldingSpans returns the column spaces of the three unfoldings of the
 // Z2 tensor with axes dims whose fibres along the last axis are rows
 // (rows[i*B+j] holds R[i][j][·] as bits), in reduced echelon form.
-func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
-	var sp [3]span
+func unfoldingSpans(rows []uint64, dims [3]int) [3]gf2.Span {
+	var sp [3]gf2.Span
 	A, B := dims[0], dims[1]
 	// Mode 2 (C): the rows themselves. Modes 0 and 1: the fibres along A
 	// (for each j, k) and along B (for each i, k).
 	for _, x := range rows {
-		sp[2].add(x)
+		sp[2].Add(x)
 	}
 	for k := range dims[2] {
 		for j := range B {
@@ -294,14 +297,14 @@ func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
 			for i := range A {
 				f |= (rows[i*B+j] >> k & 1) << i
 			}
-			sp[0].add(f)
+			sp[0].Add(f)
 		}
 		for i := range A {
 			var f uint64
 			for j := range B {
 				f |= (rows[i*B+j] >> k & 1) << j
 			}
-			sp[1].add(f)
+			sp[1].Add(f)
 		}
 	}
 	return sp
@@ -313,11 +316,11 @@ func unfoldingSpans(rows []uint64, dims [3]int) [3]span {
 // pm of basis vector tm, as the coordinates of a vector of an echelon span
 // are its bits at the pivots. Axes of t beyond a span's dimension are left
 // zero.
-func spanCoords(t *tensorgame.Tensor, rows []uint64, B int, sp [3]span) {
-	for t1, p1 := range sp[0].piv {
-		for t2, p2 := range sp[1].piv {
+func spanCoords(t *tensorgame.Tensor, rows []uint64, B int, sp [3]gf2.Span) {
+	for t1, p1 := range sp[0].Piv {
+		for t2, p2 := range sp[1].Piv {
 			x := rows[p1*B+p2]
-			for t3, p3 := range sp[2].piv {
+			for t3, p3 := range sp[2].Piv {
 				t.Data[(t1*t.B+t2)*t.C+t3] = int32(x >> p3 & 1)
 			}
 		}
@@ -382,12 +385,8 @@ type SubGameConfig struct {
 	Games int
 	// Slack: a residual is played only when the steps left exceed its
 	// largest unfolding rank (a lower bound of its rank) by at least Slack
-	// (default 3). Measured on 2×2×3 at step limit 11 (3x3x3_Z2.model,
-	// PermutedBases): the compressed residuals with slack 3 or more (23 in
-	// 64 games) were all T(2,2,2) in some basis by the agent's
-	// change-of-basis invariant, the sub-problem of rank 7 left after the
-	// four products of one column; those with less slack were hundreds
-	// per game.
+	// (default 3; docs/experiments.md, "2x2x3 at rank 11", has what the
+	// default selects there).
 	// Negative: no requirement.
 	Slack int
 	// Search sets the games' tree search; StopOnSolve is always set.
@@ -491,9 +490,9 @@ func (g *SubGames) Finish(ctx context.Context, st tensorgame.State) ([]tensorgam
 	t := cp.tensor
 	rng := rand.New(rand.NewPCG(g.cfg.Seed, key))
 	for k := range g.cfg.Games {
-		bs := IdentityBasis(t.A, t.B, t.C, tensorgame.Z2)
+		bs := tensorgame.IdentityTensorBasis(t.A, t.B, t.C, tensorgame.Z2)
 		if k > 0 {
-			bs = RandomBasis(rng, t.A, t.B, t.C, tensorgame.Z2, -1)
+			bs = tensorgame.RandomTensorBasis(rng, t.A, t.B, t.C, tensorgame.Z2, -1)
 		}
 		game := &tensorgame.Game{Target: bs.Tensor(t), Field: tensorgame.Z2, MaxSteps: left}
 		out, err := NewSearch(game, g.ev, g.cfg.Search, rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))).Play(ctx)

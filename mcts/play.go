@@ -1,0 +1,201 @@
+package mcts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// PlayConfig sets Play. Zero fields take their defaults.
+type PlayConfig struct {
+	// Format and Field give the target, the matmul tensor T(Format).
+	Format tensorgame.Format
+	Field  tensorgame.Field
+	// Search sets each game's tree search.
+	Search Config
+	// Workers is the number of games played at once (default 4·GOMAXPROCS,
+	// so that a Batcher sees batches while some games are between calls).
+	Workers int
+	// Games stops Play after that many games (0: until ctx ends).
+	Games int
+	// Limit is the step limit of the games (default n·m·p). Once a scheme
+	// of rank R is found, later games get the limit R-1 unless FixedLimit.
+	Limit      int
+	FixedLimit bool
+	// Target stops Play once a scheme of rank ≤ Target is found (0: never).
+	Target int
+	// Seed seeds the games and the changes of basis.
+	Seed uint64
+	// Bases selects the changes of basis of the games (default
+	// DefaultBases).
+	Bases Bases
+	// Finisher, if set, is offered the states the games' searches expand
+	// (in the game's changed basis; Search.SetFinisher).
+	Finisher Finisher
+	// OnGame, if set, sees every finished game (in its changed basis, with
+	// the *tensorgame.TensorBasis as Job.Tag); calls are never concurrent.
+	OnGame func(Job, *Result) error
+}
+
+// Bases is a schedule of the changes of basis Play plays the target
+// under.
+type Bases int
+
+const (
+	// DefaultBases: over Z2 the first game in the standard basis, then
+	// uniformly random bases; over Z the first game of each worker in the
+	// standard basis, then signed permutations and a few elementary moves.
+	DefaultBases Bases = iota
+	// PermutedBases: the first game in the standard basis, then random
+	// (over Z signed) permutations of each axis. Under them the 3x3x3
+	// model takes sparse terms, such as the products of one column of
+	// 2×2×3, that leave sub-problems SubGames can play.
+	PermutedBases
+)
+
+// PlayStats counts the work of Play.
+type PlayStats struct {
+	Games, Solved int64
+	Best          int // smallest rank found (0: none)
+	Search        Stats
+}
+
+// Play searches for schemes of T(Format): games in parallel, each on the
+// target under a random change of basis (cfg.Bases; by default over Z2 the
+// first game in the standard basis, then uniform bases, over Z the first
+// game of each worker in the standard basis, then signed permutations and
+// a few elementary moves), all sharing ev. Each scheme a game finds is
+// mapped back to the standard basis and verified; found is called (never
+// concurrently) with each that is better than all before. Play ends when
+// ctx ends (it then returns ctx's error), after Games games, or when Target
+// is reached.
+func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*tensorgame.Scheme) error) (PlayStats, error) {
+	f, field := cfg.Format, cfg.Field
+	if !f.Valid() {
+		return PlayStats{}, fmt.Errorf("mcts: invalid format %v", f)
+	}
+	if field != tensorgame.Z2 && field != tensorgame.Z {
+		return PlayStats{}, fmt.Errorf("mcts: field %v: want Z2 or Z", field)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4 * runtime.GOMAXPROCS(0)
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	p := &player{cfg: cfg, found: found, stop: cancel, target: tensorgame.MatMul(f),
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x91a7)), limit: cfg.Limit}
+	if p.limit <= 0 {
+		p.limit = f.Naive()
+	}
+	err := Run(ctx, cfg.Workers, ev, p.next, p.done)
+	if reached := p.st.Best != 0 && p.st.Best <= cfg.Target; reached && parent.Err() == nil && errors.Is(err, context.Canceled) {
+		err = nil // our own stop at the target
+	}
+	return p.st, err
+}
+
+// player hands Run the games of Play and takes their results.
+type player struct {
+	cfg    PlayConfig
+	found  func(*tensorgame.Scheme) error
+	stop   context.CancelFunc // called at the target
+	target *tensorgame.Tensor // T(cfg.Format)
+
+	mu     sync.Mutex // guards the fields below
+	rng    *rand.Rand
+	limit  int // step limit of the next games
+	issued int // games handed out
+	st     PlayStats
+}
+
+// next returns the next game: the target under the next basis.
+func (p *player) next(worker int) (Job, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cfg.Games > 0 && p.issued >= p.cfg.Games {
+		return Job{}, false
+	}
+	bs := p.basis()
+	p.issued++
+	g := &tensorgame.Game{Target: bs.Tensor(p.target), Field: p.cfg.Field, MaxSteps: p.limit}
+	return Job{Game: g, Config: p.cfg.Search, Seed: p.rng.Uint64(), Tag: bs, Finisher: p.cfg.Finisher}, true
+}
+
+// basis returns the change of basis of the next game (see Play).
+func (p *player) basis() *tensorgame.TensorBasis {
+	a, b, c := p.cfg.Format.Dims()
+	field, rng, issued := p.cfg.Field, p.rng, p.issued
+	switch {
+	case issued == 0:
+		return tensorgame.IdentityTensorBasis(a, b, c, field)
+	case p.cfg.Bases == PermutedBases:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
+	case field == tensorgame.Z2:
+		// Over Z2 every game but the first is played in a uniformly
+		// random basis, which solved more games than the mixed
+		// schedule below (docs/experiments.md, "Bases of the games
+		// over Z2").
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
+	case issued < p.cfg.Workers:
+		return tensorgame.IdentityTensorBasis(a, b, c, field)
+	case issued%3 == 0:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
+	case issued%3 == 1 || field != tensorgame.Z2:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 1+rng.IntN(max(a, b, c)))
+	default:
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
+	}
+}
+
+// done counts a finished game and hands a scheme better than all before,
+// mapped back to the standard basis and verified, to found.
+func (p *player) done(job Job, res *Result) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.st.Games++
+	p.st.Search.Add(res.Stats)
+	if p.cfg.OnGame != nil {
+		if err := p.cfg.OnGame(job, res); err != nil {
+			return err
+		}
+	}
+	if res.Best == nil {
+		return nil
+	}
+	p.st.Solved++
+	r := len(res.Best)
+	if p.st.Best != 0 && r >= p.st.Best {
+		return nil
+	}
+	bs := job.Tag.(*tensorgame.TensorBasis)
+	back := make([]tensorgame.Action, r)
+	for i, act := range res.Best {
+		back[i] = bs.Unmap(act)
+	}
+	sch, err := tensorgame.NewGame(p.cfg.Format, p.cfg.Field, r).Scheme(back)
+	if err != nil {
+		return err
+	}
+	if err := tensorgame.Verify(sch); err != nil {
+		return fmt.Errorf("mcts: found scheme does not verify: %w", err)
+	}
+	p.st.Best = r
+	if !p.cfg.FixedLimit {
+		p.limit = min(p.limit, r-1)
+	}
+	if p.found != nil {
+		if err := p.found(sch); err != nil {
+			return err
+		}
+	}
+	if p.cfg.Target > 0 && r <= p.cfg.Target {
+		p.stop()
+	}
+	return nil
+}
