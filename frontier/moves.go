@@ -81,6 +81,9 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 		k := queue[0]
 		queue = queue[1:]
 		queued[k] = false
+		if p.Cat.Rank(k.Format, k.Field) >= k.Format.Naive() {
+			continue // the standard algorithm's moves give standard ranks only
+		}
 		s := p.Cat.Best(k.Format, k.Field)
 		if s == nil {
 			continue

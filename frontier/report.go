@@ -47,8 +47,8 @@ func (e *engine) rows() []Row {
 			Known: e.targets.Known(k.Format, k.Field), Listed: e.targets.Listed(k.Format, k.Field),
 			Searches: a.Pulls, Seconds: a.Seconds, Unsupported: a.Unsupported}
 		r.Gap = r.Rank - r.Known
-		if b := e.cat.Best(k.Format, k.Field); b != nil && b.Origin != nil {
-			r.Lineage = b.Origin.Lineage
+		if o := e.cat.Origin(k.Format, k.Field); o != nil {
+			r.Lineage = o.Lineage
 		}
 		out = append(out, r)
 	}
@@ -220,7 +220,7 @@ func (r *Report) plotGap(path string) error {
 		tensorgame.Z2: color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 		tensorgame.Z:  color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
 	}
-	top := 1.0
+	top, bottom := 1.0, 0.0
 	for k, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
 		vals := make(plotter.Values, len(names))
 		any := false
@@ -228,6 +228,7 @@ func (r *Report) plotGap(path string) error {
 			if row.Field == field {
 				vals[idx[row.Format]] = float64(row.Gap)
 				top = math.Max(top, float64(row.Gap))
+				bottom = math.Min(bottom, float64(row.Gap))
 				any = true
 			}
 		}
@@ -243,7 +244,7 @@ func (r *Report) plotGap(path string) error {
 		p.Legend.Add(field.String(), b)
 	}
 	p.Legend.Top = true
-	p.Y.Max = top * 1.2
+	p.Y.Min, p.Y.Max = bottom*1.2, top*1.2
 	if len(names) <= 60 {
 		p.NominalX(names...)
 		p.X.Tick.Label.Rotation = math.Pi / 4

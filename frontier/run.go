@@ -329,8 +329,13 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	if before <= known {
 		target = before - 1 // on toward a record
 	}
-	starts := e.cat.Schemes(f, field, 4)
-	if field == tensorgame.Z {
+	// The catalogue's best schemes start the walks; the standard algorithm
+	// is the search's own start anyway.
+	var starts []*tensorgame.Scheme
+	if before < f.Naive() {
+		starts = e.cat.Schemes(f, field, 4)
+	}
+	if field == tensorgame.Z && e.cat.Rank(f, tensorgame.Z2) < f.Naive() {
 		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
 	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())

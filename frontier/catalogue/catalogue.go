@@ -7,9 +7,14 @@
 // run directories, one per format and field, so that `alphamat search
 // --compose DIR` and `--restrict DIR` read a catalogue too:
 //
-//	DIR/<n>x<m>x<p>-<field>/<n>x<m>x<p>_r<R>_<FIELD>.txt         the first scheme stored at rank R
-//	DIR/<n>x<m>x<p>-<field>/pool/<n>x<m>x<p>_r<R>_<FIELD>_<hash>.txt  distinct schemes at the best rank
-//	DIR/corrupt/...                                               files set aside
+//	DIR/<n>x<m>x<p>-<field>/<n>x<m>x<p>_r<R>_<FIELD>.txt              the first scheme of the best rank R
+//	DIR/<n>x<m>x<p>-<field>/pool/<n>x<m>x<p>_r<R>_<FIELD>_<hash>.txt  more distinct schemes of rank R
+//	DIR/corrupt/...                                                    files set aside
+//
+// A new best rank removes the files of the old one. The standard algorithm
+// (rank n·m·p) is held in memory only, and schemes are read from their
+// files when asked for, so that a catalogue of all formats up to 16 stays
+// small in memory and on disk.
 //
 // Every scheme is verified (tensorgame.Verify) before it is stored and when
 // it is read, and written atomically. Schemes are deduplicated by
@@ -72,12 +77,17 @@ type Catalogue struct {
 	entries map[Key]*entry
 }
 
-// entry holds the distinct schemes of the best rank of a key, in the
-// canonical orientation, in the order they were stored.
+// entry is what the catalogue holds of a key: the best rank and the files
+// of its distinct schemes (the first one's at the top level), or, for the
+// standard algorithm, nothing on disk. Schemes are read (and verified)
+// when asked for, so that a catalogue of large formats stays small in
+// memory.
 type entry struct {
-	rank    int
-	schemes []*tensorgame.Scheme
-	hashes  map[uint64]bool
+	rank     int
+	files    []string
+	hashes   map[uint64]bool
+	origin   *tensorgame.Origin // of the first scheme
+	standard bool               // the standard algorithm, in memory only
 }
 
 var (
@@ -169,7 +179,7 @@ func (c *Catalogue) readEntry(key Key, sub string) error {
 	slices.SortStableFunc(files, func(a, b file) int { return a.rank - b.rank })
 	var e *entry
 	for _, f := range files {
-		if e != nil && (f.rank > e.rank || len(e.schemes) >= c.opts.PerRank) {
+		if e != nil && (f.rank > e.rank || len(e.files) >= c.opts.PerRank) {
 			break
 		}
 		s, err := readChecked(f, key)
@@ -178,11 +188,11 @@ func (c *Catalogue) readEntry(key Key, sub string) error {
 			continue
 		}
 		if e == nil {
-			e = &entry{rank: s.Rank(), hashes: map[uint64]bool{}}
+			e = &entry{rank: s.Rank(), hashes: map[uint64]bool{}, origin: s.Origin}
 		}
 		if h := s.Hash(); !e.hashes[h] {
 			e.hashes[h] = true
-			e.schemes = append(e.schemes, s)
+			e.files = append(e.files, f.path)
 		}
 	}
 	if e != nil {
@@ -236,8 +246,10 @@ func (c *Catalogue) Dir() string { return c.dir }
 // field (a new best rank) or, at the best rank, is distinct from the
 // schemes held and the entry holds fewer than PerRank. It reports whether
 // the best rank improved. s is carried to the canonical orientation first;
-// its Origin is kept. It returns an error when s fails Verify or cannot be
-// written (then nothing changes), or the catalogue is read-only.
+// its Origin is kept. A scheme of rank n·m·p (the standard algorithm's) is
+// held in memory only, as the standard algorithm. Offer returns an error
+// when s fails Verify or cannot be written (then nothing changes), or the
+// catalogue is read-only.
 func (c *Catalogue) Offer(s *tensorgame.Scheme) (improved bool, err error) {
 	if c.opts.ReadOnly {
 		return false, fmt.Errorf("catalogue %s: read-only", c.dir)
@@ -245,6 +257,18 @@ func (c *Catalogue) Offer(s *tensorgame.Scheme) (improved bool, err error) {
 	key := KeyOf(s.Format, s.Field)
 	if !c.wants(key, s.Rank()) {
 		return false, nil
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return false, fmt.Errorf("catalogue: rank %d %v scheme over %v fails verification: %w", s.Rank(), s.Format, s.Field, err)
+	}
+	if s.Rank() >= key.Format.Naive() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.entries[key] != nil {
+			return false, nil
+		}
+		c.entries[key] = &entry{rank: key.Format.Naive(), standard: true, origin: tensorgame.Derive(tensorgame.MoveStandard)}
+		return true, nil
 	}
 	cs, err := tensorgame.Permute(s, key.Format)
 	if err != nil {
@@ -254,31 +278,26 @@ func (c *Catalogue) Offer(s *tensorgame.Scheme) (improved bool, err error) {
 	if n := len(cs.Comments); n > 2 {
 		cs.Comments = cs.Comments[n-2:]
 	}
-	if err := tensorgame.Verify(cs); err != nil {
-		return false, fmt.Errorf("catalogue: rank %d %v scheme over %v fails verification: %w", s.Rank(), s.Format, s.Field, err)
-	}
 	h := cs.Hash()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[key]
 	switch {
 	case e == nil || cs.Rank() < e.rank:
-		if err := c.write(key, cs, h, true); err != nil {
+		path, err := c.write(key, cs, h, true)
+		if err != nil {
 			return false, err
 		}
-		old := 0
-		if e != nil {
-			old = e.rank
-		}
-		c.entries[key] = &entry{rank: cs.Rank(), schemes: []*tensorgame.Scheme{cs}, hashes: map[uint64]bool{h: true}}
-		c.prune(key, old)
+		c.entries[key] = &entry{rank: cs.Rank(), files: []string{path}, hashes: map[uint64]bool{h: true}, origin: cs.Origin.Clone()}
+		c.prune(key, cs.Rank())
 		return true, nil
-	case cs.Rank() == e.rank && !e.hashes[h] && len(e.schemes) < c.opts.PerRank:
-		if err := c.write(key, cs, h, false); err != nil {
+	case cs.Rank() == e.rank && !e.hashes[h] && len(e.files) < c.opts.PerRank:
+		path, err := c.write(key, cs, h, false)
+		if err != nil {
 			return false, err
 		}
 		e.hashes[h] = true
-		e.schemes = append(e.schemes, cs)
+		e.files = append(e.files, path)
 	}
 	return false, nil
 }
@@ -288,44 +307,40 @@ func (c *Catalogue) wants(key Key, r int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[key]
-	return e == nil || r < e.rank || r == e.rank && len(e.schemes) < c.opts.PerRank
+	return e == nil || r < e.rank || r == e.rank && !e.standard && len(e.files) < c.opts.PerRank
 }
 
-// write stores s (canonical, verified) in the entry's pool/ and, for a new
-// best rank, as the rank's first scheme.
-func (c *Catalogue) write(key Key, s *tensorgame.Scheme, h uint64, best bool) error {
+// write stores s (canonical, verified): the first scheme of a new best rank
+// at the top level, the others in pool/. It returns the file's path.
+func (c *Catalogue) write(key Key, s *tensorgame.Scheme, h uint64, best bool) (string, error) {
 	sub := filepath.Join(c.dir, key.String())
-	if err := os.MkdirAll(filepath.Join(sub, "pool"), 0o755); err != nil {
-		return fmt.Errorf("catalogue: %w", err)
-	}
-	fill := func(w io.Writer) error { return tensorgame.Write(w, s) }
-	name := fmt.Sprintf("%v_r%d_%v_%016x.txt", key.Format, s.Rank(), key.Field, h)
-	if err := tensorgame.AtomicWrite(filepath.Join(sub, "pool", name), fill); err != nil {
-		return fmt.Errorf("catalogue: %w", err)
-	}
-	if !best {
-		return nil
-	}
 	path := filepath.Join(sub, pool.FileName(key.Format, key.Field, s.Rank()))
-	if _, err := os.Stat(path); err == nil {
-		return nil
+	if !best {
+		path = filepath.Join(sub, "pool", fmt.Sprintf("%v_r%d_%v_%016x.txt", key.Format, s.Rank(), key.Field, h))
 	}
-	if err := tensorgame.AtomicWrite(path, fill); err != nil {
-		return fmt.Errorf("catalogue: %w", err)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return "", fmt.Errorf("catalogue: %w", err)
 	}
-	return nil
+	if err := tensorgame.AtomicWrite(path, func(w io.Writer) error { return tensorgame.Write(w, s) }); err != nil {
+		return "", fmt.Errorf("catalogue: %w", err)
+	}
+	return path, nil
 }
 
-// prune removes the pool files of rank old, superseded by a new best; the
-// first scheme of each rank stays as history.
-func (c *Catalogue) prune(key Key, old int) {
-	if old == 0 {
-		return
-	}
-	dir := filepath.Join(c.dir, key.String(), "pool")
-	matches, _ := filepath.Glob(filepath.Join(dir, fmt.Sprintf("%v_r%d_%v_*.txt", key.Format, old, key.Field)))
-	for _, m := range matches {
-		os.Remove(m)
+// prune removes the scheme files of key of ranks other than best, superseded
+// by a new best, so that the catalogue holds the best schemes only.
+func (c *Catalogue) prune(key Key, best int) {
+	sub := filepath.Join(c.dir, key.String())
+	for _, d := range []struct {
+		path string
+		re   *regexp.Regexp
+	}{{sub, bestName}, {filepath.Join(sub, "pool"), poolName}} {
+		ents, _ := os.ReadDir(d.path)
+		for _, e := range ents {
+			if m := d.re.FindStringSubmatch(e.Name()); m != nil && m[2] != strconv.Itoa(best) {
+				os.Remove(filepath.Join(d.path, e.Name()))
+			}
+		}
 	}
 }
 
@@ -340,6 +355,17 @@ func (c *Catalogue) Rank(f tensorgame.Format, field tensorgame.Field) int {
 	return 0
 }
 
+// Origin returns the origin of the first scheme of the best rank held for
+// f over field (nil when there is none or it has none), without reading it.
+func (c *Catalogue) Origin(f tensorgame.Format, field tensorgame.Field) *tensorgame.Origin {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[KeyOf(f, field)]; e != nil {
+		return e.origin.Clone()
+	}
+	return nil
+}
+
 // Best returns the first scheme of the best rank held for f over field,
 // carried to the orientation f, or nil when there is none.
 func (c *Catalogue) Best(f tensorgame.Format, field tensorgame.Field) *tensorgame.Scheme {
@@ -351,30 +377,66 @@ func (c *Catalogue) Best(f tensorgame.Format, field tensorgame.Field) *tensorgam
 }
 
 // Schemes returns up to n distinct schemes of the best rank held for f over
-// field (n <= 0: all), carried to the orientation f: copies the caller may
-// change.
+// field (n <= 0: all), carried to the orientation f: read from their files
+// and verified (a file that no longer verifies is set aside and left out),
+// or the standard algorithm.
 func (c *Catalogue) Schemes(f tensorgame.Format, field tensorgame.Field, n int) []*tensorgame.Scheme {
+	key := KeyOf(f, field)
 	c.mu.Lock()
-	e := c.entries[KeyOf(f, field)]
-	var held []*tensorgame.Scheme
+	e := c.entries[key]
+	var files []string
+	var rank int
+	standard := false
 	if e != nil {
-		held = slices.Clone(e.schemes)
+		files, rank, standard = slices.Clone(e.files), e.rank, e.standard
 	}
 	c.mu.Unlock()
-	if n > 0 && len(held) > n {
-		held = held[:n]
+	if standard {
+		s := tensorgame.Standard(f, field)
+		s.Origin = tensorgame.Derive(tensorgame.MoveStandard)
+		return []*tensorgame.Scheme{s}
 	}
-	out := make([]*tensorgame.Scheme, 0, len(held))
-	for _, s := range held {
+	var out []*tensorgame.Scheme
+	for _, path := range files {
+		if n > 0 && len(out) >= n {
+			break
+		}
+		s, err := readChecked(file{path, rank}, key)
+		if err != nil {
+			c.drop(key, path, err)
+			continue
+		}
 		p, err := tensorgame.Permute(s, f)
 		if err != nil {
 			// f is a permutation of the key's format by construction.
 			panic("catalogue: " + err.Error())
 		}
-		p.Origin = s.Origin.Clone()
+		p.Origin = s.Origin
 		out = append(out, p)
 	}
 	return out
+}
+
+// drop sets aside a file of key that failed when read again, and forgets
+// it; an entry left without files is forgotten too.
+func (c *Catalogue) drop(key Key, path string, why error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[key]
+	if e == nil {
+		return
+	}
+	if i := slices.Index(e.files, path); i >= 0 {
+		e.files = slices.Delete(e.files, i, i+1)
+		if !c.opts.ReadOnly {
+			c.setAside(path, why)
+		} else {
+			c.warn(fmt.Errorf("catalogue: %s: %v; skipped", path, why))
+		}
+	}
+	if len(e.files) == 0 {
+		delete(c.entries, key)
+	}
 }
 
 // Keys returns the keys that hold a scheme, sorted by format and field.

@@ -75,6 +75,9 @@ func TestOfferBestAndDedup(t *testing.T) {
 	if got := len(c.Schemes(f, tensorgame.Z, 0)); got != 1 {
 		t.Errorf("%d schemes at rank 7 after offering Strassen shuffled, want 1", got)
 	}
+	if o := c.Origin(f, tensorgame.Z); o == nil || o.Move != tensorgame.MovePublished {
+		t.Errorf("Origin = %+v", o)
+	}
 	if c.Rank(f, tensorgame.Z) != 7 || c.Rank(f, tensorgame.Z2) != 0 {
 		t.Errorf("ranks %d over Z, %d over Z2; want 7 and 0", c.Rank(f, tensorgame.Z), c.Rank(f, tensorgame.Z2))
 	}
@@ -86,9 +89,10 @@ func TestOfferBestAndDedup(t *testing.T) {
 	if s.Origin == nil || s.Origin.Move != tensorgame.MovePublished {
 		t.Errorf("stored origin %+v, want the offered one", s.Origin)
 	}
-	pool, _ := filepath.Glob(filepath.Join(dir, "2x2x2-z", "pool", "*"))
-	if len(pool) != 1 || !strings.Contains(pool[0], "_r7_") {
-		t.Errorf("pool files %v: want the rank 7 scheme only (rank 8 pruned)", pool)
+	all, _ := filepath.Glob(filepath.Join(dir, "2x2x2-z", "*", "*"))
+	top, _ := filepath.Glob(filepath.Join(dir, "2x2x2-z", "*.txt"))
+	if len(all) != 0 || len(top) != 1 {
+		t.Errorf("files %v %v: want the rank 7 scheme only (the standard algorithm is not written)", top, all)
 	}
 	tmp, _ := filepath.Glob(filepath.Join(dir, "*", ".*tmp*"))
 	if len(tmp) != 0 {
@@ -139,48 +143,73 @@ func TestResumeAndCorrupt(t *testing.T) {
 	dir := t.TempDir()
 	c, _ := open(t, dir)
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
-	offer(t, c, tensorgame.Standard(f, tensorgame.Z2), true)
+	offer(t, c, tensorgame.Standard(f, tensorgame.Z2), true) // in memory only
 	offer(t, c, tensorgame.Standard(f, tensorgame.Z), true)
 	offer(t, c, strassen(t), true)
+	g := tensorgame.Format{N: 2, M: 2, P: 3}
+	ext, err := tensorgame.Extend(strassen(t), tensorgame.AxisP, 1) // 2x2x3, rank 11
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer(t, c, ext, true)
+	if s := c.Best(f, tensorgame.Z2); s == nil || s.Rank() != 8 || s.Origin.Move != tensorgame.MoveStandard {
+		t.Errorf("Best over Z2 = %v, want the standard algorithm", s)
+	}
 
 	c2, warns := open(t, dir)
 	if len(warns) != 0 {
 		t.Errorf("warnings on a clean catalogue: %v", warns)
 	}
-	if c2.Rank(f, tensorgame.Z) != 7 || c2.Rank(f, tensorgame.Z2) != 8 {
-		t.Errorf("reopened: ranks %d over Z, %d over Z2", c2.Rank(f, tensorgame.Z), c2.Rank(f, tensorgame.Z2))
+	if c2.Rank(f, tensorgame.Z) != 7 || c2.Rank(f, tensorgame.Z2) != 0 || c2.Rank(g, tensorgame.Z) != 11 {
+		t.Errorf("reopened: ranks %d over Z, %d over Z2 (the standard is not kept), 2x2x3 %d", c2.Rank(f, tensorgame.Z), c2.Rank(f, tensorgame.Z2), c2.Rank(g, tensorgame.Z))
 	}
 	if len(c2.Keys()) != 2 {
 		t.Errorf("keys %v", c2.Keys())
 	}
 
-	// Corrupt the rank 7 files: Open sets them aside, warns, and falls
-	// back to the rank 8 scheme.
+	// Corrupt the rank 7 file, add a good rank 8 file of 2x2x2 by hand
+	// (the standard algorithm, written as if found), a garbage file and a
+	// file whose name lies about its rank: Open sets the bad ones aside,
+	// warns, and falls back to the next file by rank.
 	broken := strings.Replace(strassenText, "1 0 0 1 ; 1 0 0 1 ; 1 0 0 1", "1 0 0 1 ; 1 0 0 1 ; 1 1 0 1", 1)
-	files, _ := filepath.Glob(filepath.Join(dir, "2x2x2-z", "*", "2x2x2_r7_Z_*.txt"))
-	files = append(files, filepath.Join(dir, "2x2x2-z", "2x2x2_r7_Z.txt"))
-	for _, p := range files {
-		if err := os.WriteFile(p, []byte(broken), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(dir, "2x2x2-z", "2x2x2_r7_Z.txt"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.WriteFile(filepath.Join(dir, "2x2x2-z", "2x2x2_r8_Z.txt"), tensorgame.Standard(f, tensorgame.Z)); err != nil {
+		t.Fatal(err)
 	}
 	garbage := filepath.Join(dir, "2x2x2-z2", "2x2x2_r5_Z2.txt")
+	if err := os.MkdirAll(filepath.Dir(garbage), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(garbage, []byte("not a scheme ; at all\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c3, warns := open(t, dir)
-	if len(warns) != len(files)+1 {
-		t.Errorf("%d warnings, want %d: %v", len(warns), len(files)+1, warns)
+	misnamed := filepath.Join(dir, "2x2x3-z", "2x2x3_r10_Z.txt") // holds rank 11
+	b, _ := os.ReadFile(filepath.Join(dir, "2x2x3-z", "2x2x3_r11_Z.txt"))
+	if err := os.WriteFile(misnamed, b, 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if c3.Rank(f, tensorgame.Z) != 8 || c3.Rank(f, tensorgame.Z2) != 8 {
-		t.Errorf("after corruption: ranks %d over Z, %d over Z2; want 8 and 8", c3.Rank(f, tensorgame.Z), c3.Rank(f, tensorgame.Z2))
+	c3, warns := open(t, dir)
+	if len(warns) != 3 {
+		t.Errorf("%d warnings, want 3: %v", len(warns), warns)
+	}
+	if c3.Rank(f, tensorgame.Z) != 8 || c3.Rank(f, tensorgame.Z2) != 0 || c3.Rank(g, tensorgame.Z) != 11 {
+		t.Errorf("after corruption: ranks %d over Z, %d over Z2, 2x2x3 %d; want 8, 0, 11", c3.Rank(f, tensorgame.Z), c3.Rank(f, tensorgame.Z2), c3.Rank(g, tensorgame.Z))
 	}
 	if _, err := os.Stat(garbage); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the garbage file is still in place: %v", err)
 	}
 	aside, _ := filepath.Glob(filepath.Join(dir, "corrupt", "*"))
-	if len(aside) != len(files)+1 {
+	if len(aside) != 3 {
 		t.Errorf("set aside: %v", aside)
+	}
+	// A file that goes bad after Open is set aside when read.
+	if err := os.WriteFile(filepath.Join(dir, "2x2x2-z", "2x2x2_r8_Z.txt"), []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s := c3.Best(f, tensorgame.Z); s != nil || c3.Rank(f, tensorgame.Z) != 0 {
+		t.Errorf("a file corrupted after Open: Best = %v", s)
 	}
 	// Read-only: nothing moves.
 	if err := os.WriteFile(garbage, []byte("junk\n"), 0o644); err != nil {
@@ -191,8 +220,8 @@ func TestResumeAndCorrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 1 || ro.Rank(f, tensorgame.Z2) != 8 {
-		t.Errorf("read-only: %d warnings, Z2 rank %d", n, ro.Rank(f, tensorgame.Z2))
+	if n != 1 || ro.Rank(g, tensorgame.Z) != 11 {
+		t.Errorf("read-only: %d warnings, 2x2x3 rank %d", n, ro.Rank(g, tensorgame.Z))
 	}
 	if _, err := os.Stat(garbage); err != nil {
 		t.Errorf("read-only open moved a file: %v", err)
