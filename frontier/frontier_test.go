@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -443,5 +444,67 @@ func TestConfigErrors(t *testing.T) {
 		if _, err := Run(context.Background(), cfg); err == nil {
 			t.Errorf("Run(%+v): no error", cfg)
 		}
+	}
+}
+
+// TestReportFiles writes the report of a scope of every format up to 6
+// (56 formats: bars) and up to 7 (84: heat maps) and reads the plots back.
+func TestReportFiles(t *testing.T) {
+	for _, max := range []int{6, 7} {
+		fs, err := UpTo(max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Report{Dir: "d", Formats: []string{"all"}}
+		for i, f := range fs {
+			for _, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
+				r.Rows = append(r.Rows, Row{Format: f, Field: field, Rank: f.Naive() - i%3, Known: f.Naive() - 2, Listed: true, Gap: 2 - i%3})
+			}
+		}
+		dir := t.TempDir()
+		if err := r.WriteFiles(dir); err != nil {
+			t.Fatalf("max %d: %v", max, err)
+		}
+		fh, err := os.Open(filepath.Join(dir, PlotGap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(fh)
+		fh.Close()
+		if err != nil || cfg.Width < 400 || cfg.Height < 200 {
+			t.Errorf("max %d: %s: %v, %dx%d", max, PlotGap, err, cfg.Width, cfg.Height)
+		}
+		md, _ := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+		if !strings.Contains(string(md), "| 2x2x2 | Z2 | 8 | 6 | 2 |") {
+			t.Errorf("max %d: report.md lacks the 2x2x2 row:\n%.400s", max, md)
+		}
+		var back Report
+		b, _ := os.ReadFile(filepath.Join(dir, ReportJSON))
+		if err := json.Unmarshal(b, &back); err != nil || len(back.Rows) != len(r.Rows) {
+			t.Errorf("max %d: report.json: %v, %d rows", max, err, len(back.Rows))
+		}
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	rows := []Row{
+		{Format: fm(2, 2, 2), Field: tensorgame.Z2, Rank: 7, Known: 7, Listed: true},
+		{Format: fm(4, 4, 4), Field: tensorgame.Z2, Rank: 49, Known: 47, Gap: 2, Listed: true},
+		{Format: fm(5, 5, 5), Field: tensorgame.Z2, Rank: 92, Known: 93, Gap: -1, Listed: true},
+		{Format: fm(3, 3, 3), Field: tensorgame.Z, Rank: 23, Known: 23},
+	}
+	var b strings.Builder
+	if err := WriteTable(&b, rows, 2); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "5x5x5") || !strings.Contains(lines[1], "-1 RECORD") ||
+		!strings.Contains(lines[2], "4x4x4") || !strings.Contains(lines[3], "2 more") {
+		t.Errorf("table with limit 2:\n%s", b.String())
+	}
+	b.Reset()
+	WriteTable(&b, rows, 0)
+	if !strings.Contains(b.String(), "23*") {
+		t.Errorf("a bound (not listed) is not marked:\n%s", b.String())
 	}
 }

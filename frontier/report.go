@@ -112,6 +112,9 @@ type Report struct {
 	Records []Record `json:"records,omitempty"`
 }
 
+// maxBars is the most formats gap.png draws as bars.
+const maxBars = 60
+
 // Report file names in the run directory.
 const (
 	ReportMarkdown = "report.md"
@@ -201,8 +204,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
-// plotGap draws our rank minus the best known for every format, Z2 and Z
-// side by side.
+// plotGap draws our rank minus the best known for every format: bars, Z2
+// and Z side by side, for up to maxBars formats; for more, a heat map per
+// field of the gap relative to the best known rank (writeHeatMaps).
 func (r *Report) plotGap(path string) error {
 	var names []string
 	idx := map[tensorgame.Format]int{}
@@ -211,6 +215,9 @@ func (r *Report) plotGap(path string) error {
 			idx[row.Format] = len(names)
 			names = append(names, row.Format.String())
 		}
+	}
+	if len(names) > maxBars {
+		return tensorgame.AtomicWrite(path, func(w io.Writer) error { return writeHeatMaps(w, r.Rows) })
 	}
 	p := plot.New()
 	p.Title.Text = "alphamat frontier: our rank minus the best known"
@@ -245,13 +252,9 @@ func (r *Report) plotGap(path string) error {
 	}
 	p.Legend.Top = true
 	p.Y.Min, p.Y.Max = bottom*1.2, top*1.2
-	if len(names) <= 60 {
-		p.NominalX(names...)
-		p.X.Tick.Label.Rotation = math.Pi / 4
-		p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
-	} else {
-		p.X.Label.Text = "format (smallest n·m·p first)"
-	}
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = math.Pi / 4
+	p.X.Tick.Label.XAlign, p.X.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	p.Add(plotter.NewGrid())
 	width := vg.Length(min(20, max(6, 0.3*float64(len(names))+2))) * vg.Inch
 	wt, err := p.WriterTo(width, 4*vg.Inch, "png")
