@@ -65,6 +65,9 @@ type Options struct {
 	// ReadOnly opens the catalogue without creating, moving or writing
 	// anything: corrupt files are skipped, and Offer fails.
 	ReadOnly bool
+	// Only, when non-nil, limits Open to these keys: the others are not
+	// read (a search that wants one format's starts).
+	Only []Key
 }
 
 // Catalogue is the set of best schemes of each format and field, mirrored
@@ -129,6 +132,9 @@ func Open(dir string, opts Options) (*Catalogue, error) {
 			continue
 		}
 		field, _ := tensorgame.ParseField(m[2])
+		if opts.Only != nil && !slices.Contains(opts.Only, Key{f, field}) {
+			continue
+		}
 		if err := c.readEntry(Key{f, field}, filepath.Join(dir, e.Name())); err != nil {
 			return nil, err
 		}

@@ -229,6 +229,10 @@ func TestResumeAndCorrupt(t *testing.T) {
 	if _, err := ro.Offer(strassen(t)); err == nil {
 		t.Error("read-only Offer: no error")
 	}
+	only, err := Open(dir, Options{ReadOnly: true, Only: []Key{KeyOf(g, tensorgame.Z)}, Warn: func(err error) { t.Error(err) }})
+	if err != nil || len(only.Keys()) != 1 || only.Rank(tensorgame.Format{N: 3, M: 2, P: 2}, tensorgame.Z) != 11 {
+		t.Errorf("Open with Only: %v, keys %v", err, only.Keys())
+	}
 	if c, err := Open(filepath.Join(dir, "missing"), Options{ReadOnly: true}); err != nil || len(c.Keys()) != 0 {
 		t.Errorf("read-only open of a missing directory: %v", err)
 	}

@@ -215,6 +215,7 @@ func catalogueStarts(io *IO, dir string, f tensorgame.Format, field tensorgame.F
 		return nil, fmt.Errorf("search: --catalogue %s: not a directory", dir)
 	}
 	cat, err := catalogue.Open(dir, catalogue.Options{ReadOnly: true,
+		Only: []catalogue.Key{catalogue.KeyOf(f, field), catalogue.KeyOf(f, tensorgame.Z2)},
 		Warn: func(err error) { fmt.Fprintf(io.ErrOut, "warning: %v\n", err) }})
 	if err != nil {
 		return nil, fmt.Errorf("search: --catalogue: %w", err)
