@@ -39,6 +39,11 @@ type Config struct {
 	Workers int
 	// Seed seeds the searches: search k of a run directory gets Seed+k.
 	Seed uint64
+	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
+	// searches of square formats n×n×n with n >= CyclicFrom, where they
+	// pay: on 5x5x5 they reach 96-101 in 3 minutes where plain walks stay
+	// near 114 (search.Config.Cyclic, README).
+	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
 	// and warning.
 	Log io.Writer
@@ -49,6 +54,10 @@ type Config struct {
 	// Search runs one search (default search.Run); tests replace it.
 	Search func(context.Context, search.Config) (search.Result, error)
 }
+
+// CyclicFrom is the least n of the square formats that Config.Cyclic
+// searches with cyclic walkers too.
+const CyclicFrom = 5
 
 // StateFile is the scheduler's state in the run directory.
 const StateFile = "frontier.json"
@@ -341,7 +350,8 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
 	seed := e.cfg.Seed + uint64(e.st.Searches)
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
-		Seed: seed, Starts: starts, RunDir: runDir}
+		Seed: seed, Starts: starts, RunDir: runDir,
+		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom}
 	t0 := time.Now()
 	res, err := e.cfg.Search(ctx, cfg)
 	secs := time.Since(t0).Seconds()

@@ -26,6 +26,7 @@ type frontierOptions struct {
 	Slice   time.Duration
 	Workers int
 	Seed    uint64
+	Cyclic  bool
 	Run     string
 	JSON    bool
 }
@@ -135,6 +136,7 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 	fl.DurationVar(&o.Slice, "slice", 0, "time of one search of one format (default: --time over twice the formats × fields, 3s..1m)")
 	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search (default GOMAXPROCS)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the searches")
+	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on")
 	fl.StringVar(&o.Run, "run", filepath.Join("runs", "frontier"), "run directory: the catalogue, the state and the report")
 	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON on stdout")
 	return cmd
@@ -165,7 +167,7 @@ func frontierRun(ctx context.Context, io *IO, o *frontierOptions) error {
 	}
 	cfg := frontier.Config{
 		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice,
-		Workers: o.Workers, Seed: o.Seed, Log: live, Progress: live.draw,
+		Workers: o.Workers, Seed: o.Seed, Cyclic: o.Cyclic, Log: live, Progress: live.draw,
 	}
 	rep, err := frontier.Run(ctx, cfg)
 	live.done()

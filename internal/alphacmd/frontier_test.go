@@ -24,12 +24,12 @@ func TestFrontierFlags(t *testing.T) {
 		want frontierOptions
 	}{
 		{[]string{"--max", "3"}, frontierOptions{Formats: []tensorgame.Format{f(2, 2, 2), f(2, 2, 3), f(2, 3, 3), f(3, 3, 3)},
-			Fields: both, Seed: 1, Run: filepath.Join("runs", "frontier")}},
-		{[]string{"--formats", "6x6x6,4x3x6", "--fields", "z", "--time", "2m", "--workers", "2", "--seed", "5", "--run", "d", "--json", "--slice", "5s"},
+			Fields: both, Seed: 1, Cyclic: true, Run: filepath.Join("runs", "frontier")}},
+		{[]string{"--formats", "6x6x6,4x3x6", "--fields", "z", "--time", "2m", "--workers", "2", "--seed", "5", "--run", "d", "--json", "--slice", "5s", "--cyclic=false"},
 			frontierOptions{Formats: []tensorgame.Format{f(6, 6, 6), f(4, 3, 6)}, Fields: []tensorgame.Field{tensorgame.Z},
 				Time: 2 * time.Minute, Slice: 5 * time.Second, Workers: 2, Seed: 5, Run: "d", JSON: true}},
 		{[]string{"--formats", "2,3,4", "--fields", "z,z2,z"}, frontierOptions{Formats: []tensorgame.Format{f(2, 3, 4)},
-			Fields: []tensorgame.Field{tensorgame.Z, tensorgame.Z2}, Seed: 1, Run: filepath.Join("runs", "frontier")}},
+			Fields: []tensorgame.Field{tensorgame.Z, tensorgame.Z2}, Seed: 1, Cyclic: true, Run: filepath.Join("runs", "frontier")}},
 	} {
 		var got *frontierOptions
 		root := NewRoot(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
@@ -54,7 +54,7 @@ func TestFrontierFlags(t *testing.T) {
 }
 
 func equalOptions(a, b *frontierOptions) bool {
-	return a.Time == b.Time && a.Slice == b.Slice && a.Workers == b.Workers && a.Seed == b.Seed && a.Run == b.Run && a.JSON == b.JSON
+	return a.Time == b.Time && a.Slice == b.Slice && a.Workers == b.Workers && a.Seed == b.Seed && a.Run == b.Run && a.JSON == b.JSON && a.Cyclic == b.Cyclic
 }
 
 func TestFrontierBadInput(t *testing.T) {
