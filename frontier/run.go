@@ -242,13 +242,7 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 	// whatever meta moves give from everything held.
 	for _, f := range e.scope {
 		for _, field := range e.cfg.Fields {
-			if e.cat.Rank(f, field) == 0 {
-				s := tensorgame.Standard(f, field)
-				s.Origin = tensorgame.Derive(tensorgame.MoveStandard)
-				if _, err := e.cat.Offer(s); err != nil {
-					return nil, fmt.Errorf("frontier: %w", err)
-				}
-			}
+			e.cat.HoldStandard(f, field)
 		}
 	}
 	e.propagate(runCtx, e.cat.Keys())

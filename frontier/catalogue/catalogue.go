@@ -268,13 +268,7 @@ func (c *Catalogue) Offer(s *tensorgame.Scheme) (improved bool, err error) {
 		return false, fmt.Errorf("catalogue: rank %d %v scheme over %v fails verification: %w", s.Rank(), s.Format, s.Field, err)
 	}
 	if s.Rank() >= key.Format.Naive() {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		if c.entries[key] != nil {
-			return false, nil
-		}
-		c.entries[key] = &entry{rank: key.Format.Naive(), standard: true, origin: tensorgame.Derive(tensorgame.MoveStandard)}
-		return true, nil
+		return c.HoldStandard(key.Format, key.Field), nil
 	}
 	cs, err := tensorgame.Permute(s, key.Format)
 	if err != nil {
@@ -306,6 +300,20 @@ func (c *Catalogue) Offer(s *tensorgame.Scheme) (improved bool, err error) {
 		e.files = append(e.files, path)
 	}
 	return false, nil
+}
+
+// HoldStandard makes the standard algorithm the entry of f over field when
+// there is none, without building it (it is held in memory only), and
+// reports whether it did.
+func (c *Catalogue) HoldStandard(f tensorgame.Format, field tensorgame.Field) bool {
+	key := KeyOf(f, field)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[key] != nil || !key.Format.Valid() {
+		return false
+	}
+	c.entries[key] = &entry{rank: key.Format.Naive(), standard: true, origin: tensorgame.Derive(tensorgame.MoveStandard)}
+	return true
 }
 
 // wants reports whether a scheme of rank r could be stored for key.

@@ -152,8 +152,15 @@ func TestResumeAndCorrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	offer(t, c, ext, true)
-	if s := c.Best(f, tensorgame.Z2); s == nil || s.Rank() != 8 || s.Origin.Move != tensorgame.MoveStandard {
+	if s := c.Best(f, tensorgame.Z2); s == nil || s.Rank() != 8 || s.Origin.Move != tensorgame.MoveStandard || tensorgame.Verify(s) != nil {
 		t.Errorf("Best over Z2 = %v, want the standard algorithm", s)
+	}
+	h := tensorgame.Format{N: 3, M: 2, P: 4}
+	if !c.HoldStandard(h, tensorgame.Z) || c.HoldStandard(h, tensorgame.Z) || c.HoldStandard(f, tensorgame.Z) {
+		t.Error("HoldStandard: want true for a new entry only")
+	}
+	if s := c.Best(tensorgame.Format{N: 4, M: 3, P: 2}, tensorgame.Z); s == nil || s.Rank() != 24 || s.Format != (tensorgame.Format{N: 4, M: 3, P: 2}) {
+		t.Errorf("Best after HoldStandard = %v", s)
 	}
 
 	c2, warns := open(t, dir)
