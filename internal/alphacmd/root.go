@@ -74,6 +74,7 @@ them exactly, and generates Go matmul kernels from them.`,
 		newTrainCmd(io),
 		newPlayCmd(io),
 		newReproduceCmd(io),
+		newFrontierCmd(io),
 	)
 	return root
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/alphamat/alphamat/frontier/catalogue"
 	"github.com/alphamat/alphamat/search"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -29,6 +30,7 @@ type searchOptions struct {
 	From      string
 	Compose   string
 	Restrict  string
+	Catalogue string
 	Cyclic    bool
 	Transpose bool
 	Run       string
@@ -71,6 +73,9 @@ runs/5x5x5-z2): such a scheme applied to matrices with one row or column
 fewer (or, over a hyperplane, some summing to zero) is a scheme of FORMAT
 with the terms that vanish left out. Good large schemes restrict to good
 starts (docs/experiments.md, "Large rows", has 4x5x5 from 5x5x5).
+
+With --catalogue DIR it also starts from the best schemes of FORMAT in the
+catalogue of alphamat frontier (runs/frontier), in any orientation.
 
 With --cyclic the Z2 walks keep the scheme
 cyclic-symmetric (Moosbauer & Poole): its terms come in orbits of three,
@@ -168,6 +173,7 @@ Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
 	fl.StringVar(&o.From, "from", "", "start from this scheme file instead of the standard algorithm or the run's pool")
 	fl.StringVar(&o.Compose, "compose", "", "also start from a direct sum of smaller formats' best schemes found in `DIR`/<format>-<field>/ (like runs)")
 	fl.StringVar(&o.Restrict, "restrict", "", "also start from restrictions of the best schemes of formats one size larger found in `DIR`/<format>-<field>/")
+	fl.StringVar(&o.Catalogue, "catalogue", "", "also start from the best schemes of FORMAT in the frontier catalogue `DIR` (like runs/frontier)")
 	fl.BoolVar(&o.Cyclic, "cyclic", false, "add walkers that keep schemes cyclic-symmetric (of the square format above FORMAT when it is not square)")
 	fl.BoolVar(&o.Transpose, "transpose", false, "add walkers that keep schemes transpose-symmetric (two equal sizes)")
 	fl.StringVar(&o.Run, "run", "", "run directory (default runs/<format>-<field>)")
@@ -201,6 +207,31 @@ func restrictions(dir string, f tensorgame.Format, field tensorgame.Field) ([]*t
 		return nil, fmt.Errorf("search: --restrict: %w", err)
 	}
 	return rs, nil
+}
+
+// catalogueStarts returns the best schemes of f over field (and, for Z,
+// over Z2) in the frontier catalogue dir, verified, read without changing
+// the catalogue.
+func catalogueStarts(io *IO, dir string, f tensorgame.Format, field tensorgame.Field) ([]*tensorgame.Scheme, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("search: --catalogue %s: not a directory", dir)
+	}
+	cat, err := catalogue.Open(dir, catalogue.Options{ReadOnly: true,
+		Only: []catalogue.Key{catalogue.KeyOf(f, field), catalogue.KeyOf(f, tensorgame.Z2)},
+		Warn: func(err error) { fmt.Fprintf(io.ErrOut, "warning: %v\n", err) }})
+	if err != nil {
+		return nil, fmt.Errorf("search: --catalogue: %w", err)
+	}
+	ss := cat.Schemes(f, field, 8)
+	if field == tensorgame.Z {
+		ss = append(ss, cat.Schemes(f, tensorgame.Z2, 4)...)
+	}
+	if len(ss) == 0 {
+		fmt.Fprintf(io.ErrOut, "no catalogue start: %s holds no scheme of %v over %v\n", dir, f, field)
+		return nil, nil
+	}
+	fmt.Fprintf(io.ErrOut, "%d catalogue starts of rank %d from %s\n", len(ss), ss[0].Rank(), dir)
+	return ss, nil
 }
 
 // searchResult is the --json output of alphamat search.
@@ -266,6 +297,13 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 		} else {
 			fmt.Fprintf(io.ErrOut, "no restriction start: %s holds no scheme of a format one size larger than %v over %v\n", o.Restrict, o.Format, o.Field)
 		}
+	}
+	if o.Catalogue != "" {
+		ss, err := catalogueStarts(io, o.Catalogue, o.Format, o.Field)
+		if err != nil {
+			return err
+		}
+		cfg.Starts = append(cfg.Starts, ss...)
 	}
 	st := newStatusLine(io, o)
 	cfg.Status = st.update

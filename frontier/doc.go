@@ -1,0 +1,21 @@
+// Package frontier works on many matrix multiplication formats at once and
+// says where they stand against the best known ranks.
+//
+// It keeps a catalogue of the best schemes of every format and field
+// (package frontier/catalogue), carries every improvement to the formats it
+// reaches by a meta move (mod 2, restriction, extension, direct sum, tensor
+// product: see Propagate), and spends its time in flip-graph searches
+// (package search) of one format at a time, chosen by a bandit (Scheduler):
+// formats far from the best known rank first, then those whose searches
+// pay, in ranks per second. The fixed-format tricks of package reproduce
+// (composites, restrictions of the format above) are cases of Propagate
+// here; reproduce keeps its own for now.
+//
+// A run directory holds the catalogue, the scheduler's state (frontier.json,
+// written atomically after every search, so the same command resumes where
+// it stopped), the searches' run directories (search/<format>-<field>) and
+// the report: report.md, report.json and gap.png, our rank minus the best
+// known for every format. A scheme below the best known rank is a record: it
+// is checked a second time by evaluating it on random integer matrices
+// (CheckByProduct, independent of tensorgame.Verify) before it is reported.
+package frontier

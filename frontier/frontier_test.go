@@ -1,0 +1,510 @@
+package frontier
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"image/png"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/ranks"
+	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+func fm(n, m, p int) tensorgame.Format { return tensorgame.Format{N: n, M: m, P: p} }
+
+// readScheme reads and verifies a shipped scheme from schemes/.
+func readScheme(t *testing.T, name string) *tensorgame.Scheme {
+	t.Helper()
+	s, err := tensorgame.ReadFile(filepath.Join("..", "schemes", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatal(err)
+	}
+	s.Origin = tensorgame.Derive(tensorgame.MovePublished)
+	return s
+}
+
+func TestScope(t *testing.T) {
+	fs, err := UpTo(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []tensorgame.Format{fm(2, 2, 2), fm(2, 2, 3), fm(2, 3, 3), fm(3, 3, 3)}; !slices.Equal(fs, want) {
+		t.Errorf("UpTo(3) = %v, want %v", fs, want)
+	}
+	if fs, _ := UpTo(16); len(fs) != 680 {
+		t.Errorf("UpTo(16): %d formats, want 680", len(fs))
+	}
+	for _, max := range []int{1, 17, 100} {
+		if _, err := UpTo(max); err == nil {
+			t.Errorf("UpTo(%d): no error", max)
+		}
+	}
+	for _, c := range []struct {
+		f  tensorgame.Format
+		ok bool
+	}{{fm(2, 2, 2), true}, {fm(16, 16, 16), true}, {fm(17, 2, 2), false}, {fm(1, 4, 4), false}, {fm(2, 64, 2), false}} {
+		if err := CheckFormat(c.f); (err == nil) != c.ok {
+			t.Errorf("CheckFormat(%v) = %v", c.f, err)
+		}
+	}
+	sc := Scope([]tensorgame.Format{fm(6, 6, 6)})
+	for _, f := range []tensorgame.Format{fm(2, 2, 2), fm(3, 3, 3), fm(2, 2, 3), fm(2, 3, 3), fm(6, 6, 6)} {
+		if !slices.Contains(sc, f) {
+			t.Errorf("Scope(6x6x6) = %v lacks %v", sc, f)
+		}
+	}
+	if sc := Scope([]tensorgame.Format{fm(5, 3, 2)}); !slices.Equal(sc, []tensorgame.Format{fm(2, 3, 5)}) {
+		t.Errorf("Scope(5x3x2) = %v: a format with prime sizes has no factors", sc)
+	}
+}
+
+func TestTargets(t *testing.T) {
+	tg := NewTargets([]ranks.Known{
+		{Format: fm(2, 2, 2), Z2: 7, ZT: 7, Z: 7, Q: 7},
+		{Format: fm(3, 3, 3), Z2: 23, ZT: 23, Z: 23, Q: 23},
+		{Format: fm(4, 4, 4), Z2: 47, ZT: 49, Z: 49, Q: 48},
+	})
+	for _, c := range []struct {
+		f     tensorgame.Format
+		field tensorgame.Field
+		want  int
+	}{
+		{fm(2, 2, 2), tensorgame.Z, 7},
+		{fm(4, 4, 4), tensorgame.Z2, 47},  // the table
+		{fm(6, 6, 6), tensorgame.Z, 161},  // 2x2x2 ⊗ 3x3x3
+		{fm(2, 2, 4), tensorgame.Z, 14},   // 2x2x2 + 2x2x2
+		{fm(2, 2, 3), tensorgame.Z, 11},   // 2x2x2 + 2x2x1
+		{fm(8, 8, 8), tensorgame.Z2, 329}, // 4x4x4 (47) ⊗ 2x2x2 (7)
+		{fm(2, 3, 5), tensorgame.Z, 28},   // 2x3x2 (11) + 2x3x3 (11+6 = 17)
+	} {
+		if got := tg.Known(c.f, c.field); got != c.want {
+			t.Errorf("Known(%v, %v) = %d, want %d", c.f, c.field, got, c.want)
+		}
+	}
+	if !tg.Listed(fm(2, 2, 2), tensorgame.Z) || tg.Listed(fm(6, 6, 6), tensorgame.Z) {
+		t.Error("Listed is wrong")
+	}
+	// The embedded table lists every format up to 16.
+	rows, err := ranks.Frontier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := NewTargets(rows)
+	if got := full.Known(fm(6, 6, 6), tensorgame.Z); got != 153 {
+		t.Errorf("6x6x6 over Z: %d, want 153", got)
+	}
+}
+
+func TestCheckByProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, name := range []string{"2x2x2_r7_Z_strassen.txt", "3x3x3_r23_Z.txt", "2x4x5_r32_Q.txt"} {
+		s := readScheme(t, name)
+		if err := CheckByProduct(s, rng, 3); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		bad := s.Clone()
+		bad.Terms = bad.Terms[1:]
+		if err := CheckByProduct(bad, rng, 3); err == nil {
+			t.Errorf("%s without its first term passes", name)
+		}
+	}
+	z2 := tensorgame.Standard(fm(3, 2, 4), tensorgame.Z2)
+	if err := CheckByProduct(z2, rng, 3); err != nil {
+		t.Errorf("standard 3x2x4 over Z2: %v", err)
+	}
+	// Over Z2 a coefficient 1 where -1 belongs is right; an extra term
+	// is not.
+	z2.Terms = append(z2.Terms, z2.Terms[0])
+	if err := CheckByProduct(z2, rng, 8); err == nil {
+		t.Error("a Z2 scheme with a doubled term passes")
+	}
+}
+
+func TestSchedulerPick(t *testing.T) {
+	k := func(n, m, p int, field tensorgame.Field) catalogue.Key {
+		return catalogue.Key{Format: fm(n, m, p), Field: field}
+	}
+	gaps := map[catalogue.Key]int{
+		k(2, 2, 2, tensorgame.Z2): 0,
+		k(3, 3, 3, tensorgame.Z2): 4,
+		k(4, 4, 4, tensorgame.Z2): 15,
+		k(2, 3, 3, tensorgame.Z2): 2,
+	}
+	gap := func(k catalogue.Key) int { return gaps[k] }
+	var arms []*Arm
+	for key := range gaps {
+		arms = append(arms, &Arm{Key: key})
+	}
+	slices.SortFunc(arms, func(a, b *Arm) int { return catalogue.Compare(a.Key, b.Key) })
+	s := &Scheduler{Arms: arms}
+	// Unsearched arms by gap, largest first; the one at its best known rank
+	// waits.
+	var order []tensorgame.Format
+	for range 3 {
+		a := s.Pick(gap)
+		order = append(order, a.Key.Format)
+		s.Record(a, 0, 1)
+	}
+	if want := []tensorgame.Format{fm(4, 4, 4), fm(3, 3, 3), fm(2, 3, 3)}; !slices.Equal(order, want) {
+		t.Errorf("first picks %v, want %v", order, want)
+	}
+	// An arm whose searches pay is picked more often than the others.
+	by := map[tensorgame.Format]int{}
+	for range 30 {
+		a := s.Pick(gap)
+		by[a.Key.Format]++
+		gained := 0
+		if a.Key.Format == fm(3, 3, 3) {
+			gained = 1
+		}
+		s.Record(a, gained, 1)
+	}
+	if by[fm(3, 3, 3)] <= by[fm(4, 4, 4)] || by[fm(3, 3, 3)] <= by[fm(2, 3, 3)] || by[fm(2, 2, 2)] != 0 {
+		t.Errorf("picks %v: want 3x3x3 (paying) most, 2x2x2 (at the best known rank) never", by)
+	}
+	// A fresh arm (improved by a meta move) gets its walk soon.
+	for _, a := range arms {
+		if a.Key.Format == fm(2, 3, 3) {
+			a.Fresh = true
+			picked := false
+			for range 3 {
+				b := s.Pick(gap)
+				s.Record(b, 0, 1)
+				if picked = b == a; picked {
+					break
+				}
+			}
+			if !picked || a.Fresh {
+				t.Error("a fresh arm was not picked within 3 picks")
+			}
+		}
+	}
+	// Unsupported arms are never picked; with none left, nil.
+	for _, a := range arms {
+		a.Unsupported = "too large"
+	}
+	if a := s.Pick(gap); a != nil {
+		t.Errorf("picked %v among unsupported arms", a.Key)
+	}
+	// Every arm at its best known rank: they are searched for records.
+	for _, a := range arms {
+		a.Unsupported = ""
+	}
+	if a := s.Pick(func(catalogue.Key) int { return 0 }); a == nil {
+		t.Error("no pick when every arm is at its best known rank")
+	}
+}
+
+func openCat(t *testing.T) *catalogue.Catalogue {
+	t.Helper()
+	c, err := catalogue.Open(t.TempDir(), catalogue.Options{Warn: func(err error) { t.Error(err) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestPropagate(t *testing.T) {
+	cat := openCat(t)
+	scope := []tensorgame.Format{fm(2, 2, 2), fm(2, 2, 3), fm(2, 2, 4), fm(2, 3, 3), fm(3, 3, 3), fm(4, 4, 4), fm(6, 6, 6)}
+	for _, f := range scope {
+		for _, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
+			if _, err := cat.Offer(tensorgame.Standard(f, field)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var got []string
+	p := &Propagator{Cat: cat, Scope: scope, Warn: func(err error) { t.Error(err) },
+		Improved: func(s *tensorgame.Scheme) { got = append(got, s.Format.String()+" "+string(s.Origin.Move)) }}
+	for _, name := range []string{"2x2x2_r7_Z_strassen.txt", "3x3x3_r23_Z.txt"} {
+		s := readScheme(t, name)
+		if _, err := cat.Offer(s); err != nil {
+			t.Fatal(err)
+		}
+		p.Propagate(context.Background(), []catalogue.Key{catalogue.KeyOf(s.Format, s.Field)})
+	}
+	for _, c := range []struct {
+		f     tensorgame.Format
+		field tensorgame.Field
+		want  int
+		move  tensorgame.Move
+	}{
+		{fm(2, 2, 2), tensorgame.Z2, 7, tensorgame.MoveMod2},
+		{fm(2, 2, 3), tensorgame.Z, 11, ""}, // extension of Strassen (or restriction of 3x3x3)
+		{fm(2, 2, 4), tensorgame.Z, 14, tensorgame.MoveSum},
+		{fm(4, 4, 4), tensorgame.Z, 49, tensorgame.MoveProduct},
+		{fm(4, 4, 4), tensorgame.Z2, 49, ""},
+		{fm(6, 6, 6), tensorgame.Z, 161, tensorgame.MoveProduct},
+		{fm(6, 6, 6), tensorgame.Z2, 161, ""},
+		{fm(2, 3, 3), tensorgame.Z, -17, ""}, // at most 17: a restriction of 3x3x3 (23) or a sum
+	} {
+		s := cat.Best(c.f, c.field)
+		if c.want < 0 && s.Rank() > -c.want || c.want > 0 && s.Rank() != c.want {
+			t.Errorf("%v over %v: rank %d, want %d", c.f, c.field, s.Rank(), c.want)
+		}
+		if err := tensorgame.Verify(s); err != nil {
+			t.Errorf("%v over %v: %v", c.f, c.field, err)
+		}
+		if s.Origin == nil || c.move != "" && s.Origin.Move != c.move {
+			t.Errorf("%v over %v: origin %+v, want move %q", c.f, c.field, s.Origin, c.move)
+		}
+	}
+	// 6x6x6 over Z came from 2x2x2 and 3x3x3's best.
+	o := cat.Best(fm(6, 6, 6), tensorgame.Z).Origin
+	if len(o.Parents) != 2 || o.Parents[0].Rank*o.Parents[1].Rank != 161 {
+		t.Errorf("6x6x6 parents %+v", o.Parents)
+	}
+	if !slices.Contains(got, "6x6x6 product") {
+		t.Errorf("improvements %v lack the product", got)
+	}
+	// Nothing outside the scope: 4x4x6 would be 2x2x2 ⊗ 2x2x3.
+	if cat.Rank(fm(4, 4, 6), tensorgame.Z) != 0 {
+		t.Error("a format outside the scope got a scheme")
+	}
+}
+
+// fakeSearch returns the shipped scheme of the format when there is one
+// (as a search would find it), else the best start; it refuses 6x6x6.
+func fakeSearch(t *testing.T, calls *[]search.Config) func(context.Context, search.Config) (search.Result, error) {
+	return func(ctx context.Context, cfg search.Config) (search.Result, error) {
+		*calls = append(*calls, cfg)
+		if cfg.Format == fm(6, 6, 6) {
+			return search.Result{}, errors.New("search: format 6x6x6 unsupported")
+		}
+		for _, s := range cfg.Starts {
+			if err := tensorgame.Verify(s); err != nil || s.Format != cfg.Format {
+				t.Errorf("start %v: %v", s.Format, err)
+			}
+		}
+		res := search.Result{Stopped: "time"}
+		if cfg.Format == fm(2, 2, 2) {
+			s := readScheme(t, "2x2x2_r7_Z_strassen.txt")
+			s.Origin = nil
+			if cfg.Field == tensorgame.Z2 {
+				s = reduce(t, s)
+			}
+			res.Best = s
+		} else if len(cfg.Starts) > 0 {
+			res.Best = cfg.Starts[0]
+		}
+		return res, nil
+	}
+}
+
+func reduce(t *testing.T, s *tensorgame.Scheme) *tensorgame.Scheme {
+	t.Helper()
+	c := s.Clone()
+	c.Field = tensorgame.Z2
+	for _, term := range c.Terms {
+		for _, fac := range [][]tensorgame.Rat{term.U, term.V, term.W} {
+			for i, x := range fac {
+				fac[i] = tensorgame.Int(x.Num() & 1)
+			}
+		}
+	}
+	return c
+}
+
+func TestRunResumeAndRecords(t *testing.T) {
+	dir := t.TempDir()
+	var calls []search.Config
+	var log strings.Builder
+	// A table that says 2x2x4 needs 15: a sum of two Strassens is a
+	// "record".
+	known := []ranks.Known{{Format: fm(2, 2, 2), Z2: 7, ZT: 7, Z: 7, Q: 7}, {Format: fm(2, 2, 4), Z2: 15, ZT: 15, Z: 15, Q: 15}}
+	cfg := Config{Formats: []tensorgame.Format{fm(2, 2, 4), fm(6, 6, 6)}, Fields: []tensorgame.Field{tensorgame.Z2, tensorgame.Z},
+		Dir: dir, Time: time.Hour, Slice: time.Second, Workers: 1, Seed: 3, Log: &log, Known: known,
+		Search: fakeSearch(t, &calls)}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	cfg.Progress = func(rows []Row) {
+		if n++; n == 6 {
+			cancel() // Ctrl-C after a few searches
+		}
+	}
+	rep, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) || rep == nil {
+		t.Fatalf("Run: %v, %v; want the report and context.Canceled", rep, err)
+	}
+	for _, name := range []string{ReportMarkdown, ReportJSON, PlotGap, StateFile} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	rank := func(rep *Report, f tensorgame.Format, field tensorgame.Field) Row {
+		for _, r := range rep.Rows {
+			if r.Format == f && r.Field == field {
+				return r
+			}
+		}
+		t.Fatalf("no row %v %v", f, field)
+		return Row{}
+	}
+	// The 6x6x6 search was refused: its row stands on meta moves
+	// (2x2x2 ⊗ 3x3x3, whose best is the extension of 2x2x3: 7·26).
+	r666 := rank(rep, fm(6, 6, 6), tensorgame.Z)
+	if r666.Unsupported == "" || r666.Rank != 182 || r666.Lineage[len(r666.Lineage)-1] != tensorgame.MoveProduct {
+		t.Errorf("6x6x6: %+v; want unsupported, rank 182 from a product", r666)
+	}
+	if r := rank(rep, fm(2, 2, 4), tensorgame.Z2); r.Rank != 14 || r.Gap != -1 || !slices.Contains(r.Lineage, tensorgame.MoveSum) {
+		t.Errorf("2x2x4: %+v; want 14 from a sum of Strassens", r)
+	}
+	if len(rep.Records) != 2 || !rep.Records[0].Checked || rep.Records[0].Rank != 14 || rep.Records[0].Known != 15 {
+		t.Errorf("records %+v; want 2x2x4 at 14 over both fields, checked twice", rep.Records)
+	}
+	if !strings.Contains(log.String(), "NEW RECORD") {
+		t.Errorf("no record on the log:\n%s", log.String())
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+	if !strings.Contains(string(md), "## Records") || !strings.Contains(string(md), "| 2x2x4 | Z2 | 14 | 15 | -1 |") {
+		t.Errorf("report.md:\n%s", md)
+	}
+	var st state
+	b, _ := os.ReadFile(filepath.Join(dir, StateFile))
+	if err := json.Unmarshal(b, &st); err != nil || st.Searches != len(calls)-2 && st.Searches != len(calls) {
+		t.Errorf("state: %d searches for %d calls (%v)", st.Searches, len(calls), err)
+	}
+	// The search seeds differ from search to search.
+	seeds := map[uint64]bool{}
+	for _, c := range calls {
+		if c.Format != fm(6, 6, 6) {
+			if seeds[c.Seed] {
+				t.Errorf("seed %d used twice", c.Seed)
+			}
+			seeds[c.Seed] = true
+		}
+	}
+
+	// Resume: the same run goes on where it stopped, losing nothing.
+	first := len(calls)
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	n = 0
+	cfg.Progress = func([]Row) {
+		if n++; n == 4 {
+			cancel2()
+		}
+	}
+	rep2, err := Run(ctx2, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if rep2.Searches <= rep.Searches {
+		t.Errorf("resumed run: %d searches in all, before %d", rep2.Searches, rep.Searches)
+	}
+	if calls[first].Seed <= calls[first-1].Seed {
+		t.Errorf("resumed seeds %d after %d: the search count was lost", calls[first].Seed, calls[first-1].Seed)
+	}
+	if r := rank(rep2, fm(2, 2, 4), tensorgame.Z2); r.Rank != 14 || r.Searches < rank(rep, fm(2, 2, 4), tensorgame.Z2).Searches {
+		t.Errorf("resumed 2x2x4: %+v", r)
+	}
+	if len(rep2.Records) != 2 {
+		t.Errorf("resumed records %+v", rep2.Records)
+	}
+
+	// A corrupt state file is set aside; the catalogue still holds the
+	// schemes.
+	if err := os.WriteFile(filepath.Join(dir, StateFile), []byte("{broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx3, cancel3 := context.WithCancel(context.Background())
+	cfg.Progress = func([]Row) { cancel3() }
+	log.Reset()
+	rep3, err := Run(ctx3, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	if r := rank(rep3, fm(2, 2, 4), tensorgame.Z); r.Rank != 14 {
+		t.Errorf("after a corrupt state: 2x2x4 at %d", r.Rank)
+	}
+	if !strings.Contains(log.String(), "set aside") {
+		t.Errorf("no warning about the state file:\n%s", log.String())
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for _, cfg := range []Config{
+		{Dir: "d"},
+		{Formats: []tensorgame.Format{fm(17, 2, 2)}, Dir: "d"},
+		{Formats: []tensorgame.Format{fm(2, 2, 2)}},
+		{Formats: []tensorgame.Format{fm(2, 2, 2)}, Dir: "d", Fields: []tensorgame.Field{tensorgame.Q}},
+	} {
+		if _, err := Run(context.Background(), cfg); err == nil {
+			t.Errorf("Run(%+v): no error", cfg)
+		}
+	}
+}
+
+// TestReportFiles writes the report of a scope of every format up to 6
+// (56 formats: bars) and up to 7 (84: heat maps) and reads the plots back.
+func TestReportFiles(t *testing.T) {
+	for _, max := range []int{6, 7} {
+		fs, err := UpTo(max)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Report{Dir: "d", Formats: []string{"all"}}
+		for i, f := range fs {
+			for _, field := range []tensorgame.Field{tensorgame.Z2, tensorgame.Z} {
+				r.Rows = append(r.Rows, Row{Format: f, Field: field, Rank: f.Naive() - i%3, Known: f.Naive() - 2, Listed: true, Gap: 2 - i%3})
+			}
+		}
+		dir := t.TempDir()
+		if err := r.WriteFiles(dir); err != nil {
+			t.Fatalf("max %d: %v", max, err)
+		}
+		fh, err := os.Open(filepath.Join(dir, PlotGap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(fh)
+		fh.Close()
+		if err != nil || cfg.Width < 400 || cfg.Height < 200 {
+			t.Errorf("max %d: %s: %v, %dx%d", max, PlotGap, err, cfg.Width, cfg.Height)
+		}
+		md, _ := os.ReadFile(filepath.Join(dir, ReportMarkdown))
+		if !strings.Contains(string(md), "| 2x2x2 | Z2 | 8 | 6 | 2 |") {
+			t.Errorf("max %d: report.md lacks the 2x2x2 row:\n%.400s", max, md)
+		}
+		var back Report
+		b, _ := os.ReadFile(filepath.Join(dir, ReportJSON))
+		if err := json.Unmarshal(b, &back); err != nil || len(back.Rows) != len(r.Rows) {
+			t.Errorf("max %d: report.json: %v, %d rows", max, err, len(back.Rows))
+		}
+	}
+}
+
+func TestWriteTable(t *testing.T) {
+	rows := []Row{
+		{Format: fm(2, 2, 2), Field: tensorgame.Z2, Rank: 7, Known: 7, Listed: true},
+		{Format: fm(4, 4, 4), Field: tensorgame.Z2, Rank: 49, Known: 47, Gap: 2, Listed: true},
+		{Format: fm(5, 5, 5), Field: tensorgame.Z2, Rank: 92, Known: 93, Gap: -1, Listed: true},
+		{Format: fm(3, 3, 3), Field: tensorgame.Z, Rank: 23, Known: 23},
+	}
+	var b strings.Builder
+	if err := WriteTable(&b, rows, 2); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 4 || !strings.Contains(lines[1], "5x5x5") || !strings.Contains(lines[1], "-1 RECORD") ||
+		!strings.Contains(lines[2], "4x4x4") || !strings.Contains(lines[3], "2 more") {
+		t.Errorf("table with limit 2:\n%s", b.String())
+	}
+	b.Reset()
+	WriteTable(&b, rows, 0)
+	if !strings.Contains(b.String(), "23*") {
+		t.Errorf("a bound (not listed) is not marked:\n%s", b.String())
+	}
+}

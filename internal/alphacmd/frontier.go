@@ -1,0 +1,242 @@
+package alphacmd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/alphamat/alphamat/frontier"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// frontierOptions holds the flags of alphamat frontier.
+type frontierOptions struct {
+	Formats []tensorgame.Format
+	Fields  []tensorgame.Field
+	Time    time.Duration
+	Slice   time.Duration
+	Workers int
+	Seed    uint64
+	Cyclic  bool
+	Run     string
+	JSON    bool
+}
+
+func newFrontierCmd(io *IO) *cobra.Command {
+	return newFrontierCmdRun(io, nil)
+}
+
+// newFrontierCmdRun builds the frontier command; runF, when non-nil,
+// replaces the run function (tests capture the options with it).
+func newFrontierCmdRun(io *IO, runF func(context.Context, *frontierOptions) error) *cobra.Command {
+	o := &frontierOptions{}
+	var (
+		maxSize int
+		formats string
+		fields  string
+	)
+	cmd := &cobra.Command{
+		Use:   "frontier",
+		Short: "Work on many formats at once and report where they stand against the best known ranks",
+		Long: `Frontier works on every format of --max N (all n <= m <= p in 2..N) or
+--formats, over Z2 and Z, and says where each stands against the best known
+rank (the FastMatrixMultiplication catalogue, all 680 formats up to 16).
+
+It keeps a catalogue of the best schemes of every format and field in the
+run directory (--run, default runs/frontier), one orientation per format
+(sizes ascending), verified, deduplicated and written atomically, as
+<n>x<m>x<p>-<field>/<n>x<m>x<p>_r<R>_<FIELD>.txt; each scheme records in
+its "# origin:" header how it was found and from what. Every improvement is
+carried by meta moves to the formats it reaches (mod 2, restriction,
+extension with the standard algorithm, direct sums, tensor products like
+2x2x2 ⊗ 3x3x3 = 6x6x6), and the catalogue's schemes start flip-graph
+searches of one format at a time. A bandit picks the format: the largest
+gap to the best known rank first, then those whose searches pay, in ranks
+per second. A format the search does not support gets the catalogue and
+meta moves only.
+
+A table goes to stderr as it runs; report.md, report.json and gap.png
+(our rank minus the best known, per format) go to the run directory. A
+scheme below the best known rank is flagged as a record, after a second,
+independent check (evaluation on random integer matrices). The same command
+resumes where it stopped; Ctrl-C stops cleanly.
+
+Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`,
+		Example: `  alphamat frontier --max 4 --time 3m
+  alphamat frontier --formats 6x6x6 --time 2m
+  alphamat frontier --max 16 --fields z2 --time 24h --run runs/big`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("frontier: takes no arguments, got %q (formats go in --formats)", args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fl := cmd.Flags()
+			if !fl.Changed("max") && formats == "" {
+				return usageErrorf("frontier: want --max N or --formats LIST")
+			}
+			if fl.Changed("max") {
+				fs, err := frontier.UpTo(maxSize)
+				if err != nil {
+					return usageErrorf("frontier: %v", err)
+				}
+				o.Formats = fs
+			}
+			if formats != "" {
+				for _, s := range splitList(formats) {
+					f, err := tensorgame.ParseFormat(s)
+					if err != nil {
+						return usageErrorf("frontier: --formats: %v", err)
+					}
+					if err := frontier.CheckFormat(f); err != nil {
+						return usageErrorf("frontier: --formats: %v", err)
+					}
+					o.Formats = append(o.Formats, f)
+				}
+			}
+			for _, s := range strings.Split(fields, ",") {
+				field, err := tensorgame.ParseField(s)
+				if err != nil {
+					return usageErrorf("frontier: --fields: %v", err)
+				}
+				if field != tensorgame.Z2 && field != tensorgame.Z {
+					return usageErrorf("frontier: --fields %v: want z2 and/or z", field)
+				}
+				if !containsField(o.Fields, field) {
+					o.Fields = append(o.Fields, field)
+				}
+			}
+			if o.Time < 0 || o.Slice < 0 {
+				return usageErrorf("frontier: --time and --slice must not be negative")
+			}
+			if fl.Changed("workers") && o.Workers < 1 {
+				return usageErrorf("frontier: --workers %d: want at least 1", o.Workers)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return frontierRun(cmd.Context(), io, o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&maxSize, "max", 0, "work on every format n <= m <= p with sizes in 2..`N` (N <= 16)")
+	fl.StringVar(&formats, "formats", "", "work on these formats, like 6x6x6 or 3x4x6,4x4x6 (sizes 2..16)")
+	fl.StringVar(&fields, "fields", "z2,z", "fields: z2, z or both")
+	fl.DurationVar(&o.Time, "time", 0, "stop after this long, like 3m or 24h (default: until Ctrl-C)")
+	fl.DurationVar(&o.Slice, "slice", 0, "time of one search of one format (default: --time over twice the formats × fields, 3s..1m)")
+	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search (default GOMAXPROCS)")
+	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the searches")
+	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on")
+	fl.StringVar(&o.Run, "run", filepath.Join("runs", "frontier"), "run directory: the catalogue, the state and the report")
+	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON on stdout")
+	return cmd
+}
+
+// splitList splits a list of formats written "3x4x6,4x4x6" (or with
+// spaces or ';'); a format written "3,4,6" alone is one format.
+func splitList(s string) []string {
+	if !strings.ContainsAny(s, "xX×") {
+		return []string{s}
+	}
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
+}
+
+func containsField(fs []tensorgame.Field, f tensorgame.Field) bool {
+	for _, g := range fs {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+func frontierRun(ctx context.Context, io *IO, o *frontierOptions) error {
+	live := &frontierTable{w: io.ErrOut}
+	if f, ok := io.ErrOut.(*os.File); ok {
+		live.tty = term.IsTerminal(int(f.Fd()))
+	}
+	cfg := frontier.Config{
+		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice,
+		Workers: o.Workers, Seed: o.Seed, Cyclic: o.Cyclic, Log: live, Progress: live.draw,
+	}
+	rep, err := frontier.Run(ctx, cfg)
+	live.done()
+	if rep == nil {
+		return err
+	}
+	frontier.WriteTable(io.ErrOut, rep.Rows, 40)
+	fmt.Fprintf(io.ErrOut, "%d of %d formats × fields at the best known rank or below; report: %s\n",
+		rep.AtKnown, len(rep.Rows), filepath.Join(o.Run, frontier.ReportMarkdown))
+	for _, r := range rep.Records {
+		if r.Checked {
+			fmt.Fprintf(io.ErrOut, "NEW RECORD: %v over %v at rank %d (best known %d): %s\n", r.Format, r.Field, r.Rank, r.Known, r.Path)
+		}
+	}
+	if o.JSON {
+		if err := rep.WriteJSON(io.Out); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintln(io.Out, filepath.Join(o.Run, frontier.ReportMarkdown))
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintf(io.ErrOut, "stopped; run the same command to resume from %s\n", o.Run)
+		return &SilentError{Code: exitCancel}
+	}
+	return err
+}
+
+// frontierTable writes the log lines and, on a terminal, keeps the table of
+// the largest gaps drawn below them, redrawn after every search.
+type frontierTable struct {
+	w     interface{ Write([]byte) (int, error) }
+	tty   bool
+	mu    sync.Mutex
+	lines int // lines of the table drawn last
+}
+
+// Write writes a log line above the table.
+func (l *frontierTable) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.erase()
+	return l.w.Write(p)
+}
+
+func (l *frontierTable) erase() {
+	if l.tty && l.lines > 0 {
+		fmt.Fprintf(l.w, "\033[%dA\033[J", l.lines)
+		l.lines = 0
+	}
+}
+
+// draw redraws the table on a terminal (elsewhere the log lines say it all).
+func (l *frontierTable) draw(rows []frontier.Row) {
+	if !l.tty {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.erase()
+	var b bytes.Buffer
+	frontier.WriteTable(&b, rows, 20)
+	l.lines = bytes.Count(b.Bytes(), []byte("\n"))
+	l.w.Write(b.Bytes())
+}
+
+// done erases the live table (the final one follows).
+func (l *frontierTable) done() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.erase()
+}
