@@ -76,6 +76,17 @@ func TestJobRoundTrip(t *testing.T) {
 			t.Errorf("mirror %v differs from the published scheme", k)
 		}
 	}
+	// Workers read the catalogue too (Job.From).
+	wc, err := w.Catalogue(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := wc.Get(ctx, KeyOf(s7)); err != nil || !c.Equal(s7) {
+		t.Errorf("worker's catalogue %v: %v, %v", KeyOf(s7), c, err)
+	}
+	if _, err := wc.Get(ctx, Key{tensorgame.Format{N: 3, M: 3, P: 3}, tensorgame.Z}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("worker's catalogue 3x3x3-Z: %v, want ErrNotFound", err)
+	}
 	mu.Lock()
 	if len(accepted) != 2 || accepted[0].Worker != "w1" || accepted[0].Job != "j1" {
 		t.Errorf("accepted %+v, want 2 from w1, j1", accepted)

@@ -104,6 +104,16 @@ func NewWorker(o WorkerOptions) (*Worker, error) {
 	return w, nil
 }
 
+// Catalogue returns the cluster's catalogue, to resolve Job.From; it fails
+// until the hub has created it.
+func (w *Worker) Catalogue(ctx context.Context) (*Catalogue, error) {
+	obs, err := w.js.ObjectStore(ctx, CatalogueBucket)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: worker %s: catalogue: %w", w.opts.Name, err)
+	}
+	return &Catalogue{obs: obs}, nil
+}
+
 // Name returns the worker's name.
 func (w *Worker) Name() string { return w.opts.Name }
 
