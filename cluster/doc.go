@@ -49,7 +49,10 @@
 // logged and terminated (never redelivered); it never stops the hub. A
 // server listens beyond loopback only when told to, and then only with a
 // token (clients and routes); with certificates it speaks TLS. A client with
-// a wrong token gets an error wrapping [ErrRefused].
+// a wrong token gets an error wrapping [ErrRefused]. The token admits a
+// client to everything: what it publishes is checked, but it could also
+// delete the streams, so give it only to your own hosts (per-user
+// permissions and nkeys are not done).
 //
 // # Faults
 //
