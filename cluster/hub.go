@@ -77,6 +77,9 @@ type Status struct {
 	// catalogue, refused (malformed, wrong or oversized) and stale (not
 	// better than the catalogue).
 	Accepted, Refused, Stale int
+	// Dropped counts the jobs given up since the hub started, after
+	// MaxDeliver deliveries that failed; each is logged.
+	Dropped int
 }
 
 // A Hub creates the streams and the catalogue, submits jobs, and accepts
@@ -91,12 +94,14 @@ type Hub struct {
 	jobs jetstream.Consumer
 	cc   jetstream.ConsumeContext
 	sub  *nats.Subscription
+	adv  *nats.Subscription
 
 	closed sync.Once
 
 	mu                       sync.Mutex
 	workers                  map[string]WorkerStatus
 	accepted, refused, stale int
+	dropped                  int
 }
 
 // maxWorkersSeen bounds the workers a hub remembers.
@@ -175,6 +180,10 @@ func (h *Hub) setup(ctx context.Context) error {
 		return fmt.Errorf("cluster: hub: %w", err)
 	}
 	h.sub, err = h.nc.Subscribe(WorkersSubject+".*", h.heard)
+	if err != nil {
+		return fmt.Errorf("cluster: hub: %w", err)
+	}
+	h.adv, err = h.nc.Subscribe(maxDeliveriesSubject, h.droppedJob)
 	if err != nil {
 		return fmt.Errorf("cluster: hub: %w", err)
 	}
@@ -312,6 +321,22 @@ func (h *Hub) handle(m jetstream.Msg) {
 	m.Ack()
 }
 
+// maxDeliveriesSubject is the server's advisory of a job given up.
+const maxDeliveriesSubject = "$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES." + JobsStream + "." + JobsConsumer
+
+// droppedJob logs a job the server gave up after MaxDeliver deliveries.
+func (h *Hub) droppedJob(m *nats.Msg) {
+	var adv struct {
+		StreamSeq  uint64 `json:"stream_seq"`
+		Deliveries uint64 `json:"deliveries"`
+	}
+	json.Unmarshal(m.Data, &adv)
+	h.mu.Lock()
+	h.dropped++
+	h.mu.Unlock()
+	h.log.Error("job dropped after failed deliveries", "stream_seq", adv.StreamSeq, "deliveries", adv.Deliveries)
+}
+
 // heard records a worker's heartbeat.
 func (h *Hub) heard(m *nats.Msg) {
 	var w WorkerStatus
@@ -368,7 +393,7 @@ func (h *Hub) Status(ctx context.Context) (Status, error) {
 	for _, w := range h.workers {
 		st.Workers = append(st.Workers, w)
 	}
-	st.Accepted, st.Refused, st.Stale = h.accepted, h.refused, h.stale
+	st.Accepted, st.Refused, st.Stale, st.Dropped = h.accepted, h.refused, h.stale, h.dropped
 	h.mu.Unlock()
 	slices.SortFunc(st.Workers, func(a, b WorkerStatus) int { return strings.Compare(a.Name, b.Name) })
 	return st, nil
@@ -383,6 +408,7 @@ func (h *Hub) Close() {
 		case <-time.After(5 * time.Second):
 		}
 		h.sub.Unsubscribe()
+		h.adv.Unsubscribe()
 		h.nc.Close()
 	})
 }

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -154,6 +156,31 @@ func StartServer(o ServerOptions) (*Server, error) {
 		return nil, fmt.Errorf("cluster: server %s not ready after 30s", o.Name)
 	}
 	return &Server{ns: ns, opts: o}, nil
+}
+
+// ReadTokenFile reads a token from the first line of a file, which must
+// not be empty nor readable by others than its owner.
+func ReadTokenFile(path string) (string, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("cluster: token: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("cluster: token file %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	}
+	if fi.Size() > 4<<10 {
+		return "", fmt.Errorf("cluster: token file %s: %d bytes, more than 4 KiB", path, fi.Size())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("cluster: token: %w", err)
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	tok := strings.TrimSpace(line)
+	if tok == "" {
+		return "", fmt.Errorf("cluster: token file %s: empty first line", path)
+	}
+	return tok, nil
 }
 
 // routeUser is the user name of route connections; the password is the token.

@@ -169,7 +169,9 @@ func (w *Worker) consumer(ctx context.Context) (jetstream.Consumer, error) {
 	}
 }
 
-// run runs one job message.
+// run runs one job message. A malformed job is terminated (never
+// redelivered); a failed one is handed back after a second, so that
+// another worker may try it, up to the consumer's MaxDeliver.
 func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration, fn JobFunc) {
 	job, err := decodeJob(m.Data())
 	if err != nil {
@@ -207,7 +209,7 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 	}
 	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && jctx.Err() != nil) {
 		w.log.Warn("job failed", "job", job.ID, "err", err)
-		m.Nak()
+		m.NakWithDelay(time.Second)
 		return
 	}
 	actx, acancel := context.WithTimeout(ctx, 5*time.Second)
