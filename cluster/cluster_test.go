@@ -92,9 +92,10 @@ func TestJobRoundTrip(t *testing.T) {
 		t.Errorf("accepted %+v, want 2 from w1, j1", accepted)
 	}
 	mu.Unlock()
-	if files, _ := filepath.Glob(filepath.Join(w.opts.Outbox, "*")); len(files) != 0 {
-		t.Errorf("outbox holds %v after the stream has them", files)
-	}
+	waitFor(t, "the outbox to empty", func() bool {
+		files, _ := filepath.Glob(filepath.Join(w.opts.Outbox, "*"))
+		return len(files) == 0
+	})
 
 	// Not better: stale, the catalogue keeps the best.
 	raw, err := srv.Endpoint().connect("raw")
@@ -211,7 +212,7 @@ func TestRogue(t *testing.T) {
 	}
 	// A worker refuses to publish a wrong scheme.
 	w := runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(context.Context, Job, func(*tensorgame.Scheme) error) error { return nil })
-	if err := w.publish(context.Background(), wrong, ""); err == nil {
+	if err := w.publish(wrong, ""); err == nil {
 		t.Error("a worker published a wrong scheme")
 	}
 }

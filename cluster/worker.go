@@ -17,9 +17,10 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// A JobFunc runs one job. It calls publish with each scheme worth sending
-// (publish verifies it, keeps it in the outbox and sends it; it returns an
-// error only for a scheme that fails to verify or to be written). ctx ends
+// A JobFunc runs one job. It calls publish with each scheme worth sending:
+// publish verifies it and writes it into the outbox, and the worker sends it
+// in the background, so publish never waits on the network; it returns an
+// error only for a scheme that fails to verify or to be written. ctx ends
 // when the job's budget is spent or the worker stops; a JobFunc that returns
 // nil, or the ctx error after its budget, has done its job.
 type JobFunc func(ctx context.Context, job Job, publish func(*tensorgame.Scheme) error) error
@@ -50,12 +51,12 @@ type Worker struct {
 	nc   *nats.Conn
 	js   jetstream.JetStream
 
-	reconnected chan struct{}
-	outboxMu    sync.Mutex // serializes outbox writes, removals and flushes
+	wake chan struct{} // a scheme in the outbox, or a reconnection
 
-	mu   sync.Mutex
-	job  string
-	jobs int
+	mu    sync.Mutex
+	job   string
+	jobs  int
+	jobOf map[string]string // outbox file -> job, for the message header
 }
 
 // NewWorker connects to the servers. A server that refuses the token gives an
@@ -81,17 +82,12 @@ func NewWorker(o WorkerOptions) (*Worker, error) {
 	if o.Heartbeat == 0 {
 		o.Heartbeat = 5 * time.Second
 	}
-	w := &Worker{opts: o, log: o.Log, reconnected: make(chan struct{}, 1)}
+	w := &Worker{opts: o, log: o.Log, wake: make(chan struct{}, 1), jobOf: map[string]string{}}
 	if w.log == nil {
 		w.log = slog.Default()
 	}
 	w.log = w.log.With("worker", o.Name)
-	nc, err := o.Endpoint.connect(o.Name, nats.ReconnectHandler(func(*nats.Conn) {
-		select {
-		case w.reconnected <- struct{}{}:
-		default:
-		}
-	}))
+	nc, err := o.Endpoint.connect(o.Name, nats.ReconnectHandler(func(*nats.Conn) { w.kick() }))
 	if err != nil {
 		return nil, fmt.Errorf("cluster: worker %s: %w", o.Name, err)
 	}
@@ -200,7 +196,7 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 			}
 		}
 	})
-	err = fn(jctx, job, func(s *tensorgame.Scheme) error { return w.publish(ctx, s, job.ID) })
+	err = fn(jctx, job, func(s *tensorgame.Scheme) error { return w.publish(s, job.ID) })
 	close(beat)
 	wg.Wait()
 	if ctx.Err() != nil {
@@ -229,22 +225,28 @@ func (w *Worker) setJob(id string, done bool) {
 	}
 }
 
-// publish verifies s, keeps it in the outbox and tries to send it.
-func (w *Worker) publish(ctx context.Context, s *tensorgame.Scheme, job string) error {
+// kick wakes the background loop.
+func (w *Worker) kick() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// publish verifies s, writes it into the outbox and wakes the background
+// loop, which sends it; the job function never waits on the network.
+func (w *Worker) publish(s *tensorgame.Scheme, job string) error {
 	if err := tensorgame.Verify(s); err != nil {
 		return fmt.Errorf("cluster: publish: %w", err)
 	}
 	path := filepath.Join(w.opts.Outbox, msgID(s)+".txt")
-	w.outboxMu.Lock()
-	defer w.outboxMu.Unlock()
 	if err := tensorgame.WriteFile(path, s); err != nil {
 		return fmt.Errorf("cluster: publish: %w", err)
 	}
-	if err := w.send(ctx, s, job); err != nil {
-		w.log.Info("improvement kept in the outbox", "file", path, "err", err)
-		return nil
-	}
-	os.Remove(path)
+	w.mu.Lock()
+	w.jobOf[path] = job
+	w.mu.Unlock()
+	w.kick()
 	return nil
 }
 
@@ -260,10 +262,9 @@ func (w *Worker) send(ctx context.Context, s *tensorgame.Scheme, job string) err
 	return err
 }
 
-// flush sends what the outbox holds and returns how many remain.
+// flush sends what the outbox holds and returns how many remain; only the
+// background loop calls it.
 func (w *Worker) flush(ctx context.Context) int {
-	w.outboxMu.Lock()
-	defer w.outboxMu.Unlock()
 	files, err := filepath.Glob(filepath.Join(w.opts.Outbox, "*.txt"))
 	if err != nil {
 		return 0
@@ -283,20 +284,33 @@ func (w *Worker) flush(ctx context.Context) int {
 			left++
 			continue
 		}
-		if err := w.send(ctx, s, ""); err != nil {
+		w.mu.Lock()
+		job := w.jobOf[f]
+		w.mu.Unlock()
+		if err := w.send(ctx, s, job); err != nil {
+			w.log.Info("improvement kept in the outbox", "file", f, "err", err)
 			left++
 			continue
 		}
 		os.Remove(f)
+		w.mu.Lock()
+		delete(w.jobOf, f)
+		w.mu.Unlock()
 	}
 	return left
 }
 
 // background sends the worker's heartbeats and flushes the outbox, every
-// Heartbeat and at once after a reconnection.
+// Heartbeat and at once after a publish or a reconnection; when ctx ends it
+// flushes once more, for up to 5s.
 func (w *Worker) background(ctx context.Context) {
 	t := time.NewTicker(w.opts.Heartbeat)
 	defer t.Stop()
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		w.flush(fctx)
+	}()
 	for {
 		left := w.flush(ctx)
 		w.mu.Lock()
@@ -309,7 +323,7 @@ func (w *Worker) background(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		case <-w.reconnected:
+		case <-w.wake:
 		}
 	}
 }
