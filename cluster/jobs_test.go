@@ -89,3 +89,29 @@ func TestReadTokenFile(t *testing.T) {
 		t.Error("a missing token file: no error")
 	}
 }
+
+// TestOutboxLeftBehind starts a worker on an outbox that another left: it
+// sends the good scheme and moves the bad file aside.
+func TestOutboxLeftBehind(t *testing.T) {
+	srv := startServer(t, ServerOptions{})
+	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint()})
+	outbox := t.TempDir()
+	s7 := strassen(t)
+	if err := tensorgame.WriteFile(filepath.Join(outbox, "left.txt"), s7); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(outbox, "bad.txt")
+	if err := os.WriteFile(bad, []byte("# size: 2x2x2\n# field: Z\n1 1 1 1 ; 1 1 1 1 ; 1 1 1 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runWorker(t, WorkerOptions{Endpoint: srv.Endpoint(), Outbox: outbox}, publishAll())
+	waitFor(t, "the scheme left behind", func() bool { return get(t, hub.Catalogue(), KeyOf(s7)) != nil })
+	waitFor(t, "the bad file moved aside", func() bool {
+		_, err := os.Stat(bad + ".bad")
+		return err == nil
+	})
+	waitFor(t, "the outbox to empty", func() bool {
+		files, _ := filepath.Glob(filepath.Join(outbox, "*.txt"))
+		return len(files) == 0
+	})
+}

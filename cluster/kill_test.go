@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,8 +25,8 @@ type childConfig struct {
 }
 
 // childWorker runs a worker whose job function publishes Strassen's 2x2x2
-// and the standard 2x2x3 over Z2, prints "published <job>" and then walks
-// until killed.
+// and the standard 2x2x3 over Z2, prints "published <job>" once the stream
+// has them, and then walks until killed.
 func childWorker(cfg string) int {
 	var c childConfig
 	if err := json.Unmarshal([]byte(cfg), &c); err != nil {
@@ -48,6 +49,14 @@ func childWorker(cfg string) int {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(2)
 			}
+		}
+		// Wait until the stream has them: the outbox is empty.
+		for {
+			files, _ := filepath.Glob(filepath.Join(c.Outbox, "*.txt"))
+			if len(files) == 0 {
+				break
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
 		fmt.Printf("published %s\n", j.ID)
 		<-ctx.Done() // walk until killed
