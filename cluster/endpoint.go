@@ -46,6 +46,9 @@ func (e Endpoint) connect(name string, extra ...nats.Option) (*nats.Conn, error)
 		nats.ReconnectWait(250 * time.Millisecond),
 		nats.ReconnectBufSize(-1), // a cut-off client fails fast; the outbox keeps its schemes
 		nats.Timeout(5 * time.Second),
+		// A link that dies silently is noticed within about 30s.
+		nats.PingInterval(10 * time.Second),
+		nats.MaxPingsOutstanding(3),
 	}
 	if e.Token != "" {
 		opts = append(opts, nats.Token(e.Token))
