@@ -358,7 +358,8 @@ func TestMain(m *testing.M) {
 	if cfg := os.Getenv(childEnv); cfg != "" {
 		os.Exit(childWorker(cfg))
 	}
+	if store := os.Getenv(hubEnv); store != "" {
+		os.Exit(childHub(store))
+	}
 	os.Exit(m.Run())
 }
-
-var _ = time.Second

@@ -15,10 +15,112 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/tensorgame"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
-// childEnv switches the test binary into a worker process (see childWorker).
-const childEnv = "ALPHAMAT_CLUSTER_TEST_WORKER"
+// childEnv switches the test binary into a worker process (see childWorker),
+// hubEnv into a hub process (see childHub).
+const (
+	childEnv = "ALPHAMAT_CLUSTER_TEST_WORKER"
+	hubEnv   = "ALPHAMAT_CLUSTER_TEST_HUB"
+)
+
+// childHub starts a server on the store dir, listening on loopback with the
+// token "hub", and a hub; it prints the server's URL and waits to be killed.
+func childHub(store string) int {
+	srv, err := StartServer(ServerOptions{StoreDir: store, Listen: "127.0.0.1:0", Token: "hub"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	if _, err := NewHub(context.Background(), HubOptions{Endpoint: srv.Endpoint(), Log: quiet()}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	fmt.Println(srv.ClientURL())
+	select {}
+}
+
+// TestHubKilled kills a process running a server and a hub with SIGKILL
+// after it took a job and an improvement, and restarts them on the same
+// store: the job is still queued and the scheme in the catalogue.
+func TestHubKilled(t *testing.T) {
+	store := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), hubEnv+"="+store)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	url, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("hub process: %v", err)
+	}
+	ep := Endpoint{URLs: strings.TrimSpace(url), Token: "hub"}
+	nc, err := ep.connect("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	body, err := encodeJob(Job{ID: "survives", Format: tensorgame.Format{N: 3, M: 3, P: 3}, Field: tensorgame.Z2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.Publish(ctx, JobsSubject, body); err != nil {
+		t.Fatal(err)
+	}
+	s7 := strassen(t)
+	m, err := improvementMsg(s7, "test", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.PublishMsg(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	obs, err := js.ObjectStore(ctx, CatalogueBucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub process to accept the scheme", func() bool { return get(t, &Catalogue{obs: obs}, KeyOf(s7)) != nil })
+	nc.Close()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	srv := startServer(t, ServerOptions{StoreDir: store})
+	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint()})
+	st := status(t, hub)
+	if st.Pending != 1 || st.Best[KeyOf(s7)] != 7 {
+		t.Errorf("after SIGKILL and restart: pending %d, best %v; want 1 job and rank 7", st.Pending, st.Best)
+	}
+	var got []string
+	var mu sync.Mutex
+	w := runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(_ context.Context, j Job, _ func(*tensorgame.Scheme) error) error {
+		mu.Lock()
+		got = append(got, j.ID)
+		mu.Unlock()
+		return nil
+	})
+	waitFor(t, "the job queued before the kill", func() bool { return w.jobsDone() == 1 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || got[0] != "survives" {
+		t.Errorf("jobs after the restart: %v, want [survives]", got)
+	}
+}
 
 type childConfig struct {
 	URL, Token, Outbox string
