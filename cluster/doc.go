@@ -13,7 +13,8 @@
 // and Routes three servers form a JetStream cluster. A [Hub] (one per
 // cluster) creates the streams and the catalogue, submits jobs ([Hub.Submit])
 // and accepts improvements. A [Worker] (any number, on any host) pulls jobs,
-// runs a [JobFunc] on each and publishes the schemes it finds. Hub and
+// runs a [JobFunc] on each, one job at a time, and publishes the schemes it
+// finds; a process may run several workers, one per walker. Hub and
 // workers reach the servers through an [Endpoint]: in-process, or URLs and a
 // token.
 //
@@ -61,11 +62,15 @@
 // worker publishes is first written to its outbox directory and removed
 // only when the improvements stream has acknowledged it, so a worker cut off
 // from the servers keeps walking, keeps its schemes, and sends them when it
-// reconnects (or a worker started later on the same outbox does). A hub or
+// reconnects (or a worker started later on the same outbox does); clients
+// ping every 10s, so a link that dies silently is noticed within about 30s.
+// A hub or
 // server restarted on its store resumes: streams, consumers, pending jobs
 // and the catalogue are on disk, and improvements published while the hub
 // was down are judged when it is back. Three servers with Replicas 3 keep
-// everything when one of them is lost.
+// everything when one of them is lost. Run one hub per cluster: a hub checks
+// the catalogue's rank in the store before it writes, but two hubs could
+// still race between that check and the write.
 //
 // # Cost
 //
