@@ -22,9 +22,16 @@ func TestJobRoundTrip(t *testing.T) {
 	mirror := t.TempDir()
 	var mu sync.Mutex
 	var accepted []Improvement
+	var reports []JobDone
+	var acceptedBeforeDone int
 	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), Mirror: mirror, Accepted: func(im Improvement) {
 		mu.Lock()
 		accepted = append(accepted, im)
+		mu.Unlock()
+	}, Done: func(d JobDone) {
+		mu.Lock()
+		reports = append(reports, d)
+		acceptedBeforeDone = len(accepted)
 		mu.Unlock()
 	}})
 	s7 := strassen(t)
@@ -87,9 +94,16 @@ func TestJobRoundTrip(t *testing.T) {
 	if _, err := wc.Get(ctx, Key{tensorgame.Format{N: 3, M: 3, P: 3}, tensorgame.Z}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("worker's catalogue 3x3x3-Z: %v, want ErrNotFound", err)
 	}
+	waitFor(t, "the job report", func() bool { return status(t, hub).Done == 1 })
 	mu.Lock()
 	if len(accepted) != 2 || accepted[0].Worker != "w1" || accepted[0].Job != "j1" {
 		t.Errorf("accepted %+v, want 2 from w1, j1", accepted)
+	}
+	if len(reports) != 1 || reports[0].ID != "j1" || reports[0].Worker != "w1" || reports[0].Published != 2 || reports[0].Err != "" {
+		t.Errorf("job reports %+v, want j1 from w1 with 2 schemes", reports)
+	}
+	if acceptedBeforeDone != 2 {
+		t.Errorf("%d schemes accepted before the job report, want 2", acceptedBeforeDone)
 	}
 	mu.Unlock()
 	waitFor(t, "the outbox to empty", func() bool {

@@ -29,7 +29,9 @@
 //	    gzipped above 16 KiB with header "Content-Encoding: gzip"; headers
 //	    Alphamat-Worker and Alphamat-Job; Nats-Msg-Id key-rank-hash, so a
 //	    scheme sent twice is stored once), kept up to 1 GiB; durable consumer
-//	    "hub".
+//	    "hub". Subject alphamat.done on the same stream: a worker's report
+//	    of a job it ran to its end (JSON [JobDone]), sent after the job's
+//	    schemes so that the hub sees them first.
 //	object store alphamat-catalogue, objects "<format>-<field>" ("4x4x4-Z2")
 //	    the best verified scheme per format and field, metadata "rank"; the
 //	    source of truth across hosts, mirrored into HubOptions.Mirror as

@@ -44,6 +44,10 @@ type HubOptions struct {
 	// Accepted, when not nil, is called with each new best scheme after
 	// it is in the catalogue, on the hub's one consuming goroutine.
 	Accepted func(Improvement)
+	// Done, when not nil, is called with each job report, on the same
+	// goroutine, after the job's improvements (when its worker was
+	// connected as it finished).
+	Done func(JobDone)
 	// Log receives refusals and failures; nil: slog.Default().
 	Log *slog.Logger
 	// Setup bounds how long NewHub waits for JetStream (a cluster electing
@@ -80,6 +84,8 @@ type Status struct {
 	// Dropped counts the jobs given up since the hub started, after
 	// MaxDeliver deliveries that failed; each is logged.
 	Dropped int
+	// Done counts the job reports since the hub started.
+	Done int
 }
 
 // A Hub creates the streams and the catalogue, submits jobs, and accepts
@@ -101,7 +107,7 @@ type Hub struct {
 	mu                       sync.Mutex
 	workers                  map[string]WorkerStatus
 	accepted, refused, stale int
-	dropped                  int
+	dropped, done            int
 }
 
 // maxWorkersSeen bounds the workers a hub remembers.
@@ -225,8 +231,8 @@ func (h *Hub) createAll(ctx context.Context) error {
 	}
 	_, err = h.js.CreateOrUpdateStream(tctx, jetstream.StreamConfig{
 		Name:        ImprovementsStream,
-		Description: "alphamat improvements: schemes published by workers, verified by the hub",
-		Subjects:    []string{ImproveSubject + ".>"},
+		Description: "alphamat improvements: schemes published by workers, verified by the hub, and job reports",
+		Subjects:    []string{ImproveSubject + ".>", DoneSubject},
 		Retention:   jetstream.LimitsPolicy,
 		Storage:     jetstream.FileStorage,
 		Replicas:    o.Replicas,
@@ -259,8 +265,12 @@ func (h *Hub) createAll(ctx context.Context) error {
 	return nil
 }
 
-// handle judges one improvement message.
+// handle judges one improvement message or passes on a job report.
 func (h *Hub) handle(m jetstream.Msg) {
+	if m.Subject() == DoneSubject {
+		h.handleDone(m)
+		return
+	}
 	worker, job := m.Headers().Get(hdrWorker), m.Headers().Get(hdrJob)
 	refuse := func(err error) {
 		h.mu.Lock()
@@ -317,6 +327,23 @@ func (h *Hub) handle(m jetstream.Msg) {
 	h.log.Info("new best", "key", k, "rank", s.Rank(), "previous", prev, "worker", worker, "job", job)
 	if h.opts.Accepted != nil {
 		h.opts.Accepted(Improvement{Scheme: s, Worker: worker, Job: job, Previous: prev})
+	}
+	m.Ack()
+}
+
+// handleDone passes on a job report.
+func (h *Hub) handleDone(m jetstream.Msg) {
+	var d JobDone
+	if len(m.Data()) > maxJobDone || json.Unmarshal(m.Data(), &d) != nil || d.ID == "" {
+		h.log.Warn("refused job report", "bytes", len(m.Data()))
+		m.TermWithReason("refused")
+		return
+	}
+	h.mu.Lock()
+	h.done++
+	h.mu.Unlock()
+	if h.opts.Done != nil {
+		h.opts.Done(d)
 	}
 	m.Ack()
 }
@@ -393,7 +420,7 @@ func (h *Hub) Status(ctx context.Context) (Status, error) {
 	for _, w := range h.workers {
 		st.Workers = append(st.Workers, w)
 	}
-	st.Accepted, st.Refused, st.Stale, st.Dropped = h.accepted, h.refused, h.stale, h.dropped
+	st.Accepted, st.Refused, st.Stale, st.Dropped, st.Done = h.accepted, h.refused, h.stale, h.dropped, h.done
 	h.mu.Unlock()
 	slices.SortFunc(st.Workers, func(a, b WorkerStatus) int { return strings.Compare(a.Name, b.Name) })
 	return st, nil

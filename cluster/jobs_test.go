@@ -16,7 +16,12 @@ import (
 // a good job after them is done.
 func TestBadJobs(t *testing.T) {
 	srv := startServer(t, ServerOptions{})
-	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), MaxDeliver: 2})
+	var failures atomic.Int32
+	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), MaxDeliver: 2, Done: func(d JobDone) {
+		if d.ID == "fails" && d.Err == "this job always fails" {
+			failures.Add(1)
+		}
+	}})
 	var tries, good atomic.Int32
 	runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
 		if j.ID == "fails" {
@@ -49,6 +54,7 @@ func TestBadJobs(t *testing.T) {
 	if n := tries.Load(); n != 2 {
 		t.Errorf("the failing job was tried %d times, want MaxDeliver = 2", n)
 	}
+	waitFor(t, "the failures reported", func() bool { return failures.Load() == 2 })
 	waitFor(t, "no job pending or in flight", func() bool { st := status(t, hub); return st.Pending == 0 && st.InFlight == 0 })
 	wrong := tensorgame.Standard(f, tensorgame.Z2)
 	wrong.Terms = wrong.Terms[1:]

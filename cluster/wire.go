@@ -22,6 +22,7 @@ const (
 	JobsConsumer       = "walkers"
 	ImprovementsStream = "ALPHAMAT_IMPROVEMENTS"
 	ImproveSubject     = "alphamat.improve" // + ".<format>.<field>"
+	DoneSubject        = "alphamat.done"    // JobDone reports, on the improvements stream
 	HubConsumer        = "hub"
 	CatalogueBucket    = "alphamat-catalogue"
 	WorkersSubject     = "alphamat.workers" // + ".<worker>"
@@ -66,6 +67,19 @@ type Job struct {
 	Budget time.Duration `json:"budget"`
 	Seed   uint64        `json:"seed"`
 }
+
+// JobDone is a worker's report of a job it ran to its end: sent after the
+// job's schemes on the same stream, so a hub sees them first.
+type JobDone struct {
+	ID        string        `json:"id"`
+	Worker    string        `json:"worker"`
+	Elapsed   time.Duration `json:"elapsed"`
+	Published int           `json:"published"`     // schemes the job published
+	Err       string        `json:"err,omitempty"` // the job function's error; the job is handed back
+}
+
+// maxJobDone bounds a JobDone message.
+const maxJobDone = 64 << 10
 
 // jobWire is a Job as sent: JSON with the start scheme as text.
 type jobWire struct {

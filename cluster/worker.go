@@ -51,7 +51,8 @@ type Worker struct {
 	nc   *nats.Conn
 	js   jetstream.JetStream
 
-	wake chan struct{} // a scheme in the outbox, or a reconnection
+	wake    chan struct{} // a scheme in the outbox, or a reconnection
+	flushMu sync.Mutex    // one flush at a time
 
 	mu    sync.Mutex
 	job   string
@@ -196,20 +197,40 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 			}
 		}
 	})
-	err = fn(jctx, job, func(s *tensorgame.Scheme) error { return w.publish(s, job.ID) })
+	t0 := time.Now()
+	published := 0
+	err = fn(jctx, job, func(s *tensorgame.Scheme) error {
+		err := w.publish(s, job.ID)
+		if err == nil {
+			published++
+		}
+		return err
+	})
 	close(beat)
 	wg.Wait()
 	if ctx.Err() != nil {
 		m.Nak()
 		return
 	}
-	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && jctx.Err() != nil) {
+	failed := err != nil && !(errors.Is(err, context.DeadlineExceeded) && jctx.Err() != nil)
+	// The job's schemes go first, then its JobDone, on one stream.
+	actx, acancel := context.WithTimeout(ctx, 5*time.Second)
+	defer acancel()
+	w.flush(actx)
+	done := JobDone{ID: job.ID, Worker: w.opts.Name, Elapsed: time.Since(t0), Published: published}
+	if failed {
+		done.Err = err.Error()
+	}
+	if b, jerr := json.Marshal(done); jerr == nil {
+		if _, perr := w.js.Publish(actx, DoneSubject, b); perr != nil {
+			w.log.Info("job report lost", "job", job.ID, "err", perr)
+		}
+	}
+	if failed {
 		w.log.Warn("job failed", "job", job.ID, "err", err)
 		m.NakWithDelay(time.Second)
 		return
 	}
-	actx, acancel := context.WithTimeout(ctx, 5*time.Second)
-	defer acancel()
 	if err := m.DoubleAck(actx); err != nil {
 		w.log.Warn("ack lost: the job may be redone", "job", job.ID, "err", err)
 	}
@@ -262,9 +283,10 @@ func (w *Worker) send(ctx context.Context, s *tensorgame.Scheme, job string) err
 	return err
 }
 
-// flush sends what the outbox holds and returns how many remain; only the
-// background loop calls it.
+// flush sends what the outbox holds and returns how many remain.
 func (w *Worker) flush(ctx context.Context) int {
+	w.flushMu.Lock()
+	defer w.flushMu.Unlock()
 	files, err := filepath.Glob(filepath.Join(w.opts.Outbox, "*.txt"))
 	if err != nil {
 		return 0
