@@ -46,7 +46,8 @@
 // Nothing that arrives is trusted. Messages are bounded by the servers' max
 // payload ([DefaultMaxPayload]) and gzipped text by [MaxSchemeText]; every
 // scheme is parsed ([tensorgame.Parse]) and verified exactly
-// ([tensorgame.Verify]) by the hub before it enters the catalogue, by a
+// ([tensorgame.Verify]) by the hub before it enters the catalogue (one no
+// better than the catalogue's is dropped before that costly step), by a
 // worker before it runs a job's start, and by [Catalogue.Get] when it is read
 // back. A malformed, wrong, mislabelled or oversized improvement is refused,
 // logged and terminated (never redelivered); it never stops the hub. A

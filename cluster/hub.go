@@ -79,7 +79,8 @@ type Status struct {
 	Best     map[Key]int    // the catalogue's rank per format and field
 	// Improvements the hub handled since it started: accepted into the
 	// catalogue, refused (malformed, wrong or oversized) and stale (not
-	// better than the catalogue).
+	// better than the catalogue; dropped before Verify, so a wrong scheme
+	// that is also worse counts as stale).
 	Accepted, Refused, Stale int
 	// Dropped counts the jobs given up since the hub started, after
 	// MaxDeliver deliveries that failed; each is logged.
@@ -288,7 +289,7 @@ func (h *Hub) handle(m jetstream.Msg) {
 		refuse(err)
 		return
 	}
-	s, err := decodeScheme(m.Data(), m.Headers().Get(hdrEncoding) == "gzip", h.opts.MaxSchemeText, m.Subject())
+	s, err := parseScheme(m.Data(), m.Headers().Get(hdrEncoding) == "gzip", h.opts.MaxSchemeText, m.Subject())
 	if err != nil {
 		refuse(err)
 		return
@@ -300,6 +301,8 @@ func (h *Hub) handle(m jetstream.Msg) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	// The store, not memory, is the judge: another hub may have written.
+	// A scheme no better than the catalogue's is dropped unverified: it
+	// never enters the catalogue, and Verify is the costly step.
 	prev, err := h.cat.rank(ctx, k)
 	if err == nil && prev > 0 && s.Rank() >= prev {
 		h.mu.Lock()
@@ -307,6 +310,12 @@ func (h *Hub) handle(m jetstream.Msg) {
 		h.mu.Unlock()
 		m.Ack()
 		return
+	}
+	if err == nil {
+		if verr := tensorgame.Verify(s); verr != nil {
+			refuse(fmt.Errorf("%s: %w", m.Subject(), verr))
+			return
+		}
 	}
 	if err == nil {
 		err = h.cat.put(ctx, s)

@@ -171,7 +171,7 @@ func childWorker(cfg string) int {
 // redelivered to the other worker, and the schemes it published are in the
 // catalogue, verified.
 func TestWorkerKilled(t *testing.T) {
-	const ackWait = time.Second
+	const ackWait = 2 * time.Second
 	srv := startServer(t, ServerOptions{Listen: "127.0.0.1:0", Token: "tok"})
 	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), AckWait: ackWait})
 	ctx := context.Background()
@@ -214,7 +214,7 @@ func TestWorkerKilled(t *testing.T) {
 		mu.Unlock()
 		return nil
 	})
-	time.Sleep(2 * ackWait)
+	time.Sleep(3 * ackWait / 2)
 	if n := w.jobsDone(); n != 0 {
 		t.Fatalf("the survivor did %d jobs while the first worker held its job", n)
 	}

@@ -145,6 +145,18 @@ func encodeScheme(s *tensorgame.Scheme) ([]byte, bool, error) {
 // gunzipping it first when gz is set, never reading more than limit bytes of
 // text.
 func decodeScheme(body []byte, gz bool, limit int, name string) (*tensorgame.Scheme, error) {
+	s, err := parseScheme(body, gz, limit, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+// parseScheme is decodeScheme without Verify.
+func parseScheme(body []byte, gz bool, limit int, name string) (*tensorgame.Scheme, error) {
 	var r io.Reader = bytes.NewReader(body)
 	if gz {
 		zr, err := gzip.NewReader(r)
@@ -162,14 +174,7 @@ func decodeScheme(body []byte, gz bool, limit int, name string) (*tensorgame.Sch
 	} else if len(body) > limit {
 		return nil, fmt.Errorf("%s: more than %d bytes of scheme text", name, limit)
 	}
-	s, err := tensorgame.Parse(r, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return s, nil
+	return tensorgame.Parse(r, name)
 }
 
 // improvementMsg returns the message that publishes s.
