@@ -15,6 +15,7 @@ import (
 
 	"github.com/alphamat/alphamat/tensorgame"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 )
 
 func TestJobRoundTrip(t *testing.T) {
@@ -256,6 +257,39 @@ func TestToken(t *testing.T) {
 		if w != nil {
 			w.Close()
 		}
+	}
+	// Nkeys: a user whose public key the server knows gets in, another not.
+	user, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := user.PublicKey()
+	other, _ := nkeys.CreateUser()
+	ksrv := startServer(t, ServerOptions{Listen: "127.0.0.1:0", NKeys: []string{pub}})
+	for _, tc := range []struct {
+		name string
+		kp   nkeys.KeyPair
+		ok   bool
+	}{{"known", user, true}, {"unknown", other, false}} {
+		seed, _ := tc.kp.Seed()
+		file := filepath.Join(t.TempDir(), "user.nk")
+		if err := os.WriteFile(file, seed, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		w, err := NewWorker(WorkerOptions{Endpoint: Endpoint{URLs: ksrv.ClientURL(), NKeySeed: file}, Outbox: t.TempDir(), Log: quiet()})
+		if w != nil {
+			w.Close()
+		}
+		if tc.ok && err != nil {
+			t.Errorf("%s nkey: %v", tc.name, err)
+		}
+		if !tc.ok && !errors.Is(err, ErrRefused) {
+			t.Errorf("%s nkey: %v, want an error wrapping ErrRefused", tc.name, err)
+		}
+	}
+	if s, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Token: "x", NKeys: []string{pub}}); err == nil {
+		s.Shutdown()
+		t.Error("a token and nkeys together: no error")
 	}
 	for _, addr := range []string{"0.0.0.0:0", ":0", "10.1.2.3:4222"} {
 		if s, err := StartServer(ServerOptions{StoreDir: t.TempDir(), Listen: addr}); err == nil {

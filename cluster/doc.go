@@ -52,11 +52,12 @@
 // back. A malformed, wrong, mislabelled or oversized improvement is refused,
 // logged and terminated (never redelivered); it never stops the hub. A
 // server listens beyond loopback only when told to, and then only with a
-// token (clients and routes); with certificates it speaks TLS. A client with
-// a wrong token gets an error wrapping [ErrRefused]. The token admits a
-// client to everything: what it publishes is checked, but it could also
+// token or nkeys for clients and a token for routes; with certificates it
+// speaks TLS. A client with
+// a wrong token or key gets an error wrapping [ErrRefused]. A token or key
+// admits a client to everything: what it publishes is checked, but it could also
 // delete the streams, so give it only to your own hosts (per-user
-// permissions and nkeys are not done).
+// permissions are not done).
 //
 // # Faults
 //

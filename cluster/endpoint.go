@@ -20,6 +20,9 @@ type Endpoint struct {
 	URLs string
 	// Token is the client token of the servers.
 	Token string
+	// NKeySeed is the file of the nkeys seed ("SU...") of a user the
+	// servers admit (ServerOptions.NKeys), used instead of a token.
+	NKeySeed string
 	// CAFile is the PEM file of the CA that signed the servers'
 	// certificates; given, the connection uses TLS.
 	CAFile string
@@ -52,6 +55,13 @@ func (e Endpoint) connect(name string, extra ...nats.Option) (*nats.Conn, error)
 	}
 	if e.Token != "" {
 		opts = append(opts, nats.Token(e.Token))
+	}
+	if e.NKeySeed != "" {
+		o, err := nats.NkeyOptionFromSeed(e.NKeySeed)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: nkeys seed: %w", err)
+		}
+		opts = append(opts, o)
 	}
 	if e.CAFile != "" {
 		opts = append(opts, nats.RootCAs(e.CAFile))

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 )
 
 // DefaultMaxPayload is the largest message the servers of [StartServer]
@@ -38,9 +39,13 @@ type ServerOptions struct {
 	// (Server.Endpoint).
 	Listen string
 	// Token is the client token (and the route password of a cluster).
-	// It is required when Listen or ClusterListen is not a loopback
-	// address.
+	// A token or NKeys is required when Listen is not a loopback address,
+	// a token when ClusterListen is not.
 	Token string
+	// NKeys are the public keys ("U...") of the users admitted instead of
+	// a token: each client proves it holds the seed (Endpoint.NKeySeed).
+	// Not together with Token.
+	NKeys []string
 	// TLSCert and TLSKey are the PEM files of the server's certificate;
 	// when given, clients must connect with TLS (Endpoint.CAFile), and
 	// routes too when TLSCA is given to verify the other nodes.
@@ -98,10 +103,19 @@ func StartServer(o ServerOptions) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cluster: listen address %q: %w", o.Listen, err)
 		}
-		if !isLoopback(host) && o.Token == "" {
-			return nil, fmt.Errorf("cluster: listen address %q is not loopback: a token is required", o.Listen)
+		if !isLoopback(host) && o.Token == "" && len(o.NKeys) == 0 {
+			return nil, fmt.Errorf("cluster: listen address %q is not loopback: a token or nkeys are required", o.Listen)
 		}
 		so.Host, so.Port = host, port
+	}
+	if o.Token != "" && len(o.NKeys) > 0 {
+		return nil, errors.New("cluster: a token or nkeys, not both")
+	}
+	for _, k := range o.NKeys {
+		if !nkeys.IsValidPublicUserKey(k) {
+			return nil, fmt.Errorf("cluster: %q is not the public key of an nkeys user", k)
+		}
+		so.Nkeys = append(so.Nkeys, &server.NkeyUser{Nkey: k})
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
 		return nil, errors.New("cluster: TLS needs both a certificate and a key")
