@@ -29,8 +29,8 @@ type Endpoint struct {
 }
 
 // ErrRefused is wrapped by the errors of clients that a server refused:
-// a wrong or missing token.
-var ErrRefused = errors.New("cluster: the server refused the connection: wrong or missing token")
+// a wrong or missing token or nkey.
+var ErrRefused = errors.New("cluster: the server refused the connection: wrong or missing token or nkey")
 
 // where names e for messages.
 func (e Endpoint) where() string {

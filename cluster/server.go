@@ -233,18 +233,6 @@ func (s *Server) Shutdown() {
 	})
 }
 
-// JetStreamReady reports whether the server's JetStream is usable: enabled
-// and, in a cluster, current with a meta leader.
-func (s *Server) JetStreamReady() bool {
-	if !s.ns.JetStreamEnabled() {
-		return false
-	}
-	if s.opts.Cluster == "" {
-		return true
-	}
-	return s.ns.JetStreamIsCurrent()
-}
-
 func splitHostPort(addr string) (string, int, error) {
 	host, ps, err := net.SplitHostPort(addr)
 	if err != nil {
