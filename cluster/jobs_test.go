@@ -121,3 +121,33 @@ func TestOutboxLeftBehind(t *testing.T) {
 		return len(files) == 0
 	})
 }
+
+// TestConcurrentPublish calls publish from several goroutines of one job, as
+// walkers do: every scheme reaches the catalogue and the report counts all.
+func TestConcurrentPublish(t *testing.T) {
+	srv := startServer(t, ServerOptions{})
+	var published atomic.Int32
+	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), Done: func(d JobDone) { published.Store(int32(d.Published)) }})
+	s7 := strassen(t)
+	const walkers = 4
+	runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
+		errs := make(chan error, 2*walkers)
+		for i := range walkers {
+			go func() {
+				errs <- publish(s7) // the same scheme from every walker
+				errs <- publish(tensorgame.Standard(tensorgame.Format{N: 1, M: 1, P: i + 1}, tensorgame.Z2))
+			}()
+		}
+		for range 2 * walkers {
+			if err := <-errs; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := hub.Submit(context.Background(), Job{ID: "walkers", Format: s7.Format, Field: s7.Field}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the job report", func() bool { return published.Load() == 2*walkers })
+	waitFor(t, "every scheme in the catalogue", func() bool { return len(status(t, hub).Best) == 1+walkers })
+}

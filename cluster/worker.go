@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/alphamat/alphamat/tensorgame"
@@ -20,7 +21,8 @@ import (
 // A JobFunc runs one job. It calls publish with each scheme worth sending:
 // publish verifies it and writes it into the outbox, and the worker sends it
 // in the background, so publish never waits on the network; it returns an
-// error only for a scheme that fails to verify or to be written. ctx ends
+// error only for a scheme that fails to verify or to be written, and is safe
+// to call from several goroutines (walkers) at once. ctx ends
 // when the job's budget is spent or the worker stops; a JobFunc that returns
 // nil, or the ctx error after its budget, has done its job.
 type JobFunc func(ctx context.Context, job Job, publish func(*tensorgame.Scheme) error) error
@@ -198,11 +200,11 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 		}
 	})
 	t0 := time.Now()
-	published := 0
+	var published atomic.Int64 // publish may be called from several goroutines
 	err = fn(jctx, job, func(s *tensorgame.Scheme) error {
 		err := w.publish(s, job.ID)
 		if err == nil {
-			published++
+			published.Add(1)
 		}
 		return err
 	})
@@ -217,7 +219,7 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 	actx, acancel := context.WithTimeout(ctx, 5*time.Second)
 	defer acancel()
 	w.flush(actx)
-	done := JobDone{ID: job.ID, Worker: w.opts.Name, Elapsed: time.Since(t0), Published: published}
+	done := JobDone{ID: job.ID, Worker: w.opts.Name, Elapsed: time.Since(t0), Published: int(published.Load())}
 	if failed {
 		done.Err = err.Error()
 	}
