@@ -1,0 +1,273 @@
+package cluster
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alphamat/alphamat/tensorgame"
+	"github.com/nats-io/nats.go"
+)
+
+// Names of the subjects, streams, consumers and buckets (see the package doc).
+const (
+	JobsStream         = "ALPHAMAT_JOBS"
+	JobsSubject        = "alphamat.jobs"
+	JobsConsumer       = "walkers"
+	ImprovementsStream = "ALPHAMAT_IMPROVEMENTS"
+	ImproveSubject     = "alphamat.improve" // + ".<format>.<field>"
+	DoneSubject        = "alphamat.done"    // JobDone reports, on the improvements stream
+	HubConsumer        = "hub"
+	CatalogueBucket    = "alphamat-catalogue"
+	WorkersSubject     = "alphamat.workers" // + ".<worker>"
+)
+
+// Headers of improvement messages.
+const (
+	hdrEncoding = "Content-Encoding" // "gzip" when the body is compressed
+	hdrWorker   = "Alphamat-Worker"
+	hdrJob      = "Alphamat-Job"
+)
+
+const (
+	// MaxSchemeText bounds the text of one scheme after decompression,
+	// unless HubOptions.MaxSchemeText says otherwise: 16x16x16 over Z2 at
+	// rank 4096 is 6 MiB of text.
+	MaxSchemeText = 64 << 20
+	// compressAbove is the text size above which schemes travel gzipped.
+	compressAbove = 16 << 10
+	// maxJobMeta bounds a job's JSON without its start scheme.
+	maxJobMeta = 64 << 10
+)
+
+// A Job is one unit of work: search Format over Field from a start, for a
+// budget, with a seed. The job function of a [Worker] decides what that
+// means; this package only carries jobs.
+type Job struct {
+	// ID names the job; a job submitted twice with one ID within the
+	// stream's duplicate window (two minutes) is queued once.
+	ID     string            `json:"id"`
+	Format tensorgame.Format `json:"format"`
+	Field  tensorgame.Field  `json:"field"`
+	// Start is the scheme to start from, verified on arrival; nil when the
+	// start is given by From.
+	Start *tensorgame.Scheme `json:"-"`
+	// From names catalogue schemes the start is made of (see
+	// [Catalogue.Get]), and Move the meta move that makes it (empty: From[0]
+	// as it is).
+	From []tensorgame.Parent `json:"from,omitempty"`
+	Move tensorgame.Move     `json:"move,omitempty"`
+	// Budget is how long the job may run; 0: until the worker stops.
+	Budget time.Duration `json:"budget"`
+	Seed   uint64        `json:"seed"`
+}
+
+// JobDone is a worker's report of a job it ran to its end: sent after the
+// job's schemes on the same stream, so a hub sees them first.
+type JobDone struct {
+	ID        string        `json:"id"`
+	Worker    string        `json:"worker"`
+	Elapsed   time.Duration `json:"elapsed"`
+	Published int           `json:"published"`     // schemes the job published
+	Err       string        `json:"err,omitempty"` // the job function's error; the job is handed back
+}
+
+// maxJobDone bounds a JobDone message.
+const maxJobDone = 64 << 10
+
+// jobWire is a Job as sent: JSON with the start scheme as text.
+type jobWire struct {
+	Job
+	Start string `json:"start,omitempty"`
+}
+
+// Key names a catalogue entry: a format and a field.
+type Key struct {
+	Format tensorgame.Format
+	Field  tensorgame.Field
+}
+
+// KeyOf returns the key of s.
+func KeyOf(s *tensorgame.Scheme) Key { return Key{s.Format, s.Field} }
+
+// String returns "4x4x4-Z2", the key's object name in the catalogue and its
+// file name (with ".txt") in a mirror directory.
+func (k Key) String() string { return k.Format.String() + "-" + k.Field.String() }
+
+// subject returns the improvement subject of k.
+func (k Key) subject() string {
+	return ImproveSubject + "." + k.Format.String() + "." + k.Field.String()
+}
+
+// parseKeySubject reads the key from an improvement subject.
+func parseKeySubject(subj string) (Key, error) {
+	rest, ok := strings.CutPrefix(subj, ImproveSubject+".")
+	f, fld, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 {
+		return Key{}, fmt.Errorf("subject %q is not %s.<format>.<field>", subj, ImproveSubject)
+	}
+	format, err := tensorgame.ParseFormat(f)
+	if err != nil {
+		return Key{}, fmt.Errorf("subject %q: %w", subj, err)
+	}
+	field, err := tensorgame.ParseField(fld)
+	if err != nil {
+		return Key{}, fmt.Errorf("subject %q: %w", subj, err)
+	}
+	return Key{format, field}, nil
+}
+
+// encodeScheme returns s as text, gzipped when large, and whether it is.
+func encodeScheme(s *tensorgame.Scheme) ([]byte, bool, error) {
+	var buf bytes.Buffer
+	if err := tensorgame.Write(&buf, s); err != nil {
+		return nil, false, err
+	}
+	if buf.Len() <= compressAbove {
+		return buf.Bytes(), false, nil
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(buf.Bytes())
+	if err := zw.Close(); err != nil {
+		return nil, false, err
+	}
+	return z.Bytes(), true, nil
+}
+
+// decodeScheme parses and verifies a scheme from the body of a message,
+// gunzipping it first when gz is set, never reading more than limit bytes of
+// text.
+func decodeScheme(body []byte, gz bool, limit int, name string) (*tensorgame.Scheme, error) {
+	s, err := parseScheme(body, gz, limit, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return s, nil
+}
+
+// parseScheme is decodeScheme without Verify.
+func parseScheme(body []byte, gz bool, limit int, name string) (*tensorgame.Scheme, error) {
+	var r io.Reader = bytes.NewReader(body)
+	if gz {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		text, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip: %w", name, err)
+		}
+		if len(text) > limit {
+			return nil, fmt.Errorf("%s: more than %d bytes of scheme text", name, limit)
+		}
+		r = bytes.NewReader(text)
+	} else if len(body) > limit {
+		return nil, fmt.Errorf("%s: more than %d bytes of scheme text", name, limit)
+	}
+	return tensorgame.Parse(r, name)
+}
+
+// improvementMsg returns the message that publishes s.
+func improvementMsg(s *tensorgame.Scheme, worker, job string) (*nats.Msg, error) {
+	body, gz, err := encodeScheme(s)
+	if err != nil {
+		return nil, err
+	}
+	m := nats.NewMsg(KeyOf(s).subject())
+	m.Data = body
+	if gz {
+		m.Header.Set(hdrEncoding, "gzip")
+	}
+	if worker != "" {
+		m.Header.Set(hdrWorker, worker)
+	}
+	if job != "" {
+		m.Header.Set(hdrJob, job)
+	}
+	m.Header.Set(nats.MsgIdHdr, msgID(s))
+	return m, nil
+}
+
+// msgID names a scheme for deduplication: key, rank and hash.
+func msgID(s *tensorgame.Scheme) string {
+	return KeyOf(s).String() + "-r" + strconv.Itoa(s.Rank()) + "-" + strconv.FormatUint(s.Hash(), 16)
+}
+
+// encodeJob returns the body of a job message.
+func encodeJob(j Job) ([]byte, error) {
+	w := jobWire{Job: j}
+	if j.Start != nil {
+		var buf bytes.Buffer
+		if err := tensorgame.Write(&buf, j.Start); err != nil {
+			return nil, err
+		}
+		w.Start = buf.String()
+	}
+	b, err := json.Marshal(w)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) <= compressAbove {
+		return b, nil
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b)
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
+}
+
+// gzipMagic starts every gzip stream; JSON never starts with it.
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// decodeJob reads a job from the body of a message and verifies its start.
+func decodeJob(body []byte) (Job, error) {
+	if bytes.HasPrefix(body, gzipMagic) {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return Job{}, fmt.Errorf("job: gzip: %w", err)
+		}
+		b, err := io.ReadAll(io.LimitReader(zr, MaxSchemeText+maxJobMeta+1))
+		if err != nil {
+			return Job{}, fmt.Errorf("job: gzip: %w", err)
+		}
+		if len(b) > MaxSchemeText+maxJobMeta {
+			return Job{}, errors.New("job: too large")
+		}
+		body = b
+	}
+	var w jobWire
+	if err := json.Unmarshal(body, &w); err != nil {
+		return Job{}, fmt.Errorf("job: %w", err)
+	}
+	j := w.Job
+	if j.ID == "" {
+		return Job{}, errors.New("job: no ID")
+	}
+	if !j.Format.Valid() || !j.Field.Valid() {
+		return Job{}, fmt.Errorf("job %s: bad format %v or field %v", j.ID, j.Format, j.Field)
+	}
+	if j.Budget < 0 {
+		return Job{}, fmt.Errorf("job %s: negative budget", j.ID)
+	}
+	if w.Start != "" {
+		s, err := decodeScheme([]byte(w.Start), false, MaxSchemeText, "job "+j.ID+" start")
+		if err != nil {
+			return Job{}, err
+		}
+		j.Start = s
+	}
+	return j, nil
+}
