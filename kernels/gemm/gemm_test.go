@@ -321,7 +321,9 @@ func TestPanics(t *testing.T) {
 		{"short a", func() { impl.Dgemm(n, n, 20, 2, 10, 1, d, 10, d, 2, 0, d, 2) }, shortA},
 		{"short b", func() { impl.Dgemm(n, n, 2, 10, 20, 1, d, 20, d, 10, 0, d, 10) }, shortB},
 		{"short c", func() { impl.Dgemm(n, n, 20, 10, 2, 1, d, 2, d, 10, 0, d, 10) }, shortC},
-		{"sgemm ldc", func() { impl.Sgemm(n, n, 2, 3, 2, 1, make([]float32, 9), 2, make([]float32, 9), 3, 0, make([]float32, 9), 2) }, badLdC},
+		{"sgemm ldc", func() {
+			impl.Sgemm(n, n, 2, 3, 2, 1, make([]float32, 9), 2, make([]float32, 9), 3, 0, make([]float32, 9), 2)
+		}, badLdC},
 	} {
 		func() {
 			defer func() {
