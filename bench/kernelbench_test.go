@@ -163,6 +163,12 @@ func TestParseSizes(t *testing.T) {
 		{"0", "", false},
 		{"4096..256", "", false},
 		{"x", "", false},
+		{"65536", "[65536]", true},
+		{"32768..65536", "[32768 65536]", true},
+		{"1..65537", "", false},
+		{"65537", "", false},
+		{"1..4611686018427387905", "", false}, // issue 23: n *= 2 overflowed and looped forever
+		{"99999999999999999999999", "", false},
 	}
 	for _, tt := range tests {
 		got, err := ParseSizes(tt.in)

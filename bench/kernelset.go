@@ -42,8 +42,8 @@ func KernelContenders(opt KernelOptions) []Contender {
 }
 
 // LibraryContender returns kernels.MulGeneral and kernels.MulGeneral32,
-// named "kernels.Mul": the products the library's default selection table
-// (kernels/table.json) picks for each shape.
+// named "kernels.Mul": the products the library's selection table for the
+// leaf in use (kernels.LeafTable) picks for each shape.
 func LibraryContender() Contender {
 	return Contender{Name: "kernels.Mul", Kind: KindLibrary, Mul64: kernels.MulGeneral, Mul32: kernels.MulGeneral32}
 }
