@@ -50,6 +50,10 @@ func (Implementation) Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a
 	if !check(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
 		return
 	}
+	if m*n*k <= directMax {
+		direct(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	gemm(&block64, kernel64, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &pool64)
 }
 
@@ -58,7 +62,45 @@ func (Implementation) Sgemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a
 	if !check(tA, tB, m, n, k, lda, ldb, ldc, len(a), len(b), len(c)) {
 		return
 	}
+	if m*n*k <= directMax {
+		direct(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
 	gemm(&block32, kernel32, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, &pool32)
+}
+
+// directMax is the number of multiply-adds up to which a product skips
+// packing and runs the plain loop of direct: a 16×16×16 product costs
+// less than packing its operands.
+const directMax = 16 * 16 * 16
+
+// direct computes C = alpha·op(A)·op(B) + beta·C with plain loops, one
+// dot product per element of C; m, n > 0.
+func direct[T float](aTrans, bTrans bool, m, n, k int, alpha T, a []T, lda int, b []T, ldb int, beta T, c []T, ldc int) {
+	for i := range m {
+		for j := range n {
+			var s T
+			for p := range k {
+				var av, bv T
+				if aTrans {
+					av = a[p*lda+i]
+				} else {
+					av = a[i*lda+p]
+				}
+				if bTrans {
+					bv = b[j*ldb+p]
+				} else {
+					bv = b[p*ldb+j]
+				}
+				s += av * bv
+			}
+			if beta == 0 {
+				c[i*ldc+j] = alpha * s
+			} else {
+				c[i*ldc+j] = alpha*s + beta*c[i*ldc+j]
+			}
+		}
+	}
 }
 
 // Messages of gonum's blas/gonum/errors.go.
@@ -117,12 +159,31 @@ func check(tA, tB blas.Transpose, m, n, k, lda, ldb, ldc, la, lb, lc int) bool {
 	return true
 }
 
-// workspace holds the packed B slab, and per worker a packed A block and
-// an edge tile.
+// workspace holds the packed B slab, per worker a packed A block and an
+// edge tile, and the state of the call, so that a serial call allocates
+// nothing.
 type workspace[T float] struct {
 	b     []T
 	a     [][]T
 	tiles [][]T
+	job   job[T]
+}
+
+// job is one call of gemm, and its current KC slice of an NC slab.
+type job[T float] struct {
+	bl             *blocking
+	kern           func(k int, a, b, c []T, ldc int)
+	aTrans, bTrans bool
+	m, n, k        int
+	alpha          T
+	a, b, c        []T
+	lda, ldb, ldc  int
+	ws             *workspace[T]
+
+	jc, nc, panels int // the slab: columns jc..jc+nc-1 of C, in panels NR-column panels
+	pc, kc         int // the slice: rows pc..pc+kc-1 of op(B)
+	bp             []T // the packed slice of op(B)
+	chunks, cuts   int // B packing tasks; column ranges per MC block
 }
 
 type wsPool[T float] struct{ p sync.Pool }
@@ -134,7 +195,9 @@ var (
 	pool32 wsPool[float32]
 )
 
-func (p *wsPool[T]) get(bl *blocking, workers, kc, nc int) *workspace[T] {
+// get returns a workspace for workers workers, an A block of mc×kc and a
+// B slab of kc×nc (sizes already bounded by the blocking).
+func (p *wsPool[T]) get(bl *blocking, workers, mc, kc, nc int) *workspace[T] {
 	w, _ := p.p.Get().(*workspace[T])
 	if w == nil {
 		w = new(workspace[T])
@@ -144,14 +207,27 @@ func (p *wsPool[T]) get(bl *blocking, workers, kc, nc int) *workspace[T] {
 		w.b = make([]T, nb)
 	}
 	w.b = w.b[:nb]
+	na := roundUp(mc, bl.mr) * kc
 	for len(w.a) < workers {
-		w.a = append(w.a, make([]T, bl.mc*bl.kc))
-		w.tiles = append(w.tiles, make([]T, bl.mr*bl.nr))
+		w.a = append(w.a, nil)
+		w.tiles = append(w.tiles, nil)
+	}
+	for i := range workers {
+		if cap(w.a[i]) < na {
+			w.a[i] = make([]T, na)
+		}
+		w.a[i] = w.a[i][:cap(w.a[i])]
+		if len(w.tiles[i]) < bl.mr*bl.nr { // the blocking may differ between calls in tests
+			w.tiles[i] = make([]T, bl.mr*bl.nr)
+		}
 	}
 	return w
 }
 
-func (p *wsPool[T]) put(w *workspace[T]) { p.p.Put(w) }
+func (p *wsPool[T]) put(w *workspace[T]) {
+	w.job = job[T]{} // drop the caller's matrices
+	p.p.Put(w)
+}
 
 func roundUp(x, m int) int { return (x + m - 1) / m * m }
 
@@ -176,38 +252,57 @@ func gemm[T float](bl *blocking, kern func(k int, a, b, c []T, ldc int), aTrans,
 	if m*n*k < serialBelow {
 		workers = 1
 	}
-	ws := pool.get(bl, workers, min(k, bl.kc), min(n, bl.nc))
+	ws := pool.get(bl, workers, min(m, bl.mc), min(k, bl.kc), min(n, bl.nc))
 	defer pool.put(ws)
+	j := &ws.job
+	*j = job[T]{bl: bl, kern: kern, aTrans: aTrans, bTrans: bTrans, m: m, n: n, k: k, alpha: alpha,
+		a: a, b: b, c: c, lda: lda, ldb: ldb, ldc: ldc, ws: ws}
+	mBlocks := (m + bl.mc - 1) / bl.mc
 	for jc := 0; jc < n; jc += bl.nc {
-		nc := min(bl.nc, n-jc)
-		panels := (nc + bl.nr - 1) / bl.nr
+		j.jc, j.nc = jc, min(bl.nc, n-jc)
+		j.panels = (j.nc + bl.nr - 1) / bl.nr
+		// Pack B with its panels split among the workers, then multiply
+		// MC-row blocks of C, each cut into column ranges when there are
+		// too few blocks to keep the workers busy.
+		j.chunks = min(workers, j.panels)
+		j.cuts = 1
+		if workers > 1 && mBlocks < 2*workers {
+			j.cuts = min(j.panels, (2*workers+mBlocks-1)/mBlocks)
+		}
 		for pc := 0; pc < k; pc += bl.kc {
-			kc := min(bl.kc, k-pc)
-			bp := ws.b[:panels*bl.nr*kc]
-			// Pack B, its panels split among the workers.
-			chunks := min(workers, panels)
-			parallel(workers, chunks, func(t, _ int) {
-				for jp := t * panels / chunks; jp < (t+1)*panels/chunks; jp++ {
-					packB(bp[jp*bl.nr*kc:(jp+1)*bl.nr*kc], bl.nr, bTrans, b, ldb, pc, jc+jp*bl.nr, kc, min(bl.nr, nc-jp*bl.nr))
+			j.pc, j.kc = pc, min(bl.kc, k-pc)
+			j.bp = ws.b[:j.panels*bl.nr*j.kc]
+			if workers == 1 {
+				j.packB(0, 0)
+				for t := range mBlocks {
+					j.mul(t, 0)
 				}
-			})
-			// Multiply: MC-row blocks of C, each cut into column ranges
-			// when there are too few blocks to keep the workers busy.
-			mBlocks := (m + bl.mc - 1) / bl.mc
-			cuts := 1
-			if workers > 1 && mBlocks < 2*workers {
-				cuts = min(panels, (2*workers+mBlocks-1)/mBlocks)
+				continue
 			}
-			parallel(workers, mBlocks*cuts, func(t, w int) {
-				ib, cut := t/cuts, t%cuts
-				ic := ib * bl.mc
-				mc := min(bl.mc, m-ic)
-				ap := ws.a[w][:roundUp(mc, bl.mr)*kc]
-				packA(ap, bl.mr, aTrans, a, lda, ic, pc, mc, kc, alpha)
-				macro(bl, kern, ap, bp, mc, nc, kc, cut*panels/cuts, (cut+1)*panels/cuts, c[ic*ldc+jc:], ldc, ws.tiles[w])
-			})
+			parallel(workers, j.chunks, j.packB)
+			parallel(workers, mBlocks*j.cuts, j.mul)
 		}
 	}
+}
+
+// packB packs chunk t of the panels of the current slice of op(B).
+func (j *job[T]) packB(t, _ int) {
+	nr, kc := j.bl.nr, j.kc
+	for jp := t * j.panels / j.chunks; jp < (t+1)*j.panels/j.chunks; jp++ {
+		packB(j.bp[jp*nr*kc:(jp+1)*nr*kc], nr, j.bTrans, j.b, j.ldb, j.pc, j.jc+jp*nr, kc, min(nr, j.nc-jp*nr))
+	}
+}
+
+// mul is task t of the current slice: MC block t/cuts of C, column range
+// t%cuts, on worker w.
+func (j *job[T]) mul(t, w int) {
+	bl := j.bl
+	ib, cut := t/j.cuts, t%j.cuts
+	ic := ib * bl.mc
+	mc := min(bl.mc, j.m-ic)
+	ap := j.ws.a[w][:roundUp(mc, bl.mr)*j.kc]
+	packA(ap, bl.mr, j.aTrans, j.a, j.lda, ic, j.pc, mc, j.kc, j.alpha)
+	macro(bl, j.kern, ap, j.bp, mc, j.nc, j.kc, cut*j.panels/j.cuts, (cut+1)*j.panels/j.cuts, j.c[ic*j.ldc+j.jc:], j.ldc, j.ws.tiles[w])
 }
 
 // packA packs rows ic..ic+mc-1, columns pc..pc+kc-1 of op(A), times alpha,
