@@ -13,6 +13,7 @@ import (
 
 	"github.com/alphamat/alphamat/bench"
 	"github.com/alphamat/alphamat/kernels"
+	"github.com/alphamat/alphamat/kernels/gemm"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -77,7 +78,9 @@ command exits with status 1.
 A kernel at L levels runs only on shapes large enough for L levels above the
 kernels' cut-off. --blas openblas (binaries built with -tags netlib) puts
 OpenBLAS under gemm, Strassen and the kernels' leaves; --blas packed puts
-kernels/gemm there. With --blas gonum, gemm is gonum's Dgemm while the
+kernels/gemm there. Unless --blas is packed, kernels/gemm's own Dgemm is
+timed too, and with OpenBLAS also kernels.Mul on the pure-Go leaves
+(kernels.Mul/pure-go): what a user without cgo gets, in the same run. With --blas gonum, gemm is gonum's Dgemm while the
 kernels' leaves are kernels/gemm where it has assembly: the report names the
 leaf, its threads, and where kernels.Mul's table came from.
 
@@ -232,6 +235,14 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		}
 		if keep == nil || keep("kernels.Mul") {
 			cs = append(cs, bench.LibraryContender())
+		}
+		if opts.BLAS != bench.BLASPacked && gemm.Accelerated() {
+			// What a pure-Go user gets, beside gonum's or OpenBLAS's gemm.
+			for _, c := range bench.PureGoContenders(opts.BLAS == bench.BLASOpenBLAS) {
+				if keep == nil || keep(c.Name) {
+					cs = append(cs, c)
+				}
+			}
 		}
 		cs = append(cs, bench.KernelContenders(bench.KernelOptions{Levels: opts.Levels, Cutoff: opts.Cutoff, Workers: opts.Workers, Keep: keep})...)
 		shapes := make([]bench.Shape, 0, len(opts.Sizes))

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alphamat/alphamat/bench"
+	"github.com/alphamat/alphamat/kernels/gemm"
 )
 
 // benchExec runs alphamat with args and returns stdout, stderr and the error.
@@ -111,8 +112,12 @@ func TestBenchKernelsRun(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("--json output does not parse: %v\n%s", err, out)
 	}
-	if len(rep.Rows) != 2*4 || rep.GOMAXPROCS != 1 {
-		t.Errorf("%d rows (want gemm, Strassen, naive and kernels.Mul at 2 sizes), GOMAXPROCS %d", len(rep.Rows), rep.GOMAXPROCS)
+	want := 4 // gemm, Strassen, naive and kernels.Mul
+	if gemm.Accelerated() {
+		want++ // kernels/gemm beside gonum's gemm
+	}
+	if len(rep.Rows) != 2*want || rep.GOMAXPROCS != 1 {
+		t.Errorf("%d rows (want gemm, Strassen, naive, kernels.Mul and kernels/gemm where it has assembly at 2 sizes), GOMAXPROCS %d", len(rep.Rows), rep.GOMAXPROCS)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil || !strings.Contains(string(md), "--sizes=8,16") {
