@@ -36,7 +36,7 @@ type KernelConfig struct {
 	// and for every element type they have. The first KindGemm contender is
 	// the base of the speed-up column; without one the column is 0.
 	Contenders []Contender
-	// Warmup untimed calls (default 1) and Reps timed calls (default 5) per
+	// Warmup untimed calls (0: none) and Reps timed calls (default 5) per
 	// contender, shape and element type. The calls are interleaved: each
 	// round calls every contender once, so that all see the same load.
 	Warmup, Reps int
@@ -185,9 +185,6 @@ func RunKernels(ctx context.Context, cfg KernelConfig) (*KernelReport, error) {
 func (cfg KernelConfig) withDefaults() KernelConfig {
 	if len(cfg.DTypes) == 0 {
 		cfg.DTypes = []DType{F64, F32}
-	}
-	if cfg.Warmup == 0 {
-		cfg.Warmup = 1
 	}
 	if cfg.Reps == 0 {
 		cfg.Reps = 5

@@ -181,3 +181,23 @@ func TestParseSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestRunKernelsWarmup checks that Warmup 0 means no warm-up call (it used
+// to mean the default of 1, so --warmup 0 still paid for a warm-up).
+func TestRunKernelsWarmup(t *testing.T) {
+	for _, warmup := range []int{0, 2} {
+		calls := 0
+		c := GemmContender()
+		mul := c.Mul64
+		c.Mul64 = func(cc, a, b blas64.General) { calls++; mul(cc, a, b) }
+		_, err := RunKernels(context.Background(), KernelConfig{
+			Shapes: []Shape{Square(4)}, DTypes: []DType{F64}, Contenders: []Contender{c}, Warmup: warmup, Reps: 3,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != warmup+3 {
+			t.Errorf("warm-up %d: %d calls, want %d", warmup, calls, warmup+3)
+		}
+	}
+}
