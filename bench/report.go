@@ -116,7 +116,7 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 	if command != "" {
 		fmt.Fprintf(w, "Command: `%s`\n\n", command)
 	}
-	fmt.Fprintf(w, "Started %s; %s %s/%s, %d CPUs, GOMAXPROCS %d; BLAS at the leaves: %s; "+
+	fmt.Fprintf(w, "Started %s; %s %s/%s, %d CPUs, GOMAXPROCS %d; BLAS under gemm: %s; "+
 		"%d warm-up and %d timed calls per contender, interleaved; seed %d.\n\n",
 		r.Started.Format("2006-01-02 15:04 MST"), r.GoVersion, r.GOOS, r.GOARCH, r.NumCPU, r.GOMAXPROCS,
 		r.BLAS, r.Warmup, r.Reps, r.Seed)
