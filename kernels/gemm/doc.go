@@ -32,8 +32,9 @@
 // among the workers, then each worker takes MC-row blocks of C (and,
 // when there are fewer blocks than twice the workers, column ranges of
 // them), packs its rows of A and runs the micro-kernel. The tasks write
-// disjoint parts of C, so there are no locks. Products below about 64³
-// multiply-adds run on the calling goroutine.
+// disjoint parts of C, so there are no locks. Products below 64³
+// multiply-adds run on the calling goroutine, and those up to 16³ skip
+// packing for a plain loop.
 //
 // # Build tags and CPUs
 //
@@ -45,7 +46,8 @@
 //
 // # Speed
 //
-// BenchmarkGemm compares Dgemm and Sgemm with gonum's at sizes 64 to 2048;
-// `alphamat bench kernels --blas packed` reports them against the fast
-// schemes and OpenBLAS (see docs/experiments.md, section kernels).
+// BenchmarkGemm compares Dgemm and Sgemm with gonum's at sizes 64 to 2048
+// (go test -run - -bench Gemm ./kernels/gemm); `alphamat bench kernels`
+// times them beside gonum's or OpenBLAS's gemm (contender kernels/gemm;
+// see docs/experiments.md, section kernels).
 package gemm
