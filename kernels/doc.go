@@ -109,10 +109,14 @@
 //
 // Threads: by default a level's sub-products run on GOMAXPROCS goroutines
 // (Workers), and each leaf may be parallel too. The Go leaves share the Go
-// scheduler, so nesting costs nothing; OpenBLAS runs its own threads, and
-// its table sets Workers 1, so that the sub-products run one after the
-// other with every OpenBLAS thread on each leaf rather than two OpenBLAS
-// thread pools contending for the cores (measured in docs/experiments.md).
+// scheduler, so nesting costs nothing. OpenBLAS runs its own threads: two
+// sub-products at once, each on every OpenBLAS thread, contend for the
+// cores, and over OpenBLAS Workers 1 (the sub-products one after the other,
+// each leaf on all OpenBLAS threads) beat Workers 2 for Strassen and
+// Winograd at 4096 (docs/experiments.md). So tune a table for OpenBLAS with
+// `alphamat bench kernels --tune --blas openblas --workers 1`; the shipped
+// one runs OpenBLAS alone, since no scheme beat it reliably where it was
+// measured.
 //
 // # Numerics
 //
