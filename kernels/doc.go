@@ -71,8 +71,8 @@
 // chain of single-use products is one task, each stored product another),
 // then the output sums, one task per block of C. Tasks write disjoint
 // memory, so there are no locks. Workers 1 runs the sub-products one after
-// the other; the Gemm leaves are then still parallel, because gonum's
-// Dgemm is. Running the sub-products in parallel also parallelizes the block
+// the other; the Gemm leaves are then still parallel, because the packed
+// leaf, gonum's Dgemm and OpenBLAS are. Running the sub-products in parallel also parallelizes the block
 // additions, which are serial otherwise, so it is the default.
 //
 // # Leaves and tables
