@@ -72,8 +72,9 @@
 // then the output sums, one task per block of C. Tasks write disjoint
 // memory, so there are no locks. Workers 1 runs the sub-products one after
 // the other; the Gemm leaves are then still parallel, because the packed
-// leaf, gonum's Dgemm and OpenBLAS are. Running the sub-products in parallel also parallelizes the block
-// additions, which are serial otherwise, so it is the default.
+// leaf, gonum's Dgemm and OpenBLAS are. Running the sub-products in
+// parallel also parallelizes the block additions, which are serial
+// otherwise, so it is the default.
 //
 // # Leaves and tables
 //
