@@ -4,6 +4,7 @@ package bench
 
 // #cgo LDFLAGS: -lopenblas
 // void openblas_set_num_threads(int);
+// int openblas_get_num_threads(void);
 import "C"
 
 import (
@@ -24,3 +25,5 @@ func useOpenBLAS(threads int) error {
 	blas32.Use(netlib.Implementation{})
 	return nil
 }
+
+func openBLASThreads() int { return int(C.openblas_get_num_threads()) }

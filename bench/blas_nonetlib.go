@@ -14,3 +14,5 @@ var errNoNetlib = errors.New(`BLAS "openblas": this binary was built without Ope
 	go build -tags netlib ./cmd/alphamat`)
 
 func useOpenBLAS(int) error { return errNoNetlib }
+
+func openBLASThreads() int { return 0 }

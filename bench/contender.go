@@ -21,6 +21,7 @@ const (
 	KindStrassen Kind = "strassen" // the hand-written Strassen-Winograd baseline (Strassen)
 	KindKernel   Kind = "kernel"   // a kernel generated from a scheme
 	KindLibrary  Kind = "library"  // kernels.MulGeneral: the kernel the default selection table picks
+	KindPureGo   Kind = "purego"   // kernels/gemm, or kernels.Mul on it, timed beside another BLAS (PureGoContenders)
 )
 
 // DType is the element type of a benchmark: "f64" or "f32".

@@ -9,12 +9,15 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
+
+	"github.com/alphamat/alphamat/kernels"
 )
 
 // Default tolerances on the relative error of a product (see KernelRow.MaxRelErr).
@@ -33,7 +36,7 @@ type KernelConfig struct {
 	// and for every element type they have. The first KindGemm contender is
 	// the base of the speed-up column; without one the column is 0.
 	Contenders []Contender
-	// Warmup untimed calls (default 1) and Reps timed calls (default 5) per
+	// Warmup untimed calls (0: none) and Reps timed calls (default 5) per
 	// contender, shape and element type. The calls are interleaved: each
 	// round calls every contender once, so that all see the same load.
 	Warmup, Reps int
@@ -44,25 +47,40 @@ type KernelConfig struct {
 	Seed uint64
 	// BLAS names the BLAS implementation in use, for the report.
 	BLAS string
+	// Workers is the Workers of the kernel contenders (0: GOMAXPROCS), for
+	// the report.
+	Workers int
 	// Status, when non-nil, receives one progress line per shape and round.
 	Status io.Writer
 }
 
 // KernelReport is the outcome of a kernel benchmark.
 type KernelReport struct {
-	Started    time.Time   `json:"started"`
-	GoVersion  string      `json:"go_version"`
-	GOOS       string      `json:"goos"`
-	GOARCH     string      `json:"goarch"`
-	NumCPU     int         `json:"num_cpu"`
-	GOMAXPROCS int         `json:"gomaxprocs"`
-	BLAS       string      `json:"blas"`
-	Warmup     int         `json:"warmup"`
-	Reps       int         `json:"reps"`
-	Tol64      float64     `json:"tol64"`
-	Tol32      float64     `json:"tol32"`
-	Seed       uint64      `json:"seed"`
-	Rows       []KernelRow `json:"rows"`
+	Started    time.Time `json:"started"`
+	GoVersion  string    `json:"go_version"`
+	GOOS       string    `json:"goos"`
+	GOARCH     string    `json:"goarch"`
+	NumCPU     int       `json:"num_cpu"`
+	GOMAXPROCS int       `json:"gomaxprocs"`
+	BLAS       string    `json:"blas"`
+	// Leaf and Leaf32 name the implementations under the kernels' leaves
+	// (kernels.Leaf, kernels.Leaf32); LeafThreads is the threads one leaf
+	// product may use (OpenBLAS's thread count, or GOMAXPROCS); Workers the
+	// kernels' Workers (0: GOMAXPROCS).
+	Leaf        string `json:"leaf"`
+	Leaf32      string `json:"leaf32"`
+	LeafThreads int    `json:"leaf_threads"`
+	Workers     int    `json:"workers"`
+	// TableSource says where kernels.Mul's table for Leaf came from
+	// (kernels.LeafTable), and TableError why a user table was ignored.
+	TableSource string      `json:"table_source"`
+	TableError  string      `json:"table_error,omitempty"`
+	Warmup      int         `json:"warmup"`
+	Reps        int         `json:"reps"`
+	Tol64       float64     `json:"tol64"`
+	Tol32       float64     `json:"tol32"`
+	Seed        uint64      `json:"seed"`
+	Rows        []KernelRow `json:"rows"`
 	// Crossovers holds the crossover sizes measured by Tune, if any.
 	Crossovers []Crossover `json:"crossovers,omitempty"`
 }
@@ -120,18 +138,27 @@ func RunKernels(ctx context.Context, cfg KernelConfig) (*KernelReport, error) {
 		return nil, err
 	}
 	rep := &KernelReport{
-		Started:    time.Now().UTC(),
-		GoVersion:  runtime.Version(),
-		GOOS:       runtime.GOOS,
-		GOARCH:     runtime.GOARCH,
-		NumCPU:     runtime.NumCPU(),
-		GOMAXPROCS: runtime.GOMAXPROCS(0),
-		BLAS:       cfg.BLAS,
-		Warmup:     cfg.Warmup,
-		Reps:       cfg.Reps,
-		Tol64:      cfg.Tol64,
-		Tol32:      cfg.Tol32,
-		Seed:       cfg.Seed,
+		Started:     time.Now().UTC(),
+		GoVersion:   runtime.Version(),
+		GOOS:        runtime.GOOS,
+		GOARCH:      runtime.GOARCH,
+		NumCPU:      runtime.NumCPU(),
+		GOMAXPROCS:  runtime.GOMAXPROCS(0),
+		BLAS:        cfg.BLAS,
+		Leaf:        kernels.Leaf(),
+		Leaf32:      kernels.Leaf32(),
+		LeafThreads: LeafThreads(),
+		Workers:     cfg.Workers,
+		Warmup:      cfg.Warmup,
+		Reps:        cfg.Reps,
+		Tol64:       cfg.Tol64,
+		Tol32:       cfg.Tol32,
+		Seed:        cfg.Seed,
+	}
+	if _, src, err := kernels.LeafTable(rep.Leaf); err != nil {
+		rep.TableSource, rep.TableError = src, err.Error()
+	} else {
+		rep.TableSource = src
 	}
 	for si, s := range cfg.Shapes {
 		for _, dt := range cfg.DTypes {
@@ -158,9 +185,6 @@ func RunKernels(ctx context.Context, cfg KernelConfig) (*KernelReport, error) {
 func (cfg KernelConfig) withDefaults() KernelConfig {
 	if len(cfg.DTypes) == 0 {
 		cfg.DTypes = []DType{F64, F32}
-	}
-	if cfg.Warmup == 0 {
-		cfg.Warmup = 1
 	}
 	if cfg.Reps == 0 {
 		cfg.Reps = 5
@@ -386,8 +410,13 @@ func medianMin(ts []time.Duration) (med, mn time.Duration) {
 	return (ts[n/2-1] + ts[n/2]) / 2, ts[0]
 }
 
+// MaxSize is the largest matrix dimension ParseSizes accepts: three
+// float64 matrices of 65536² take 96 GiB.
+const MaxSize = 1 << 16
+
 // ParseSizes parses a comma-separated list of sizes ("256,512,1024") or a
-// doubling range ("256..4096": 256, 512, ..., 4096).
+// doubling range ("256..4096": 256, 512, ..., 4096). Sizes must be in
+// [1, MaxSize].
 func ParseSizes(s string) ([]int, error) {
 	var out []int
 	for _, part := range strings.Split(s, ",") {
@@ -422,9 +451,15 @@ func ParseSizes(s string) ([]int, error) {
 }
 
 func parsePositive(s string) (int, error) {
-	var n int
-	if _, err := fmt.Sscan(strings.TrimSpace(s), &n); err != nil || n < 1 {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 1 {
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, fmt.Errorf("size %q is above the largest size %d", s, MaxSize)
+		}
 		return 0, fmt.Errorf("size %q is not a positive integer", s)
+	}
+	if n > MaxSize {
+		return 0, fmt.Errorf("size %d is above the largest size %d", n, MaxSize)
 	}
 	return n, nil
 }

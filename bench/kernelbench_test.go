@@ -163,6 +163,12 @@ func TestParseSizes(t *testing.T) {
 		{"0", "", false},
 		{"4096..256", "", false},
 		{"x", "", false},
+		{"65536", "[65536]", true},
+		{"32768..65536", "[32768 65536]", true},
+		{"1..65537", "", false},
+		{"65537", "", false},
+		{"1..4611686018427387905", "", false}, // issue 23: n *= 2 overflowed and looped forever
+		{"99999999999999999999999", "", false},
 	}
 	for _, tt := range tests {
 		got, err := ParseSizes(tt.in)
@@ -172,6 +178,26 @@ func TestParseSizes(t *testing.T) {
 		}
 		if tt.ok && fmt.Sprint(got) != tt.want {
 			t.Errorf("ParseSizes(%q) = %v, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRunKernelsWarmup checks that Warmup 0 means no warm-up call (it used
+// to mean the default of 1, so --warmup 0 still paid for a warm-up).
+func TestRunKernelsWarmup(t *testing.T) {
+	for _, warmup := range []int{0, 2} {
+		calls := 0
+		c := GemmContender()
+		mul := c.Mul64
+		c.Mul64 = func(cc, a, b blas64.General) { calls++; mul(cc, a, b) }
+		_, err := RunKernels(context.Background(), KernelConfig{
+			Shapes: []Shape{Square(4)}, DTypes: []DType{F64}, Contenders: []Contender{c}, Warmup: warmup, Reps: 3,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if calls != warmup+3 {
+			t.Errorf("warm-up %d: %d calls, want %d", warmup, calls, warmup+3)
 		}
 	}
 }

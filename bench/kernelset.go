@@ -3,7 +3,13 @@ package bench
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/blas/gonum"
+
 	"github.com/alphamat/alphamat/kernels"
+	"github.com/alphamat/alphamat/kernels/gemm"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -42,10 +48,47 @@ func KernelContenders(opt KernelOptions) []Contender {
 }
 
 // LibraryContender returns kernels.MulGeneral and kernels.MulGeneral32,
-// named "kernels.Mul": the products the library's default selection table
-// (kernels/table.json) picks for each shape.
+// named "kernels.Mul": the products the library's selection table for the
+// leaf in use (kernels.LeafTable) picks for each shape.
 func LibraryContender() Contender {
 	return Contender{Name: "kernels.Mul", Kind: KindLibrary, Mul64: kernels.MulGeneral, Mul32: kernels.MulGeneral32}
+}
+
+// PureGoContenders returns what a Go user without cgo gets, to time beside
+// the BLAS under gemm: "kernels/gemm", the packed leaf's Dgemm and Sgemm
+// called directly, and, when withMul is set, "kernels.Mul/pure-go",
+// kernels.MulGeneral with gonum's implementation installed during the
+// call, so that its leaves and table are the pure-Go ones whatever BLAS
+// the run installed. Contenders are called from one goroutine at a time,
+// which makes the switch safe.
+func PureGoContenders(withMul bool) []Contender {
+	cs := []Contender{{
+		Name: "kernels/gemm", Kind: KindPureGo,
+		Mul64: func(c, a, b blas64.General) {
+			gemm.Implementation{}.Dgemm(blas.NoTrans, blas.NoTrans, a.Rows, b.Cols, a.Cols, 1, a.Data, a.Stride, b.Data, b.Stride, 0, c.Data, c.Stride)
+		},
+		Mul32: func(c, a, b blas32.General) {
+			gemm.Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, a.Rows, b.Cols, a.Cols, 1, a.Data, a.Stride, b.Data, b.Stride, 0, c.Data, c.Stride)
+		},
+	}}
+	if !withMul {
+		return cs
+	}
+	pure := func(f func()) {
+		p64, p32 := blas64.Implementation(), blas32.Implementation()
+		blas64.Use(gonum.Implementation{})
+		blas32.Use(gonum.Implementation{})
+		defer func() {
+			blas64.Use(p64)
+			blas32.Use(p32)
+		}()
+		f()
+	}
+	return append(cs, Contender{
+		Name: "kernels.Mul/pure-go", Kind: KindPureGo,
+		Mul64: func(c, a, b blas64.General) { pure(func() { kernels.MulGeneral(c, a, b) }) },
+		Mul32: func(c, a, b blas32.General) { pure(func() { kernels.MulGeneral32(c, a, b) }) },
+	})
 }
 
 func kernelContender(k kernels.Kernel, p *kernels.Plan, levels int) Contender {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"gonum.org/v1/gonum/blas/blas64"
+
 	"github.com/alphamat/alphamat/kernels"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -67,5 +69,28 @@ func TestLevelsFit(t *testing.T) {
 		if got := levelsFit(tt.s, f, tt.levels, 64); got != tt.want {
 			t.Errorf("levelsFit(%v, %v, %d, 64) = %v, want %v", tt.s, f, tt.levels, got, tt.want)
 		}
+	}
+}
+
+// TestPureGoContenders checks that the pure-Go contenders multiply right
+// and leave the installed BLAS in place.
+func TestPureGoContenders(t *testing.T) {
+	before := blas64.Implementation()
+	rep, err := RunKernels(context.Background(), KernelConfig{
+		Shapes: []Shape{Square(33), {17, 40, 9}}, Contenders: append([]Contender{GemmContender()}, PureGoContenders(true)...), Reps: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 2*2*3 {
+		t.Errorf("%d rows, want 12", len(rep.Rows))
+	}
+	for _, r := range rep.Rows {
+		if r.Wrong {
+			t.Errorf("%s at %v %s: %s", r.Contender, r.Shape, r.DType, r.Err)
+		}
+	}
+	if after := blas64.Implementation(); after != before {
+		t.Errorf("blas64 changed from %T to %T", before, after)
 	}
 }

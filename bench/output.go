@@ -11,6 +11,7 @@ import (
 // WriteTable writes the rows of r as an aligned text table, one line per
 // contender, shape and element type, with wrong rows marked "WRONG".
 func WriteTable(w io.Writer, r *KernelReport) error {
+	fmt.Fprintf(w, "%s\n", r.Setup())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\tmax rel err\tcheck\t\n")
 	for _, row := range r.Rows {
@@ -50,4 +51,24 @@ func fmtErr(e float64) string {
 		return "NaN/Inf"
 	}
 	return fmt.Sprintf("%.2e", e)
+}
+
+// Setup returns one line saying what ran under the products: the BLAS of
+// gemm, the kernels' leaves and their threads, the workers, and where
+// kernels.Mul's table came from.
+func (r *KernelReport) Setup() string {
+	workers := "GOMAXPROCS"
+	if r.Workers > 0 {
+		workers = fmt.Sprint(r.Workers)
+	}
+	leaf := r.Leaf
+	if r.Leaf32 != r.Leaf {
+		leaf += " (float32: " + r.Leaf32 + ")"
+	}
+	s := fmt.Sprintf("gemm: %s BLAS; kernels' leaves: %s on %d threads; kernels' workers: %s; GOMAXPROCS %d; kernels.Mul table: %s",
+		r.BLAS, leaf, r.LeafThreads, workers, r.GOMAXPROCS, r.TableSource)
+	if r.TableError != "" {
+		s += " (user table ignored: " + r.TableError + ")"
+	}
+	return s
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alphamat/alphamat/kernels"
 )
 
 func TestWriteKernelReport(t *testing.T) {
@@ -61,7 +63,8 @@ func TestWriteKernelReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"--sizes 8,16,32", "![gflops_f64_L0](gflops_f64_L0.png)", "**offbyone** at 8x8x8 f64", "| strassen-winograd |"} {
+	setup := "kernels' leaves: " + kernels.Leaf() + " on "
+	for _, s := range []string{"--sizes 8,16,32", "![gflops_f64_L0](gflops_f64_L0.png)", "**offbyone** at 8x8x8 f64", "| strassen-winograd |", setup, "kernels.Mul table: "} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("report.md lacks %q", s)
 		}

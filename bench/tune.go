@@ -15,6 +15,11 @@ import (
 // empty: 64 to 2048, about √2 apart.
 func DefaultTuneSizes() []int { return []int{64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048} }
 
+// MinWin is the speed-up over gemm a plan must reach at a size for Tune to
+// count it as a win there: a margin over the noise of timing on a shared
+// machine, so that a tuned table prefers the leaf when in doubt.
+const MinWin = 1.03
+
 // Crossover is the measured crossover of one kernel plan at one level over
 // gemm: the smallest size from which it beats gemm at every larger size
 // measured.
@@ -47,6 +52,9 @@ type TuneConfig struct {
 	Status       io.Writer
 	// Keep, when non-nil, keeps only the plans whose name it accepts.
 	Keep func(plan string) bool
+	// Workers is the Workers of the kernels measured, and of the rules of
+	// the table SelectionTable makes (0: GOMAXPROCS).
+	Workers int
 }
 
 // Tune measures, for every shipped kernel plan, one level of the plan over
@@ -67,7 +75,7 @@ func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, erro
 		if cfg.Keep != nil && !cfg.Keep(p.Name) {
 			continue
 		}
-		c := kernelContender(kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1}, p, 1)
+		c := kernelContender(kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1, Workers: cfg.Workers}, p, 1)
 		c.Name = p.Name
 		cs = append(cs, c)
 		plans[p.Name] = p
@@ -79,7 +87,7 @@ func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, erro
 	shapes = append(shapes, RectShapes(cs, sizes)...)
 	rep, err := RunKernels(ctx, KernelConfig{
 		Shapes: shapes, DTypes: cfg.DTypes, Contenders: cs, Warmup: cfg.Warmup, Reps: cfg.Reps,
-		Seed: cfg.Seed, BLAS: cfg.BLAS, Status: cfg.Status,
+		Seed: cfg.Seed, BLAS: cfg.BLAS, Workers: cfg.Workers, Status: cfg.Status,
 	})
 	if err != nil {
 		return nil, rep, err
@@ -123,9 +131,9 @@ func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
 			sizes[j], speedups[j] = c.Sizes[k], c.Speedups[k]
 		}
 		c.Sizes, c.Speedups = sizes, speedups
-		// The crossover is the start of the longest run of wins that
-		// reaches the largest size.
-		for j := len(sizes) - 1; j >= 0 && speedups[j] > 1; j-- {
+		// The crossover is the start of the longest run of wins (at least
+		// MinWin) that reaches the largest size.
+		for j := len(sizes) - 1; j >= 0 && speedups[j] >= MinWin; j-- {
 			c.Size = sizes[j]
 		}
 	}
@@ -147,9 +155,9 @@ func SelectionTable(rep *KernelReport) (*kernels.Table, error) {
 	for _, p := range kernels.Plans() {
 		plans[p.Name] = p
 	}
-	t := &kernels.Table{Comment: fmt.Sprintf(
-		"measured by alphamat bench kernels --tune on %s, %s/%s, %d CPUs, GOMAXPROCS %d, BLAS %s, %d reps",
-		rep.Started.Format(time.DateOnly), rep.GOOS, rep.GOARCH, rep.NumCPU, rep.GOMAXPROCS, rep.BLAS, rep.Reps)}
+	t := &kernels.Table{Leaf: rep.Leaf, Comment: fmt.Sprintf(
+		"measured by alphamat bench kernels --tune on %s, %s/%s, %d CPUs, GOMAXPROCS %d, BLAS %s, leaf %s on %d threads, workers %d, %d reps",
+		rep.Started.Format(time.DateOnly), rep.GOOS, rep.GOARCH, rep.NumCPU, rep.GOMAXPROCS, rep.BLAS, rep.Leaf, rep.LeafThreads, rep.Workers, rep.Reps)}
 	for _, dt := range reportDTypes(rep) {
 		precision := kernels.Float64
 		if dt == F32 {
@@ -186,7 +194,7 @@ func SelectionTable(rep *KernelReport) (*kernels.Table, error) {
 			c := cross[w.plan+"/"+string(dt)]
 			cutoff := (c.Size + min(p.N, p.M, p.P) - 1) / min(p.N, p.M, p.P)
 			t.Rules = append(t.Rules, kernels.Rule{
-				Precision: precision, Min: w.n, Kernel: w.plan, Cutoff: max(cutoff, 1), Speedup: round3(w.speedup),
+				Precision: precision, Min: w.n, Kernel: w.plan, Cutoff: max(cutoff, 1), Workers: rep.Workers, Speedup: round3(w.speedup),
 			})
 		}
 	}

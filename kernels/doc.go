@@ -1,12 +1,12 @@
 // Package kernels multiplies matrices with fast schemes: generated Go code
-// for verified Z and Q schemes, recursing over blocks down to a gonum
-// blas64/blas32 base case.
+// for verified Z and Q schemes, recursing over blocks down to a Gemm base
+// case, the leaf.
 //
 // # Overview
 //
 // [Mul], [MulGeneral] and [MulGeneral32] compute C = A·B with the kernel
-// that a [Table] chooses for the shape; the default table is the embedded
-// file table.json. Each shipped scheme also has its own function, such as
+// that a [Table] chooses for the shape, the table measured for the leaf in
+// use (see Leaves and tables below). Each shipped scheme also has its own function, such as
 // [Strassen], [Winograd], [Mul4x4x4R49] or [Mul5x5x5R93], with a float32
 // twin ([StrassenF32], ...). A [Kernel] value gives full control: the plans
 // applied level by level (the same scheme, or a chain such as
@@ -47,8 +47,8 @@
 // A level splits A into N×M blocks, B into M×P and C into N×P. Each
 // sub-product recurses with the next plan (the last one repeats) until the
 // Kernel's Levels are used or a block dimension would fall below its Cutoff
-// ([DefaultCutoff] when 0), then goes to blas64.Gemm (blas32.Gemm for
-// float32). Shapes the block grid does not divide are peeled dynamically:
+// ([DefaultCutoff] when 0), then goes to the leaf Gemm (see Leaves and
+// tables). Shapes the block grid does not divide are peeled dynamically:
 // the largest divisible leading part goes through the scheme and the
 // fringes (the last m mod M columns of A, the last p mod P columns and
 // n mod N rows of C) through plain Gemm; nothing is copied into padded
@@ -71,16 +71,19 @@
 // chain of single-use products is one task, each stored product another),
 // then the output sums, one task per block of C. Tasks write disjoint
 // memory, so there are no locks. Workers 1 runs the sub-products one after
-// the other; the Gemm leaves are then still parallel, because gonum's
-// Dgemm is. Running the sub-products in parallel also parallelizes the block
-// additions, which are serial otherwise, so it is the default.
+// the other; the Gemm leaves are then still parallel, because the packed
+// leaf, gonum's Dgemm and OpenBLAS are. Running the sub-products in
+// parallel also parallelizes the block additions, which are serial
+// otherwise, so it is the default.
 //
-// # Base case and OpenBLAS
+// # Leaves and tables
 //
-// The leaves call blas64.Gemm and blas32.Gemm, which delegate to the
-// implementation installed with blas64.Use and blas32.Use. Installing
-// gonum.org/v1/netlib's cgo binding turns every leaf into an OpenBLAS
-// call:
+// The leaves call the implementation installed with blas64.Use and
+// blas32.Use, with one substitution: gonum's own implementation, the
+// default, is replaced by the packed kernels/gemm (AVX2/FMA micro-kernels,
+// several times as fast as gonum's Dgemm) where that has its assembly.
+// [Leaf] and [Leaf32] name the leaf in use. Installing gonum.org/v1/netlib's
+// cgo binding turns every leaf into an OpenBLAS call:
 //
 //	import (
 //		"gonum.org/v1/gonum/blas/blas64"
@@ -89,9 +92,32 @@
 //
 //	blas64.Use(netlib.Implementation{})
 //
-// A fast base case moves the crossover: with a tuned BLAS, a level of a
-// fast scheme pays off only on much larger blocks, so raise Cutoff (and
-// re-run the tuner) accordingly.
+// A fast scheme pays off only above a crossover that depends on the leaf:
+// the faster the leaf, the larger the blocks must be before saving an
+// eighth of the products outweighs the block additions, which run at
+// memory speed. So Mul follows a table per leaf ([LeafTable]): the user's
+// own, measured on this machine by `alphamat bench kernels --tune --save`
+// and stored at [TablePath] (under os.UserCacheDir, keyed by leaf and CPU);
+// else the one shipped for gonum, packed or OpenBLAS leaves
+// (tables/<leaf>.json, made by the same command with --tune-out); else, for
+// a leaf nobody measured, plain Gemm everywhere ([ConservativeTable]), so
+// that Mul is never slower than the leaf alone. A user table that cannot be
+// read or parsed is ignored (LeafTable reports why; Mul never panics on it).
+// The shipped tables pick the leaf alone below their crossovers, which is
+// what makes Mul at least as fast as the leaf's own Gemm at every size;
+// `alphamat bench kernels` measures it (contender kernels.Mul against gemm;
+// docs/experiments.md, section kernels, has the numbers).
+//
+// Threads: by default a level's sub-products run on GOMAXPROCS goroutines
+// (Workers), and each leaf may be parallel too. The Go leaves share the Go
+// scheduler, so nesting costs nothing. OpenBLAS runs its own threads: two
+// sub-products at once, each on every OpenBLAS thread, contend for the
+// cores, and over OpenBLAS Workers 1 (the sub-products one after the other,
+// each leaf on all OpenBLAS threads) beat Workers 2 for Strassen and
+// Winograd at 4096 (docs/experiments.md). So tune a table for OpenBLAS with
+// `alphamat bench kernels --tune --blas openblas --workers 1`; the shipped
+// one runs OpenBLAS alone, since no scheme beat it reliably where it was
+// measured.
 //
 // # Numerics
 //
@@ -111,10 +137,21 @@
 // error roughly doubles per level; the tests bound it at 1e-13·4^(levels−1)
 // on every shipped plan. With small integer inputs every kernel is exact.
 //
+// Infinities and NaN: a fast scheme adds and subtracts blocks before and
+// after multiplying, so an infinite input element can meet itself with
+// opposite signs. Strassen's C11 = M1 + M4 − M5 + M7, with an Inf in A11,
+// computes Inf − Inf: the product holds NaN where the standard algorithm
+// (and every leaf Gemm) gives ±Inf. (TestInfBecomesNaN shows it.) Finite
+// inputs whose products overflow do the same. Where infinities may occur,
+// check the inputs first (for example with floats.HasNaN and math.IsInf
+// over the data) and multiply those products with the leaf alone, a
+// Kernel with no plans (Kernel{}.MulGeneral), which propagates Inf and NaN
+// as Gemm does.
+//
 // # Speed
 //
-// On the development machine (AMD EPYC, gonum's pure-Go Dgemm at 4 to 7
-// GFLOPS on one thread), Winograd and Strassen recursing to 64×64 leaves
+// With gonum's own Dgemm as the leaf (before kernels/gemm; AMD EPYC,
+// gonum's pure-Go Dgemm at 4 to 7 GFLOPS on one thread), Winograd and Strassen recursing to 64×64 leaves
 // run, single-threaded, 1.4 to 1.7 times as fast as Dgemm at n = 1024, 1.7
 // to 2 times at n = 2048 and 2.2 times at n = 4096 (30.4 s for Dgemm, 14.1 s
 // for Winograd). The standard-2x2x2 control, which recurses the same way
@@ -127,7 +164,8 @@
 // fivefold split, where Strassen keeps (7/8)^2.32 = 0.733 for the same
 // shrinking; only 4x4x4 rank 48 over Q, 0.75 = 0.866² per halving, does
 // better) and they carry more additions, so on this base case they trail
-// Strassen-Winograd; the default table picks Winograd from n = 256.
+// Strassen-Winograd; the gonum table picks Winograd from n = 256. With the
+// packed and OpenBLAS leaves the crossovers are larger (their tables).
 // BenchmarkMul measures every shipped plan:
 //
 //	go test -run - -bench Mul -cpu 1 ./kernels

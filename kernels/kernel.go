@@ -14,15 +14,17 @@ import (
 // DefaultCutoff is the cut-off of a Kernel whose Cutoff is 0: the smallest
 // block size a level of recursion may produce. Below it the plain Gemm of
 // gonum is faster than another level of any shipped scheme (measured on
-// gonum's pure-Go Dgemm; see the package documentation).
+// gonum's pure-Go Dgemm; see the package documentation). Faster leaves
+// need larger cut-offs, which their tables set.
 const DefaultCutoff = 64
 
 // Kernel multiplies matrices with fast schemes: Plans[0] splits the whole
 // product into blocks, its sub-products are split by Plans[1], and so on,
 // the last plan repeating, until Levels levels are applied or a block
-// dimension would fall below Cutoff; the remaining products go to
-// blas64.Gemm (blas32.Gemm for float32). A Kernel with no plans is plain
-// Gemm. The zero values of Levels, Cutoff and Workers select the defaults,
+// dimension would fall below Cutoff; the remaining products go to the
+// leaf Gemm (see Leaf: blas64.Gemm's implementation, or the packed
+// kernels/gemm in place of gonum's). A Kernel with no plans is the leaf
+// alone. The zero values of Levels, Cutoff and Workers select the defaults,
 // so Kernel{Plans: ...} is ready to use. A Kernel is safe for concurrent
 // use; its plans must not be modified.
 type Kernel struct {
@@ -36,7 +38,7 @@ type Kernel struct {
 	// Workers bounds the goroutines that run sub-products in parallel near
 	// the top of the recursion; 0 means runtime.GOMAXPROCS(0), and 1 runs
 	// the sub-products one after the other (the Gemm leaves may still be
-	// parallel: gonum's Dgemm is).
+	// parallel: the packed leaf, gonum's Dgemm and OpenBLAS are).
 	Workers int
 }
 
@@ -59,7 +61,7 @@ func (k Kernel) Name() string {
 func (k Kernel) MulGeneral(c, a, b blas64.General) {
 	cv, av, bv := view64(c), view64(a), view64(b)
 	checkMul(cv, av, bv)
-	run(k, gemm64, &pool64, cv, av, bv)
+	run(k, leaf64(), &pool64, cv, av, bv)
 }
 
 // MulGeneral32 is the float32 version of MulGeneral; its base case is
@@ -67,7 +69,7 @@ func (k Kernel) MulGeneral(c, a, b blas64.General) {
 func (k Kernel) MulGeneral32(c, a, b blas32.General) {
 	cv, av, bv := view32(c), view32(a), view32(b)
 	checkMul(cv, av, bv)
-	run(k, gemm32, &pool32, cv, av, bv)
+	run(k, leaf32(), &pool32, cv, av, bv)
 }
 
 // Mul computes dst = A·B. If dst is empty it is resized to the product's

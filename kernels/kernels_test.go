@@ -2,7 +2,10 @@ package kernels_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/blas/blas64"
 
 	"github.com/alphamat/alphamat/kernels"
 	"github.com/alphamat/alphamat/kernels/kerneltest"
@@ -49,5 +52,42 @@ func TestKernels(t *testing.T) {
 				})
 			}
 		}
+	}
+}
+
+// TestInfBecomesNaN shows what the package documentation says of
+// infinities: one level of Strassen turns an Inf of A into NaN in C where
+// the leaf alone keeps ±Inf.
+func TestInfBecomesNaN(t *testing.T) {
+	const n = 8
+	a := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+	b := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+	for i := range a.Data {
+		a.Data[i], b.Data[i] = 1, 1
+	}
+	a.Data[0] = math.Inf(1) // A11 holds an Inf
+	mul := func(k kernels.Kernel) (nan, inf int) {
+		c := blas64.General{Rows: n, Cols: n, Stride: n, Data: make([]float64, n*n)}
+		k.MulGeneral(c, a, b)
+		for _, v := range c.Data {
+			switch {
+			case math.IsNaN(v):
+				nan++
+			case math.IsInf(v, 0):
+				inf++
+			}
+		}
+		return nan, inf
+	}
+	if nan, inf := mul(kernels.Kernel{}); nan != 0 || inf != n {
+		t.Errorf("leaf: %d NaN and %d Inf in C, want 0 and %d (row 0)", nan, inf, n)
+	}
+	strassen, err := kernels.Lookup("strassen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	strassen.Levels, strassen.Cutoff = 1, 1
+	if nan, _ := mul(strassen); nan == 0 {
+		t.Error("one level of Strassen kept every Inf; the documentation says some become NaN")
 	}
 }

@@ -14,16 +14,16 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Table chooses the kernel for a product from its shape. It is the JSON
-// file table.json, embedded in the package as the default (see
-// DefaultTable), and written by `alphamat bench --tune`:
+// Table chooses the kernel for a product from its shape. It is JSON,
+// measured for one leaf implementation (see Leaf) and written by
+// `alphamat bench kernels --tune`:
 //
 //	{
+//	  "leaf": "packed",
 //	  "comment": "how and where it was measured",
 //	  "rules": [
 //	    {"min": 0, "kernel": "gemm"},
-//	    {"min": 256, "kernel": "winograd", "cutoff": 128},
-//	    {"min": 1024, "maxAspect": 2, "kernel": "4x4x4-r49+winograd", "levels": 3}
+//	    {"precision": "float64", "min": 2048, "kernel": "winograd", "cutoff": 1024, "workers": 1}
 //	  ]
 //	}
 //
@@ -33,6 +33,9 @@ import (
 // the rule with the largest Min wins, the first one in the file on a tie.
 // When no rule applies the product goes to plain Gemm.
 type Table struct {
+	// Leaf names the leaf implementation the table was measured with
+	// (see Leaf); empty for a table that is not tied to one.
+	Leaf    string `json:"leaf,omitempty"`
 	Comment string `json:"comment,omitempty"`
 	Rules   []Rule `json:"rules"`
 }
@@ -65,28 +68,6 @@ const (
 	Float32 = "float32"
 )
 
-//go:embed table.json
-var tableJSON []byte
-
-// defaultTable is parsed once, at init, from the embedded table.json and
-// never modified.
-var defaultTable = mustParseTable(tableJSON)
-
-func mustParseTable(data []byte) *Table {
-	t, err := ParseTable(data)
-	if err != nil {
-		panic(fmt.Sprintf("kernels: embedded table.json: %v", err))
-	}
-	return t
-}
-
-// DefaultTable returns a copy of the embedded default table.
-func DefaultTable() *Table {
-	t := *defaultTable
-	t.Rules = append([]Rule(nil), defaultTable.Rules...)
-	return &t
-}
-
 // ParseTable parses and validates a table in JSON.
 func ParseTable(data []byte) (*Table, error) {
 	var t Table
@@ -117,6 +98,10 @@ func ReadTable(r io.Reader) (*Table, error) {
 func (t *Table) Write(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("{\n")
+	if t.Leaf != "" {
+		l, _ := json.Marshal(t.Leaf)
+		fmt.Fprintf(&b, "  \"leaf\": %s,\n", l)
+	}
 	if t.Comment != "" {
 		c, _ := json.Marshal(t.Comment)
 		fmt.Fprintf(&b, "  \"comment\": %s,\n", c)
@@ -224,16 +209,17 @@ func (t *Table) Mul(dst, a, b *mat.Dense) {
 	t.Kernel(n, m, p, Float64).Mul(dst, a, b)
 }
 
-// Mul computes dst = A·B with the kernel the default table chooses for the
-// shape. If dst is empty it is resized; otherwise it must be n×p. dst must
-// not share memory with a or b. It panics with ErrEmpty, ErrShape or
-// ErrAlias otherwise.
-func Mul(dst, a, b *mat.Dense) { defaultTable.Mul(dst, a, b) }
+// Mul computes dst = A·B with the kernel that the table of the float64
+// leaf in use (see Leaf and LeafTable) chooses for the shape. If dst is
+// empty it is resized; otherwise it must be n×p. dst must not share memory
+// with a or b. It panics with ErrEmpty, ErrShape or ErrAlias otherwise.
+func Mul(dst, a, b *mat.Dense) { tableFor(Leaf()).Mul(dst, a, b) }
 
-// MulGeneral computes C = A·B with the kernel the default table chooses
-// for the shape. It panics with ErrShape, ErrStride, ErrShortData or
-// ErrAlias on bad arguments.
-func MulGeneral(c, a, b blas64.General) { defaultTable.MulGeneral(c, a, b) }
+// MulGeneral computes C = A·B with the kernel that the table of the
+// float64 leaf in use chooses for the shape. It panics with ErrShape,
+// ErrStride, ErrShortData or ErrAlias on bad arguments.
+func MulGeneral(c, a, b blas64.General) { tableFor(Leaf()).MulGeneral(c, a, b) }
 
-// MulGeneral32 is the float32 version of MulGeneral.
-func MulGeneral32(c, a, b blas32.General) { defaultTable.MulGeneral32(c, a, b) }
+// MulGeneral32 is the float32 version of MulGeneral; it follows the table
+// of the float32 leaf (Leaf32).
+func MulGeneral32(c, a, b blas32.General) { tableFor(Leaf32()).MulGeneral32(c, a, b) }

@@ -12,6 +12,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/alphamat/alphamat/bench"
+	"github.com/alphamat/alphamat/kernels"
+	"github.com/alphamat/alphamat/kernels/gemm"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -50,6 +52,8 @@ type benchKernelsOptions struct {
 	Tune           bool
 	TuneSizes      []int
 	TuneOut        string
+	Save           bool   // with Tune: save the table where kernels.Mul finds it
+	Workers        int    // kernels' Workers (0: GOMAXPROCS)
 	Command        string // the command line, quoted in the report
 }
 
@@ -73,23 +77,34 @@ command exits with status 1.
 
 A kernel at L levels runs only on shapes large enough for L levels above the
 kernels' cut-off. --blas openblas (binaries built with -tags netlib) puts
-OpenBLAS under gemm, Strassen and the kernels' leaves.
+OpenBLAS under gemm, Strassen and the kernels' leaves; --blas packed puts
+kernels/gemm there. Unless --blas is packed, kernels/gemm's own Dgemm is
+timed too, and with OpenBLAS also kernels.Mul on the pure-Go leaves
+(kernels.Mul/pure-go): what a user without cgo gets, in the same run. With --blas gonum, gemm is gonum's Dgemm while the
+kernels' leaves are kernels/gemm where it has assembly: the report names the
+leaf, its threads, and where kernels.Mul's table came from.
 
 --tune measures instead, for each scheme, one level over gemm at the
 --tune-sizes and reports its crossover: the size from which it beats gemm;
 --tune-out then writes the selection table kernels.Mul reads (gemm below
 the first crossover, then the fastest scheme at each size, recursing down
-to its crossover). --kernels then filters plan names.`,
+to its crossover), and --save writes it where kernels.Mul finds it for the
+leaf in use on this machine (kernels.TablePath). --kernels then filters
+plan names.`,
 		Example: `  alphamat bench kernels --sizes 512,1024 --dtype f64 --kernels 'strassen|4x4x4-r49/'
   alphamat bench kernels --sizes 256..4096 --report bench-report
-  alphamat bench kernels --tune --dtype f64,f32 --tune-out kernels/table.json`,
+  alphamat bench kernels --tune --dtype f64,f32 --tune-sizes 512..8192 --save
+  alphamat bench kernels --tune --blas packed --tune-out kernels/tables/packed.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if opts.Sizes, err = bench.ParseSizes(sizes); err != nil {
 				return usageErrorf("--sizes: %v", err)
 			}
-			if strings.TrimSpace(rect) != "" {
+			switch {
+			case !cmd.Flags().Changed("rect"):
+				opts.Rect = opts.Sizes
+			case strings.TrimSpace(rect) != "":
 				if opts.Rect, err = bench.ParseSizes(rect); err != nil {
 					return usageErrorf("--rect: %v", err)
 				}
@@ -113,8 +128,11 @@ to its crossover). --kernels then filters plan names.`,
 					return usageErrorf("--kernels: %v", err)
 				}
 			}
-			if opts.Threads < 0 || opts.Reps < 1 || opts.Warmup < 0 || opts.Cutoff < 0 {
-				return usageErrorf("--threads, --reps, --warmup and --cutoff must be at least 0, 1, 0 and 0")
+			if opts.Threads < 0 || opts.Reps < 1 || opts.Warmup < 0 || opts.Cutoff < 0 || opts.Workers < 0 {
+				return usageErrorf("--threads, --reps, --warmup, --cutoff and --workers must be at least 0, 1, 0, 0 and 0")
+			}
+			if opts.Save && !opts.Tune {
+				return usageErrorf("--save needs --tune")
 			}
 			opts.Command = benchCommandLine(cmd)
 			if runF != nil {
@@ -125,7 +143,7 @@ to its crossover). --kernels then filters plan names.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&sizes, "sizes", "256..4096", "square sizes n: a list (512,1024) or a doubling range (256..4096)")
-	f.StringVar(&rect, "rect", "1024,2048", "largest dimension of the rectangular shapes timed for each non-square scheme (\"\": none)")
+	f.StringVar(&rect, "rect", "", "largest dimension of the rectangular shapes timed for each non-square scheme (default: the --sizes; \"\": none)")
 	f.StringVar(&dtypes, "dtype", "f64,f32", "element types: f64, f32 or both")
 	f.StringVar(&levels, "levels", "1,2,3", "recursion levels to time each kernel at")
 	f.StringVar(&kernelsRe, "kernels", "", "regular expression keeping the kernels by name (e.g. 'strassen|4x4x4-r49/L2'; kernels.Mul is the library's default table); baselines always run")
@@ -135,14 +153,16 @@ to its crossover). --kernels then filters plan names.`,
 	f.IntVar(&opts.Warmup, "warmup", 1, "untimed calls per contender before the timed ones")
 	f.IntVar(&opts.Reps, "reps", 5, "timed calls per contender, interleaved")
 	f.IntVar(&opts.Threads, "threads", 0, "GOMAXPROCS (and OpenBLAS threads) for the run (0: leave as is)")
-	f.StringVar(&opts.BLAS, "blas", bench.BLASGonum, "BLAS under gemm and the leaves: gonum, or openblas (needs a build with -tags netlib)")
+	f.StringVar(&opts.BLAS, "blas", bench.BLASGonum, "BLAS under gemm and the leaves: gonum, packed, or openblas (needs a build with -tags netlib)")
+	f.IntVar(&opts.Workers, "workers", 0, "kernels' Workers: goroutines running sub-products in parallel (0: GOMAXPROCS; 1: one after the other, the leaves parallel)")
 	f.Float64Var(&opts.Tol64, "tol64", bench.DefaultTol64, "largest relative error of a correct float64 product")
 	f.Float64Var(&opts.Tol32, "tol32", bench.DefaultTol32, "largest relative error of a correct float32 product")
 	f.Uint64Var(&opts.Seed, "seed", 1, "seed of the random matrices")
 	f.BoolVar(&opts.JSON, "json", false, "write the results as JSON to stdout instead of a table")
 	f.StringVar(&opts.Report, "report", "", "also write report.md and PNG plots into this directory")
 	f.BoolVar(&opts.Tune, "tune", false, "measure the crossover size of each scheme (one level over gemm) instead")
-	f.StringVar(&opts.TuneOut, "tune-out", "", "with --tune, write the selection table of kernels.Mul (JSON) to this file, e.g. kernels/table.json")
+	f.StringVar(&opts.TuneOut, "tune-out", "", "with --tune, write the selection table of kernels.Mul (JSON) to this file, e.g. kernels/tables/packed.json")
+	f.BoolVar(&opts.Save, "save", false, "with --tune, save the selection table where kernels.Mul finds it for this leaf and machine")
 	f.StringVar(&tuneSizes, "tune-sizes", "64,96,128,192,256,384,512,768,1024,1536,2048", "sizes --tune measures at")
 	return cmd
 }
@@ -202,7 +222,7 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		}
 		_, rep, err = bench.Tune(ctx, bench.TuneConfig{
 			Sizes: opts.TuneSizes, DTypes: opts.DTypes, Warmup: opts.Warmup, Reps: opts.Reps,
-			Seed: opts.Seed, BLAS: opts.BLAS, Status: opts.IO.ErrOut, Keep: keep,
+			Seed: opts.Seed, BLAS: opts.BLAS, Status: opts.IO.ErrOut, Keep: keep, Workers: opts.Workers,
 		})
 	} else {
 		cs := bench.Baselines(opts.StrassenCutoff, opts.NaiveMax)
@@ -216,7 +236,15 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		if keep == nil || keep("kernels.Mul") {
 			cs = append(cs, bench.LibraryContender())
 		}
-		cs = append(cs, bench.KernelContenders(bench.KernelOptions{Levels: opts.Levels, Cutoff: opts.Cutoff, Keep: keep})...)
+		if opts.BLAS != bench.BLASPacked && gemm.Accelerated() {
+			// What a pure-Go user gets, beside gonum's or OpenBLAS's gemm.
+			for _, c := range bench.PureGoContenders(opts.BLAS == bench.BLASOpenBLAS) {
+				if keep == nil || keep(c.Name) {
+					cs = append(cs, c)
+				}
+			}
+		}
+		cs = append(cs, bench.KernelContenders(bench.KernelOptions{Levels: opts.Levels, Cutoff: opts.Cutoff, Workers: opts.Workers, Keep: keep})...)
 		shapes := make([]bench.Shape, 0, len(opts.Sizes))
 		for _, n := range opts.Sizes {
 			shapes = append(shapes, bench.Square(n))
@@ -224,24 +252,36 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		shapes = append(shapes, bench.RectShapes(cs, opts.Rect)...)
 		rep, err = bench.RunKernels(ctx, bench.KernelConfig{
 			Shapes: shapes, DTypes: opts.DTypes, Contenders: cs, Warmup: opts.Warmup, Reps: opts.Reps,
-			Tol64: opts.Tol64, Tol32: opts.Tol32, Seed: opts.Seed, BLAS: opts.BLAS, Status: opts.IO.ErrOut,
+			Tol64: opts.Tol64, Tol32: opts.Tol32, Seed: opts.Seed, BLAS: opts.BLAS, Workers: opts.Workers, Status: opts.IO.ErrOut,
 		})
 	}
 	if rep == nil {
 		return err
 	}
+	if rep.TableError != "" {
+		fmt.Fprintf(opts.IO.ErrOut, "bench: warning: %s; kernels.Mul uses the %s table\n", rep.TableError, rep.TableSource)
+	}
 	if werr := benchWriteKernels(opts, rep); werr != nil {
 		return werr
 	}
-	if opts.Tune && opts.TuneOut != "" && err == nil {
+	if opts.Tune && (opts.TuneOut != "" || opts.Save) && err == nil {
 		table, terr := bench.SelectionTable(rep)
 		if terr != nil {
 			return terr
 		}
-		if werr := tensorgame.AtomicWrite(opts.TuneOut, table.Write); werr != nil {
-			return werr
+		if opts.TuneOut != "" {
+			if werr := tensorgame.AtomicWrite(opts.TuneOut, table.Write); werr != nil {
+				return werr
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "bench: wrote the selection table %s\n", opts.TuneOut)
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "bench: wrote the selection table %s\n", opts.TuneOut)
+		if opts.Save {
+			path, serr := kernels.SaveTable(table)
+			if serr != nil {
+				return serr
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "bench: saved the selection table for leaf %s: kernels.Mul reads %s\n", table.Leaf, path)
+		}
 	}
 	if err != nil {
 		return err

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/alphamat/alphamat/bench"
+	"github.com/alphamat/alphamat/kernels/gemm"
 )
 
 // benchExec runs alphamat with args and returns stdout, stderr and the error.
@@ -37,6 +39,31 @@ func TestBenchKernelsFlags(t *testing.T) {
 	}
 }
 
+// TestBenchKernelsRectFollowsSizes checks that the rectangular shapes
+// follow --sizes unless --rect is given (a run at --sizes 512 used to time
+// shapes up to 2045 as well).
+func TestBenchKernelsRectFollowsSizes(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--sizes", "512"}, "[512]"},
+		{[]string{"--sizes", "64..256"}, "[64 128 256]"},
+		{[]string{"--sizes", "512", "--rect", "100,200"}, "[100 200]"},
+		{[]string{"--sizes", "512", "--rect", ""}, "[]"},
+	} {
+		var got *benchKernelsOptions
+		cmd := newBenchKernelsCmd(&IO{}, func(o *benchKernelsOptions) error { got = o; return nil })
+		cmd.SetArgs(tt.args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		if s := fmt.Sprint(got.Rect); s != tt.want {
+			t.Errorf("%v: rect sizes %s, want %s", tt.args, s, tt.want)
+		}
+	}
+}
+
 func TestBenchUsageErrors(t *testing.T) {
 	tests := [][]string{
 		{"bench", "kernels", "--sizes", "big"},
@@ -46,6 +73,9 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "kernels", "--reps", "0"},
 		{"bench", "kernels", "--cutoff", "-1"},
 		{"bench", "kernels", "--blas", "mkl", "--sizes", "8"},
+		{"bench", "kernels", "--sizes", "1..4611686018427387905"},
+		{"bench", "kernels", "--sizes", "8", "--save"},
+		{"bench", "kernels", "--workers", "-1"},
 		{"bench", "search", "--formats", "3x3"},
 		{"bench", "search", "--field", "R"},
 		{"bench", "search", "--seeds", "0"},
@@ -82,8 +112,12 @@ func TestBenchKernelsRun(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("--json output does not parse: %v\n%s", err, out)
 	}
-	if len(rep.Rows) != 2*4 || rep.GOMAXPROCS != 1 {
-		t.Errorf("%d rows (want gemm, Strassen, naive and kernels.Mul at 2 sizes), GOMAXPROCS %d", len(rep.Rows), rep.GOMAXPROCS)
+	want := 4 // gemm, Strassen, naive and kernels.Mul
+	if gemm.Accelerated() {
+		want++ // kernels/gemm beside gonum's gemm
+	}
+	if len(rep.Rows) != 2*want || rep.GOMAXPROCS != 1 {
+		t.Errorf("%d rows (want gemm, Strassen, naive, kernels.Mul and kernels/gemm where it has assembly at 2 sizes), GOMAXPROCS %d", len(rep.Rows), rep.GOMAXPROCS)
 	}
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil || !strings.Contains(string(md), "--sizes=8,16") {
