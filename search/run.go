@@ -19,6 +19,7 @@ import (
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/search/ternary"
 	"github.com/alphamat/alphamat/search/transpose"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -109,7 +110,8 @@ type Tuning struct {
 	// the counters and looks at ctx (default 16384).
 	Chunk int64
 	// PlusAfter is the number of flips without a reduction after which a
-	// walker makes a plus transition (default 3000; negative: never).
+	// walker makes a plus transition (default walkkit.DefaultPlusAfter;
+	// negative: never).
 	PlusAfter int64
 	// PlusMax bounds plus transitions to PlusMax ranks above the start
 	// rank of a walk (default 2).
@@ -154,7 +156,7 @@ func (t Tuning) withDefaults() Tuning {
 		t.Chunk = 1 << 14
 	}
 	if t.PlusAfter == 0 {
-		t.PlusAfter = 3000
+		t.PlusAfter = walkkit.DefaultPlusAfter
 	}
 	if t.PlusMax <= 0 {
 		t.PlusMax = 2
@@ -273,12 +275,15 @@ func newRun(cfg Config) (*run, error) {
 	if !f.Valid() {
 		return nil, fmt.Errorf("search: invalid format %v", f)
 	}
-	if _, err := flip.New(f, 0, flip.Options{}); err != nil {
+	if err := flip.Supports(f); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	r := &run{cfg: cfg, tune: cfg.Tuning.withDefaults()}
 	if cfg.Field != tensorgame.Z2 && cfg.Field != tensorgame.Z {
 		return nil, fmt.Errorf("search: field %v: the flip-graph search works over Z2 and Z", cfg.Field)
+	}
+	if err := ternary.Supports(f); cfg.Field == tensorgame.Z && err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	if cfg.Workers < 0 {
 		return nil, fmt.Errorf("search: %d workers: want at least 1", cfg.Workers)

@@ -35,7 +35,7 @@ type symmetry struct {
 
 // cyclicSymmetry is the cyclic symmetry of square formats (search/cyclic).
 func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
-	if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
+	if err := cyclic.Supports(f); err != nil {
 		return nil, err
 	}
 	var fresh []*tensorgame.Scheme
@@ -87,7 +87,7 @@ func transposeSymmetry(f tensorgame.Format) (*symmetry, error) {
 	if g.N != g.P {
 		return nil, fmt.Errorf("transpose symmetry needs two equal sizes, not %v", f)
 	}
-	if _, err := transpose.New(g, 0, transpose.Options{}); err != nil {
+	if err := transpose.Supports(g); err != nil {
 		return nil, err
 	}
 	return &symmetry{

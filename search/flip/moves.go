@@ -1,57 +1,34 @@
 package flip
 
 import (
-	"math"
 	"math/bits"
 
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 )
 
 func trailing(x uint64) int { return bits.TrailingZeros64(x) }
 
 // Walk makes at most flips flips, with the reductions they enable and plus
 // transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made. It returns early right after a reduction that brings
-// the rank to report or below (report <= 0: never), or when no flip and no
-// plus transition is possible. Plus transitions never raise the rank above
-// ceiling. Walk panics if the walker was never started.
+// number of flips made. It returns early right after a reduction that
+// brings the rank to report or below (report <= 0: never), or when no flip
+// and no plus transition is possible. Plus transitions never raise the rank
+// above ceiling. Walk allocates nothing; it panics if the walker was never
+// started.
 func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	if !w.started {
-		panic("flip: Walk before Start")
-	}
-	ceiling = min(ceiling, w.cap)
-	plusAfter := w.opts.PlusAfter
-	if plusAfter < 0 {
-		plusAfter = math.MaxInt64
-	}
-	plateau := w.plateau
-	var done int64
-	for done < flips {
-		if len(w.multi) == 0 {
-			if len(w.alive) >= ceiling || !w.plusMove() {
-				break
-			}
-			plateau = 0
-			continue
-		}
-		rank := len(w.alive)
-		w.flip()
-		done++
-		if len(w.alive) < rank {
-			plateau = 0
-			if len(w.alive) <= report {
-				break
-			}
-			continue
-		}
-		plateau++
-		if plateau >= plusAfter && rank < ceiling && w.plusMove() {
-			plateau = 0
-		}
-	}
-	w.plateau = plateau
-	w.flips += done
-	return done
+	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+}
+
+// mover gives walkkit.Walk the walker's moves.
+type mover struct{ w *Walker }
+
+func (m mover) Rank() int     { return len(m.w.alive) }
+func (m mover) CanFlip() bool { return len(m.w.multi) > 0 }
+func (m mover) Flip() bool    { m.w.flip(); return true }
+
+func (m mover) Plus(ceiling int) bool {
+	return len(m.w.alive) < ceiling && m.w.plusMove()
 }
 
 // flip makes one random flip and the reductions it enables.
@@ -325,12 +302,12 @@ func (w *Walker) reduce(t int32, m int) {
 		}
 		v := tk[third] ^ tt[third]
 		w.kill(t)
-		w.reductions++
 		if v == 0 {
 			w.kill(k) // a⊗b⊗c + a⊗b⊗c = 0
-			w.reductions++
+			walkkit.Reduced(&w.core, 2)
 			return
 		}
+		walkkit.Reduced(&w.core, 1)
 		w.set(k, third, v)
 		return
 	}
@@ -372,7 +349,6 @@ func (w *Walker) plusMove() bool {
 		w.set(i, m, ti[m]^tj[m])
 		w.set(j, m2, ti[m2]^tj[m2])
 		w.drain()
-		w.plus++
 		return true
 	}
 	return false

@@ -1,9 +1,8 @@
 package flip
 
 import (
-	"fmt"
-
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -11,32 +10,19 @@ import (
 const MaxFactor = 64
 
 // Options tune a walker. The zero value gives the defaults.
-type Options struct {
-	// PlusAfter is the number of flips without a reduction after which the
-	// walker makes a plus transition (default 10000; negative: never).
-	PlusAfter int64
-	// Extra is how many terms above the start rank the walker makes room
-	// for, which bounds plus transitions (default 8).
-	Extra int
-}
+type Options = walkkit.Options
 
-func (o Options) withDefaults() Options {
-	if o.PlusAfter == 0 {
-		o.PlusAfter = 10000
-	}
-	if o.Extra <= 0 {
-		o.Extra = 8
-	}
-	return o
-}
+// core is the walker's counters and options, embedded under an unexported
+// name so that only its methods (Format, Counts, SetPlusAfter) are
+// promoted.
+type core = walkkit.Core
 
 // Walker is a random walk on the flip graph of one format over Z2. It
 // implements search.Walker. A Walker is not safe for concurrent use.
 type Walker struct {
-	format tensorgame.Format
-	dims   [3]int
-	opts   Options
-	rng    wyrand.Rand
+	core
+	dims [3]int
+	rng  wyrand.Rand
 
 	cap  int    // most live terms
 	term []term // by term id
@@ -53,9 +39,6 @@ type Walker struct {
 	multi []int32 // all groups: where the flips are
 
 	stack []check // pending reduction checks
-
-	started                          bool
-	flips, reductions, plus, plateau int64
 }
 
 // term is one term, 64 bytes: its three factors and per mode where its
@@ -83,19 +66,21 @@ type check struct {
 	t, m int32 // a term that joined a group in mode m
 }
 
-// New returns a walker for format f seeded with seed. It returns an error
-// when a factor of f has more than MaxFactor coefficients.
+// Supports returns an error unless the walker supports format f: a valid
+// format whose factors have at most MaxFactor coefficients.
+func Supports(f tensorgame.Format) error {
+	return walkkit.CheckFactors("flip", f, MaxFactor)
+}
+
+// New returns a walker for format f seeded with seed. It returns the error
+// of Supports for a format it does not support.
 func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if !f.Valid() {
-		return nil, fmt.Errorf("flip: invalid format %v", f)
+	if err := Supports(f); err != nil {
+		return nil, err
 	}
 	a, b, c := f.Dims()
-	if a > MaxFactor || b > MaxFactor || c > MaxFactor {
-		return nil, fmt.Errorf("flip: format %v has factors of %d, %d and %d coefficients; the Z2 walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
-			f, a, b, c, MaxFactor)
-	}
-	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
-	w.alloc(f.Naive() + w.opts.Extra)
+	w := &Walker{core: walkkit.NewCore("flip", f, tensorgame.Z2, opts), dims: [3]int{a, b, c}, rng: wyrand.Rand{S: seed}}
+	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
@@ -135,24 +120,15 @@ func (w *Walker) reset() {
 	w.stack = w.stack[:0]
 }
 
-// Format returns the walker's format.
-func (w *Walker) Format() tensorgame.Format { return w.format }
-
 // Start makes a copy of s the current scheme, merges terms that share two
 // factors and drops zero terms, and starts a new plateau. It returns an
 // error, and keeps the previous state, when s is not a verified Z2 scheme
 // of the walker's format.
 func (w *Walker) Start(s *tensorgame.Scheme) error {
-	if s.Format != w.format {
-		return fmt.Errorf("flip: scheme of format %v, walker of %v", s.Format, w.format)
+	if err := walkkit.Check(&w.core, s); err != nil {
+		return err
 	}
-	if s.Field != tensorgame.Z2 {
-		return fmt.Errorf("flip: scheme over %v, want Z2", s.Field)
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		return fmt.Errorf("flip: start scheme: %w", err)
-	}
-	if need := s.Rank() + w.opts.Extra; need > w.cap {
+	if need := s.Rank() + walkkit.Extra(&w.core); need > w.cap {
 		w.alloc(need)
 	}
 	w.reset()
@@ -166,45 +142,19 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 			w.attach(id, m, x[m])
 		}
 	}
-	red := w.reductions
-	w.drain()
-	w.reductions = red
-	w.plateau = 0
-	w.started = true
+	walkkit.Begin(&w.core, w.drain)
 	return nil
-}
-
-// SetPlusAfter sets the number of flips without a reduction after which Walk
-// makes a plus transition (negative: never; 0: the default).
-func (w *Walker) SetPlusAfter(n int64) {
-	w.opts.PlusAfter = n
-	w.opts = w.opts.withDefaults()
 }
 
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return len(w.alive) }
 
-// Counts returns the flips, reductions and plus transitions made since the
-// walker was made, and the flips since the last reduction or Start.
-func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
-	return w.flips, w.reductions, w.plus, w.plateau
-}
-
 // Scheme returns the current scheme as a new tensorgame.Scheme over Z2.
 func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f
-		s.Terms[r] = tensorgame.BitTerm(w.format, [3]uint64{f[0], f[1], f[2]})
+		s.Terms[r] = tensorgame.BitTerm(w.Format(), [3]uint64{f[0], f[1], f[2]})
 	}
 	return s
-}
-
-// Terms appends the current terms, bit-packed (bit i of word m is
-// coefficient i of factor m), to dst and returns it.
-func (w *Walker) Terms(dst [][3]uint64) [][3]uint64 {
-	for _, id := range w.alive {
-		dst = append(dst, [3]uint64(w.term[id].f[:3]))
-	}
-	return dst
 }

@@ -4,71 +4,20 @@ import (
 	"math/bits"
 
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 )
 
-// attach adds entry e (slot e&3 of id e>>2) to the index and queues a
-// reduction check for it when it joins other entries.
+// attach adds entry e (slot e&3 of id e>>2) to the index, in the table of
+// its kind, and queues a reduction check for it when it joins other
+// entries.
 func (w *Walker) attach(e int32) {
-	v := w.orb[e>>2][e&3]
-	tab := &w.tab[(e&3)>>1]
-	i, found := tab.Slot(v)
-	var g int32
-	if found {
-		g = tab.Group(i)
-	} else {
-		g = w.gfree[len(w.gfree)-1]
-		w.gfree = w.gfree[:len(w.gfree)-1]
-		tab.Set(i, v, g)
-		w.gkey[g], w.gsize[g], w.gmul[g] = v, 0, -1
-	}
-	size := w.gsize[g]
-	w.gmem[int(g)*w.gcap+int(size)] = e
-	w.egrp[e], w.epos[e] = g, size
-	w.gsize[g] = size + 1
-	if size == 1 {
-		w.gmul[g] = int32(len(w.multi))
-		w.multi = append(w.multi, g)
-	}
-	if size >= 1 {
+	if w.idx.Attach(e, int(e&3)>>1, w.orb[e>>2][e&3]) {
 		w.stack = append(w.stack, e)
 	}
 }
 
 // detach removes entry e from the index, if it is there.
-func (w *Walker) detach(e int32) {
-	g := w.egrp[e]
-	if g < 0 {
-		return
-	}
-	base := int(g) * w.gcap
-	last := w.gsize[g] - 1
-	moved := w.gmem[base+int(last)]
-	w.gmem[base+int(w.epos[e])] = moved
-	w.epos[moved] = w.epos[e]
-	w.gsize[g] = last
-	w.egrp[e] = -1
-	switch last {
-	case 1:
-		// Fewer than two members: no longer a place for flips.
-		unlist(&w.multi, w.gmul, g)
-	case 0:
-		w.tab[(e&3)>>1].Remove(w.gkey[g])
-		w.gfree = append(w.gfree, g)
-	}
-}
-
-// unlist removes x from the dense list whose positions pos records (pos[x]
-// is the index of x in *list), moving the last entry into its place, and
-// sets pos[x] to -1.
-func unlist(list *[]int32, pos []int32, x int32) {
-	l := *list
-	p := pos[x]
-	last := l[len(l)-1]
-	l[p] = last
-	pos[last] = p
-	*list = l[:len(l)-1]
-	pos[x] = -1
-}
+func (w *Walker) detach(e int32) { w.idx.Detach(e, int(e&3)>>1) }
 
 // newID takes a free id and makes it live.
 func (w *Walker) newID() int32 {
@@ -144,7 +93,7 @@ func (w *Walker) kill(id int32) {
 	} else {
 		w.rank -= 2
 	}
-	unlist(&w.alive, w.apos, id)
+	walkkit.Unlist(&w.alive, w.apos, id)
 	w.free = append(w.free, id)
 }
 
@@ -176,10 +125,13 @@ func (w *Walker) setView(id, mb int32, p int, v uint64) {
 func (w *Walker) setXY(id, slot int32, v uint64) {
 	o := w.orb[id]
 	if v == 0 || v == o[slot^1] {
+		// The orbit vanishes (a zero factor) or becomes a fixed term or
+		// nothing (x = y): a reduction.
 		x := [3]uint64{o[0], o[1], o[2]}
 		x[slot] = v
 		w.kill(id)
 		w.newOrbit(x)
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 	e := 4*id + slot
@@ -196,6 +148,7 @@ func (w *Walker) setXY(id, slot int32, v uint64) {
 func (w *Walker) setZ(id int32, v uint64) {
 	if v == 0 {
 		w.kill(id)
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 	e := 4 * id
@@ -215,7 +168,7 @@ func (w *Walker) setZ(id int32, v uint64) {
 // recheck queues a reduction check of the attached entry e when its group
 // has other members.
 func (w *Walker) recheck(e int32) {
-	if g := w.egrp[e]; g >= 0 && w.gsize[g] > 1 {
+	if g := w.idx.Group[e]; g >= 0 && w.idx.Size[g] > 1 {
 		w.stack = append(w.stack, e)
 	}
 }
@@ -224,7 +177,7 @@ func (w *Walker) recheck(e int32) {
 func (w *Walker) setS(id int32, v uint64) {
 	if v == 0 {
 		w.kill(id)
-		w.reductions++
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 	e := 4*id + slotZ
@@ -244,15 +197,15 @@ func (w *Walker) flip() bool {
 	// One draw: the group from the low 32 bits, the pair from the next 16
 	// and 15, the direction from the top bit; rarer choices draw again.
 	r := w.rng.Next()
-	g := w.multi[wyrand.Below(r, len(w.multi))]
-	s := int(w.gsize[g])
+	g := w.idx.Multi[wyrand.Below(r, len(w.idx.Multi))]
+	s := int(w.idx.Size[g])
 	p1 := int((r >> 32 & 0xffff) * uint64(s) >> 16)
 	p2 := int((r >> 48 & 0x7fff) * uint64(s-1) >> 15)
 	if p2 >= p1 {
 		p2++
 	}
-	base := int(g) * w.gcap
-	e1, e2 := w.gmem[base+p1], w.gmem[base+p2]
+	base := int(g) * w.idx.Cap
+	e1, e2 := w.idx.Mem[base+p1], w.idx.Mem[base+p2]
 	o1, o2 := e1>>2, e2>>2
 	if o1 == o2 {
 		return false
@@ -265,7 +218,7 @@ func (w *Walker) flip() bool {
 		if s < 3 {
 			return false
 		}
-		o3 := w.gmem[base+wyrand.Below(w.rng.Next(), s)] >> 2
+		o3 := w.idx.Mem[base+wyrand.Below(w.rng.Next(), s)] >> 2
 		if o3 == o1 || o3 == o2 || !w.fixed[o3] {
 			return false
 		}
@@ -369,7 +322,7 @@ func (w *Walker) drain() {
 	for len(w.stack) > 0 {
 		e := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.apos[e>>2] >= 0 && w.egrp[e] >= 0 {
+		if w.apos[e>>2] >= 0 && w.idx.Group[e] >= 0 {
 			w.reduce(e)
 		}
 	}
@@ -382,9 +335,9 @@ func (w *Walker) drain() {
 // sharing x also when the fixed flip leaves no fixed term. The group of a
 // symmetric z is reduced as a whole (reduceSlice).
 func (w *Walker) reduce(e int32) bool {
-	g := w.egrp[e]
-	base := int(g) * w.gcap
-	members := w.gmem[base : base+int(w.gsize[g])]
+	g := w.idx.Group[e]
+	base := int(g) * w.idx.Cap
+	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
 	o := e >> 2
 	if e&3 >= slotZ {
 		if w.orb[o][2] == w.orb[o][3] {
@@ -474,7 +427,7 @@ func (w *Walker) merge(id1, m1, id2, m2 int32, a, b int) bool {
 			return false
 		}
 	}
-	w.reductions++
+	walkkit.Reduced(&w.core, 1)
 	return true
 }
 
@@ -491,7 +444,6 @@ func (w *Walker) plusMove(ceiling int) bool {
 		r := w.rng.Next()
 		if r>>63 != 0 {
 			if w.rank+1 <= ceiling && w.fixedSplit(r) {
-				w.plus++
 				return true
 			}
 			continue
@@ -528,7 +480,6 @@ func (w *Walker) plusMove(ceiling int) bool {
 		w.newOrbit(t2)
 		w.newOrbit(t3)
 		w.drain()
-		w.plus++
 		return true
 	}
 	return false
@@ -549,16 +500,16 @@ func (w *Walker) fixedSplit(r uint64) bool {
 		return false
 	}
 	e := 4*id + slotX
-	g := w.egrp[e]
-	size := int(w.gsize[g])
+	g := w.idx.Group[e]
+	size := int(w.idx.Size[g])
 	if size < 2 {
 		return false
 	}
 	p := wyrand.Below(r>>32, size-1)
-	if int32(p) >= w.epos[e] {
+	if int32(p) >= w.idx.Pos[e] {
 		p++
 	}
-	k := w.gmem[int(g)*w.gcap+p]
+	k := w.idx.Mem[int(g)*w.idx.Cap+p]
 	if w.fixed[k>>2] {
 		return false
 	}
@@ -582,9 +533,9 @@ func (w *Walker) fixedSplit(r uint64) bool {
 // finds them by symmetric elimination (see sliceTerms) when the group has
 // more.
 func (w *Walker) reduceSlice(g int32) bool {
-	base := int(g) * w.gcap
-	members := w.gmem[base : base+int(w.gsize[g])]
-	s := w.gkey[g]
+	base := int(g) * w.idx.Cap
+	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
+	s := w.idx.Key[g]
 	ids := w.sliceIDs[:0]
 	count := 0
 	for _, k := range members {
@@ -621,7 +572,7 @@ func (w *Walker) reduceSlice(g int32) bool {
 			w.newOrbit([3]uint64{a, b, s})
 		}
 	})
-	w.reductions++
+	walkkit.Reduced(&w.core, 1)
 	return true
 }
 

@@ -1,0 +1,204 @@
+package walkkit
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// DefaultPlusAfter is the plateau length (flips without a reduction) after
+// which a walker makes a plus transition unless told otherwise: the
+// default of every walker and of the search driver (search.Tuning).
+const DefaultPlusAfter = 3000
+
+// DefaultExtra is how many terms above its start rank a walker makes room
+// for unless told otherwise.
+const DefaultExtra = 8
+
+// Options tune a walker. The zero value gives the defaults.
+type Options struct {
+	// PlusAfter is the number of flips without a reduction after which the
+	// walker makes a plus transition (default DefaultPlusAfter; negative:
+	// never).
+	PlusAfter int64
+	// Extra is how many terms above the start rank the walker makes room
+	// for, which bounds plus transitions (default DefaultExtra).
+	Extra int
+}
+
+// WithDefaults returns o with its zero values replaced by the defaults.
+func (o Options) WithDefaults() Options {
+	if o.PlusAfter == 0 {
+		o.PlusAfter = DefaultPlusAfter
+	}
+	if o.Extra <= 0 {
+		o.Extra = DefaultExtra
+	}
+	return o
+}
+
+// Core is the state every walker keeps besides its terms: its format,
+// field and options, whether it was started, and its counters. A walker
+// embeds it (through an unexported alias, so that only the methods below
+// are promoted) and so gets Format, Counts and SetPlusAfter; the walker's
+// own code changes it only through the functions of this package.
+type Core struct {
+	name    string // the walker's package, for messages
+	format  tensorgame.Format
+	field   tensorgame.Field
+	opts    Options
+	started bool
+
+	flips, reductions, plus, plateau int64
+}
+
+// NewCore returns the core of a walker named name (its package name, which
+// prefixes its errors) of format f over field.
+func NewCore(name string, f tensorgame.Format, field tensorgame.Field, opts Options) Core {
+	return Core{name: name, format: f, field: field, opts: opts.WithDefaults()}
+}
+
+// Format returns the walker's format.
+func (c *Core) Format() tensorgame.Format { return c.format }
+
+// Counts returns the flips, reductions and plus transitions made since the
+// walker was made, and the current plateau: flips since the last reduction
+// or Start.
+func (c *Core) Counts() (flips, reductions, plus, plateau int64) {
+	return c.flips, c.reductions, c.plus, c.plateau
+}
+
+// SetPlusAfter sets the number of flips without a reduction after which
+// Walk makes a plus transition (negative: never; 0: the default).
+func (c *Core) SetPlusAfter(n int64) {
+	c.opts.PlusAfter = n
+	c.opts = c.opts.WithDefaults()
+}
+
+// Extra returns how many terms above the start rank the walker of c makes
+// room for.
+func Extra(c *Core) int { return c.opts.Extra }
+
+// Reduced counts n reductions.
+func Reduced(c *Core, n int) { c.reductions += int64(n) }
+
+// Check returns an error when s is not a verified scheme of the format and
+// field of the walker of c, the first checks of every Start.
+func Check(c *Core, s *tensorgame.Scheme) error {
+	if s.Format != c.format {
+		return fmt.Errorf("%s: scheme of format %v, walker of %v", c.name, s.Format, c.format)
+	}
+	if s.Field != c.field {
+		return fmt.Errorf("%s: scheme over %v, want %v", c.name, s.Field, c.field)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		return fmt.Errorf("%s: start scheme: %w", c.name, err)
+	}
+	return nil
+}
+
+// Begin ends a Start: it runs settle (the reductions the start scheme
+// allows, which are not counted), starts a new plateau and marks the walker
+// started.
+func Begin(c *Core, settle func()) {
+	red := c.reductions
+	settle()
+	c.reductions = red
+	c.plateau = 0
+	c.started = true
+}
+
+// CheckFactors returns an error unless f is a valid format whose factors
+// have at most max coefficients each.
+func CheckFactors(name string, f tensorgame.Format, max int) error {
+	if !f.Valid() {
+		return fmt.Errorf("%s: invalid format %v", name, f)
+	}
+	a, b, c := f.Dims()
+	if a > max || b > max || c > max {
+		return fmt.Errorf("%s: format %v has factors of %d, %d and %d coefficients; the walker supports at most %d (n·m, m·p, n·p <= %d)",
+			name, f, a, b, c, max, max)
+	}
+	return nil
+}
+
+// Walker is the interface the search driver runs walkers through; its
+// contract is documented at search.Walker, which is this type.
+type Walker interface {
+	Start(s *tensorgame.Scheme) error
+	Walk(flips int64, report, ceiling int) int64
+	Rank() int
+	Scheme() *tensorgame.Scheme
+	Counts() (flips, reductions, plus, plateau int64)
+	SetPlusAfter(n int64)
+}
+
+// Mover is what Walk needs of a walker: its moves. Its methods are called
+// in the hot loop; a walker implements them on a struct holding a pointer
+// to itself, so that each walker gets its own instantiation of Walk with
+// the moves inlined.
+type Mover interface {
+	// Rank is the rank of the current scheme.
+	Rank() int
+	// CanFlip reports whether some pair of terms shares a factor.
+	CanFlip() bool
+	// Flip tries one random flip, followed by the reductions it enables,
+	// and reports whether it made one (it may pick a pair it cannot flip:
+	// two entries of one orbit, a result out of range).
+	Flip() bool
+	// Plus makes a plus transition unless it would raise the rank above
+	// ceiling or finds no pair to make it with, and reports whether it
+	// made one.
+	Plus(ceiling int) bool
+}
+
+// Walk is the walk loop of every walker, with the semantics of
+// search.Walker's Walk: it makes flips with m until it has tried flips
+// times, making plus transitions when a plateau reaches the PlusAfter
+// option, and returns the number of flips made (counted by Counts too). It
+// returns early right after a reduction that brings the rank to report or
+// below (report <= 0: never), or when no flip and no plus transition is
+// possible. It panics if the walker was never started.
+func Walk[M Mover](c *Core, m M, flips int64, report, ceiling int) int64 {
+	if !c.started {
+		panic(c.name + ": Walk before Start")
+	}
+	plusAfter := c.opts.PlusAfter
+	if plusAfter < 0 {
+		plusAfter = math.MaxInt64
+	}
+	plateau := c.plateau
+	var tries, made int64
+	for tries < flips {
+		if !m.CanFlip() {
+			if !m.Plus(ceiling) {
+				break
+			}
+			c.plus++
+			plateau = 0
+			continue
+		}
+		rank := m.Rank()
+		tries++
+		if !m.Flip() {
+			continue
+		}
+		made++
+		if r := m.Rank(); r < rank {
+			plateau = 0
+			if r <= report {
+				break
+			}
+			continue
+		}
+		plateau++
+		if plateau >= plusAfter && m.Plus(ceiling) {
+			c.plus++
+			plateau = 0
+		}
+	}
+	c.plateau = plateau
+	c.flips += made
+	return made
+}
