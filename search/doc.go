@@ -1,15 +1,17 @@
 // Package search finds matrix-multiplication schemes: flip-graph random walks
 // over Z2 (search/flip; search/cyclic and search/transpose for symmetric
-// schemes) and over Z with coefficients in {-1, 0, 1}
-// (search/ternary), Hensel lifting from Z2 to Z (search/lift), a tree search
-// over TensorGame guided by the agent (search/mcts), and a pool of the best
-// schemes that a run keeps on disk and resumes from (search/pool).
+// schemes) and over Z with coefficients in {-1, 0, 1} (search/ternary),
+// which share their scaffolding (search/walkkit), Hensel lifting from Z2 to
+// Z (search/lift), a tree search over TensorGame guided by the agent
+// (search/mcts), and a pool of the best schemes that a run keeps on disk
+// and resumes from (search/pool).
 //
 // # Driver
 //
-// [Run] is the flip-graph search as a library call; `alphamat search` and
-// `alphamat reproduce` are thin layers over it, and [TimeToRank] is what the
-// benchmarks measure. A run has one walker per worker (Config.Workers,
+// [Run] is the flip-graph search as a library call; `alphamat search`,
+// `alphamat reproduce` and `alphamat bench search` are thin layers over it,
+// and [TimeToRank], a search in memory to a target rank, is what
+// BenchmarkTimeToRank measures. A run has one walker per worker (Config.Workers,
 // default GOMAXPROCS), each in its own goroutine under an errgroup; a walker
 // is a [Walker], owned by its goroutine, whose hot loop allocates nothing and
 // takes no lock. The walkers meet only at the pools:

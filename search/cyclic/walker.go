@@ -13,14 +13,6 @@ import (
 // has n² <= 64 coefficients.
 const MaxN = 8
 
-// Options tune a walker. The zero value gives the defaults.
-type Options = walkkit.Options
-
-// core is the walker's counters and options, embedded under an unexported
-// name so that only its methods (Format, Counts, SetPlusAfter) are
-// promoted.
-type core = walkkit.Core
-
 // Walker is a random walk on the flip graph of cyclic-symmetric schemes of
 // one square format over Z2. It implements search.Walker. A Walker is not
 // safe for concurrent use.
@@ -43,6 +35,12 @@ type Walker struct {
 
 	stack []int32 // entries to check for reductions
 }
+
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
 
 // Supports returns an error unless the walker supports format f: a square
 // format n×n×n with n <= MaxN.

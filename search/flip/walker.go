@@ -9,14 +9,6 @@ import (
 // MaxFactor is the most coefficients a factor may have: one uint64.
 const MaxFactor = 64
 
-// Options tune a walker. The zero value gives the defaults.
-type Options = walkkit.Options
-
-// core is the walker's counters and options, embedded under an unexported
-// name so that only its methods (Format, Counts, SetPlusAfter) are
-// promoted.
-type core = walkkit.Core
-
 // Walker is a random walk on the flip graph of one format over Z2. It
 // implements search.Walker. A Walker is not safe for concurrent use.
 type Walker struct {
@@ -40,6 +32,12 @@ type Walker struct {
 
 	stack []check // pending reduction checks
 }
+
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
 
 // term is one term, 64 bytes: its three factors and per mode where its
 // factor is in the index: at >= 0 is the table slot of a factor carried by

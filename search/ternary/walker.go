@@ -11,14 +11,6 @@ import (
 // MaxFactor is the most coefficients a factor may have: one uint64 per sign.
 const MaxFactor = 64
 
-// Options tune a walker. The zero value gives the defaults.
-type Options = walkkit.Options
-
-// core is the walker's counters and options, embedded under an unexported
-// name so that only its methods (Format, Counts, SetPlusAfter) are
-// promoted.
-type core = walkkit.Core
-
 // Walker is a random walk on the ternary flip graph of one format: schemes
 // over Z with coefficients in {-1, 0, 1}. It implements search.Walker. A
 // Walker is not safe for concurrent use.
@@ -45,6 +37,12 @@ type Walker struct {
 
 	rejected int64 // flips not made: a coefficient would leave {-1, 0, 1}
 }
+
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
 
 // term is one term: its three factors, its position in alive (-1: dead),
 // per mode its position in its group (-1: its factor is not shared), and

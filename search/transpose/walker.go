@@ -13,14 +13,6 @@ import (
 // n·m (x and y) and n·n (z) must fit.
 const MaxFactor = 64
 
-// Options tune a walker. The zero value gives the defaults.
-type Options = walkkit.Options
-
-// core is the walker's counters and options, embedded under an unexported
-// name so that only its methods (Format, Counts, SetPlusAfter) are
-// promoted.
-type core = walkkit.Core
-
 // Slots of an orbit's factors in Walker.orb and of its entries in the index:
 // entry e = 4·id + slot. Slots 0 and 1 are indexed in the table of x and y
 // values (kind 0), slots 2 and 3 in the table of z values (kind 1).
@@ -59,6 +51,12 @@ type Walker struct {
 	// zᵀ = Σ_i rowT[i][row i of z].
 	rowT [][]uint64
 }
+
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
 
 // Supports returns an error unless the walker supports format f: an n×m×n
 // format whose factors have at most MaxFactor coefficients.
