@@ -206,14 +206,23 @@ type Stats struct {
 	FlipsPerSec float64       // over the whole run
 }
 
+// Stop says why a run ended.
+type Stop string
+
+// The reasons a run ends.
+const (
+	StopTarget   Stop = "target"   // the target rank was reached
+	StopTime     Stop = "time"     // Config.Time passed
+	StopCanceled Stop = "canceled" // ctx was done
+)
+
 // Result is the outcome of a run.
 type Result struct {
 	Best    *tensorgame.Scheme // the best scheme held over the run's field (verified); nil if none
 	Path    string             // the file of Best's rank in the run directory ("" without one)
 	Reached bool               // a target was set and Best.Rank() <= Target
-	// Stopped says why the run ended: "target", "time" or "canceled"
-	// (ctx was done).
-	Stopped string
+	// Stopped says why the run ended.
+	Stopped Stop
 	// ReachedAfter is the time and the number of flips it took to reach
 	// the target (zero when not reached).
 	ReachedAfter      time.Duration
@@ -682,14 +691,14 @@ func (r *run) run(parent context.Context) (Result, error) {
 	}
 	switch {
 	case r.reached():
-		res.Stopped = "target"
+		res.Stopped = StopTarget
 		res.Reached = true
 		res.ReachedAfter = time.Duration(r.reachedNS.Load())
 		res.ReachedAfterFlips = r.reachedFlips.Load()
 	case parent.Err() != nil:
-		res.Stopped = "canceled"
+		res.Stopped = StopCanceled
 	default:
-		res.Stopped = "time"
+		res.Stopped = StopTime
 	}
 	if s := r.pool.BestScheme(); s != nil {
 		res.Best = s.Clone()

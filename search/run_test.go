@@ -38,7 +38,7 @@ func TestRunReachesTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Reached || res.Stopped != "target" || res.Best.Rank() > c.target {
+			if !res.Reached || res.Stopped != StopTarget || res.Best.Rank() > c.target {
 				t.Fatalf("result %+v: target %d not reached", res.Stats, c.target)
 			}
 			if res.Best.Field != c.field {
@@ -80,7 +80,7 @@ func TestRunResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Stopped != "target" || first.Best == nil || first.Best.Rank() > 26 || first.Best.Rank() <= 23 {
+	if first.Stopped != StopTarget || first.Best == nil || first.Best.Rank() > 26 || first.Best.Rank() <= 23 {
 		t.Fatalf("first run: stopped %q, stats %+v", first.Stopped, first.Stats)
 	}
 	got, err := tensorgame.ReadFile(first.Path)
@@ -98,7 +98,7 @@ func TestRunResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Stopped != "canceled" || second.Best.Rank() != first.Best.Rank() {
+	if second.Stopped != StopCanceled || second.Best.Rank() != first.Best.Rank() {
 		t.Fatalf("resumed run: stopped %q with rank %d, want canceled with %d", second.Stopped, second.Best.Rank(), first.Best.Rank())
 	}
 	// Resume with a target the first run did not reach.

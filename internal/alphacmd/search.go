@@ -277,7 +277,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 	}
 	out := searchResult{
 		Format: o.Format.String(), Field: o.Field.String(), Rank: res.Best.Rank(), Target: o.Target,
-		Reached: res.Reached, Stopped: res.Stopped, Path: res.Path, RunDir: o.Run, Seed: o.Seed,
+		Reached: res.Reached, Stopped: string(res.Stopped), Path: res.Path, RunDir: o.Run, Seed: o.Seed,
 		Workers: res.Workers, Flips: res.Stats.Flips, Reductions: res.Stats.Reductions, Plus: res.Stats.Plus,
 		Restarts: res.Stats.Restarts, Epochs: res.Stats.Epochs + 1, Lifts: res.Stats.Lifts, Lifted: res.Stats.Lifted,
 		Seconds: res.Stats.Elapsed.Seconds(), ReachedAfter: res.ReachedAfter.Seconds(),
@@ -293,7 +293,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 		fmt.Fprintf(io.Out, "%v rank %d over %v: %s\n", o.Format, out.Rank, o.Field, res.Path)
 	}
 	switch {
-	case res.Stopped == "canceled":
+	case res.Stopped == search.StopCanceled:
 		fmt.Fprintf(io.ErrOut, "stopped; run the same command to resume from %s\n", o.Run)
 		return &SilentError{Code: exitCancel}
 	case o.Target > 0 && !res.Reached:
