@@ -140,7 +140,7 @@ func TestRunBadConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"too large", Config{Format: format(9, 8, 8), Field: tensorgame.Z2}, "at most 64"},
+		{"too large", Config{Format: format(17, 16, 16), Field: tensorgame.Z2}, "at most 256"},
 		{"field Q", Config{Format: f, Field: tensorgame.Q}, "field Q"},
 		{"target negative", Config{Format: f, Field: tensorgame.Z2, Target: -1}, "below 1"},
 		{"target above start", Config{Format: f, Field: tensorgame.Z2, Target: 9}, "above the start rank 8"},
@@ -670,5 +670,33 @@ func TestRunCyclicAbove(t *testing.T) {
 		if err := tensorgame.Verify(s); err != nil || s.Format != format(3, 3, 3) || !cyclic.Symmetric(s) {
 			t.Errorf("%s: a %v scheme, symmetric %v, verification %v", name, s.Format, cyclic.Symmetric(s), err)
 		}
+	}
+}
+
+// TestRunWide runs a one-second search of a format whose factors need
+// more than one word (the flip walker picks the width) with a run
+// directory, end to end: the best scheme is verified, and so is the file
+// the pool wrote for it.
+func TestRunWide(t *testing.T) {
+	f := format(9, 9, 9)
+	res, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Time: time.Second, Workers: 2, Seed: 1, RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Best == nil || res.Best.Rank() > f.Naive() || res.Stopped != StopTime {
+		t.Fatalf("best %v, stopped %q: want a scheme of rank <= %d when the time is up", res.Best, res.Stopped, f.Naive())
+	}
+	if err := tensorgame.Verify(res.Best); err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Flips == 0 {
+		t.Error("no flip made")
+	}
+	back, err := tensorgame.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(back); err != nil || back.Rank() != res.Best.Rank() {
+		t.Fatalf("%s: rank %d, %v; want the best, verified", res.Path, back.Rank(), err)
 	}
 }

@@ -108,7 +108,8 @@ A status line goes to stderr about once a second (a progress bar when a
 target is set). The search stops when it holds a scheme of rank <= --target,
 when --time is up, or on Ctrl-C, and prints where its best scheme is.
 
-Formats need n*m, m*p and n*p <= 64 (up to 8x8x8). With --workers 1 a run
+Formats need n*m, m*p and n*p <= 256 (up to 16x16x16; the symmetric
+walkers of --cyclic and --transpose: 64). With --workers 1 a run
 is reproducible from its --seed.
 
 Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,

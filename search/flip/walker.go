@@ -6,9 +6,6 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// MaxFactor is the most coefficients a factor may have: one uint64.
-const MaxFactor = 64
-
 // Walker is a random walk on the flip graph of one format over Z2. It
 // implements search.Walker. A Walker is not safe for concurrent use.
 type Walker struct {
@@ -39,13 +36,13 @@ type Options = walkkit.Options
 // core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
 type core = walkkit.Core
 
-// term is one term, 64 bytes: its three factors and per mode where its
-// factor is in the index: at >= 0 is the table slot of a factor carried by
-// this term alone, at < 0 the group -(at+1), and pos its position in that
-// group. Entry 3 of each array is unused: indexing with a mode masked with
+// term is one term (64 bytes with one-word factors): its three factors and
+// per mode where its factor is in the index: at >= 0 is the table slot of a
+// factor carried by this term alone, at < 0 the group -(at+1), and pos its
+// position in that group. Entry 3 of each array is unused: indexing with a mode masked with
 // &3 needs no bounds check.
 type term struct {
-	f   [4]uint64
+	f   [4]fac
 	pos [4]int32
 	at  [4]int32
 }
@@ -64,16 +61,11 @@ type check struct {
 	t, m int32 // a term that joined a group in mode m
 }
 
-// Supports returns an error unless the walker supports format f: a valid
-// format whose factors have at most MaxFactor coefficients.
-func Supports(f tensorgame.Format) error {
-	return walkkit.CheckFactors("flip", f, MaxFactor)
-}
-
-// New returns a walker for format f seeded with seed. It returns the error
-// of Supports for a format it does not support.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if err := Supports(f); err != nil {
+// NewWalker returns a walker of this package's factor width (words) for
+// format f seeded with seed; New picks the width a format needs. It
+// returns an error when a factor of f does not fit.
+func NewWalker(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if err := walkkit.CheckFactors("flip", f, 64*words); err != nil {
 		return nil, err
 	}
 	a, b, c := f.Dims()
@@ -131,8 +123,9 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 	}
 	w.reset()
 	for _, t := range s.Terms {
-		x := tensorgame.TermBits(t)
-		if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+		tw := tensorgame.TermWords(t)
+		x := [3]fac{facOf(tw[0]), facOf(tw[1]), facOf(tw[2])}
+		if isZero(x[0]) || isZero(x[1]) || isZero(x[2]) {
 			continue
 		}
 		id := w.newTerm(x)
@@ -152,7 +145,7 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f
-		s.Terms[r] = tensorgame.BitTerm(w.Format(), [3]uint64{f[0], f[1], f[2]})
+		s.Terms[r] = tensorgame.WordsTerm(w.Format(), [3]tensorgame.Wide{wide(f[0]), wide(f[1]), wide(f[2])})
 	}
 	return s
 }

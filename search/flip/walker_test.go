@@ -5,6 +5,8 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/search/flip/internal/wide2"
+	"github.com/alphamat/alphamat/search/flip/internal/wide4"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -24,9 +26,60 @@ var contract = walktest.Config{
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
+// TestContractWide runs the suite on the walkers of two and four words a
+// factor, generated from this package, on formats that would fit one.
+func TestContractWide(t *testing.T) {
+	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(wide2.NewWalker),
+		"wide4": walktest.Adapt(wide4.NewWalker),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := contract
+			c.New, c.Check = newWalker, nil
+			walktest.Contract(t, c)
+		})
+	}
+}
+
+// TestWideFormats walks formats whose factors need two or four words and
+// checks that the scheme stays exact and that reductions come: a plain walk
+// from the standard algorithm of formats this large takes far longer than
+// a test may wait for its first one (even 6x6x6, of one word), so each
+// walk first makes a few plus transitions and then walks back down without
+// them, through the reductions they open.
+func TestWideFormats(t *testing.T) {
+	for _, f := range []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 3, M: 9, P: 9}, {N: 16, M: 16, P: 16}} {
+		t.Run(f.String(), func(t *testing.T) {
+			w, err := New(f, 1, Options{PlusAfter: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+				t.Fatal(err)
+			}
+			w.Walk(20, 0, f.Naive()+8)
+			up := w.Rank()
+			if up <= f.Naive() {
+				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
+			}
+			w.SetPlusAfter(-1)
+			var flips int64
+			for w.Rank() >= up && flips < 1_000_000 {
+				flips += w.Walk(1<<16, up-1, up)
+			}
+			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
+				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
+			}
+			if err := tensorgame.Verify(w.Scheme()); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := New(f, seed, opts)
+	w, err := NewWalker(f, seed, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +177,7 @@ func checkIndex(t tb, w *Walker) {
 }
 
 func TestSupports(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 9, M: 8, P: 8}, {N: 8, M: 9, P: 8}, {N: 2, M: 2, P: 33}, {N: 1, M: 65, P: 1}, {N: 0, M: 2, P: 2}} {
+	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 16, M: 17, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {N: 0, M: 2, P: 2}} {
 		if err := Supports(f); err == nil {
 			t.Errorf("Supports(%v) = nil, want an error", f)
 		}
@@ -132,7 +185,7 @@ func TestSupports(t *testing.T) {
 			t.Errorf("New(%v) succeeded, want an error", f)
 		}
 	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}} {
+	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}, {N: 1, M: 256, P: 1}} {
 		if err := Supports(f); err != nil {
 			t.Errorf("Supports(%v): %v", f, err)
 		}

@@ -21,6 +21,12 @@ func BenchmarkFlip(b *testing.B) {
 	walktest.BenchFlip(b, contract, []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}})
 }
 
+// BenchmarkFlipWide is BenchmarkFlip on formats whose factors need two
+// words (9x9x9) or four (16x16x16).
+func BenchmarkFlipWide(b *testing.B) {
+	walktest.BenchFlip(b, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 16, M: 16, P: 16}})
+}
+
 // targets are AlphaTensor's ranks in standard arithmetic for n, m, p <= 4,
 // plus 3x4x5.
 var targets = []struct {

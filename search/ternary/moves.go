@@ -20,9 +20,16 @@ func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
 // mover gives walkkit.Walk the walker's moves.
 type mover struct{ w *Walker }
 
-func (m mover) Rank() int     { return len(m.w.alive) }
-func (m mover) CanFlip() bool { return len(m.w.multi) > 0 }
-func (m mover) Flip() bool    { return m.w.flip() }
+func (m mover) Rank() int { return len(m.w.alive) }
+
+func (m mover) Flip() (int, bool) {
+	w := m.w
+	if len(w.multi) == 0 {
+		return -1, false
+	}
+	made := w.flip()
+	return len(w.alive), made
+}
 
 func (m mover) Plus(ceiling int) bool {
 	return len(m.w.alive) < ceiling && m.w.plusMove()

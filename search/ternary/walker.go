@@ -8,9 +8,6 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// MaxFactor is the most coefficients a factor may have: one uint64 per sign.
-const MaxFactor = 64
-
 // Walker is a random walk on the ternary flip graph of one format: schemes
 // over Z with coefficients in {-1, 0, 1}. It implements search.Walker. A
 // Walker is not safe for concurrent use.
@@ -67,16 +64,11 @@ type check struct {
 	m int32
 }
 
-// Supports returns an error unless the walker supports format f: a valid
-// format whose factors have at most MaxFactor coefficients.
-func Supports(f tensorgame.Format) error {
-	return walkkit.CheckFactors("ternary", f, MaxFactor)
-}
-
-// New returns a walker for format f seeded with seed. It returns the error
-// of Supports for a format it does not support.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if err := Supports(f); err != nil {
+// NewWalker returns a walker of this package's factor width (words) for
+// format f seeded with seed; New picks the width a format needs. It
+// returns an error when a factor of f does not fit.
+func NewWalker(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if err := walkkit.CheckFactors("ternary", f, 64*words); err != nil {
 		return nil, err
 	}
 	a, b, c := f.Dims()
@@ -140,9 +132,9 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 				switch c {
 				case tensorgame.Int(0):
 				case tensorgame.Int(1):
-					x[m].p |= 1 << i
+					x[m].set(i, false)
 				case tensorgame.Int(-1):
-					x[m].n |= 1 << i
+					x[m].set(i, true)
 				default:
 					return fmt.Errorf("ternary: term %d factor %c entry %d is %v, not in {-1, 0, 1}", r+1, "uvw"[m], i, c)
 				}
@@ -179,7 +171,6 @@ func (w *Walker) Rejected() int64 { return w.rejected }
 // their terms are written alike.
 func (w *Walker) Scheme() *tensorgame.Scheme {
 	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z, Terms: make([]tensorgame.Term, len(w.alive))}
-	one, minus := tensorgame.Int(1), tensorgame.Int(-1)
 	for r, id := range w.alive {
 		f := w.term[id].f
 		u, nu := canon(f[0])
@@ -188,12 +179,7 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 		var fac [3][]tensorgame.Rat
 		for m := range 3 {
 			fac[m] = make([]tensorgame.Rat, w.dims[m])
-			for b := x[m].p; b != 0; b &= b - 1 {
-				fac[m][trailing(b)] = one
-			}
-			for b := x[m].n; b != 0; b &= b - 1 {
-				fac[m][trailing(b)] = minus
-			}
+			x[m].fill(fac[m])
 		}
 		s.Terms[r] = tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]}
 	}

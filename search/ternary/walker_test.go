@@ -7,6 +7,8 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/alphamat/alphamat/internal/sharedtest"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide2"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide4"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -19,6 +21,7 @@ var contract = walktest.Config{
 	Format: tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
+	Missed: func(w walkkit.Walker) int64 { return w.(*Walker).Rejected() },
 	Check: func(t testing.TB, w walkkit.Walker) {
 		checkScheme(t, w.(*Walker))
 		checkIndex(t, w.(*Walker))
@@ -27,9 +30,62 @@ var contract = walktest.Config{
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
+// TestContractWide runs the suite on the walkers of two and four words a
+// factor, generated from this package, on formats that would fit one.
+func TestContractWide(t *testing.T) {
+	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(wide2.NewWalker),
+		"wide4": walktest.Adapt(wide4.NewWalker),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := contract
+			c.New, c.Check, c.Missed = newWalker, nil, nil
+			walktest.Contract(t, c)
+		})
+	}
+}
+
+// TestWideFormats walks formats whose factors need two or four words: a
+// few plus transitions from the standard algorithm, then back down through
+// the reductions they open, keeping the scheme exact (see flip's
+// TestWideFormats).
+func TestWideFormats(t *testing.T) {
+	for _, f := range []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 3, M: 9, P: 9}, {N: 12, M: 12, P: 12}} {
+		t.Run(f.String(), func(t *testing.T) {
+			w, err := New(f, 1, Options{PlusAfter: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
+				t.Fatal(err)
+			}
+			w.Walk(20, 0, f.Naive()+8)
+			up := w.Rank()
+			if up <= f.Naive() {
+				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
+			}
+			w.SetPlusAfter(-1)
+			var flips int64
+			for w.Rank() >= up && flips < 1_000_000 {
+				flips += w.Walk(1<<16, up-1, up)
+			}
+			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
+				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
+			}
+			s := w.Scheme()
+			if err := tensorgame.Verify(s); err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := s.MaxAbs(); c > 1 {
+				t.Fatalf("a coefficient of %d", c)
+			}
+		})
+	}
+}
+
 func mustNew(t walktest.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := New(f, seed, opts)
+	w, err := NewWalker(f, seed, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +202,7 @@ func checkIndex(t walktest.TB, w *Walker) {
 }
 
 func TestSupports(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 9, M: 8, P: 8}, {N: 2, M: 2, P: 33}, {N: 1, M: 65, P: 1}, {}} {
+	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {}} {
 		if err := Supports(f); err == nil {
 			t.Errorf("Supports(%v) = nil, want an error", f)
 		}
@@ -154,7 +210,7 @@ func TestSupports(t *testing.T) {
 			t.Errorf("New(%v) succeeded, want an error", f)
 		}
 	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}} {
+	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}} {
 		if _, err := New(f, 1, Options{}); err != nil {
 			t.Errorf("New(%v): %v", f, err)
 		}
@@ -206,7 +262,7 @@ func TestStartPublished(t *testing.T) {
 		if c, _ := s.MaxAbs(); c > 1 || s.Format.N*s.Format.M > 64 || s.Format.M*s.Format.P > 64 || s.Format.N*s.Format.P > 64 || s.Rank() > 100 {
 			continue
 		}
-		w, err := New(s.Format, 1, Options{PlusAfter: 500})
+		w, err := NewWalker(s.Format, 1, Options{PlusAfter: 500})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -266,9 +266,16 @@ func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
 // mover gives walkkit.Walk the walker's moves.
 type mover struct{ w *Walker }
 
-func (m mover) Rank() int     { return m.w.rank }
-func (m mover) CanFlip() bool { return len(m.w.idx.Multi) > 0 }
-func (m mover) Flip() bool    { return m.w.flip() }
+func (m mover) Rank() int { return m.w.rank }
+
+func (m mover) Flip() (int, bool) {
+	w := m.w
+	if len(w.idx.Multi) == 0 {
+		return -1, false
+	}
+	made := w.flip()
+	return w.rank, made
+}
 
 func (m mover) Plus(ceiling int) bool {
 	ceiling = min(ceiling, m.w.cap)

@@ -134,33 +134,22 @@ type Walker interface {
 	SetPlusAfter(n int64)
 }
 
-// Mover is what Walk needs of a walker: its moves. Its methods are called
-// in the hot loop; a walker implements them on a struct holding a pointer
-// to itself, so that each walker gets its own instantiation of Walk with
-// the moves inlined.
-type Mover interface {
-	// Rank is the rank of the current scheme.
-	Rank() int
-	// CanFlip reports whether some pair of terms shares a factor.
-	CanFlip() bool
-	// Flip tries one random flip, followed by the reductions it enables,
-	// and reports whether it made one (it may pick a pair it cannot flip:
-	// two entries of one orbit, a result out of range).
-	Flip() bool
-	// Plus makes a plus transition unless it would raise the rank above
-	// ceiling or finds no pair to make it with, and reports whether it
-	// made one.
-	Plus(ceiling int) bool
+// Loop is the bookkeeping of a walk loop: the tries and flips made, the
+// plateau, plus transitions and the report rank, kept the same way by every
+// walker. Walk runs it for most walkers; search/flip, whose flips are so
+// cheap that Walk's indirect call per flip would show, writes its loop out
+// with it.
+type Loop struct {
+	c                  *Core
+	flips, tries, made int64
+	plateau, plusAfter int64
+	report             int
 }
 
-// Walk is the walk loop of every walker, with the semantics of
-// search.Walker's Walk: it makes flips with m until it has tried flips
-// times, making plus transitions when a plateau reaches the PlusAfter
-// option, and returns the number of flips made (counted by Counts too). It
-// returns early right after a reduction that brings the rank to report or
-// below (report <= 0: never), or when no flip and no plus transition is
-// possible. It panics if the walker was never started.
-func Walk[M Mover](c *Core, m M, flips int64, report, ceiling int) int64 {
+// NewLoop starts a walk of at most flips tries with the walker of c,
+// returning early at rank report or below. It panics if the walker was
+// never started.
+func NewLoop(c *Core, flips int64, report int) Loop {
 	if !c.started {
 		panic(c.name + ": Walk before Start")
 	}
@@ -168,37 +157,95 @@ func Walk[M Mover](c *Core, m M, flips int64, report, ceiling int) int64 {
 	if plusAfter < 0 {
 		plusAfter = math.MaxInt64
 	}
-	plateau := c.plateau
-	var tries, made int64
-	for tries < flips {
-		if !m.CanFlip() {
-			if !m.Plus(ceiling) {
-				break
+	return Loop{c: c, flips: flips, plateau: c.plateau, plusAfter: plusAfter, report: report}
+}
+
+// More reports whether the loop may try another flip.
+func (l *Loop) More() bool { return l.tries < l.flips }
+
+// PlusDue reports whether the plateau is long enough for a plus transition.
+func (l *Loop) PlusDue() bool { return l.plateau >= l.plusAfter }
+
+// Plus counts a plus transition when made is true, and returns made.
+func (l *Loop) Plus(made bool) bool {
+	if made {
+		l.c.plus++
+		l.plateau = 0
+	}
+	return made
+}
+
+// Flipped counts a flip made that took the rank from before to after, and
+// reports whether the walk must stop: a reduction to the report rank.
+func (l *Loop) Flipped(before, after int) (stop bool) {
+	l.tries++
+	l.made++
+	if after < before {
+		l.plateau = 0
+		return after <= l.report
+	}
+	l.plateau++
+	return false
+}
+
+// Missed counts a try that made no flip.
+func (l *Loop) Missed() { l.tries++ }
+
+// End ends the walk: it adds the flips made to the walker's counters and
+// returns them.
+func (l *Loop) End() int64 {
+	l.c.plateau = l.plateau
+	l.c.flips += l.made
+	return l.made
+}
+
+// Mover is what Walk needs of a walker: its moves. A walker implements it
+// on a struct holding a pointer to itself; Walk calls Flip through an
+// interface, one indirect call per flip, which costs about 1% of a flip of
+// the symmetric and ternary walkers (BenchmarkFlip).
+type Mover interface {
+	// Rank is the rank of the current scheme.
+	Rank() int
+	// Flip tries one random flip, followed by the reductions it enables.
+	// It returns the rank after it and whether it made the flip (it may
+	// pick a pair it cannot flip: two entries of one orbit, a result out
+	// of range), or a negative rank when no pair of terms shares a factor.
+	Flip() (rank int, made bool)
+	// Plus makes a plus transition unless it would raise the rank above
+	// ceiling or finds no pair to make it with, and reports whether it
+	// made one.
+	Plus(ceiling int) bool
+}
+
+// Walk is the walk loop of a walker, with the semantics of search.Walker's
+// Walk: it makes flips with m until it has tried flips times, making plus
+// transitions when a plateau reaches the PlusAfter option, and returns the
+// number of flips made (counted by Counts too). It returns early right
+// after a reduction that brings the rank to report or below (report <= 0:
+// never), or when no flip and no plus transition is possible. It panics if
+// the walker was never started.
+func Walk[M Mover](c *Core, m M, flips int64, report, ceiling int) int64 {
+	l := NewLoop(c, flips, report)
+	rank := m.Rank()
+	for l.More() {
+		if l.PlusDue() && l.Plus(m.Plus(ceiling)) {
+			rank = m.Rank()
+			continue
+		}
+		r, made := m.Flip()
+		switch {
+		case r < 0:
+			if !l.Plus(m.Plus(ceiling)) {
+				return l.End()
 			}
-			c.plus++
-			plateau = 0
-			continue
-		}
-		rank := m.Rank()
-		tries++
-		if !m.Flip() {
-			continue
-		}
-		made++
-		if r := m.Rank(); r < rank {
-			plateau = 0
-			if r <= report {
-				break
-			}
-			continue
-		}
-		plateau++
-		if plateau >= plusAfter && m.Plus(ceiling) {
-			c.plus++
-			plateau = 0
+			rank = m.Rank()
+		case !made:
+			l.Missed()
+		case l.Flipped(rank, r):
+			return l.End()
+		default:
+			rank = r
 		}
 	}
-	c.plateau = plateau
-	c.flips += made
-	return made
+	return l.End()
 }

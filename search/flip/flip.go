@@ -1,0 +1,46 @@
+package flip
+
+//go:generate go run gen.go
+
+import (
+	"github.com/alphamat/alphamat/search/flip/internal/wide2"
+	"github.com/alphamat/alphamat/search/flip/internal/wide4"
+	"github.com/alphamat/alphamat/search/walkkit"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// MaxFactor is the most coefficients a factor may have: four 64-bit words,
+// enough for every format up to 16x16x16.
+const MaxFactor = tensorgame.MaxWideFactor
+
+// Supports returns an error unless the walker supports format f: a valid
+// format whose factors have at most MaxFactor coefficients.
+func Supports(f tensorgame.Format) error {
+	return walkkit.CheckFactors("flip", f, MaxFactor)
+}
+
+// New returns a walker for format f seeded with seed, with factors of one,
+// two or four 64-bit words as f needs (tensorgame.Words): a *Walker for
+// formats with n·m, m·p and n·p <= 64, the same walker generated for wider
+// factors above. It returns the error of Supports for a format it does not
+// support.
+func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
+	if err := Supports(f); err != nil {
+		return nil, err
+	}
+	a, b, c := f.Dims()
+	var w walkkit.Walker
+	var err error
+	switch tensorgame.Words(max(a, b, c)) {
+	case 1:
+		w, err = NewWalker(f, seed, opts)
+	case 2:
+		w, err = wide2.NewWalker(f, seed, opts)
+	default:
+		w, err = wide4.NewWalker(f, seed, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
