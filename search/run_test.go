@@ -700,3 +700,39 @@ func TestRunWide(t *testing.T) {
 		t.Fatalf("%s: rank %d, %v; want the best, verified", res.Path, back.Rank(), err)
 	}
 }
+
+// strassenZ2 is Strassen's algorithm over Z2 (AlphaTensor's factorization).
+const strassenZ2 = `# field: Z2
+# size: n=2 m=2 p=2
+0 0 1 1 ; 0 0 1 1 ; 0 1 0 1
+0 0 1 0 ; 1 1 1 1 ; 0 0 1 0
+0 1 0 0 ; 0 0 1 0 ; 1 1 1 1
+0 1 1 1 ; 0 1 1 1 ; 0 1 1 1
+1 0 0 0 ; 1 0 0 0 ; 1 0 0 0
+1 1 1 1 ; 0 1 0 0 ; 0 1 0 0
+0 1 0 1 ; 0 1 0 1 ; 0 0 1 1
+`
+
+// TestRunReportsSimplifiedStart starts from Strassen with one term
+// written twice more (rank 9 over Z2, where the two copies cancel): the
+// walkers' Start simplifies it to rank 7, which the run must report,
+// though no walk ever goes below 7.
+func TestRunReportsSimplifiedStart(t *testing.T) {
+	s, err := tensorgame.Parse(strings.NewReader(strassenZ2), "strassen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Terms = append(s.Terms, s.Terms[0].Clone(), s.Terms[0].Clone())
+	if err := tensorgame.Verify(s); err != nil || s.Rank() != 9 {
+		t.Fatalf("start of rank %d: %v", s.Rank(), err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Config{Format: s.Format, Field: tensorgame.Z2, From: s, Target: 7, Workers: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached || res.Best.Rank() != 7 {
+		t.Fatalf("stopped %q with rank %d, want rank 7 reached", res.Stopped, res.Best.Rank())
+	}
+}

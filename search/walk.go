@@ -129,8 +129,16 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	var chunks, nextLift int64 // calls of Walk; when to hand the lifter a plateau scheme next
 	for ctx.Err() == nil {
 		ep := l.ep.Load()
-		if err := w.Start(ep.pool.Pick(rng, ep.levels.level(ep.pool))); err != nil {
+		start := ep.pool.Pick(rng, ep.levels.level(ep.pool))
+		if err := w.Start(start); err != nil {
 			return fmt.Errorf("search: walker %d: %w", id, err)
+		}
+		if w.Rank() < start.Rank() {
+			// Start simplified the scheme (terms that cancel or merge): a
+			// scheme of its own, which no walk from it would report.
+			if err := l.found(ep, w.Scheme(), seed); err != nil {
+				return fmt.Errorf("search: walker %d: %w", id, err)
+			}
 		}
 		r.restarts.Add(1)
 		w.SetPlusAfter(-1)
