@@ -54,10 +54,9 @@ type Config struct {
 	// first worker and every second one walk the symmetric flip graph,
 	// about a third the size of the plain one, and every new best they
 	// find becomes a start of the plain walkers, which break the symmetry
-	// and often reduce further at once. On 5x5x5 from the standard
-	// algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds (plain walks
-	// alone: about 114). The cyclic walkers' epochs start from the
-	// symmetric ones of the start schemes (or else the pool's best
+	// and often reduce further at once (docs/experiments.md, section
+	// "search", has the 5x5x5 runs). The cyclic walkers' epochs start
+	// from the symmetric ones of the start schemes (or else the pool's best
 	// symmetric schemes), a start with fewer fixed terms
 	// (cyclic.PairedStart) and the standard algorithm: each once, then
 	// each with a share of the flips that halves with every orbit its best
