@@ -6,7 +6,8 @@ import "github.com/alphamat/alphamat/tensorgame"
 // i. The walker's code (walker.go, moves.go, index.go) touches factors only
 // through the functions below, so that go generate derives the walkers of
 // two and four words (internal/wide2, internal/wide4) from it with a fac of
-// their width (gen.go); each function inlines for each width.
+// their width from fac.go.tmpl (search/walkkit/widen); each function
+// inlines for each width.
 type fac = uint64
 
 // words is the width of a factor in 64-bit words.

@@ -1,6 +1,6 @@
 package flip
 
-//go:generate go run gen.go
+//go:generate go run ../walkkit/widen -widths 2,4 -tmpl fac.go.tmpl walker.go moves.go index.go
 
 import (
 	"github.com/alphamat/alphamat/search/flip/internal/wide2"
@@ -25,22 +25,5 @@ func Supports(f tensorgame.Format) error {
 // factors above. It returns the error of Supports for a format it does not
 // support.
 func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
-	if err := Supports(f); err != nil {
-		return nil, err
-	}
-	a, b, c := f.Dims()
-	var w walkkit.Walker
-	var err error
-	switch tensorgame.Words(max(a, b, c)) {
-	case 1:
-		w, err = NewWalker(f, seed, opts)
-	case 2:
-		w, err = wide2.NewWalker(f, seed, opts)
-	default:
-		w, err = wide4.NewWalker(f, seed, opts)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return w, nil
+	return walkkit.NewWide("flip", f, seed, opts, walkkit.Adapt(NewWalker), walkkit.Adapt(wide2.NewWalker), walkkit.Adapt(wide4.NewWalker))
 }

@@ -11,7 +11,7 @@
 // factors is a few bit operations, with the range check
 // (p₁&p₂)|(n₁&n₂) == 0. Wider factors take two or four words per mask: as
 // in search/flip, [New] picks the width a format needs and returns the
-// walker of that width, generated from this package (gen.go) with the tern
+// walker of that width, generated from this package (search/walkkit/widen) with the tern
 // of tern.go widened, so formats whose n·m, m·p and n·p are all at most 256
 // are supported (up to 16×16×16); [Supports] and [New] return an error for
 // larger ones.

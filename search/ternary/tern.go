@@ -11,7 +11,8 @@ import (
 // the one-word width: the walker's code (walker.go, moves.go, index.go)
 // touches terns only through the functions here, so that go generate
 // derives the walkers of two and four words (internal/wide2,
-// internal/wide4) from it with a tern of their width (gen.go).
+// internal/wide4) from it with the tern of tern.go.tmpl
+// (search/walkkit/widen).
 type tern struct{ p, n uint64 }
 
 // words is the width of a factor in 64-bit words.

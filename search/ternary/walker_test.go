@@ -21,7 +21,7 @@ var contract = walktest.Config{
 	Format: tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
-	Missed: func(w walkkit.Walker) int64 { return w.(*Walker).Rejected() },
+	Missed: func(w walkkit.Walker) int64 { return w.(interface{ Rejected() int64 }).Rejected() },
 	Check: func(t testing.TB, w walkkit.Walker) {
 		checkScheme(t, w.(*Walker))
 		checkIndex(t, w.(*Walker))

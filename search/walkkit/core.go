@@ -199,6 +199,36 @@ func (l *Loop) End() int64 {
 	return l.made
 }
 
+// Adapt turns a walker constructor into one that returns a Walker (and a
+// nil Walker with an error, not a typed nil).
+func Adapt[W Walker](newWalker func(tensorgame.Format, uint64, Options) (W, error)) func(tensorgame.Format, uint64, Options) (Walker, error) {
+	return func(f tensorgame.Format, seed uint64, opts Options) (Walker, error) {
+		w, err := newWalker(f, seed, opts)
+		if err != nil {
+			return nil, err
+		}
+		return w, nil
+	}
+}
+
+// NewWide returns a walker of format f from the constructor of the width
+// its factors need (tensorgame.Words): one, two or four 64-bit words. It
+// returns an error when f is invalid or its factors have more than
+// tensorgame.MaxWideFactor coefficients; name prefixes it.
+func NewWide(name string, f tensorgame.Format, seed uint64, opts Options, one, two, four func(tensorgame.Format, uint64, Options) (Walker, error)) (Walker, error) {
+	if err := CheckFactors(name, f, tensorgame.MaxWideFactor); err != nil {
+		return nil, err
+	}
+	a, b, c := f.Dims()
+	switch tensorgame.Words(max(a, b, c)) {
+	case 1:
+		return one(f, seed, opts)
+	case 2:
+		return two(f, seed, opts)
+	}
+	return four(f, seed, opts)
+}
+
 // Mover is what Walk needs of a walker: its moves. A walker implements it
 // on a struct holding a pointer to itself; Walk calls Flip through an
 // interface, one indirect call per flip, which costs about 1% of a flip of

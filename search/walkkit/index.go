@@ -17,7 +17,7 @@ import (
 // The fields are read by the walkers' hot loops; they change only through
 // the methods.
 type Index struct {
-	tabs []grouptab.Table
+	tabs [2]grouptab.Table // at most two tables; tab&1 needs no bounds check
 	// Size, Key and Mul are by group: its number of entries, its value and
 	// its position in Multi (-1: fewer than two entries).
 	Size []int32
@@ -34,11 +34,14 @@ type Index struct {
 	free       []int32
 }
 
-// NewIndex returns an index of entries 0 to entries-1 in tables tables of
-// up to keys values each, whose groups have at most groupCap entries.
+// NewIndex returns an index of entries 0 to entries-1 in tables tables (1
+// or 2) of up to keys values each, whose groups have at most groupCap
+// entries. It panics if tables is not 1 or 2.
 func NewIndex(entries, tables, keys, groupCap int) Index {
+	if tables < 1 || tables > len(Index{}.tabs) {
+		panic("walkkit: an index has one or two tables")
+	}
 	x := Index{
-		tabs:  make([]grouptab.Table, tables),
 		Size:  make([]int32, entries),
 		Key:   make([]uint64, entries),
 		Mul:   make([]int32, entries),
@@ -49,7 +52,7 @@ func NewIndex(entries, tables, keys, groupCap int) Index {
 		Pos:   make([]int32, entries),
 		free:  make([]int32, 0, entries),
 	}
-	for i := range x.tabs {
+	for i := range tables {
 		x.tabs[i] = grouptab.New(keys)
 	}
 	x.Reset()
@@ -59,7 +62,7 @@ func NewIndex(entries, tables, keys, groupCap int) Index {
 // Reset empties the index.
 func (x *Index) Reset() {
 	for i := range x.tabs {
-		x.tabs[i].Clear()
+		x.tabs[i].Clear() // an unused table is empty: nothing to clear
 	}
 	x.free = x.free[:0]
 	for g := len(x.Size) - 1; g >= 0; g-- {
@@ -80,7 +83,7 @@ func (x *Index) Members(g int32) []int32 {
 // Attach adds entry e, of value v (nonzero), to table tab, and reports
 // whether it joined other entries of that value.
 func (x *Index) Attach(e int32, tab int, v uint64) (joined bool) {
-	t := &x.tabs[tab]
+	t := &x.tabs[tab&1]
 	i, found := t.Slot(v)
 	var g int32
 	if found {
@@ -121,7 +124,7 @@ func (x *Index) Detach(e int32, tab int) {
 		// Fewer than two members: no longer a place for flips.
 		Unlist(&x.Multi, x.Mul, g)
 	case 0:
-		x.tabs[tab].Remove(x.Key[g])
+		x.tabs[tab&1].Remove(x.Key[g])
 		x.free = append(x.free, g)
 	}
 }

@@ -21,15 +21,9 @@ type TB interface {
 	Fatalf(format string, args ...any)
 }
 
-// Adapt turns a walker package's New into Config.New.
+// Adapt turns a walker package's New into Config.New (walkkit.Adapt).
 func Adapt[W walkkit.Walker](newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error)) func(tensorgame.Format, uint64, walkkit.Options) (walkkit.Walker, error) {
-	return func(f tensorgame.Format, seed uint64, opts walkkit.Options) (walkkit.Walker, error) {
-		w, err := newWalker(f, seed, opts)
-		if err != nil {
-			return nil, err
-		}
-		return w, nil
-	}
+	return walkkit.Adapt(newWalker)
 }
 
 // Config describes a walker to the suite.
