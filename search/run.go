@@ -200,6 +200,9 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 	if err := tensorgame.Verify(z2); err != nil {
 		return nil, fmt.Errorf("search: start scheme does not hold mod 2: %w", err)
 	}
+	if s.Field != tensorgame.Z2 {
+		z2.Origin = tensorgame.Derive(tensorgame.MoveMod2, s)
+	}
 	return z2, nil
 }
 
@@ -230,6 +233,7 @@ func (r *run) open() error {
 	}
 	if r.pool.Best() == 0 {
 		std := tensorgame.Standard(cfg.Format, cfg.Field)
+		std.Origin = tensorgame.Derive(tensorgame.MoveStandard)
 		if _, err := r.pool.Add(r.annotate(std, "the standard algorithm")); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}

@@ -47,6 +47,13 @@ func TestRunReachesTarget(t *testing.T) {
 			if err := tensorgame.Verify(res.Best); err != nil {
 				t.Fatal(err)
 			}
+			// What a walk found carries its move, its parent and the
+			// lineage from the standard algorithm (a Z run may reach the
+			// target by lifting a Z2 walk's scheme).
+			if o := res.Best.Origin; o == nil || len(o.Parents) == 0 || !o.Has(tensorgame.MoveStandard) ||
+				!(o.Move == tensorgame.MoveFlips || o.Move == tensorgame.MoveTernaryFlips || o.Move == tensorgame.MoveLift) {
+				t.Errorf("origin %+v, want a walk or a lift with the standard algorithm in its lineage", o)
+			}
 		})
 	}
 }
@@ -296,15 +303,20 @@ func TestCyclicFeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	if err := w.Start(std); err != nil {
 		t.Fatal(err)
 	}
 	w.Walk(1_000_000, 26, 27)
 	if w.Rank() >= 27 {
 		t.Fatal("no reduction in a million flips of 3x3x3")
 	}
-	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+	found := w.Scheme()
+	if err := c.found(c.ep.Load(), found, std, 1); err != nil {
 		t.Fatal(err)
+	}
+	if o := found.Origin; o == nil || o.Move != tensorgame.MoveCyclicFlips || len(o.Parents) != 1 || o.Parents[0].Rank != 27 || o.Params["seed"] != "1" {
+		t.Fatalf("origin %+v, want cyclic flips from the standard algorithm with seed 1", o)
 	}
 	after := plain.ep.Load()
 	if after == before || after.pool.Best() != w.Rank() {
@@ -316,7 +328,7 @@ func TestCyclicFeeds(t *testing.T) {
 	// Another scheme of that rank joins it; one above does not.
 	r0 := w.Rank()
 	w.Walk(1000, 0, r0) // no plus transitions: mostly the same rank
-	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+	if err := c.found(c.ep.Load(), w.Scheme(), std, 1); err != nil {
 		t.Fatal(err)
 	}
 	plain.offer(tensorgame.Standard(f, tensorgame.Z2))
