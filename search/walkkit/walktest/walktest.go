@@ -353,3 +353,29 @@ func BenchFlip(b *testing.B, c Config, formats []tensorgame.Format) {
 		})
 	}
 }
+
+// BenchTries measures the CPU time of a try (a flip made or not) of one
+// walker on a plateau without plus transitions, for each format: it walks
+// 300000 tries from the standard algorithm, then times Walk(1000) b.N
+// times and reports cpu-ns/try. Without plus transitions the path depends
+// only on the seed, so the numbers of two versions of a walker compare
+// even where they count flips differently.
+func BenchTries(b *testing.B, c Config, formats []tensorgame.Format) {
+	for _, f := range formats {
+		b.Run(f.String(), func(b *testing.B) {
+			w := c.start(b, f, 1, walkkit.Options{PlusAfter: -1})
+			w.Walk(300_000, 0, f.Naive())
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, ok := cputime.Thread()
+			b.ResetTimer()
+			for range b.N {
+				w.Walk(1000, 0, f.Naive())
+			}
+			b.StopTimer()
+			if cpu1, _ := cputime.Thread(); ok && cpu1 > cpu0 {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/1000, "cpu-ns/try")
+			}
+		})
+	}
+}
