@@ -209,6 +209,57 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 // open opens the run's pool (the run directory), stores the start scheme
 // and sets up the lanes of walkers.
 func (r *run) open() error {
+	if err := r.openPool(); err != nil {
+		return err
+	}
+	z2Seeds, zSeeds, err := r.seeds()
+	if err != nil {
+		return err
+	}
+	z2Starts, zStarts, err := r.extraStarts()
+	if err != nil {
+		return err
+	}
+	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
+	for i, y := range r.syms {
+		ss, err := r.symStarts(y, z2Starts, z2Seeds)
+		if err != nil {
+			return err
+		}
+		symStarts[i] = ss
+	}
+	z2Starts = append(z2Starts, z2Seeds)
+	zStarts = append(zStarts, zSeeds)
+	if r.cfg.Field == tensorgame.Z2 {
+		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
+		r.lanes = []*lane{r.z2}
+		return r.addSymmetric(r.pool, symStarts)
+	}
+	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
+	// The pool replaces the oldest scheme of a full rank, so that lifting
+	// keeps seeing new ones.
+	z2 := pool.New(r.cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
+	for _, s := range z2Seeds {
+		if _, err := z2.Add(s); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	}
+	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
+	r.z2.liftPlateau = true
+	if r.cfg.Workers >= 2 {
+		r.lanes = []*lane{r.ternaryLane, r.z2}
+	} else {
+		// One worker: Z2 walks with lifting, which reach the published
+		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
+		// 2 minutes by ternary walks, reached in about a second by lifting).
+		r.lanes = []*lane{r.z2}
+	}
+	return r.addSymmetric(z2, symStarts)
+}
+
+// openPool opens the run's pool (the run directory, or one in memory) and
+// stores the start scheme, or the standard algorithm in a new run.
+func (r *run) openPool() error {
 	cfg := r.cfg
 	opts := r.tune.poolOptions()
 	if cfg.RunDir != "" {
@@ -238,99 +289,73 @@ func (r *run) open() error {
 			return fmt.Errorf("search: %w", err)
 		}
 	}
-	// Every epoch of a lane starts from the given scheme or, without one,
-	// from the best schemes of the pool (the standard algorithm in a new
-	// run).
-	var z2Seeds []*tensorgame.Scheme
+	return nil
+}
+
+// seeds returns what the epochs of the Z2 lane and, in a Z run, of the
+// ternary lane start from besides Config.Starts: the given scheme or,
+// without one, the best schemes of the pool (the standard algorithm in a
+// new run).
+func (r *run) seeds() (z2Seeds, zSeeds []*tensorgame.Scheme, err error) {
 	if r.fromZ2 != nil {
 		z2Seeds = []*tensorgame.Scheme{r.fromZ2}
 	} else {
 		for _, s := range r.pool.Schemes(r.pool.Best()) {
 			z2, err := lift.ReduceMod2(s)
 			if err != nil {
-				return fmt.Errorf("search: %w", err)
+				return nil, nil, fmt.Errorf("search: %w", err)
 			}
 			z2Seeds = append(z2Seeds, z2)
 		}
 	}
+	if r.cfg.Field != tensorgame.Z {
+		return z2Seeds, nil, nil
+	}
 	// A Z run: ternary walkers on the run's pool, and Z2 walkers whose
 	// schemes, kept in memory, are lifted.
-	var zSeeds []*tensorgame.Scheme
-	if cfg.Field == tensorgame.Z {
-		if r.from != nil && ternaryOK(r.from) {
-			zSeeds = []*tensorgame.Scheme{r.from}
-		} else if r.from == nil {
-			for _, s := range r.pool.Schemes(r.pool.Best()) {
-				if ternaryOK(s) {
-					zSeeds = append(zSeeds, s)
-				}
+	if r.from != nil && ternaryOK(r.from) {
+		zSeeds = []*tensorgame.Scheme{r.from}
+	} else if r.from == nil {
+		for _, s := range r.pool.Schemes(r.pool.Best()) {
+			if ternaryOK(s) {
+				zSeeds = append(zSeeds, s)
 			}
 		}
-		if len(zSeeds) == 0 {
-			zSeeds = []*tensorgame.Scheme{tensorgame.Standard(cfg.Format, tensorgame.Z)}
-		}
 	}
-	// Epochs take turns between Config.Starts, first (a start that is a
-	// trap stalls fast, having gained nothing), and these; Config.Starts go
-	// into the pool too.
-	var z2Starts, zStarts [][]*tensorgame.Scheme
+	if len(zSeeds) == 0 {
+		zSeeds = []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z)}
+	}
+	return z2Seeds, zSeeds, nil
+}
+
+// extraStarts stores Config.Starts in the pool and returns them as starts
+// of the Z2 and ternary lanes, the lowest rank first: epochs take turns
+// between them, first (a start that is a trap stalls fast, having gained
+// nothing), and the seeds. In a Z run given a Z2 search's best and a
+// composite, the Z2 walkers so start on the best's plateau, whose schemes
+// go to the lifter.
+func (r *run) extraStarts() (z2Starts, zStarts [][]*tensorgame.Scheme, err error) {
+	field := r.cfg.Field
 	for i, s := range r.starts {
 		z2Starts = append(z2Starts, []*tensorgame.Scheme{r.startsZ2[i]})
-		if cfg.Field == tensorgame.Z && ternaryOK(s) {
+		if field == tensorgame.Z && ternaryOK(s) {
 			zStarts = append(zStarts, []*tensorgame.Scheme{s})
 		}
 		keep := s
-		if s.Field != cfg.Field {
-			if cfg.Field != tensorgame.Z2 {
+		if s.Field != field {
+			if field != tensorgame.Z2 {
 				continue
 			}
 			keep = r.startsZ2[i]
 		}
 		if _, err := r.pool.Add(r.annotate(keep.Clone(), "extra start scheme")); err != nil {
-			return fmt.Errorf("search: %w", err)
+			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 	}
-	// The lowest rank first: in a Z run given a Z2 search's best and a
-	// composite, the Z2 walkers start on the best's plateau, whose schemes
-	// go to the lifter.
 	byRank := func(a, b []*tensorgame.Scheme) int { return a[0].Rank() - b[0].Rank() }
 	slices.SortStableFunc(z2Starts, byRank)
 	slices.SortStableFunc(zStarts, byRank)
-	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
-	for i, y := range r.syms {
-		ss, err := r.symStarts(y, z2Starts, z2Seeds)
-		if err != nil {
-			return err
-		}
-		symStarts[i] = ss
-	}
-	z2Starts = append(z2Starts, z2Seeds)
-	zStarts = append(zStarts, zSeeds)
-	if cfg.Field == tensorgame.Z2 {
-		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
-		r.lanes = []*lane{r.z2}
-		return r.addSymmetric(r.pool, symStarts)
-	}
-	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
-	// The pool replaces the oldest scheme of a full rank, so that lifting
-	// keeps seeing new ones.
-	z2 := pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
-	for _, s := range z2Seeds {
-		if _, err := z2.Add(s); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-	}
-	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
-	r.z2.liftPlateau = true
-	if r.cfg.Workers >= 2 {
-		r.lanes = []*lane{r.ternaryLane, r.z2}
-	} else {
-		// One worker: Z2 walks with lifting, which reach the published
-		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
-		// 2 minutes by ternary walks, reached in about a second by lifting).
-		r.lanes = []*lane{r.z2}
-	}
-	return r.addSymmetric(z2, symStarts)
+	return z2Starts, zStarts, nil
 }
 
 // symStarts returns the starts of a lane of symmetry y: the symmetric
