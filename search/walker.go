@@ -19,17 +19,19 @@ import "github.com/alphamat/alphamat/search/walkkit"
 // # Plugging in a walker
 //
 // A walker over another field (search/ternary: coefficients in {-1, 0, 1},
-// field Z) implements these five methods on its own bit-packed state and
+// field Z) implements these six methods on its own bit-packed state and
 // converts to and from *tensorgame.Scheme only in Start and Scheme. The
 // driver gets it from a constructor of the form
 //
-//	func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error)
+//	func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error)
 //
-// (walkkit.Options: plus-transition limit, room above the start rank), and
-// a function Supports(tensorgame.Format) error that validates a format
-// without building a walker, and runs it exactly like the Z2 walker: the schemes it returns from
-// Scheme carry its field, are verified by the pool before they are stored,
-// and land in the run directory as <n>x<m>x<p>_r<R>_<FIELD>.txt.
+// (walkkit.Options: plus-transition limit, room above the start rank; the
+// walker of the factor width f needs, see walkkit.NewWide), and a function
+// Supports(tensorgame.Format) error that validates a format without
+// building a walker, and runs it exactly like the Z2 walker: the schemes it
+// returns from Scheme carry its field, are verified by the pool before
+// they are stored, and land in the run directory as
+// <n>x<m>x<p>_r<R>_<FIELD>.txt.
 //
 // # Contract
 //
