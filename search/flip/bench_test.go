@@ -11,14 +11,10 @@ import (
 // BenchmarkFlip measures flips per second of one walker on a plateau (see
 // walktest.BenchFlip).
 func BenchmarkFlip(b *testing.B) {
-	walktest.BenchFlip(b, contract, []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}})
+	walktest.BenchFlip(b, contract, walktest.Cubes)
 }
 
-// BenchmarkTries measures the CPU time of a try on a plateau without plus
-// transitions (see walktest.BenchTries).
-func BenchmarkTries(b *testing.B) {
-	walktest.BenchTries(b, contract, []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}})
-}
+func BenchmarkTries(b *testing.B) { walktest.BenchTries(b, contract, walktest.Cubes) }
 
 // BenchmarkFlipWide is BenchmarkFlip on formats whose factors need two
 // words (9x9x9, 8x8x16) or four (16x16x16).

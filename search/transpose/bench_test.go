@@ -15,8 +15,4 @@ func BenchmarkFlip(b *testing.B) {
 	})
 }
 
-// BenchmarkTries measures the CPU time of a try on a plateau without plus
-// transitions (see walktest.BenchTries).
-func BenchmarkTries(b *testing.B) {
-	walktest.BenchTries(b, contract, []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}})
-}
+func BenchmarkTries(b *testing.B) { walktest.BenchTries(b, contract, walktest.Cubes) }

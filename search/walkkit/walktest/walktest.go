@@ -354,6 +354,10 @@ func BenchFlip(b *testing.B, c Config, formats []tensorgame.Format) {
 	}
 }
 
+// Cubes are the formats of the walkers' benchmarks: 3x3x3, 4x4x4 and
+// 5x5x5.
+var Cubes = []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}}
+
 // BenchTries measures the CPU time of a try (a flip made or not) of one
 // walker on a plateau without plus transitions, for each format: it walks
 // 300000 tries from the standard algorithm, then times Walk(1000) b.N
