@@ -264,7 +264,7 @@ func searchOnce(ctx context.Context, cfg SearchConfig, f tensorgame.Format, work
 		return SearchRun{}, fmt.Errorf("search %v seed %d: %w", f, seed, err)
 	}
 	run := SearchRun{
-		Seed: seed, Reached: res.Reached, Stopped: res.Stopped, ElapsedS: res.Stats.Elapsed.Seconds(),
+		Seed: seed, Reached: res.Reached, Stopped: string(res.Stopped), ElapsedS: res.Stats.Elapsed.Seconds(),
 		Flips: res.Stats.Flips, FlipsPerSec: res.Stats.FlipsPerSec, Best: res.Stats.Best,
 	}
 	if res.Best != nil {

@@ -35,10 +35,10 @@ func fakeSearch(ctx context.Context, cfg search.Config) (search.Result, error) {
 		st = search.Stats{Best: rank, Flips: int64(sec) * 1000, Elapsed: time.Duration(sec) * time.Second, FlipsPerSec: 1000}
 		cfg.Status(st)
 		if rank <= cfg.Target {
-			return search.Result{Reached: true, Stopped: "target", ReachedAfter: st.Elapsed, Stats: st}, nil
+			return search.Result{Reached: true, Stopped: search.StopTarget, ReachedAfter: st.Elapsed, Stats: st}, nil
 		}
 	}
-	return search.Result{Stopped: "time", Stats: st}, nil
+	return search.Result{Stopped: search.StopTime, Stats: st}, nil
 }
 
 func TestRunSearchesFake(t *testing.T) {
@@ -115,9 +115,9 @@ func TestRunSearchesScaling(t *testing.T) {
 		st := search.Stats{Best: 7, Elapsed: time.Duration(sec * float64(time.Second)), FlipsPerSec: 1000 * float64(cfg.Workers)}
 		if cfg.Seed == 3 {
 			st.Best = 8
-			return search.Result{Stopped: "time", Stats: st}, nil
+			return search.Result{Stopped: search.StopTime, Stats: st}, nil
 		}
-		return search.Result{Reached: true, Stopped: "target", ReachedAfter: st.Elapsed, Stats: st}, nil
+		return search.Result{Reached: true, Stopped: search.StopTarget, ReachedAfter: st.Elapsed, Stats: st}, nil
 	}
 	rep, err := RunSearches(context.Background(), SearchConfig{
 		Formats: []tensorgame.Format{f222}, Seeds: 3, Time: time.Hour, Workers: []int{4, 1, 2, 2}, Search: scaling,

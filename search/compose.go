@@ -38,6 +38,7 @@ func Composite(f tensorgame.Format, field tensorgame.Field, known func(tensorgam
 		if err != nil {
 			return nil, fmt.Errorf("search: composite start for %v: %w", f, err)
 		}
+		s.Origin = tensorgame.Derive(tensorgame.MoveSum, a, b)
 		best, bestRank = s, s.Rank()
 	}
 	if best == nil {
@@ -157,6 +158,7 @@ func Restrictions(f tensorgame.Format, field tensorgame.Field, known func(tensor
 			if err != nil {
 				return nil, fmt.Errorf("search: restriction start for %v: %w", f, err)
 			}
+			best.Origin = tensorgame.Derive(tensorgame.MoveRestrict, s)
 			out = append(out, best)
 		}
 	}
@@ -202,6 +204,12 @@ func bestRestriction(s *tensorgame.Scheme, ax tensorgame.Axis) (*tensorgame.Sche
 // restriction (bestRestriction) along each axis in turn. It is not
 // verified.
 func restrictTo(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, error) {
+	from := s
+	defer func() {
+		if s != from {
+			s.Origin = tensorgame.Derive(tensorgame.MoveRestrict, from)
+		}
+	}()
 	want := [3]int{f.N, f.M, f.P}
 	for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
 		for {

@@ -49,6 +49,9 @@ func TestComposite(t *testing.T) {
 				if err := tensorgame.Verify(got); err != nil {
 					t.Errorf("%v over %v: %v", c.f, field, err)
 				}
+				if o := got.Origin; o == nil || o.Move != tensorgame.MoveSum || len(o.Parents) != 2 {
+					t.Errorf("%v over %v: origin %+v, want a sum of two parents", c.f, field, o)
+				}
 			}
 		}
 	}
@@ -129,6 +132,11 @@ func TestRestrictions(t *testing.T) {
 					t.Errorf("%v over %v: no restriction, want rank %d", c.f, field, c.wantBest)
 				}
 				continue
+			}
+			for _, r := range got {
+				if o := r.Origin; o == nil || o.Move != tensorgame.MoveRestrict || len(o.Parents) != 1 || o.Parents[0].Format.Naive() <= c.f.Naive() {
+					t.Errorf("%v over %v: origin %+v, want a restriction of a larger scheme", c.f, field, o)
+				}
 			}
 			if len(got) > c.n || c.n > 1 && len(got) < 2 {
 				t.Errorf("%v over %v: %d restrictions, want 2 to %d", c.f, field, len(got), c.n)

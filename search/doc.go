@@ -1,15 +1,17 @@
 // Package search finds matrix-multiplication schemes: flip-graph random walks
 // over Z2 (search/flip; search/cyclic and search/transpose for symmetric
-// schemes) and over Z with coefficients in {-1, 0, 1}
-// (search/ternary), Hensel lifting from Z2 to Z (search/lift), and a pool of
-// the best schemes that a run keeps on disk and resumes from (search/pool).
-// The agent's tree search over TensorGame is package mcts, which Run does not use.
+// schemes) and over Z with coefficients in {-1, 0, 1} (search/ternary),
+// which share their scaffolding (search/walkkit), Hensel lifting from Z2 to
+// Z (search/lift), and a pool of the best schemes that a run keeps on disk
+// and resumes from (search/pool). The agent's tree search over TensorGame is
+// package mcts, which Run does not use.
 //
 // # Driver
 //
-// [Run] is the flip-graph search as a library call; `alphamat search` and
-// `alphamat reproduce` are thin layers over it, and [TimeToRank] is what the
-// benchmarks measure. A run has one walker per worker (Config.Workers,
+// [Run] is the flip-graph search as a library call; `alphamat search`,
+// `alphamat reproduce` and `alphamat bench search` are thin layers over it,
+// and [TimeToRank], a search in memory to a target rank, is what
+// BenchmarkTimeToRank measures. A run has one walker per worker (Config.Workers,
 // default GOMAXPROCS), each in its own goroutine under an errgroup; a walker
 // is a [Walker], owned by its goroutine, whose hot loop allocates nothing and
 // takes no lock. The walkers meet only at the pools:
@@ -63,10 +65,10 @@
 // walkers with epochs and pools of its own, which stores what it finds in
 // the run's pool like the others. Each new best of that lane becomes a start
 // of the plain Z2 lane (and, when below the plain lane's current epoch, its
-// next epoch at once): the symmetric space is small enough to descend fast
-// (5x5x5: 100-104 in a minute or two, against about 114 for plain walks),
-// and plain flips from there break the symmetry and reduce further (from a
-// symmetric 100, 96 within a second; from a symmetric 101, 99).
+// next epoch at once): the symmetric space, about a third the size of the
+// plain one, is small enough to descend fast, and plain flips from there
+// break the symmetry and reduce further (docs/experiments.md, section
+// "search", has the 5x5x5 runs that measured it).
 //
 // The cyclic lane's fresh descents start from the standard algorithm and
 // from a start with fewer fixed terms x⊗x⊗x (cyclic.PairedStart, after
@@ -75,13 +77,9 @@
 // n + 3k, and 5x5x5 at 98, 101, 104. The paired start has n - n/2 fixed
 // terms, the residue mod 3 of the best ranks known (5x5x5: 3, for 96 and
 // 93). Each start has one epoch, then a share of the lane's flips that
-// halves with every orbit its best descent is above the best start's. On
-// 5x5x5 (one worker, 5 minutes, two seeds) epochs that took turns spent
-// 62-81% of the flips on the standard algorithm, whose best was 101, and
-// 19 epochs from the paired start reached 96 or below in 3; with shares,
-// 84 epochs from the paired start did in 14 (93 in 8), the first at
-// 105 and 113 s. With 2 workers and target 96, seeds 31-34: 96 or 95 in
-// all four runs (2-150 s), where turns had reached it in two of 6 minutes.
+// halves with every orbit its best descent is above the best start's, so
+// that the flips go where descents go deepest rather than in turns (the
+// 5x5x5 runs that compared shares with turns are in docs/experiments.md).
 //
 // # Cyclic walkers above
 //

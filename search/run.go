@@ -22,170 +22,6 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// Config describes one search run. The zero values of the optional fields
-// are sensible defaults.
-type Config struct {
-	Format tensorgame.Format
-	// Field is Z2 (flip walks over Z2) or Z: ternary flip walks over Z
-	// (search/ternary, coefficients in {-1, 0, 1}) on half the workers,
-	// rounded up, and flip walks over Z2 on the others, whose new schemes
-	// below the best rank over Z are lifted to Z (search/lift); with one
-	// worker, Z2 walks with lifting only.
-	Field tensorgame.Field
-	// Target is the rank to reach: the run stops when it holds a scheme of
-	// rank <= Target. 0: no target (search until Time is up or ctx is
-	// done). A target below 0 or above the start rank is an error.
-	Target int
-	// Time bounds the run (0: no bound).
-	Time time.Duration
-	// Workers is the number of walkers (default GOMAXPROCS).
-	Workers int
-	// Seed seeds the walkers; with Workers 1 a fresh run is reproducible.
-	Seed uint64
-	// From, when non-nil, is the start scheme, of Format, verified by Run
-	// (a Z or Q scheme is reduced mod 2 for the Z2 walkers; the ternary
-	// walkers of a Z run start from it when it is over Z with coefficients
-	// in {-1, 0, 1}, else from the standard algorithm). Without it the run
-	// starts from its pool (run directory) or the standard algorithm.
-	From *tensorgame.Scheme
-	// Cyclic adds walkers that keep the scheme cyclic-symmetric
-	// (search/cyclic, after Moosbauer & Poole) to the plain Z2 walkers: the
-	// first worker and every second one walk the symmetric flip graph,
-	// about a third the size of the plain one, and every new best they
-	// find becomes a start of the plain walkers, which break the symmetry
-	// and often reduce further at once. On 5x5x5 from the standard
-	// algorithm, 2 workers, 3 minutes: 96-101 over 6 seeds (plain walks
-	// alone: about 114). The cyclic walkers' epochs start from the
-	// symmetric ones of the start schemes (or else the pool's best
-	// symmetric schemes), a start with fewer fixed terms
-	// (cyclic.PairedStart) and the standard algorithm: each once, then
-	// each with a share of the flips that halves with every orbit its best
-	// descent is above the best start's. With one worker only cyclic walks
-	// run. In a Z run the cyclic and plain Z2 walkers come first, the
-	// ternary walkers from the third worker on.
-	//
-	// A format that is not square gets cyclic walkers of the square format
-	// N×N×N above it (N its largest size, at most cyclic.MaxN): whenever
-	// one of their epochs ends, the restrictions to Format of its best
-	// schemes become starts of the plain walkers, whose epochs take turns
-	// between the newest of these and the run's starts. Their schemes are
-	// kept in the run directory's subdirectory named for N×N×N (like
-	// 5x5x5-z2). With one worker only plain walks run.
-	Cyclic bool
-	// Transpose adds walkers that keep the scheme transpose-symmetric
-	// (search/transpose; formats with two equal sizes, walked as n×m×n):
-	// terms come in orbits u⊗v⊗w, vᵀ⊗uᵀ⊗wᵀ and fixed terms, and, as with
-	// Cyclic, every new best they find becomes a start of the plain Z2
-	// walkers. Unlike Cyclic on 5x5x5 it has not paid on the formats
-	// measured: one symmetric walker reached 62-72 on 5x3x5 and 82-93 on
-	// 5x4x5 in 60 s (2 seeds x 3 plus-transition settings), and plain
-	// walks from the best of those 61 and 81, where plain walks from
-	// composites reach 59 and 77. With both Cyclic and Transpose the lanes
-	// are cyclic, plain Z2 (and ternary in a Z run), transpose, one worker
-	// each in turn.
-	Transpose bool
-	// Starts are more start schemes of Format over any field (verified by
-	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
-	// when over Z with coefficients in {-1, 0, 1}), like a composite from
-	// Composite: the search's epochs take turns starting from each of
-	// these (lowest rank first) and from the run's start (From, the pool or
-	// the standard algorithm), which hedges between a start that descends
-	// fast and one that is a trap. Each also goes into the pool; in a Z
-	// run, the ones over Z2 below the best rank over Z are lifted first.
-	Starts []*tensorgame.Scheme
-	// RunDir is the run directory ("": the pool is kept in memory only).
-	RunDir string
-	// Status, when non-nil, is called about every StatusEvery (default 1 s)
-	// from a separate goroutine with a snapshot of the counters.
-	Status      func(Stats)
-	StatusEvery time.Duration
-	// Tuning holds the knobs of the walk; its zero value gives defaults.
-	Tuning Tuning
-}
-
-// Tuning holds the knobs of the walk. Zero values give the defaults.
-type Tuning struct {
-	// Chunk is the number of flips a walker makes between two updates of
-	// the counters and looks at ctx (default 16384).
-	Chunk int64
-	// PlusAfter is the number of flips without a reduction after which a
-	// walker makes a plus transition (default 3000; negative: never).
-	PlusAfter int64
-	// PlusMax bounds plus transitions to PlusMax ranks above the start
-	// rank of a walk (default 2).
-	PlusMax int
-	// PathLimit is the least patience of a walk: a walk from a pool scheme
-	// ends after max(PathLimit, the flips it took to reach its best) flips
-	// without a new best (default 4 million: 4x4x4 -> 49 in a median of
-	// 7.3 million flips over 10 seeds, against 22 million with 1 million).
-	PathLimit int64
-	// DescentStall switches plus transitions on in a walk once it has gone
-	// DescentStall times its mean number of flips per improvement without
-	// one (and at least PlusAfter flips); before that the walk descends
-	// without them (default 4).
-	DescentStall float64
-	// Diversity is the number of distinct schemes the pool collects at a
-	// rank before the walkers start from that rank (default 4): until
-	// then they keep starting from the rank above, so that every rank is
-	// reached from several lineages.
-	Diversity int
-	// FailLimit makes the search adaptive: after FailLimit attempts in a
-	// row from one rank fail, the diversity wanted at that rank doubles (up
-	// to PerRank), so the walkers go back to the rank above for more
-	// distinct starting schemes (default 16; negative: never).
-	FailLimit int
-	// StallRatio and StallMin restart the search when it stalls: when the
-	// flips since the best rank of the current epoch last improved exceed
-	// max(StallMin × L(k), StallRatio × the flips the epoch took to get
-	// there), a new epoch starts from the run's start schemes with an empty
-	// pool of its own (the schemes found so far stay in the run's pool).
-	// L(k) is the Luby sequence 1, 1, 2, 1, 1, 2, 4, ... at the lane's k-th
-	// epoch, so that some epochs stay long on a hard plateau. Restarts cut
-	// the heavy tail of descents that went down a poor lineage (defaults 1
-	// and 10 million; StallRatio < 0: never).
-	StallRatio float64
-	StallMin   int64
-	// PerRank and Depth bound the pool (see pool.Options).
-	PerRank, Depth int
-}
-
-func (t Tuning) withDefaults() Tuning {
-	if t.Chunk <= 0 {
-		t.Chunk = 1 << 14
-	}
-	if t.PlusAfter == 0 {
-		t.PlusAfter = 3000
-	}
-	if t.PlusMax <= 0 {
-		t.PlusMax = 2
-	}
-	if t.PathLimit <= 0 {
-		t.PathLimit = 4_000_000
-	}
-	if t.DescentStall <= 0 {
-		t.DescentStall = 4
-	}
-	if t.Diversity <= 0 {
-		t.Diversity = 4
-	}
-	if t.FailLimit == 0 {
-		t.FailLimit = 16
-	}
-	if t.PerRank <= 0 {
-		t.PerRank = 64
-	}
-	if t.StallRatio == 0 {
-		t.StallRatio = 1
-	}
-	if t.StallMin <= 0 {
-		t.StallMin = 10_000_000
-	}
-	return t
-}
-
-// poolOptions are the options of the run's pools (see PerRank and Depth).
-func (t Tuning) poolOptions() pool.Options { return pool.Options{PerRank: t.PerRank, Depth: t.Depth} }
-
 // Stats is a snapshot of a running search.
 type Stats struct {
 	Best        int           // best rank held over the run's field (0: none yet)
@@ -204,14 +40,23 @@ type Stats struct {
 	FlipsPerSec float64       // over the whole run
 }
 
+// Stop says why a run ended.
+type Stop string
+
+// The reasons a run ends.
+const (
+	StopTarget   Stop = "target"   // the target rank was reached
+	StopTime     Stop = "time"     // Config.Time passed
+	StopCanceled Stop = "canceled" // ctx was done
+)
+
 // Result is the outcome of a run.
 type Result struct {
 	Best    *tensorgame.Scheme // the best scheme held over the run's field (verified); nil if none
 	Path    string             // the file of Best's rank in the run directory ("" without one)
 	Reached bool               // a target was set and Best.Rank() <= Target
-	// Stopped says why the run ended: "target", "time" or "canceled"
-	// (ctx was done).
-	Stopped string
+	// Stopped says why the run ended.
+	Stopped Stop
 	// ReachedAfter is the time and the number of flips it took to reach
 	// the target (zero when not reached).
 	ReachedAfter      time.Duration
@@ -273,12 +118,15 @@ func newRun(cfg Config) (*run, error) {
 	if !f.Valid() {
 		return nil, fmt.Errorf("search: invalid format %v", f)
 	}
-	if _, err := flip.New(f, 0, flip.Options{}); err != nil {
+	if err := flip.Supports(f); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	r := &run{cfg: cfg, tune: cfg.Tuning.withDefaults()}
 	if cfg.Field != tensorgame.Z2 && cfg.Field != tensorgame.Z {
 		return nil, fmt.Errorf("search: field %v: the flip-graph search works over Z2 and Z", cfg.Field)
+	}
+	if err := ternary.Supports(f); cfg.Field == tensorgame.Z && err != nil {
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	if cfg.Workers < 0 {
 		return nil, fmt.Errorf("search: %d workers: want at least 1", cfg.Workers)
@@ -352,12 +200,66 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 	if err := tensorgame.Verify(z2); err != nil {
 		return nil, fmt.Errorf("search: start scheme does not hold mod 2: %w", err)
 	}
+	if s.Field != tensorgame.Z2 {
+		z2.Origin = tensorgame.Derive(tensorgame.MoveMod2, s)
+	}
 	return z2, nil
 }
 
 // open opens the run's pool (the run directory), stores the start scheme
 // and sets up the lanes of walkers.
 func (r *run) open() error {
+	if err := r.openPool(); err != nil {
+		return err
+	}
+	z2Seeds, zSeeds, err := r.seeds()
+	if err != nil {
+		return err
+	}
+	z2Starts, zStarts, err := r.extraStarts()
+	if err != nil {
+		return err
+	}
+	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
+	for i, y := range r.syms {
+		ss, err := r.symStarts(y, z2Starts, z2Seeds)
+		if err != nil {
+			return err
+		}
+		symStarts[i] = ss
+	}
+	z2Starts = append(z2Starts, z2Seeds)
+	zStarts = append(zStarts, zSeeds)
+	if r.cfg.Field == tensorgame.Z2 {
+		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
+		r.lanes = []*lane{r.z2}
+		return r.addSymmetric(r.pool, symStarts)
+	}
+	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
+	// The pool replaces the oldest scheme of a full rank, so that lifting
+	// keeps seeing new ones.
+	z2 := pool.New(r.cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
+	for _, s := range z2Seeds {
+		if _, err := z2.Add(s); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	}
+	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
+	r.z2.liftPlateau = true
+	if r.cfg.Workers >= 2 {
+		r.lanes = []*lane{r.ternaryLane, r.z2}
+	} else {
+		// One worker: Z2 walks with lifting, which reach the published
+		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
+		// 2 minutes by ternary walks, reached in about a second by lifting).
+		r.lanes = []*lane{r.z2}
+	}
+	return r.addSymmetric(z2, symStarts)
+}
+
+// openPool opens the run's pool (the run directory, or one in memory) and
+// stores the start scheme, or the standard algorithm in a new run.
+func (r *run) openPool() error {
 	cfg := r.cfg
 	opts := r.tune.poolOptions()
 	if cfg.RunDir != "" {
@@ -382,103 +284,78 @@ func (r *run) open() error {
 	}
 	if r.pool.Best() == 0 {
 		std := tensorgame.Standard(cfg.Format, cfg.Field)
+		std.Origin = tensorgame.Derive(tensorgame.MoveStandard)
 		if _, err := r.pool.Add(r.annotate(std, "the standard algorithm")); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
 	}
-	// Every epoch of a lane starts from the given scheme or, without one,
-	// from the best schemes of the pool (the standard algorithm in a new
-	// run).
-	var z2Seeds []*tensorgame.Scheme
+	return nil
+}
+
+// seeds returns what the epochs of the Z2 lane and, in a Z run, of the
+// ternary lane start from besides Config.Starts: the given scheme or,
+// without one, the best schemes of the pool (the standard algorithm in a
+// new run).
+func (r *run) seeds() (z2Seeds, zSeeds []*tensorgame.Scheme, err error) {
 	if r.fromZ2 != nil {
 		z2Seeds = []*tensorgame.Scheme{r.fromZ2}
 	} else {
 		for _, s := range r.pool.Schemes(r.pool.Best()) {
 			z2, err := lift.ReduceMod2(s)
 			if err != nil {
-				return fmt.Errorf("search: %w", err)
+				return nil, nil, fmt.Errorf("search: %w", err)
 			}
 			z2Seeds = append(z2Seeds, z2)
 		}
 	}
+	if r.cfg.Field != tensorgame.Z {
+		return z2Seeds, nil, nil
+	}
 	// A Z run: ternary walkers on the run's pool, and Z2 walkers whose
 	// schemes, kept in memory, are lifted.
-	var zSeeds []*tensorgame.Scheme
-	if cfg.Field == tensorgame.Z {
-		if r.from != nil && ternaryOK(r.from) {
-			zSeeds = []*tensorgame.Scheme{r.from}
-		} else if r.from == nil {
-			for _, s := range r.pool.Schemes(r.pool.Best()) {
-				if ternaryOK(s) {
-					zSeeds = append(zSeeds, s)
-				}
+	if r.from != nil && ternaryOK(r.from) {
+		zSeeds = []*tensorgame.Scheme{r.from}
+	} else if r.from == nil {
+		for _, s := range r.pool.Schemes(r.pool.Best()) {
+			if ternaryOK(s) {
+				zSeeds = append(zSeeds, s)
 			}
 		}
-		if len(zSeeds) == 0 {
-			zSeeds = []*tensorgame.Scheme{tensorgame.Standard(cfg.Format, tensorgame.Z)}
-		}
 	}
-	// Epochs take turns between Config.Starts, first (a start that is a
-	// trap stalls fast, having gained nothing), and these; Config.Starts go
-	// into the pool too.
-	var z2Starts, zStarts [][]*tensorgame.Scheme
+	if len(zSeeds) == 0 {
+		zSeeds = []*tensorgame.Scheme{tensorgame.Standard(r.cfg.Format, tensorgame.Z)}
+	}
+	return z2Seeds, zSeeds, nil
+}
+
+// extraStarts stores Config.Starts in the pool and returns them as starts
+// of the Z2 and ternary lanes, the lowest rank first: epochs take turns
+// between them, first (a start that is a trap stalls fast, having gained
+// nothing), and the seeds. In a Z run given a Z2 search's best and a
+// composite, the Z2 walkers so start on the best's plateau, whose schemes
+// go to the lifter.
+func (r *run) extraStarts() (z2Starts, zStarts [][]*tensorgame.Scheme, err error) {
+	field := r.cfg.Field
 	for i, s := range r.starts {
 		z2Starts = append(z2Starts, []*tensorgame.Scheme{r.startsZ2[i]})
-		if cfg.Field == tensorgame.Z && ternaryOK(s) {
+		if field == tensorgame.Z && ternaryOK(s) {
 			zStarts = append(zStarts, []*tensorgame.Scheme{s})
 		}
 		keep := s
-		if s.Field != cfg.Field {
-			if cfg.Field != tensorgame.Z2 {
+		if s.Field != field {
+			if field != tensorgame.Z2 {
 				continue
 			}
 			keep = r.startsZ2[i]
 		}
 		if _, err := r.pool.Add(r.annotate(keep.Clone(), "extra start scheme")); err != nil {
-			return fmt.Errorf("search: %w", err)
+			return nil, nil, fmt.Errorf("search: %w", err)
 		}
 	}
-	// The lowest rank first: in a Z run given a Z2 search's best and a
-	// composite, the Z2 walkers start on the best's plateau, whose schemes
-	// go to the lifter.
 	byRank := func(a, b []*tensorgame.Scheme) int { return a[0].Rank() - b[0].Rank() }
 	slices.SortStableFunc(z2Starts, byRank)
 	slices.SortStableFunc(zStarts, byRank)
-	symStarts := make([][][]*tensorgame.Scheme, len(r.syms))
-	for i, y := range r.syms {
-		ss, err := r.symStarts(y, z2Starts, z2Seeds)
-		if err != nil {
-			return err
-		}
-		symStarts[i] = ss
-	}
-	z2Starts = append(z2Starts, z2Seeds)
-	zStarts = append(zStarts, zSeeds)
-	if cfg.Field == tensorgame.Z2 {
-		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
-		r.lanes = []*lane{r.z2}
-		return r.addSymmetric(r.pool, symStarts)
-	}
-	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
-	// The pool replaces the oldest scheme of a full rank, so that lifting
-	// keeps seeing new ones.
-	z2 := pool.New(cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
-	for _, s := range z2Seeds {
-		if _, err := z2.Add(s); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-	}
-	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
-	r.z2.liftPlateau = true
-	if r.cfg.Workers >= 2 {
-		r.lanes = []*lane{r.ternaryLane, r.z2}
-	} else {
-		// One worker: Z2 walks with lifting, which reach the published
-		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
-		// 2 minutes by ternary walks, reached in about a second by lifting).
-		r.lanes = []*lane{r.z2}
-	}
-	return r.addSymmetric(z2, symStarts)
+	return z2Starts, zStarts, nil
 }
 
 // symStarts returns the starts of a lane of symmetry y: the symmetric
@@ -677,14 +554,14 @@ func (r *run) run(parent context.Context) (Result, error) {
 	}
 	switch {
 	case r.reached():
-		res.Stopped = "target"
+		res.Stopped = StopTarget
 		res.Reached = true
 		res.ReachedAfter = time.Duration(r.reachedNS.Load())
 		res.ReachedAfterFlips = r.reachedFlips.Load()
 	case parent.Err() != nil:
-		res.Stopped = "canceled"
+		res.Stopped = StopCanceled
 	default:
-		res.Stopped = "time"
+		res.Stopped = StopTime
 	}
 	if s := r.pool.BestScheme(); s != nil {
 		res.Best = s.Clone()

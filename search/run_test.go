@@ -38,7 +38,7 @@ func TestRunReachesTarget(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !res.Reached || res.Stopped != "target" || res.Best.Rank() > c.target {
+			if !res.Reached || res.Stopped != StopTarget || res.Best.Rank() > c.target {
 				t.Fatalf("result %+v: target %d not reached", res.Stats, c.target)
 			}
 			if res.Best.Field != c.field {
@@ -46,6 +46,13 @@ func TestRunReachesTarget(t *testing.T) {
 			}
 			if err := tensorgame.Verify(res.Best); err != nil {
 				t.Fatal(err)
+			}
+			// What a walk found carries its move, its parent and the
+			// lineage from the standard algorithm (a Z run may reach the
+			// target by lifting a Z2 walk's scheme).
+			if o := res.Best.Origin; o == nil || len(o.Parents) == 0 || !o.Has(tensorgame.MoveStandard) ||
+				!(o.Move == tensorgame.MoveFlips || o.Move == tensorgame.MoveTernaryFlips || o.Move == tensorgame.MoveLift) {
+				t.Errorf("origin %+v, want a walk or a lift with the standard algorithm in its lineage", o)
 			}
 		})
 	}
@@ -80,7 +87,7 @@ func TestRunResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Stopped != "target" || first.Best == nil || first.Best.Rank() > 26 || first.Best.Rank() <= 23 {
+	if first.Stopped != StopTarget || first.Best == nil || first.Best.Rank() > 26 || first.Best.Rank() <= 23 {
 		t.Fatalf("first run: stopped %q, stats %+v", first.Stopped, first.Stats)
 	}
 	got, err := tensorgame.ReadFile(first.Path)
@@ -98,7 +105,7 @@ func TestRunResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Stopped != "canceled" || second.Best.Rank() != first.Best.Rank() {
+	if second.Stopped != StopCanceled || second.Best.Rank() != first.Best.Rank() {
 		t.Fatalf("resumed run: stopped %q with rank %d, want canceled with %d", second.Stopped, second.Best.Rank(), first.Best.Rank())
 	}
 	// Resume with a target the first run did not reach.
@@ -140,7 +147,7 @@ func TestRunBadConfig(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"too large", Config{Format: format(9, 8, 8), Field: tensorgame.Z2}, "at most 64"},
+		{"too large", Config{Format: format(17, 16, 16), Field: tensorgame.Z2}, "at most 256"},
 		{"field Q", Config{Format: f, Field: tensorgame.Q}, "field Q"},
 		{"target negative", Config{Format: f, Field: tensorgame.Z2, Target: -1}, "below 1"},
 		{"target above start", Config{Format: f, Field: tensorgame.Z2, Target: 9}, "above the start rank 8"},
@@ -296,15 +303,20 @@ func TestCyclicFeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	if err := w.Start(std); err != nil {
 		t.Fatal(err)
 	}
 	w.Walk(1_000_000, 26, 27)
 	if w.Rank() >= 27 {
 		t.Fatal("no reduction in a million flips of 3x3x3")
 	}
-	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+	found := w.Scheme()
+	if err := c.found(c.ep.Load(), found, std, 1); err != nil {
 		t.Fatal(err)
+	}
+	if o := found.Origin; o == nil || o.Move != tensorgame.MoveCyclicFlips || len(o.Parents) != 1 || o.Parents[0].Rank != 27 || o.Params["seed"] != "1" {
+		t.Fatalf("origin %+v, want cyclic flips from the standard algorithm with seed 1", o)
 	}
 	after := plain.ep.Load()
 	if after == before || after.pool.Best() != w.Rank() {
@@ -316,7 +328,7 @@ func TestCyclicFeeds(t *testing.T) {
 	// Another scheme of that rank joins it; one above does not.
 	r0 := w.Rank()
 	w.Walk(1000, 0, r0) // no plus transitions: mostly the same rank
-	if err := c.found(c.ep.Load(), w.Scheme(), 1); err != nil {
+	if err := c.found(c.ep.Load(), w.Scheme(), std, 1); err != nil {
 		t.Fatal(err)
 	}
 	plain.offer(tensorgame.Standard(f, tensorgame.Z2))
@@ -670,5 +682,69 @@ func TestRunCyclicAbove(t *testing.T) {
 		if err := tensorgame.Verify(s); err != nil || s.Format != format(3, 3, 3) || !cyclic.Symmetric(s) {
 			t.Errorf("%s: a %v scheme, symmetric %v, verification %v", name, s.Format, cyclic.Symmetric(s), err)
 		}
+	}
+}
+
+// TestRunWide runs a one-second search of a format whose factors need
+// more than one word (the flip walker picks the width) with a run
+// directory, end to end: the best scheme is verified, and so is the file
+// the pool wrote for it.
+func TestRunWide(t *testing.T) {
+	f := format(9, 9, 9)
+	res, err := Run(context.Background(), Config{Format: f, Field: tensorgame.Z2, Time: time.Second, Workers: 2, Seed: 1, RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Best == nil || res.Best.Rank() > f.Naive() || res.Stopped != StopTime {
+		t.Fatalf("best %v, stopped %q: want a scheme of rank <= %d when the time is up", res.Best, res.Stopped, f.Naive())
+	}
+	if err := tensorgame.Verify(res.Best); err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.Flips == 0 {
+		t.Error("no flip made")
+	}
+	back, err := tensorgame.ReadFile(res.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(back); err != nil || back.Rank() != res.Best.Rank() {
+		t.Fatalf("%s: rank %d, %v; want the best, verified", res.Path, back.Rank(), err)
+	}
+}
+
+// strassenZ2 is Strassen's algorithm over Z2 (AlphaTensor's factorization).
+const strassenZ2 = `# field: Z2
+# size: n=2 m=2 p=2
+0 0 1 1 ; 0 0 1 1 ; 0 1 0 1
+0 0 1 0 ; 1 1 1 1 ; 0 0 1 0
+0 1 0 0 ; 0 0 1 0 ; 1 1 1 1
+0 1 1 1 ; 0 1 1 1 ; 0 1 1 1
+1 0 0 0 ; 1 0 0 0 ; 1 0 0 0
+1 1 1 1 ; 0 1 0 0 ; 0 1 0 0
+0 1 0 1 ; 0 1 0 1 ; 0 0 1 1
+`
+
+// TestRunReportsSimplifiedStart starts from Strassen with one term
+// written twice more (rank 9 over Z2, where the two copies cancel): the
+// walkers' Start simplifies it to rank 7, which the run must report,
+// though no walk ever goes below 7.
+func TestRunReportsSimplifiedStart(t *testing.T) {
+	s, err := tensorgame.Parse(strings.NewReader(strassenZ2), "strassen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Terms = append(s.Terms, s.Terms[0].Clone(), s.Terms[0].Clone())
+	if err := tensorgame.Verify(s); err != nil || s.Rank() != 9 {
+		t.Fatalf("start of rank %d: %v", s.Rank(), err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Config{Format: s.Format, Field: tensorgame.Z2, From: s, Target: 7, Workers: 1, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached || res.Best.Rank() != 7 {
+		t.Fatalf("stopped %q with rank %d, want rank 7 reached", res.Stopped, res.Best.Rank())
 	}
 }

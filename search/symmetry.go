@@ -18,6 +18,8 @@ type symmetry struct {
 	name string
 	// step is what a plus transition adds to the rank: one orbit.
 	step int
+	// move is the provenance of what the lane's walks find.
+	move tensorgame.Move
 	// format is the format the walkers work in: a permutation of the
 	// run's format (5x3x5 for a 3x5x5 run with transpose symmetry).
 	format tensorgame.Format
@@ -35,7 +37,7 @@ type symmetry struct {
 
 // cyclicSymmetry is the cyclic symmetry of square formats (search/cyclic).
 func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
-	if _, err := cyclic.New(f, 0, cyclic.Options{}); err != nil {
+	if err := cyclic.Supports(f); err != nil {
 		return nil, err
 	}
 	var fresh []*tensorgame.Scheme
@@ -50,6 +52,7 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 		fresh:     fresh,
 		name:      "cyclic-symmetric",
 		step:      3,
+		move:      tensorgame.MoveCyclicFlips,
 		format:    f,
 		symmetric: cyclic.Symmetric,
 		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
@@ -87,12 +90,13 @@ func transposeSymmetry(f tensorgame.Format) (*symmetry, error) {
 	if g.N != g.P {
 		return nil, fmt.Errorf("transpose symmetry needs two equal sizes, not %v", f)
 	}
-	if _, err := transpose.New(g, 0, transpose.Options{}); err != nil {
+	if err := transpose.Supports(g); err != nil {
 		return nil, err
 	}
 	return &symmetry{
 		name:      "transpose-symmetric",
 		step:      2,
+		move:      tensorgame.MoveTransFlips,
 		format:    g,
 		symmetric: transpose.Symmetric,
 		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {

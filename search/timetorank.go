@@ -13,7 +13,8 @@ import (
 // workers and seed, until it holds a scheme of rank <= target or ctx is
 // done. It returns the time and the flips (all walkers together) it took to
 // reach the target, and an error when the target was not reached. It is
-// what `alphamat bench search` measures.
+// what BenchmarkTimeToRank measures; `alphamat bench search` (package
+// bench) calls Run itself, with a run directory and its own Config.
 func TimeToRank(ctx context.Context, f tensorgame.Format, field tensorgame.Field, target, workers int, seed uint64) (time.Duration, int64, error) {
 	if target < 1 {
 		return 0, 0, fmt.Errorf("search: target rank %d is below 1", target)

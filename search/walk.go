@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
@@ -79,6 +80,17 @@ func (l *lane) newWalker(seed uint64) (Walker, error) {
 	return flip.New(l.format, seed, flip.Options{PlusAfter: t.PlusAfter, Extra: t.PlusMax + 2})
 }
 
+// move is the provenance of the schemes the lane's walks find.
+func (l *lane) move() tensorgame.Move {
+	switch {
+	case l.field == tensorgame.Z:
+		return tensorgame.MoveTernaryFlips
+	case l.sym != nil:
+		return l.sym.move
+	}
+	return tensorgame.MoveFlips
+}
+
 // plusStep is how much a plus transition raises the rank: an orbit (3
 // terms for cyclic walkers, 2 for transpose walkers), else 1. PlusMax
 // counts plus transitions.
@@ -129,8 +141,16 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	var chunks, nextLift int64 // calls of Walk; when to hand the lifter a plateau scheme next
 	for ctx.Err() == nil {
 		ep := l.ep.Load()
-		if err := w.Start(ep.pool.Pick(rng, ep.levels.level(ep.pool))); err != nil {
+		start := ep.pool.Pick(rng, ep.levels.level(ep.pool))
+		if err := w.Start(start); err != nil {
 			return fmt.Errorf("search: walker %d: %w", id, err)
+		}
+		if w.Rank() < start.Rank() {
+			// Start simplified the scheme (terms that cancel or merge): a
+			// scheme of its own, which no walk from it would report.
+			if err := l.found(ep, w.Scheme(), start, seed); err != nil {
+				return fmt.Errorf("search: walker %d: %w", id, err)
+			}
 		}
 		r.restarts.Add(1)
 		w.SetPlusAfter(-1)
@@ -155,7 +175,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				if !plus {
 					est = walked / int64(rank0-best)
 				}
-				if err := l.found(ep, w.Scheme(), seed); err != nil {
+				if err := l.found(ep, w.Scheme(), start, seed); err != nil {
 					return fmt.Errorf("search: walker %d: %w", id, err)
 				}
 				continue
@@ -167,6 +187,7 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 				// the schemes of the plateau differ in whether they lift,
 				// so one now and then goes to the lifter.
 				s := w.Scheme()
+				s.Origin = l.origin(start, seed)
 				s.Comments = append(slices.Clone(ep.comments), s.Comments...)
 				r.liftq.push(r.annotate(s, fmt.Sprintf("%s on a plateau, seed %d", l.kind(), seed)))
 			}
@@ -191,10 +212,20 @@ func (r *run) walker(ctx context.Context, l *lane, id int, seed uint64) error {
 	return nil
 }
 
-// found stores a scheme a walk reached from a higher rank: in the epoch's
-// pool, and in the archive (and so the run directory) when it wants it.
-func (l *lane) found(ep *epoch, s *tensorgame.Scheme, seed uint64) error {
+// origin is the provenance of a scheme a walk of the lane found from the
+// start scheme start with the given seed.
+func (l *lane) origin(start *tensorgame.Scheme, seed uint64) *tensorgame.Origin {
+	o := tensorgame.Derive(l.move(), start)
+	o.Params = map[string]string{"seed": strconv.FormatUint(seed, 10)}
+	return o
+}
+
+// found stores a scheme a walk reached from a higher rank, from the start
+// scheme start: in the epoch's pool, and in the archive (and so the run
+// directory) when it wants it.
+func (l *lane) found(ep *epoch, s, start *tensorgame.Scheme, seed uint64) error {
 	r := l.r
+	s.Origin = l.origin(start, seed)
 	s.Comments = append(slices.Clone(ep.comments), s.Comments...)
 	s = r.annotate(s, fmt.Sprintf("%s, seed %d", l.kind(), seed))
 	before := ep.pool.Best()

@@ -1,6 +1,6 @@
 package search
 
-import "github.com/alphamat/alphamat/tensorgame"
+import "github.com/alphamat/alphamat/search/walkkit"
 
 // Walker is one random walk on the flip graph of a format over one field,
 // owned by one goroutine of the driver. The driver ([Run]) calls Walk in
@@ -11,21 +11,27 @@ import "github.com/alphamat/alphamat/tensorgame"
 //
 // The method signatures use only built-in and tensorgame types, so a package
 // can implement Walker without importing search (search imports the
-// implementations: search/flip over Z2, search/ternary over Z).
+// implementations: search/flip over Z2, search/ternary over Z, and the
+// symmetric search/cyclic and search/transpose). The interface is declared
+// in search/walkkit, the kit the walkers share, and its contract suite is
+// search/walkkit/walktest.
 //
 // # Plugging in a walker
 //
 // A walker over another field (search/ternary: coefficients in {-1, 0, 1},
-// field Z) implements these five methods on its own bit-packed state and
+// field Z) implements these six methods on its own bit-packed state and
 // converts to and from *tensorgame.Scheme only in Start and Scheme. The
 // driver gets it from a constructor of the form
 //
-//	func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error)
+//	func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error)
 //
-// (the Options are the implementation's own: plus-transition limit, and so
-// on), and runs it exactly like the Z2 walker: the schemes it returns from
-// Scheme carry its field, are verified by the pool before they are stored,
-// and land in the run directory as <n>x<m>x<p>_r<R>_<FIELD>.txt.
+// (walkkit.Options: plus-transition limit, room above the start rank; the
+// walker of the factor width f needs, see walkkit.NewWide), and a function
+// Supports(tensorgame.Format) error that validates a format without
+// building a walker, and runs it exactly like the Z2 walker: the schemes it
+// returns from Scheme carry its field, are verified by the pool before
+// they are stored, and land in the run directory as
+// <n>x<m>x<p>_r<R>_<FIELD>.txt.
 //
 // # Contract
 //
@@ -48,11 +54,4 @@ import "github.com/alphamat/alphamat/tensorgame"
 //   - SetPlusAfter sets the plateau length (flips without a reduction) after
 //     which Walk makes a plus transition; negative: never, 0: the walker's
 //     default. The driver switches plus transitions on and off per walk.
-type Walker interface {
-	Start(s *tensorgame.Scheme) error
-	Walk(flips int64, report, ceiling int) int64
-	Rank() int
-	Scheme() *tensorgame.Scheme
-	Counts() (flips, reductions, plus, plateau int64)
-	SetPlusAfter(n int64)
-}
+type Walker = walkkit.Walker

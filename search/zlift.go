@@ -105,6 +105,7 @@ func (r *run) lifter(ctx context.Context) error {
 			continue
 		}
 		r.lifted.Add(1)
+		z.Origin = tensorgame.Derive(tensorgame.MoveLift, s)
 		z.Comments = append(z.Comments, fmt.Sprintf("alphamat search %v over Z: lifted from a flip-graph walk over Z2", r.cfg.Format))
 		if _, err := r.pool.Add(z); err != nil {
 			return fmt.Errorf("search: %w", err)

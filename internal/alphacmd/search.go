@@ -112,7 +112,8 @@ A status line goes to stderr about once a second (a progress bar when a
 target is set). The search stops when it holds a scheme of rank <= --target,
 when --time is up, or on Ctrl-C, and prints where its best scheme is.
 
-Formats need n*m, m*p and n*p <= 64 (up to 8x8x8). With --workers 1 a run
+Formats need n*m, m*p and n*p <= 256 (up to 16x16x16; the symmetric
+walkers of --cyclic and --transpose: 64). With --workers 1 a run
 is reproducible from its --seed.
 
 Exit status: 0 when the target is reached or the time is up, 130 on Ctrl-C,
@@ -317,7 +318,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 	}
 	out := searchResult{
 		Format: o.Format.String(), Field: o.Field.String(), Rank: res.Best.Rank(), Target: o.Target,
-		Reached: res.Reached, Stopped: res.Stopped, Path: res.Path, RunDir: o.Run, Seed: o.Seed,
+		Reached: res.Reached, Stopped: string(res.Stopped), Path: res.Path, RunDir: o.Run, Seed: o.Seed,
 		Workers: res.Workers, Flips: res.Stats.Flips, Reductions: res.Stats.Reductions, Plus: res.Stats.Plus,
 		Restarts: res.Stats.Restarts, Epochs: res.Stats.Epochs + 1, Lifts: res.Stats.Lifts, Lifted: res.Stats.Lifted,
 		Seconds: res.Stats.Elapsed.Seconds(), ReachedAfter: res.ReachedAfter.Seconds(),
@@ -333,7 +334,7 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 		fmt.Fprintf(io.Out, "%v rank %d over %v: %s\n", o.Format, out.Rank, o.Field, res.Path)
 	}
 	switch {
-	case res.Stopped == "canceled":
+	case res.Stopped == search.StopCanceled:
 		fmt.Fprintf(io.ErrOut, "stopped; run the same command to resume from %s\n", o.Run)
 		return &SilentError{Code: exitCancel}
 	case o.Target > 0 && !res.Reached:

@@ -90,7 +90,7 @@ func TestSearchBadInput(t *testing.T) {
 	}{
 		{"no format", nil, exitUsage, "FORMAT"},
 		{"bad format", []string{"4y4"}, exitUsage, "4y4"},
-		{"too large", []string{"9x9x9", "--run", filepath.Join(dir, "big")}, exitFail, "at most 64"},
+		{"too large", []string{"17x16x16", "--run", filepath.Join(dir, "big")}, exitFail, "at most 256"},
 		{"field", []string{"2x2x2", "--field", "q"}, exitUsage, "want z2 or z"},
 		{"target zero", []string{"2x2x2", "--target", "0"}, exitUsage, "below 1"},
 		{"target above start", []string{"2x2x2", "--target", "9", "--run", filepath.Join(dir, "r1")}, exitFail, "above the start rank 8"},

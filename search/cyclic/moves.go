@@ -1,54 +1,15 @@
 package cyclic
 
-import "github.com/alphamat/alphamat/internal/wyrand"
+import (
+	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
+)
 
 // attach adds entry e (factor e%3 of orbit e/3) to the index and queues a
 // reduction check for it when it joins other entries.
 func (w *Walker) attach(e int32) {
-	v := w.orb[e/3][e%3]
-	i, found := w.tab.Slot(v)
-	var g int32
-	if found {
-		g = w.tab.Group(i)
-	} else {
-		g = w.gfree[len(w.gfree)-1]
-		w.gfree = w.gfree[:len(w.gfree)-1]
-		w.tab.Set(i, v, g)
-		w.gkey[g], w.gsize[g], w.gmul[g] = v, 0, -1
-	}
-	size := w.gsize[g]
-	w.gmem[int(g)*w.gcap+int(size)] = e
-	w.egrp[e], w.epos[e] = g, size
-	w.gsize[g] = size + 1
-	if size == 1 {
-		w.gmul[g] = int32(len(w.multi))
-		w.multi = append(w.multi, g)
-	}
-	if size >= 1 {
+	if w.idx.Attach(e, 0, w.orb[e/3][e%3]) {
 		w.stack = append(w.stack, e)
-	}
-}
-
-// detach removes entry e from the index.
-func (w *Walker) detach(e int32) {
-	g := w.egrp[e]
-	if g < 0 {
-		return
-	}
-	base := int(g) * w.gcap
-	last := w.gsize[g] - 1
-	moved := w.gmem[base+int(last)]
-	w.gmem[base+int(w.epos[e])] = moved
-	w.epos[moved] = w.epos[e]
-	w.gsize[g] = last
-	w.egrp[e] = -1
-	switch last {
-	case 1:
-		// Fewer than two members: no longer a place for flips.
-		unlist(&w.multi, w.gmul, g)
-	case 0:
-		w.tab.Remove(w.gkey[g])
-		w.gfree = append(w.gfree, g)
 	}
 }
 
@@ -80,29 +41,16 @@ func (w *Walker) newOrbit(x [3]uint64) {
 // kill removes orbit id from the scheme and the index.
 func (w *Walker) kill(id int32) {
 	e := 3 * id
-	w.detach(e)
-	w.detach(e + 1)
-	w.detach(e + 2)
+	w.idx.Detach(e, 0)
+	w.idx.Detach(e+1, 0)
+	w.idx.Detach(e+2, 0)
 	if w.deg[id] {
 		w.rank--
 	} else {
 		w.rank -= 3
 	}
-	unlist(&w.alive, w.apos, id)
+	walkkit.Unlist(&w.alive, w.apos, id)
 	w.free = append(w.free, id)
-}
-
-// unlist removes x from the dense list whose positions pos records (pos[x]
-// is the index of x in *list), moving the last entry into its place, and
-// sets pos[x] to -1.
-func unlist(list *[]int32, pos []int32, x int32) {
-	l := *list
-	p := pos[x]
-	last := l[len(l)-1]
-	l[p] = last
-	pos[last] = p
-	*list = l[:len(l)-1]
-	pos[x] = -1
 }
 
 // set changes factor p of the live orbit id (not a fixed term) to v.
@@ -110,12 +58,14 @@ func (w *Walker) set(id int32, p int, v uint64) {
 	x := w.orb[id]
 	x[p] = v
 	if v == 0 || x[0] == x[1] && x[1] == x[2] {
+		// The orbit vanishes or collapses to a fixed term: a reduction.
 		w.kill(id)
 		w.newOrbit(x)
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 	e := 3*id + int32(p)
-	w.detach(e)
+	w.idx.Detach(e, 0)
 	w.orb[id] = x
 	w.attach(e)
 }
@@ -127,15 +77,15 @@ func (w *Walker) flip() bool {
 	// One draw: the group from the low 32 bits, the pair from the next 16
 	// and 15, the direction from the top bit.
 	x := w.rng.Next()
-	g := w.multi[wyrand.Below(x, len(w.multi))]
-	s := int(w.gsize[g])
+	g := w.idx.Multi[wyrand.Below(x, len(w.idx.Multi))]
+	s := int(w.idx.Size[g])
 	p1 := int((x >> 32 & 0xffff) * uint64(s) >> 16)
 	p2 := int((x >> 48 & 0x7fff) * uint64(s-1) >> 15)
 	if p2 >= p1 {
 		p2++
 	}
-	base := int(g) * w.gcap
-	e1, e2 := w.gmem[base+p1], w.gmem[base+p2]
+	base := int(g) * w.idx.Cap
+	e1, e2 := w.idx.Mem[base+p1], w.idx.Mem[base+p2]
 	if x>>63 != 0 {
 		e1, e2 = e2, e1
 	}
@@ -163,7 +113,7 @@ func (w *Walker) drain() {
 	for len(w.stack) > 0 {
 		e := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.apos[e/3] >= 0 && w.egrp[e] >= 0 {
+		if w.apos[e/3] >= 0 && w.idx.Group[e] >= 0 {
 			w.reduce(e)
 		}
 	}
@@ -174,9 +124,9 @@ func (w *Walker) drain() {
 // that has e's factor in front, if there is one: a⊗b⊗c + a⊗b⊗c' =
 // a⊗b⊗(c+c') (and so for the shifted terms).
 func (w *Walker) reduce(e int32) {
-	g := w.egrp[e]
-	base := int(g) * w.gcap
-	members := w.gmem[base : base+int(w.gsize[g])]
+	g := w.idx.Group[e]
+	base := int(g) * w.idx.Cap
+	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
 	o := e / 3
 	a := rot(w.orb[o], int(e%3))
 	for _, k := range members {
@@ -197,7 +147,7 @@ func (w *Walker) reduce(e int32) {
 		w.kill(o)
 		w.kill(ok)
 		w.newOrbit(x)
-		w.reductions++
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 }
@@ -214,7 +164,6 @@ func (w *Walker) plusMove() bool {
 	for range 8 {
 		x := w.rng.Next()
 		if x>>63 != 0 && w.fixedFlip(x) {
-			w.plus++
 			return true
 		}
 		p1 := wyrand.Below(x, n)
@@ -237,7 +186,6 @@ func (w *Walker) plusMove() bool {
 		w.newOrbit([3]uint64{b[0], a[1] ^ b[1], a[2]})
 		w.newOrbit([3]uint64{b[0], b[1], a[2] ^ b[2]})
 		w.drain()
-		w.plus++
 		return true
 	}
 	return false
@@ -256,16 +204,16 @@ func (w *Walker) fixedFlip(x uint64) bool {
 		return false
 	}
 	e := 3 * id
-	g := w.egrp[e]
-	size := int(w.gsize[g])
+	g := w.idx.Group[e]
+	size := int(w.idx.Size[g])
 	if size < 2 {
 		return false
 	}
 	p := wyrand.Below(x>>32, size-1)
-	if int32(p) >= w.epos[e] {
+	if int32(p) >= w.idx.Pos[e] {
 		p++
 	}
-	k := w.gmem[int(g)*w.gcap+p]
+	k := w.idx.Mem[int(g)*w.idx.Cap+p]
 	if w.deg[k/3] {
 		return false
 	}

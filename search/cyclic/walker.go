@@ -2,11 +2,10 @@ package cyclic
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 
-	"github.com/alphamat/alphamat/internal/grouptab"
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -14,34 +13,13 @@ import (
 // has n² <= 64 coefficients.
 const MaxN = 8
 
-// Options tune a walker. The zero value gives the defaults.
-type Options struct {
-	// PlusAfter is the number of flips without a reduction after which the
-	// walker makes a plus transition (default 10000; negative: never).
-	PlusAfter int64
-	// Extra is how many terms above the start rank the walker makes room
-	// for, which bounds plus transitions (default 8).
-	Extra int
-}
-
-func (o Options) withDefaults() Options {
-	if o.PlusAfter == 0 {
-		o.PlusAfter = 10000
-	}
-	if o.Extra <= 0 {
-		o.Extra = 8
-	}
-	return o
-}
-
 // Walker is a random walk on the flip graph of cyclic-symmetric schemes of
 // one square format over Z2. It implements search.Walker. A Walker is not
 // safe for concurrent use.
 type Walker struct {
-	format tensorgame.Format
-	n      int
-	opts   Options
-	rng    wyrand.Rand
+	core
+	n   int
+	rng wyrand.Rand
 
 	cap  int         // most orbits
 	orb  [][3]uint64 // representative by orbit id: a, b, c' (trace form)
@@ -53,37 +31,40 @@ type Walker struct {
 
 	// The index: entry e = 3·id + p is factor p of orbit id. A fixed term
 	// has only its entry 3·id in the index, the others orbits all three.
-	tab   grouptab.Table
-	gsize []int32 // members by group
-	gkey  []uint64
-	gmul  []int32 // position of the group in multi, -1: fewer than two members
-	gmem  []int32 // members of group g: gmem[g*gcap : g*gcap+gsize[g]]
-	gcap  int
-	gfree []int32
-	multi []int32 // groups with two or more members: where the flips are
-	egrp  []int32 // entry -> its group, -1: not in the index
-	epos  []int32 // entry -> its position in the group
+	idx walkkit.Index
 
 	stack []int32 // entries to check for reductions
-
-	started                          bool
-	flips, reductions, plus, plateau int64
 }
 
-// New returns a walker for the square format f seeded with seed. It returns
-// an error when f is not square or n > MaxN.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
+
+// Supports returns an error unless the walker supports format f: a square
+// format n×n×n with n <= MaxN.
+func Supports(f tensorgame.Format) error {
 	if !f.Valid() {
-		return nil, fmt.Errorf("cyclic: invalid format %v", f)
+		return fmt.Errorf("cyclic: invalid format %v", f)
 	}
 	if f.N != f.M || f.M != f.P {
-		return nil, fmt.Errorf("cyclic: format %v is not square: cyclic symmetry needs n×n×n", f)
+		return fmt.Errorf("cyclic: format %v is not square: cyclic symmetry needs n×n×n", f)
 	}
 	if f.N > MaxN {
-		return nil, fmt.Errorf("cyclic: format %v has factors of %d coefficients; the walker supports at most 64 (n <= %d)", f, f.N*f.N, MaxN)
+		return fmt.Errorf("cyclic: format %v has factors of %d coefficients; the walker supports at most %d (n <= %d)", f, f.N*f.N, MaxN*MaxN, MaxN)
 	}
-	w := &Walker{format: f, n: f.N, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
-	w.alloc(f.Naive() + w.opts.Extra)
+	return nil
+}
+
+// New returns a walker for the square format f seeded with seed. It
+// returns the error of Supports for a format it does not support.
+func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if err := Supports(f); err != nil {
+		return nil, err
+	}
+	w := &Walker{core: walkkit.NewCore("cyclic", f, tensorgame.Z2, opts), n: f.N, rng: wyrand.Rand{S: seed}}
+	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
@@ -95,16 +76,7 @@ func (w *Walker) alloc(capacity int) {
 	w.apos = make([]int32, capacity)
 	w.free = make([]int32, 0, capacity)
 	ne := 3 * capacity
-	w.tab = grouptab.New(ne)
-	w.gcap = ne
-	w.gsize = make([]int32, ne)
-	w.gkey = make([]uint64, ne)
-	w.gmul = make([]int32, ne)
-	w.gmem = make([]int32, ne*ne)
-	w.gfree = make([]int32, 0, ne)
-	w.multi = make([]int32, 0, ne)
-	w.egrp = make([]int32, ne)
-	w.epos = make([]int32, ne)
+	w.idx = walkkit.NewIndex(ne, 1, ne, ne)
 	w.stack = make([]int32, 0, 8*ne+16)
 }
 
@@ -116,52 +88,31 @@ func (w *Walker) reset() {
 		w.free = append(w.free, int32(id))
 		w.apos[id] = -1
 	}
-	w.tab.Clear()
-	w.gfree = w.gfree[:0]
-	for g := len(w.gsize) - 1; g >= 0; g-- {
-		w.gfree = append(w.gfree, int32(g))
-	}
-	for e := range w.egrp {
-		w.egrp[e] = -1
-	}
-	w.multi = w.multi[:0]
+	w.idx.Reset()
 	w.stack = w.stack[:0]
 	w.rank = 0
 }
-
-// Format returns the walker's format.
-func (w *Walker) Format() tensorgame.Format { return w.format }
 
 // Start makes a copy of s the current scheme, merges what can be merged and
 // starts a new plateau. It returns an error, and keeps the previous state,
 // when s is not a verified Z2 scheme of the walker's format or is not
 // cyclic-symmetric.
 func (w *Walker) Start(s *tensorgame.Scheme) error {
-	if s.Format != w.format {
-		return fmt.Errorf("cyclic: scheme of format %v, walker of %v", s.Format, w.format)
-	}
-	if s.Field != tensorgame.Z2 {
-		return fmt.Errorf("cyclic: scheme over %v, want Z2", s.Field)
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		return fmt.Errorf("cyclic: start scheme: %w", err)
+	if err := walkkit.Check(&w.core, s); err != nil {
+		return err
 	}
 	reps, err := orbits(s)
 	if err != nil {
 		return err
 	}
-	if need := len(reps) + w.opts.Extra; need > w.cap {
+	if need := len(reps) + walkkit.Extra(&w.core); need > w.cap {
 		w.alloc(need)
 	}
 	w.reset()
 	for _, x := range reps {
 		w.newOrbit(x)
 	}
-	red := w.reductions
-	w.drain()
-	w.reductions = red
-	w.plateau = 0
-	w.started = true
+	walkkit.Begin(&w.core, w.drain)
 	return nil
 }
 
@@ -242,13 +193,6 @@ func toTrace(n int, t [3]uint64) [3]uint64 { return [3]uint64{t[0], t[1], transp
 // fromTrace is the inverse of toTrace.
 func fromTrace(n int, x [3]uint64) [3]uint64 { return [3]uint64{x[0], x[1], transpose(n, x[2])} }
 
-// SetPlusAfter sets the number of flips without a reduction after which Walk
-// makes a plus transition (negative: never; 0: the default).
-func (w *Walker) SetPlusAfter(n int64) {
-	w.opts.PlusAfter = n
-	w.opts = w.opts.withDefaults()
-}
-
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return w.rank }
 
@@ -265,20 +209,14 @@ func (w *Walker) Orbits() (orbits, fixed int) {
 	return orbits, fixed
 }
 
-// Counts returns the flips, reductions and plus transitions made since the
-// walker was made, and the flips since the last reduction or Start.
-func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
-	return w.flips, w.reductions, w.plus, w.plateau
-}
-
 // Scheme returns the current scheme, every term of every orbit, as a new
 // tensorgame.Scheme over Z2.
 func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
 	for _, id := range w.alive {
 		x := w.orb[id]
 		for p := range 3 {
-			s.Terms = append(s.Terms, tensorgame.BitTerm(w.format, fromTrace(w.n, rot(x, p))))
+			s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), fromTrace(w.n, rot(x, p))))
 			if w.deg[id] {
 				break
 			}
@@ -287,51 +225,35 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 	return s
 }
 
-// Walk makes at most flips flip attempts, with the reductions they enable
-// and plus transitions when a plateau lasts Options.PlusAfter flips, and
-// returns the number of attempts. An attempt that picks two entries of one
-// orbit or a fixed term makes no flip. Walk returns early right after a
-// reduction that brings the rank to report or below (report <= 0: never),
-// or when no flip and no plus transition is possible. Plus transitions
-// never raise the rank above ceiling. Walk panics if the walker was never
+// Walk makes at most flips flips, with the reductions they enable and plus
+// transitions when a plateau lasts Options.PlusAfter flips, and returns the
+// number of flips made. A try that picks two entries of one orbit or a
+// fixed term makes no flip but counts towards flips, so that Walk always
+// ends. Walk returns early right after a reduction that brings the rank to
+// report or below (report <= 0: never), or when no flip and no plus
+// transition is possible. Plus transitions never raise the rank above
+// ceiling. Walk allocates nothing; it panics if the walker was never
 // started.
 func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	if !w.started {
-		panic("cyclic: Walk before Start")
+	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+}
+
+// mover gives walkkit.Walk the walker's moves.
+type mover struct{ w *Walker }
+
+func (m mover) Rank() int { return m.w.rank }
+
+func (m mover) Flip() (int, bool) {
+	w := m.w
+	if len(w.idx.Multi) == 0 {
+		return -1, false
 	}
-	plusAfter := w.opts.PlusAfter
-	if plusAfter < 0 {
-		plusAfter = math.MaxInt64
-	}
-	plateau := w.plateau
-	var done, made int64
-	for done < flips {
-		if len(w.multi) == 0 {
-			if w.rank+3 > ceiling || !w.plusMove() {
-				break
-			}
-			plateau = 0
-			continue
-		}
-		rank := w.rank
-		done++
-		if !w.flip() {
-			continue
-		}
-		made++
-		if w.rank < rank {
-			plateau = 0
-			if w.rank <= report {
-				break
-			}
-			continue
-		}
-		plateau++
-		if plateau >= plusAfter && rank+3 <= ceiling && w.plusMove() {
-			plateau = 0
-		}
-	}
-	w.plateau = plateau
-	w.flips += made
-	return done
+	made := w.flip()
+	return w.rank, made
+}
+
+// Plus makes a plus transition, which raises the rank by 3 (a fixed flip
+// by 2).
+func (m mover) Plus(ceiling int) bool {
+	return m.w.rank+3 <= ceiling && m.w.plusMove()
 }

@@ -8,15 +8,24 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/search/walkkit"
+	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// tb is what the helpers need of *testing.T and *rapid.T.
-type tb interface {
-	Helper()
-	Fatal(args ...any)
-	Fatalf(format string, args ...any)
+type tb = walktest.TB
+
+// contract describes the walker to the walktest suite.
+var contract = walktest.Config{
+	New:    walktest.Adapt(New),
+	Field:  tensorgame.Z2,
+	Format: tensorgame.Format{N: 3, M: 3, P: 3},
+	Other:  tensorgame.Format{N: 2, M: 2, P: 2},
+	Room:   6,
+	Check:  func(t testing.TB, w walkkit.Walker) { checkWalker(t, w.(*Walker)) },
 }
+
+func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 func mustNew(t tb, n int, seed uint64, opts Options) *Walker {
 	t.Helper()
@@ -40,6 +49,9 @@ func TestNewErrors(t *testing.T) {
 		{tensorgame.Format{N: 9, M: 9, P: 9}, "at most 64"},
 		{tensorgame.Format{N: 0, M: 2, P: 2}, "invalid format"},
 	} {
+		if err := Supports(tc.f); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Supports(%v) = %v, want an error with %q", tc.f, err, tc.want)
+		}
 		if _, err := New(tc.f, 1, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%v) = %v, want an error with %q", tc.f, err, tc.want)
 		}
@@ -71,17 +83,14 @@ func asymmetric(n int) *tensorgame.Scheme {
 	return s
 }
 
+// TestStartErrors checks what the walktest suite does not: a verified
+// scheme that is not cyclic-symmetric.
 func TestStartErrors(t *testing.T) {
 	w := mustNew(t, 3, 1, Options{})
-	wrong := tensorgame.Standard(tensorgame.Format{N: 3, M: 3, P: 3}, tensorgame.Z2)
-	wrong.Terms = wrong.Terms[1:]
 	for name, tc := range map[string]struct {
 		s    *tensorgame.Scheme
 		want string
 	}{
-		"format":     {tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 2}, tensorgame.Z2), "format"},
-		"field":      {tensorgame.Standard(tensorgame.Format{N: 3, M: 3, P: 3}, tensorgame.Z), "want Z2"},
-		"wrong":      {wrong, "start scheme"},
 		"asymmetric": {asymmetric(3), "not cyclic-symmetric"},
 	} {
 		if err := w.Start(tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -117,7 +126,7 @@ func checkWalker(t tb, w *Walker) {
 				t.Fatalf("orbit %d has a zero factor", id)
 			}
 			if w.deg[id] && q > 0 {
-				if w.egrp[e] >= 0 {
+				if w.idx.Group[e] >= 0 {
 					t.Fatalf("fixed term %d has entry %d in the index", id, q)
 				}
 				continue
@@ -133,27 +142,10 @@ func checkWalker(t tb, w *Walker) {
 	if rank != w.Rank() {
 		t.Fatalf("rank %d, orbits hold %d terms", w.Rank(), rank)
 	}
-	multi := 0
-	for v, es := range carriers {
-		i, ok := w.tab.Slot(v)
-		if !ok {
-			t.Fatalf("value %#x not in the table", v)
-		}
-		g := w.tab.Group(i)
-		if int(w.gsize[g]) != len(es) || w.gkey[g] != v {
-			t.Fatalf("group %d of %#x: size %d, key %#x; want %d entries", g, v, w.gsize[g], w.gkey[g], len(es))
-		}
-		for _, e := range es {
-			if w.egrp[e] != g || w.gmem[int(g)*w.gcap+int(w.epos[e])] != e {
-				t.Fatalf("entry %d of value %#x is not where it says in group %d", e, v, g)
-			}
-		}
-		if len(es) >= 2 {
-			multi++
-			if w.multi[w.gmul[g]] != g {
-				t.Fatalf("group %d not listed", g)
-			}
-		}
+	if err := w.idx.Check([]map[uint64][]int32{carriers}); err != nil {
+		t.Fatal(err)
+	}
+	for _, es := range carriers {
 		for _, e1 := range es {
 			for _, e2 := range es {
 				if e1/3 == e2/3 {
@@ -165,9 +157,6 @@ func checkWalker(t tb, w *Walker) {
 				}
 			}
 		}
-	}
-	if multi != len(w.multi) {
-		t.Fatalf("%d groups listed, want %d", len(w.multi), multi)
 	}
 	s := w.Scheme()
 	if s.Rank() != w.Rank() {
@@ -247,13 +236,6 @@ func TestReach(t *testing.T) {
 		if !reached {
 			t.Errorf("%dx%dx%d: no seed of 8 reached rank %d in 2 million flips", tc.n, tc.n, tc.n, tc.want)
 		}
-	}
-}
-
-func TestWalkAllocs(t *testing.T) {
-	w := mustNew(t, 4, 3, Options{PlusAfter: 100})
-	if a := testing.AllocsPerRun(20, func() { w.Walk(1000, 0, 70) }); a != 0 {
-		t.Errorf("Walk allocates %v times a call", a)
 	}
 }
 

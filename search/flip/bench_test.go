@@ -2,37 +2,24 @@ package flip
 
 import (
 	"fmt"
-	"runtime"
 	"testing"
 
-	"github.com/alphamat/alphamat/internal/cputime"
+	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// BenchmarkFlip measures flips per second of one walker on a plateau: it
-// first walks down from the standard algorithm, then times b.N flips.
+// BenchmarkFlip measures flips per second of one walker on a plateau (see
+// walktest.BenchFlip).
 func BenchmarkFlip(b *testing.B) {
-	for _, f := range []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}} {
-		b.Run(f.String(), func(b *testing.B) {
-			w := mustNew(b, f, 1, Options{})
-			w.Walk(1_000_000, 0, f.Naive())
-			ceil := w.Rank() + 2
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			cpu0, ok := cputime.Thread()
-			b.ResetTimer()
-			n := int64(0)
-			for n < int64(b.N) {
-				n += w.Walk(int64(b.N)-n, 0, ceil)
-			}
-			b.StopTimer()
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "flips/s")
-			if cpu1, _ := cputime.Thread(); ok && cpu1 > cpu0 {
-				b.ReportMetric(float64(b.N)/(cpu1-cpu0).Seconds(), "flips/cpu-s")
-			}
-			b.ReportMetric(float64(w.Rank()), "rank")
-		})
-	}
+	walktest.BenchFlip(b, contract, walktest.Cubes)
+}
+
+func BenchmarkTries(b *testing.B) { walktest.BenchTries(b, contract, walktest.Cubes) }
+
+// BenchmarkFlipWide is BenchmarkFlip on formats whose factors need two
+// words (9x9x9, 8x8x16) or four (16x16x16).
+func BenchmarkFlipWide(b *testing.B) {
+	walktest.BenchFlip(b, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 16, M: 16, P: 16}})
 }
 
 // BenchmarkDescent measures flips until a given rank from the standard

@@ -13,7 +13,7 @@ type table struct {
 
 // slot is one entry: a key and its value side by side, one cache access.
 type slot struct {
-	key uint64
+	key fac
 	val int32
 }
 
@@ -32,10 +32,10 @@ func newTable(capacity int) table {
 	return table{slots: make([]slot, size), mask: uint64(size - 1), shift: shift}
 }
 
-func (t *table) home(key uint64) uint64 { return (key * 0x9e3779b97f4a7c15) >> (t.shift & 63) }
+func (t *table) home(key fac) uint64 { return (hash(key) * 0x9e3779b97f4a7c15) >> (t.shift & 63) }
 
 // slot returns the slot of key, or the empty slot where it would go.
-func (t *table) slot(key uint64) (i uint64, found bool) {
+func (t *table) slot(key fac) (i uint64, found bool) {
 	slots := t.slots
 	mask := t.mask
 	for i = t.home(key); ; i = (i + 1) & mask {
@@ -43,7 +43,7 @@ func (t *table) slot(key uint64) (i uint64, found bool) {
 		if k == key {
 			return i & mask, true
 		}
-		if k == 0 {
+		if isZero(k) {
 			return i & mask, false
 		}
 	}

@@ -1,57 +1,36 @@
 package flip
 
 import (
-	"math"
-	"math/bits"
-
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 )
-
-func trailing(x uint64) int { return bits.TrailingZeros64(x) }
 
 // Walk makes at most flips flips, with the reductions they enable and plus
 // transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made. It returns early right after a reduction that brings
-// the rank to report or below (report <= 0: never), or when no flip and no
-// plus transition is possible. Plus transitions never raise the rank above
-// ceiling. Walk panics if the walker was never started.
+// number of flips made. It returns early right after a reduction that
+// brings the rank to report or below (report <= 0: never), or when no flip
+// and no plus transition is possible. Plus transitions never raise the rank
+// above ceiling. Walk allocates nothing; it panics if the walker was never
+// started.
 func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	if !w.started {
-		panic("flip: Walk before Start")
-	}
-	ceiling = min(ceiling, w.cap)
-	plusAfter := w.opts.PlusAfter
-	if plusAfter < 0 {
-		plusAfter = math.MaxInt64
-	}
-	plateau := w.plateau
-	var done int64
-	for done < flips {
-		if len(w.multi) == 0 {
-			if len(w.alive) >= ceiling || !w.plusMove() {
+	// walkkit.Walk's indirect call per flip costs a few percent here.
+	l := walkkit.NewLoop(&w.core, flips, report)
+	for l.More() {
+		if len(w.multi) == 0 || l.PlusDue() {
+			if l.Plus(len(w.alive) < ceiling && w.plusMove()) {
+				continue
+			}
+			if len(w.multi) == 0 {
 				break
 			}
-			plateau = 0
-			continue
 		}
 		rank := len(w.alive)
 		w.flip()
-		done++
-		if len(w.alive) < rank {
-			plateau = 0
-			if len(w.alive) <= report {
-				break
-			}
-			continue
-		}
-		plateau++
-		if plateau >= plusAfter && rank < ceiling && w.plusMove() {
-			plateau = 0
+		if l.Flipped(rank, len(w.alive)) {
+			break
 		}
 	}
-	w.plateau = plateau
-	w.flips += done
-	return done
+	return l.End()
 }
 
 // flip makes one random flip and the reductions it enables.
@@ -76,8 +55,8 @@ func (w *Walker) flip() {
 	// and c in m2; i is the first term, j the second. Both changes are made
 	// before any reduction, which keeps the sum of the terms.
 	ti, tj := &w.term[i].f, &w.term[j].f
-	ni := ti[m1] ^ tj[m1]
-	nj := tj[m2] ^ ti[m2]
+	ni := xor(ti[m1], tj[m1])
+	nj := xor(tj[m2], ti[m2])
 	w.set(i, m1, ni)
 	w.set(j, m2, nj)
 	if len(w.stack) > 0 {
@@ -97,15 +76,15 @@ var (
 // set changes factor m of the live term t to v (non-zero), updating the
 // index. Its common case, the old value carried by t alone with nothing to
 // shift back and the new one carried by no other term, makes no call.
-func (w *Walker) set(t int32, m int, v uint64) {
+func (w *Walker) set(t int32, m int, v fac) {
 	m &= 3
 	tab := &w.tab[m]
 	tm := &w.term[t]
 	slots, mask := tab.slots, tab.mask
 	if a := tm.at[m]; a < 0 {
 		w.leave(t, m, -(a + 1))
-	} else if i := uint64(a) & mask; slots[(i+1)&mask].key == 0 {
-		slots[i].key = 0
+	} else if i := uint64(a) & mask; isZero(slots[(i+1)&mask].key) {
+		slots[i] = slot{}
 	} else {
 		w.removeAt(m, i)
 	}
@@ -113,7 +92,7 @@ func (w *Walker) set(t int32, m int, v uint64) {
 	j := tab.home(v)
 	for {
 		k := slots[j].key
-		if k == 0 {
+		if isZero(k) {
 			slots[j] = slot{v, t}
 			tm.at[m] = int32(j)
 			return
@@ -127,10 +106,10 @@ func (w *Walker) set(t int32, m int, v uint64) {
 }
 
 // newTerm stores x as a new live term, not yet attached to the index.
-func (w *Walker) newTerm(x [3]uint64) int32 {
+func (w *Walker) newTerm(x [3]fac) int32 {
 	id := w.free[len(w.free)-1]
 	w.free = w.free[:len(w.free)-1]
-	w.term[id].f = [4]uint64{x[0], x[1], x[2]}
+	w.term[id].f = [4]fac{x[0], x[1], x[2]}
 	w.apos[id] = int32(len(w.alive))
 	w.alive = append(w.alive, id)
 	return id
@@ -157,7 +136,7 @@ func (w *Walker) unlink(t int32) {
 
 // attach sets factor m of term t to v (non-zero) in the index and queues a
 // reduction check when another term carries v too.
-func (w *Walker) attach(t int32, m int, v uint64) {
+func (w *Walker) attach(t int32, m int, v fac) {
 	m &= 3
 	tab := &w.tab[m]
 	i, found := tab.slot(v)
@@ -195,7 +174,7 @@ func (w *Walker) join(t int32, m int, i uint64) {
 		tv.pos[m], tt.pos[m] = 0, 1
 		tv.at[m], tt.at[m] = -(g + 1), -(g + 1)
 		sl.val = -(g + 1)
-		if (tv.f[m1]^tt.f[m1])*(tv.f[m2]^tt.f[m2]) == 0 {
+		if eitherZero(xor(tv.f[m1], tt.f[m1]), xor(tv.f[m2], tt.f[m2])) {
 			w.stack = append(w.stack, check{t, int32(m)})
 		}
 		return
@@ -205,7 +184,7 @@ func (w *Walker) join(t int32, m int, i uint64) {
 	pos := gp.size
 	mem := w.gmem[int(g)*w.cap : int(g+1)*w.cap]
 	for _, k := range mem[:pos] {
-		if tk := &w.term[k]; (tk.f[m1]^tt.f[m1])*(tk.f[m2]^tt.f[m2]) == 0 {
+		if tk := &w.term[k]; eitherZero(xor(tk.f[m1], tt.f[m1]), xor(tk.f[m2], tt.f[m2])) {
 			// Maybe a second shared factor (the test never misses one, and
 			// seldom, on overflow, reports one that is not there).
 			w.stack = append(w.stack, check{t, int32(m)})
@@ -240,7 +219,7 @@ func (w *Walker) removeAt(m int, i uint64) {
 	for {
 		j = (j + 1) & mask
 		k := slots[j].key
-		if k == 0 {
+		if isZero(k) {
 			break
 		}
 		h := tab.home(k)
@@ -255,7 +234,7 @@ func (w *Walker) removeAt(m int, i uint64) {
 			i = j
 		}
 	}
-	slots[i].key = 0
+	slots[i] = slot{}
 }
 
 // leave removes term t from its group g in mode m.
@@ -323,14 +302,14 @@ func (w *Walker) reduce(t int32, m int) {
 		default:
 			continue
 		}
-		v := tk[third] ^ tt[third]
+		v := xor(tk[third], tt[third])
 		w.kill(t)
-		w.reductions++
-		if v == 0 {
+		if isZero(v) {
 			w.kill(k) // a⊗b⊗c + a⊗b⊗c = 0
-			w.reductions++
+			walkkit.Reduced(&w.core, 2)
 			return
 		}
+		walkkit.Reduced(&w.core, 1)
 		w.set(k, third, v)
 		return
 	}
@@ -363,16 +342,15 @@ func (w *Walker) plusMove() bool {
 		if ti[m] == tj[m] || ti[m1] == tj[m1] || ti[m2] == tj[m2] {
 			continue
 		}
-		var nt [3]uint64
-		nt[m], nt[m1], nt[m2] = tj[m], ti[m1]^tj[m1], ti[m2]
+		var nt [3]fac
+		nt[m], nt[m1], nt[m2] = tj[m], xor(ti[m1], tj[m1]), ti[m2]
 		k := w.newTerm(nt)
 		for mm := range 3 {
 			w.attach(k, mm, nt[mm])
 		}
-		w.set(i, m, ti[m]^tj[m])
-		w.set(j, m2, ti[m2]^tj[m2])
+		w.set(i, m, xor(ti[m], tj[m]))
+		w.set(j, m2, xor(ti[m2], tj[m2]))
 		w.drain()
-		w.plus++
 		return true
 	}
 	return false

@@ -1,42 +1,17 @@
 package flip
 
 import (
-	"fmt"
-
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
-
-// MaxFactor is the most coefficients a factor may have: one uint64.
-const MaxFactor = 64
-
-// Options tune a walker. The zero value gives the defaults.
-type Options struct {
-	// PlusAfter is the number of flips without a reduction after which the
-	// walker makes a plus transition (default 10000; negative: never).
-	PlusAfter int64
-	// Extra is how many terms above the start rank the walker makes room
-	// for, which bounds plus transitions (default 8).
-	Extra int
-}
-
-func (o Options) withDefaults() Options {
-	if o.PlusAfter == 0 {
-		o.PlusAfter = 10000
-	}
-	if o.Extra <= 0 {
-		o.Extra = 8
-	}
-	return o
-}
 
 // Walker is a random walk on the flip graph of one format over Z2. It
 // implements search.Walker. A Walker is not safe for concurrent use.
 type Walker struct {
-	format tensorgame.Format
-	dims   [3]int
-	opts   Options
-	rng    wyrand.Rand
+	core
+	dims [3]int
+	rng  wyrand.Rand
 
 	cap  int    // most live terms
 	term []term // by term id
@@ -53,18 +28,21 @@ type Walker struct {
 	multi []int32 // all groups: where the flips are
 
 	stack []check // pending reduction checks
-
-	started                          bool
-	flips, reductions, plus, plateau int64
 }
 
-// term is one term, 64 bytes: its three factors and per mode where its
-// factor is in the index: at >= 0 is the table slot of a factor carried by
-// this term alone, at < 0 the group -(at+1), and pos its position in that
-// group. Entry 3 of each array is unused: indexing with a mode masked with
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
+
+// term is one term (64 bytes with one-word factors): its three factors and
+// per mode where its factor is in the index: at >= 0 is the table slot of a
+// factor carried by this term alone, at < 0 the group -(at+1), and pos its
+// position in that group. Entry 3 of each array is unused: indexing with a mode masked with
 // &3 needs no bounds check.
 type term struct {
-	f   [4]uint64
+	f   [4]fac
 	pos [4]int32
 	at  [4]int32
 }
@@ -83,19 +61,16 @@ type check struct {
 	t, m int32 // a term that joined a group in mode m
 }
 
-// New returns a walker for format f seeded with seed. It returns an error
-// when a factor of f has more than MaxFactor coefficients.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if !f.Valid() {
-		return nil, fmt.Errorf("flip: invalid format %v", f)
+// NewWalker returns a walker of this package's factor width (words) for
+// format f seeded with seed; New picks the width a format needs. It
+// returns an error when a factor of f does not fit.
+func NewWalker(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if err := walkkit.CheckFactors("flip", f, 64*words); err != nil {
+		return nil, err
 	}
 	a, b, c := f.Dims()
-	if a > MaxFactor || b > MaxFactor || c > MaxFactor {
-		return nil, fmt.Errorf("flip: format %v has factors of %d, %d and %d coefficients; the Z2 walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
-			f, a, b, c, MaxFactor)
-	}
-	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
-	w.alloc(f.Naive() + w.opts.Extra)
+	w := &Walker{core: walkkit.NewCore("flip", f, tensorgame.Z2, opts), dims: [3]int{a, b, c}, rng: wyrand.Rand{S: seed}}
+	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
@@ -135,30 +110,22 @@ func (w *Walker) reset() {
 	w.stack = w.stack[:0]
 }
 
-// Format returns the walker's format.
-func (w *Walker) Format() tensorgame.Format { return w.format }
-
 // Start makes a copy of s the current scheme, merges terms that share two
 // factors and drops zero terms, and starts a new plateau. It returns an
 // error, and keeps the previous state, when s is not a verified Z2 scheme
 // of the walker's format.
 func (w *Walker) Start(s *tensorgame.Scheme) error {
-	if s.Format != w.format {
-		return fmt.Errorf("flip: scheme of format %v, walker of %v", s.Format, w.format)
+	if err := walkkit.Check(&w.core, s); err != nil {
+		return err
 	}
-	if s.Field != tensorgame.Z2 {
-		return fmt.Errorf("flip: scheme over %v, want Z2", s.Field)
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		return fmt.Errorf("flip: start scheme: %w", err)
-	}
-	if need := s.Rank() + w.opts.Extra; need > w.cap {
+	if need := s.Rank() + walkkit.Extra(&w.core); need > w.cap {
 		w.alloc(need)
 	}
 	w.reset()
 	for _, t := range s.Terms {
-		x := tensorgame.TermBits(t)
-		if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+		tw := tensorgame.TermWords(t)
+		x := [3]fac{facOf(tw[0]), facOf(tw[1]), facOf(tw[2])}
+		if isZero(x[0]) || isZero(x[1]) || isZero(x[2]) {
 			continue
 		}
 		id := w.newTerm(x)
@@ -166,45 +133,19 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 			w.attach(id, m, x[m])
 		}
 	}
-	red := w.reductions
-	w.drain()
-	w.reductions = red
-	w.plateau = 0
-	w.started = true
+	walkkit.Begin(&w.core, w.drain)
 	return nil
-}
-
-// SetPlusAfter sets the number of flips without a reduction after which Walk
-// makes a plus transition (negative: never; 0: the default).
-func (w *Walker) SetPlusAfter(n int64) {
-	w.opts.PlusAfter = n
-	w.opts = w.opts.withDefaults()
 }
 
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return len(w.alive) }
 
-// Counts returns the flips, reductions and plus transitions made since the
-// walker was made, and the flips since the last reduction or Start.
-func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
-	return w.flips, w.reductions, w.plus, w.plateau
-}
-
 // Scheme returns the current scheme as a new tensorgame.Scheme over Z2.
 func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f
-		s.Terms[r] = tensorgame.BitTerm(w.format, [3]uint64{f[0], f[1], f[2]})
+		s.Terms[r] = tensorgame.WordsTerm(w.Format(), [3]tensorgame.Wide{wide(f[0]), wide(f[1]), wide(f[2])})
 	}
 	return s
-}
-
-// Terms appends the current terms, bit-packed (bit i of word m is
-// coefficient i of factor m), to dst and returns it.
-func (w *Walker) Terms(dst [][3]uint64) [][3]uint64 {
-	for _, id := range w.alive {
-		dst = append(dst, [3]uint64(w.term[id].f[:3]))
-	}
-	return dst
 }

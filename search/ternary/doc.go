@@ -9,8 +9,12 @@
 // A factor with up to 64 coefficients is two uint64 masks, p (the +1
 // entries) and n (the -1 entries), so a term is six words. The sum of two
 // factors is a few bit operations, with the range check
-// (p₁&p₂)|(n₁&n₂) == 0. Formats whose n·m, m·p and n·p are all at most 64
-// are supported (up to 8×8×8); [New] returns an error for larger ones.
+// (p₁&p₂)|(n₁&n₂) == 0. Wider factors take two or four words per mask: as
+// in search/flip, [New] picks the width a format needs and returns the
+// walker of that width, generated from this package (search/walkkit/widen) with the tern
+// of tern.go widened, so formats whose n·m, m·p and n·p are all at most 256
+// are supported (up to 16×16×16); [Supports] and [New] return an error for
+// larger ones.
 //
 // For each mode the walker keeps an index from factor value up to sign (the
 // key is ±x with its lowest non-zero coefficient +1) to the terms that carry

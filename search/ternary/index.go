@@ -32,7 +32,7 @@ func newTable(capacity int) table {
 }
 
 func (t *table) home(key tern) uint64 {
-	return ((key.p ^ key.n*0xc2b2ae3d27d4eb4f) * 0x9e3779b97f4a7c15) >> t.shift
+	return (hash(key) * 0x9e3779b97f4a7c15) >> t.shift
 }
 
 // slot returns the slot of key, or the empty slot where it would go.

@@ -1,49 +1,38 @@
 package ternary
 
-import "github.com/alphamat/alphamat/internal/wyrand"
+import (
+	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
+)
 
 // Walk makes at most flips flips, with the reductions they enable and plus
 // transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made (attempts: a flip whose result would leave
-// {-1, 0, 1} is rejected but counted, so that Walk always ends). It returns
-// early right after a reduction that brings the rank to report or below
-// (report <= 0: never), or when no flip and no plus transition is possible.
-// Plus transitions never raise the rank above ceiling. Walk allocates
-// nothing; it panics if the walker was never started.
+// number of flips made. A flip whose result would leave {-1, 0, 1} is not
+// made (see Rejected) but counts towards flips, so that Walk always ends.
+// It returns early right after a reduction that brings the rank to report
+// or below (report <= 0: never), or when no flip and no plus transition is
+// possible. Plus transitions never raise the rank above ceiling. Walk
+// allocates nothing; it panics if the walker was never started.
 func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	if !w.started {
-		panic("ternary: Walk before Start")
+	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+}
+
+// mover gives walkkit.Walk the walker's moves.
+type mover struct{ w *Walker }
+
+func (m mover) Rank() int { return len(m.w.alive) }
+
+func (m mover) Flip() (int, bool) {
+	w := m.w
+	if len(w.multi) == 0 {
+		return -1, false
 	}
-	ceiling = min(ceiling, w.cap)
-	plusAfter := w.opts.PlusAfter
-	var done int64
-	for done < flips {
-		if len(w.multi) == 0 {
-			if len(w.alive) >= ceiling || !w.plusMove() {
-				break
-			}
-			w.plateau = 0
-			continue
-		}
-		rank := len(w.alive)
-		w.flip()
-		done++
-		if len(w.alive) < rank {
-			w.plateau = 0
-			if len(w.alive) <= report {
-				break
-			}
-			continue
-		}
-		w.plateau++
-		if plusAfter > 0 && w.plateau >= plusAfter && rank < ceiling {
-			if w.plusMove() {
-				w.plateau = 0
-			}
-		}
-	}
-	w.flips += done
-	return done
+	made := w.flip()
+	return len(w.alive), made
+}
+
+func (m mover) Plus(ceiling int) bool {
+	return len(m.w.alive) < ceiling && m.w.plusMove()
 }
 
 var (
@@ -60,8 +49,9 @@ var (
 //	a⊗b⊗c + a⊗(σb')⊗c' = a⊗(b + λσb')⊗c + a⊗(σb')⊗(c' - λc),
 //
 // so b becomes b + λσb' in i and c' becomes c' - λc in j. λ is drawn at
-// random; when its result leaves {-1, 0, 1}, the other is tried.
-func (w *Walker) flip() {
+// random; when its result leaves {-1, 0, 1}, the other is tried. flip
+// reports whether it made the flip.
+func (w *Walker) flip() bool {
 	x := w.rng.Next()
 	g := w.multi[wyrand.Below(x, len(w.multi))]
 	gp := &w.grp[g]
@@ -93,11 +83,12 @@ func (w *Walker) flip() {
 			if len(w.stack) > 0 {
 				w.drain()
 			}
-			return
+			return true
 		}
 		lam = !lam
 	}
 	w.rejected++
+	return false
 }
 
 // set changes factor m of the live term t to v, updating the index; a zero
@@ -117,7 +108,7 @@ func (w *Walker) set(t int32, m int, v tern) {
 		w.detach(t, next[m])
 		w.detach(t, prev[m])
 		w.unlink(t)
-		w.reductions++
+		walkkit.Reduced(&w.core, 1)
 		return
 	}
 	key, _ := canon(v)
@@ -300,7 +291,7 @@ func (w *Walker) reduce(t int32, m int) {
 			continue
 		}
 		w.kill(t)
-		w.reductions++
+		walkkit.Reduced(&w.core, 1)
 		w.set(k, third, v)
 		return
 	}
@@ -361,7 +352,6 @@ func (w *Walker) plusMove() bool {
 		w.set(j, m, sa)
 		w.set(j, m2, nc)
 		w.drain()
-		w.plus++
 		return true
 	}
 	return false

@@ -1,10 +1,43 @@
 package ternary
 
-import "math/bits"
+import (
+	"math/bits"
+
+	"github.com/alphamat/alphamat/tensorgame"
+)
 
 // tern is a factor with coefficients in {-1, 0, 1}: bit i of p is set when
-// coefficient i is +1, bit i of n when it is -1 (never both).
+// coefficient i is +1, bit i of n when it is -1 (never both). This file is
+// the one-word width: the walker's code (walker.go, moves.go, index.go)
+// touches terns only through the functions here, so that go generate
+// derives the walkers of two and four words (internal/wide2,
+// internal/wide4) from it with the tern of tern.go.tmpl
+// (search/walkkit/widen).
 type tern struct{ p, n uint64 }
+
+// words is the width of a factor in 64-bit words.
+const words = 1
+
+// set sets coefficient i to -1 when negative, else to 1.
+func (x *tern) set(i int, negative bool) {
+	if negative {
+		x.n |= 1 << i
+	} else {
+		x.p |= 1 << i
+	}
+}
+
+// fill sets the non-zero coefficients of x in fac, which is zero.
+func (x tern) fill(fac []tensorgame.Rat) {
+	for b := x.p; b != 0; b &= b - 1 {
+		fac[bits.TrailingZeros64(b)] = tensorgame.Int(1)
+	}
+	for b := x.n; b != 0; b &= b - 1 {
+		fac[bits.TrailingZeros64(b)] = tensorgame.Int(-1)
+	}
+}
+
+func hash(x tern) uint64 { return x.p ^ x.n*0xc2b2ae3d27d4eb4f }
 
 func (x tern) isZero() bool { return x.p|x.n == 0 }
 
@@ -44,5 +77,3 @@ func sameUpToSign(x, y tern) (same, negated bool) {
 	}
 	return x == tern{y.n, y.p}, true
 }
-
-func trailing(x uint64) int { return bits.TrailingZeros64(x) }

@@ -4,40 +4,17 @@ import (
 	"fmt"
 
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
-
-// MaxFactor is the most coefficients a factor may have: one uint64 per sign.
-const MaxFactor = 64
-
-// Options tune a walker. The zero value gives the defaults.
-type Options struct {
-	// PlusAfter is the number of flips without a reduction after which the
-	// walker makes a plus transition (default 10000; negative: never).
-	PlusAfter int64
-	// Extra is how many terms above the start rank the walker makes room
-	// for, which bounds plus transitions (default 8).
-	Extra int
-}
-
-func (o Options) withDefaults() Options {
-	if o.PlusAfter == 0 {
-		o.PlusAfter = 10000
-	}
-	if o.Extra <= 0 {
-		o.Extra = 8
-	}
-	return o
-}
 
 // Walker is a random walk on the ternary flip graph of one format: schemes
 // over Z with coefficients in {-1, 0, 1}. It implements search.Walker. A
 // Walker is not safe for concurrent use.
 type Walker struct {
-	format tensorgame.Format
-	dims   [3]int
-	opts   Options
-	rng    wyrand.Rand
+	core
+	dims [3]int
+	rng  wyrand.Rand
 
 	cap  int    // most live terms
 	term []term // by term id
@@ -55,10 +32,14 @@ type Walker struct {
 
 	stack []check // pending reduction checks
 
-	started                          bool
-	flips, reductions, plus, plateau int64
-	rejected                         int64 // flips not made: a coefficient would leave {-1, 0, 1}
+	rejected int64 // flips not made: a coefficient would leave {-1, 0, 1}
 }
+
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
 
 // term is one term: its three factors, its position in alive (-1: dead),
 // per mode its position in its group (-1: its factor is not shared), and
@@ -83,19 +64,16 @@ type check struct {
 	m int32
 }
 
-// New returns a walker for format f seeded with seed. It returns an error
-// when a factor of f has more than MaxFactor coefficients.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if !f.Valid() {
-		return nil, fmt.Errorf("ternary: invalid format %v", f)
+// NewWalker returns a walker of this package's factor width (words) for
+// format f seeded with seed; New picks the width a format needs. It
+// returns an error when a factor of f does not fit.
+func NewWalker(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
+	if err := walkkit.CheckFactors("ternary", f, 64*words); err != nil {
+		return nil, err
 	}
 	a, b, c := f.Dims()
-	if a > MaxFactor || b > MaxFactor || c > MaxFactor {
-		return nil, fmt.Errorf("ternary: format %v has factors of %d, %d and %d coefficients; the ternary walker supports at most %d (n·m, m·p, n·p <= 64, e.g. up to 8x8x8)",
-			f, a, b, c, MaxFactor)
-	}
-	w := &Walker{format: f, dims: [3]int{a, b, c}, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
-	w.alloc(f.Naive() + w.opts.Extra)
+	w := &Walker{core: walkkit.NewCore("ternary", f, tensorgame.Z, opts), dims: [3]int{a, b, c}, rng: wyrand.Rand{S: seed}}
+	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
@@ -134,27 +112,14 @@ func (w *Walker) reset() {
 	w.stack = w.stack[:0]
 }
 
-// SetPlusAfter sets the number of flips without a reduction after which
-// Walk makes a plus transition (negative: never; 0: the default).
-func (w *Walker) SetPlusAfter(n int64) {
-	w.opts.PlusAfter = n
-	w.opts = w.opts.withDefaults()
-}
-
-// Format returns the walker's format.
-func (w *Walker) Format() tensorgame.Format { return w.format }
-
 // Start makes a copy of s the current scheme, merges terms that share two
 // factors up to sign (when the sum stays in range) and drops zero terms,
 // and starts a new plateau. It returns an error, and keeps the previous
 // state, when s is not a verified scheme over Z of the walker's format with
 // coefficients in {-1, 0, 1}.
 func (w *Walker) Start(s *tensorgame.Scheme) error {
-	if s.Format != w.format {
-		return fmt.Errorf("ternary: scheme of format %v, walker of %v", s.Format, w.format)
-	}
-	if s.Field != tensorgame.Z {
-		return fmt.Errorf("ternary: scheme over %v, want Z", s.Field)
+	if err := walkkit.Check(&w.core, s); err != nil {
+		return err
 	}
 	terms := make([][3]tern, 0, s.Rank())
 	for r, t := range s.Terms {
@@ -167,9 +132,9 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 				switch c {
 				case tensorgame.Int(0):
 				case tensorgame.Int(1):
-					x[m].p |= 1 << i
+					x[m].set(i, false)
 				case tensorgame.Int(-1):
-					x[m].n |= 1 << i
+					x[m].set(i, true)
 				default:
 					return fmt.Errorf("ternary: term %d factor %c entry %d is %v, not in {-1, 0, 1}", r+1, "uvw"[m], i, c)
 				}
@@ -179,10 +144,7 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 			terms = append(terms, x)
 		}
 	}
-	if err := tensorgame.Verify(s); err != nil {
-		return fmt.Errorf("ternary: start scheme: %w", err)
-	}
-	if need := len(terms) + w.opts.Extra; need > w.cap {
+	if need := len(terms) + walkkit.Extra(&w.core); need > w.cap {
 		w.alloc(need)
 	}
 	w.reset()
@@ -192,27 +154,15 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 			w.attach(id, m, x[m])
 		}
 	}
-	red := w.reductions
-	w.drain()
-	w.reductions = red
-	w.plateau = 0
-	w.started = true
+	walkkit.Begin(&w.core, w.drain)
 	return nil
 }
 
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return len(w.alive) }
 
-// Counts returns the flips, reductions and plus transitions made since the
-// walker was made, and the flips since the last reduction or Start. Flips
-// count the attempts, including those rejected because a coefficient would
-// leave {-1, 0, 1} (see Rejected).
-func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
-	return w.flips, w.reductions, w.plus, w.plateau
-}
-
-// Rejected returns how many of the flips counted by Counts were not made
-// because a coefficient would have left {-1, 0, 1}.
+// Rejected returns how many flips were tried and not made because a
+// coefficient would have left {-1, 0, 1} (Counts counts the flips made).
 func (w *Walker) Rejected() int64 { return w.rejected }
 
 // Scheme returns the current scheme as a new tensorgame.Scheme over Z. Each
@@ -220,8 +170,7 @@ func (w *Walker) Rejected() int64 { return w.rejected }
 // positive (the sign goes to w), so that schemes equal up to the signs of
 // their terms are written alike.
 func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z, Terms: make([]tensorgame.Term, len(w.alive))}
-	one, minus := tensorgame.Int(1), tensorgame.Int(-1)
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f
 		u, nu := canon(f[0])
@@ -230,12 +179,7 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 		var fac [3][]tensorgame.Rat
 		for m := range 3 {
 			fac[m] = make([]tensorgame.Rat, w.dims[m])
-			for b := x[m].p; b != 0; b &= b - 1 {
-				fac[m][trailing(b)] = one
-			}
-			for b := x[m].n; b != 0; b &= b - 1 {
-				fac[m][trailing(b)] = minus
-			}
+			x[m].fill(fac[m])
 		}
 		s.Terms[r] = tensorgame.Term{U: fac[0], V: fac[1], W: fac[2]}
 	}

@@ -4,16 +4,88 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/alphamat/alphamat/internal/sharedtest"
-
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/internal/sharedtest"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide2"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide4"
+	"github.com/alphamat/alphamat/search/walkkit"
+	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-func mustNew(t testing.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
+// contract describes the walker to the walktest suite.
+var contract = walktest.Config{
+	New:    walktest.Adapt(New),
+	Field:  tensorgame.Z,
+	Format: tensorgame.Format{N: 3, M: 3, P: 3},
+	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
+	Room:   2,
+	Missed: func(w walkkit.Walker) int64 { return w.(interface{ Rejected() int64 }).Rejected() },
+	Check: func(t testing.TB, w walkkit.Walker) {
+		checkScheme(t, w.(*Walker))
+		checkIndex(t, w.(*Walker))
+	},
+}
+
+func TestContract(t *testing.T) { walktest.Contract(t, contract) }
+
+// TestContractWide runs the suite on the walkers of two and four words a
+// factor, generated from this package, on formats that would fit one.
+func TestContractWide(t *testing.T) {
+	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(wide2.NewWalker),
+		"wide4": walktest.Adapt(wide4.NewWalker),
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := contract
+			c.New, c.Check, c.Missed = newWalker, nil, nil
+			walktest.Contract(t, c)
+		})
+	}
+}
+
+// TestWideFormats walks formats whose factors need two or four words: a
+// few plus transitions from the standard algorithm, then back down through
+// the reductions they open, keeping the scheme exact (see flip's
+// TestWideFormats).
+func TestWideFormats(t *testing.T) {
+	for _, f := range []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 3, M: 9, P: 9}, {N: 12, M: 12, P: 12}} {
+		t.Run(f.String(), func(t *testing.T) {
+			w, err := New(f, 1, Options{PlusAfter: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
+				t.Fatal(err)
+			}
+			w.Walk(20, 0, f.Naive()+8)
+			up := w.Rank()
+			if up <= f.Naive() {
+				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
+			}
+			w.SetPlusAfter(-1)
+			var flips int64
+			for w.Rank() >= up && flips < 1_000_000 {
+				flips += w.Walk(1<<16, up-1, up)
+			}
+			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
+				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
+			}
+			s := w.Scheme()
+			if err := tensorgame.Verify(s); err != nil {
+				t.Fatal(err)
+			}
+			if c, _ := s.MaxAbs(); c > 1 {
+				t.Fatalf("a coefficient of %d", c)
+			}
+		})
+	}
+}
+
+func mustNew(t walktest.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := New(f, seed, opts)
+	w, err := NewWalker(f, seed, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +102,9 @@ func sharedDir(t testing.TB) string {
 	return sharedtest.Dir(t)
 }
 
-// fataler is what checkScheme and checkIndex need of *testing.T and *rapid.T.
-type fataler interface {
-	Helper()
-	Fatalf(format string, args ...any)
-}
-
 // checkScheme checks what every walk must keep: the scheme verifies over Z
 // and every coefficient is -1, 0 or 1.
-func checkScheme(t fataler, w *Walker) {
+func checkScheme(t walktest.TB, w *Walker) {
 	t.Helper()
 	s := w.Scheme()
 	if s.Field != tensorgame.Z || s.Rank() != w.Rank() {
@@ -56,7 +122,7 @@ func checkScheme(t fataler, w *Walker) {
 // terms up to sign, no factor is zero or has a coefficient both +1 and -1,
 // and two terms that share two factors up to sign cannot be merged within
 // {-1, 0, 1}.
-func checkIndex(t fataler, w *Walker) {
+func checkIndex(t walktest.TB, w *Walker) {
 	t.Helper()
 	carriers := [3]map[tern][]int32{{}, {}, {}}
 	for p, id := range w.alive {
@@ -136,26 +202,28 @@ func checkIndex(t fataler, w *Walker) {
 	}
 }
 
-func TestNewRejectsLargeFormats(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 9, M: 8, P: 8}, {N: 2, M: 2, P: 33}, {N: 1, M: 65, P: 1}, {}} {
+func TestSupports(t *testing.T) {
+	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {}} {
+		if err := Supports(f); err == nil {
+			t.Errorf("Supports(%v) = nil, want an error", f)
+		}
 		if _, err := New(f, 1, Options{}); err == nil {
 			t.Errorf("New(%v) succeeded, want an error", f)
 		}
 	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}} {
+	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}} {
 		if _, err := New(f, 1, Options{}); err != nil {
 			t.Errorf("New(%v): %v", f, err)
 		}
 	}
 }
 
+// TestStartRejects checks what the walktest suite does not: a scheme over
+// Q, and one that verifies with a coefficient out of {-1, 0, 1}.
 func TestStartRejects(t *testing.T) {
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
 	w := mustNew(t, f, 1, Options{})
 	before := w.Scheme()
-	other := tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z)
-	unverified := tensorgame.Standard(f, tensorgame.Z)
-	unverified.Terms = unverified.Terms[1:]
 	// 2·A[0][0]B[0][0] - A[0][0]B[0][0] verifies but does not fit.
 	big := tensorgame.Standard(f, tensorgame.Z)
 	twice := big.Terms[0].Clone()
@@ -170,10 +238,7 @@ func TestStartRejects(t *testing.T) {
 	half.Terms[0].U[0] = tensorgame.NewRat(1, 2)
 	half.Terms[0].W[0] = tensorgame.Int(2)
 	for name, s := range map[string]*tensorgame.Scheme{
-		"format":      other,
-		"field Z2":    tensorgame.Standard(f, tensorgame.Z2),
 		"field Q":     half,
-		"unverified":  unverified,
 		"coefficient": big,
 	} {
 		if err := w.Start(s); err == nil {
@@ -198,7 +263,7 @@ func TestStartPublished(t *testing.T) {
 		if c, _ := s.MaxAbs(); c > 1 || s.Format.N*s.Format.M > 64 || s.Format.M*s.Format.P > 64 || s.Format.N*s.Format.P > 64 || s.Rank() > 100 {
 			continue
 		}
-		w, err := New(s.Format, 1, Options{PlusAfter: 500})
+		w, err := NewWalker(s.Format, 1, Options{PlusAfter: 500})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +295,7 @@ func TestWalkKeepsTernary(t *testing.T) {
 		}
 		seed := rapid.Uint64().Draw(rt, "seed")
 		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
-		w := mustNew(t, f, seed, Options{PlusAfter: plus, Extra: 4})
+		w := mustNew(rt, f, seed, Options{PlusAfter: plus, Extra: 4})
 		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
 			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
 			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
@@ -242,32 +307,6 @@ func TestWalkKeepsTernary(t *testing.T) {
 			checkIndex(rt, w)
 		}
 	})
-}
-
-func TestReductionLowersRank(t *testing.T) {
-	f := tensorgame.Format{N: 3, M: 3, P: 3}
-	w := mustNew(t, f, 7, Options{PlusAfter: -1})
-	low := 23
-	if raceEnabled {
-		low = 26
-	}
-	for w.Rank() > low {
-		before := w.Rank()
-		_, red0, _, _ := w.Counts()
-		n := w.Walk(1<<20, before-1, before)
-		if n == 0 {
-			t.Fatalf("no flip possible at rank %d", before)
-		}
-		_, red1, _, _ := w.Counts()
-		if w.Rank() == before {
-			t.Logf("stuck at rank %d (fine; this seed)", before)
-			break
-		}
-		if w.Rank() >= before || red1-red0 != int64(before-w.Rank()) {
-			t.Fatalf("rank %d -> %d with %d reductions", before, w.Rank(), red1-red0)
-		}
-		checkScheme(t, w)
-	}
 }
 
 // TestReachesKnownRanks walks down from the standard algorithm to the best
@@ -296,26 +335,6 @@ func TestReachesKnownRanks(t *testing.T) {
 		}
 		checkScheme(t, w)
 		t.Logf("%v: rank %d after %d flips", c.f, w.Rank(), flips)
-	}
-}
-
-func TestWalkAllocatesNothing(t *testing.T) {
-	w := mustNew(t, tensorgame.Format{N: 4, M: 4, P: 4}, 3, Options{PlusAfter: 100})
-	w.Walk(10000, 0, 70)
-	allocs := testing.AllocsPerRun(20, func() { w.Walk(5000, 0, 70) })
-	if allocs != 0 {
-		t.Errorf("Walk allocates %v times per call, want 0", allocs)
-	}
-}
-
-func TestReproducible(t *testing.T) {
-	f := tensorgame.Format{N: 3, M: 3, P: 3}
-	a := mustNew(t, f, 42, Options{})
-	b := mustNew(t, f, 42, Options{})
-	a.Walk(50000, 0, 30)
-	b.Walk(50000, 0, 30)
-	if !a.Scheme().Equal(b.Scheme()) {
-		t.Error("two walkers with the same seed diverged")
 	}
 }
 

@@ -2,37 +2,16 @@ package transpose
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 
-	"github.com/alphamat/alphamat/internal/grouptab"
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
 // MaxFactor is the most coefficients a factor may have: one uint64. Both
 // n·m (x and y) and n·n (z) must fit.
 const MaxFactor = 64
-
-// Options tune a walker. The zero value gives the defaults.
-type Options struct {
-	// PlusAfter is the number of flips without a reduction after which the
-	// walker makes a plus transition (default 10000; negative: never).
-	PlusAfter int64
-	// Extra is how many terms above the start rank the walker makes room
-	// for, which bounds plus transitions (default 8).
-	Extra int
-}
-
-func (o Options) withDefaults() Options {
-	if o.PlusAfter == 0 {
-		o.PlusAfter = 10000
-	}
-	if o.Extra <= 0 {
-		o.Extra = 8
-	}
-	return o
-}
 
 // Slots of an orbit's factors in Walker.orb and of its entries in the index:
 // entry e = 4·id + slot. Slots 0 and 1 are indexed in the table of x and y
@@ -48,10 +27,9 @@ const (
 // of one n×m×n format over Z2. It implements search.Walker. A Walker is
 // not safe for concurrent use.
 type Walker struct {
-	format tensorgame.Format
-	n, m   int
-	opts   Options
-	rng    wyrand.Rand
+	core
+	n, m int
+	rng  wyrand.Rand
 
 	cap   int         // most terms, and so most orbits and fixed terms
 	orb   [][4]uint64 // by id: x, y, z, zᵀ; a fixed term is x, x, s, s
@@ -61,18 +39,8 @@ type Walker struct {
 	// alive (-1: dead), free holds the dead ids.
 	alive, apos, free []int32
 
-	// The index: tab[0] maps x and y values, tab[1] z values, to groups of
-	// entries; groups of two or more are listed in multi.
-	tab   [2]grouptab.Table
-	gsize []int32 // members by group
-	gkey  []uint64
-	gmul  []int32 // position of the group in multi, -1: fewer than two members
-	gmem  []int32 // members of group g: gmem[g*gcap : g*gcap+gsize[g]]
-	gcap  int
-	gfree []int32
-	multi []int32
-	egrp  []int32 // entry -> its group, -1: not in the index
-	epos  []int32 // entry -> its position in the group
+	// The index: table 0 holds x and y values, table 1 z values.
+	idx walkkit.Index
 
 	stack []int32 // entries to check for reductions
 
@@ -82,26 +50,37 @@ type Walker struct {
 	// rowT[i][r] is the transpose of row i of an n×n matrix with bits r:
 	// zᵀ = Σ_i rowT[i][row i of z].
 	rowT [][]uint64
+}
 
-	started                          bool
-	flips, reductions, plus, plateau int64
+// Options tune a walker; the zero value gives the defaults.
+type Options = walkkit.Options
+
+// core, embedded in Walker, promotes Format, Counts and SetPlusAfter.
+type core = walkkit.Core
+
+// Supports returns an error unless the walker supports format f: an n×m×n
+// format whose factors have at most MaxFactor coefficients.
+func Supports(f tensorgame.Format) error {
+	if !f.Valid() {
+		return fmt.Errorf("transpose: invalid format %v", f)
+	}
+	if f.N != f.P {
+		return fmt.Errorf("transpose: format %v is not n×m×n: transpose symmetry needs n == p", f)
+	}
+	if f.N*f.M > MaxFactor || f.N*f.N > MaxFactor {
+		return fmt.Errorf("transpose: format %v has factors of %d and %d coefficients; the walker supports at most %d",
+			f, f.N*f.M, f.N*f.N, MaxFactor)
+	}
+	return nil
 }
 
 // New returns a walker for the n×m×n format f seeded with seed. It returns
-// an error when f.N != f.P or a factor has more than MaxFactor
-// coefficients.
+// the error of Supports for a format it does not support.
 func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if !f.Valid() {
-		return nil, fmt.Errorf("transpose: invalid format %v", f)
+	if err := Supports(f); err != nil {
+		return nil, err
 	}
-	if f.N != f.P {
-		return nil, fmt.Errorf("transpose: format %v is not n×m×n: transpose symmetry needs n == p", f)
-	}
-	if f.N*f.M > MaxFactor || f.N*f.N > MaxFactor {
-		return nil, fmt.Errorf("transpose: format %v has factors of %d and %d coefficients; the walker supports at most %d",
-			f, f.N*f.M, f.N*f.N, MaxFactor)
-	}
-	w := &Walker{format: f, n: f.N, m: f.M, opts: opts.withDefaults(), rng: wyrand.Rand{S: seed}}
+	w := &Walker{core: walkkit.NewCore("transpose", f, tensorgame.Z2, opts), n: f.N, m: f.M, rng: wyrand.Rand{S: seed}}
 	w.rowT = make([][]uint64, f.N)
 	for i := range f.N {
 		w.rowT[i] = make([]uint64, 1<<f.N)
@@ -109,7 +88,7 @@ func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
 			w.rowT[i][r] = transposeBits(f.N, f.N, r<<(i*f.N))
 		}
 	}
-	w.alloc(f.Naive() + w.opts.Extra)
+	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
@@ -123,16 +102,7 @@ func (w *Walker) alloc(capacity int) {
 	ne := 4 * capacity
 	// A value is carried by at most one entry of each live id in a table:
 	// x ≠ y in an orbit, z ≠ zᵀ when both are indexed.
-	w.tab = [2]grouptab.Table{grouptab.New(2 * capacity), grouptab.New(2 * capacity)}
-	w.gcap = capacity
-	w.gsize = make([]int32, ne)
-	w.gkey = make([]uint64, ne)
-	w.gmul = make([]int32, ne)
-	w.gmem = make([]int32, ne*capacity)
-	w.gfree = make([]int32, 0, ne)
-	w.multi = make([]int32, 0, ne)
-	w.egrp = make([]int32, ne)
-	w.epos = make([]int32, ne)
+	w.idx = walkkit.NewIndex(ne, 2, 2*capacity, capacity)
 	w.stack = make([]int32, 0, 8*ne+16)
 	w.sliceIDs = make([]int32, 0, capacity)
 }
@@ -145,43 +115,25 @@ func (w *Walker) reset() {
 		w.free = append(w.free, int32(id))
 		w.apos[id] = -1
 	}
-	w.tab[0].Clear()
-	w.tab[1].Clear()
-	w.gfree = w.gfree[:0]
-	for g := len(w.gsize) - 1; g >= 0; g-- {
-		w.gfree = append(w.gfree, int32(g))
-	}
-	for e := range w.egrp {
-		w.egrp[e] = -1
-	}
-	w.multi = w.multi[:0]
+	w.idx.Reset()
 	w.stack = w.stack[:0]
 	w.rank = 0
 }
-
-// Format returns the walker's format.
-func (w *Walker) Format() tensorgame.Format { return w.format }
 
 // Start makes a copy of s the current scheme, merges what can be merged and
 // starts a new plateau. It returns an error, and keeps the previous state,
 // when s is not a verified Z2 scheme of the walker's format or is not
 // transpose-symmetric.
 func (w *Walker) Start(s *tensorgame.Scheme) error {
-	if s.Format != w.format {
-		return fmt.Errorf("transpose: scheme of format %v, walker of %v", s.Format, w.format)
-	}
-	if s.Field != tensorgame.Z2 {
-		return fmt.Errorf("transpose: scheme over %v, want Z2", s.Field)
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		return fmt.Errorf("transpose: start scheme: %w", err)
+	if err := walkkit.Check(&w.core, s); err != nil {
+		return err
 	}
 	orbs, fixed, err := split(s)
 	if err != nil {
 		return err
 	}
 	// Ids never outnumber the terms, so room for the rank is room enough.
-	if need := 2*len(orbs) + len(fixed) + w.opts.Extra; need > w.cap {
+	if need := 2*len(orbs) + len(fixed) + walkkit.Extra(&w.core); need > w.cap {
 		w.alloc(need)
 	}
 	w.reset()
@@ -191,11 +143,7 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 	for _, x := range orbs {
 		w.newOrbit(x)
 	}
-	red := w.reductions
-	w.drain()
-	w.reductions = red
-	w.plateau = 0
-	w.started = true
+	walkkit.Begin(&w.core, w.drain)
 	return nil
 }
 
@@ -203,8 +151,7 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 // scheme of an n×m×n format that the walker supports: its terms are
 // invariant under u⊗v⊗w -> vᵀ⊗uᵀ⊗wᵀ.
 func Symmetric(s *tensorgame.Scheme) bool {
-	f := s.Format
-	if !f.Valid() || f.N != f.P || f.N*f.M > MaxFactor || f.N*f.N > MaxFactor {
+	if Supports(s.Format) != nil {
 		return false
 	}
 	if s.CheckShape() != nil {
@@ -274,13 +221,6 @@ func toTerm(n, m int, x [3]uint64) [3]uint64 {
 	return [3]uint64{x[0], transposeBits(n, m, x[1]), x[2]}
 }
 
-// SetPlusAfter sets the number of flips without a reduction after which Walk
-// makes a plus transition (negative: never; 0: the default).
-func (w *Walker) SetPlusAfter(n int64) {
-	w.opts.PlusAfter = n
-	w.opts = w.opts.withDefaults()
-}
-
 // Rank returns the number of terms of the current scheme.
 func (w *Walker) Rank() int { return w.rank }
 
@@ -297,71 +237,47 @@ func (w *Walker) Orbits() (orbits, fixed int) {
 	return orbits, fixed
 }
 
-// Counts returns the flips, reductions and plus transitions made since the
-// walker was made, and the flips since the last reduction or Start.
-func (w *Walker) Counts() (flips, reductions, plus, plateau int64) {
-	return w.flips, w.reductions, w.plus, w.plateau
-}
-
 // Scheme returns the current scheme, both terms of every orbit and the
 // fixed terms, as a new tensorgame.Scheme over Z2.
 func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.format, Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
 	for _, id := range w.alive {
 		o := w.orb[id]
-		s.Terms = append(s.Terms, tensorgame.BitTerm(w.format, toTerm(w.n, w.m, [3]uint64{o[0], o[1], o[2]})))
+		s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), toTerm(w.n, w.m, [3]uint64{o[0], o[1], o[2]})))
 		if !w.fixed[id] {
-			s.Terms = append(s.Terms, tensorgame.BitTerm(w.format, toTerm(w.n, w.m, [3]uint64{o[1], o[0], o[3]})))
+			s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), toTerm(w.n, w.m, [3]uint64{o[1], o[0], o[3]})))
 		}
 	}
 	return s
 }
 
-// Walk makes at most flips flip attempts, with the reductions they enable
-// and plus transitions when a plateau lasts Options.PlusAfter flips, and
-// returns the number of attempts. An attempt that picks two fixed terms
-// makes no flip. Walk returns early right after a reduction that brings
-// the rank to report or below (report <= 0: never), or when no flip and no
-// plus transition is possible. Plus transitions never raise the rank above
-// ceiling. Walk panics if the walker was never started.
+// Walk makes at most flips flips, with the reductions they enable and plus
+// transitions when a plateau lasts Options.PlusAfter flips, and returns the
+// number of flips made. A try that picks two fixed terms makes no flip but
+// counts towards flips, so that Walk always ends. Walk returns early right
+// after a reduction that brings the rank to report or below (report <= 0:
+// never), or when no flip and no plus transition is possible. Plus
+// transitions never raise the rank above ceiling. Walk allocates nothing;
+// it panics if the walker was never started.
 func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	if !w.started {
-		panic("transpose: Walk before Start")
+	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+}
+
+// mover gives walkkit.Walk the walker's moves.
+type mover struct{ w *Walker }
+
+func (m mover) Rank() int { return m.w.rank }
+
+func (m mover) Flip() (int, bool) {
+	w := m.w
+	if len(w.idx.Multi) == 0 {
+		return -1, false
 	}
-	ceiling = min(ceiling, w.cap)
-	plusAfter := w.opts.PlusAfter
-	if plusAfter < 0 {
-		plusAfter = math.MaxInt64
-	}
-	plateau := w.plateau
-	var done, made int64
-	for done < flips {
-		if len(w.multi) == 0 {
-			if w.rank >= ceiling || !w.plusMove(ceiling) {
-				break
-			}
-			plateau = 0
-			continue
-		}
-		rank := w.rank
-		done++
-		if !w.flip() {
-			continue
-		}
-		made++
-		if w.rank < rank {
-			plateau = 0
-			if w.rank <= report {
-				break
-			}
-			continue
-		}
-		plateau++
-		if plateau >= plusAfter && rank < ceiling && w.plusMove(ceiling) {
-			plateau = 0
-		}
-	}
-	w.plateau = plateau
-	w.flips += made
-	return done
+	made := w.flip()
+	return w.rank, made
+}
+
+func (m mover) Plus(ceiling int) bool {
+	ceiling = min(ceiling, m.w.cap)
+	return m.w.rank < ceiling && m.w.plusMove(ceiling)
 }

@@ -8,15 +8,26 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/search/walkkit"
+	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// tb is what the helpers need of *testing.T, *testing.B and *rapid.T.
-type tb interface {
-	Helper()
-	Fatal(args ...any)
-	Fatalf(format string, args ...any)
+type tb = walktest.TB
+
+// contract describes the walker to the walktest suite. Its benchmark
+// descends without plus transitions, and then walks with 4 terms of room.
+var contract = walktest.Config{
+	New:         walktest.Adapt(New),
+	Field:       tensorgame.Z2,
+	Format:      tensorgame.Format{N: 3, M: 3, P: 3},
+	Other:       tensorgame.Format{N: 3, M: 2, P: 3},
+	Room:        4,
+	DescendBare: true,
+	Check:       func(t testing.TB, w walkkit.Walker) { checkWalker(t, w.(*Walker)) },
 }
+
+func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 func mustNew(t tb, n, m int, seed uint64, opts Options) *Walker {
 	t.Helper()
@@ -42,6 +53,9 @@ func TestNewErrors(t *testing.T) {
 		{tensorgame.Format{N: 9, M: 1, P: 9}, "at most 64"},
 		{tensorgame.Format{N: 0, M: 2, P: 0}, "invalid format"},
 	} {
+		if err := Supports(tc.f); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Supports(%v) = %v, want an error with %q", tc.f, err, tc.want)
+		}
 		if _, err := New(tc.f, 1, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("New(%v) = %v, want an error with %q", tc.f, err, tc.want)
 		}
@@ -81,20 +95,16 @@ func asymmetric(n, m int) *tensorgame.Scheme {
 	return s
 }
 
+// TestStartErrors checks what the walktest suite does not: the transposed
+// format, and a verified scheme that is not transpose-symmetric.
 func TestStartErrors(t *testing.T) {
 	w := mustNew(t, 3, 2, 1, Options{})
-	f := tensorgame.Format{N: 3, M: 2, P: 3}
-	wrong := tensorgame.Standard(f, tensorgame.Z2)
-	wrong.Terms = wrong.Terms[1:]
 	for _, tc := range []struct {
 		name string
 		s    *tensorgame.Scheme
 		want string
 	}{
-		{"format", tensorgame.Standard(tensorgame.Format{N: 3, M: 3, P: 3}, tensorgame.Z2), "format"},
 		{"transposed format", tensorgame.Standard(tensorgame.Format{N: 2, M: 3, P: 2}, tensorgame.Z2), "format"},
-		{"field", tensorgame.Standard(f, tensorgame.Z), "want Z2"},
-		{"wrong", wrong, "start scheme"},
 		{"asymmetric", asymmetric(3, 2), "not transpose-symmetric"},
 	} {
 		if err := w.Start(tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
@@ -272,7 +282,7 @@ func checkWalker(t tb, w *Walker) {
 		for q := range int32(4) {
 			e := 4*id + q
 			if !indexed[q] {
-				if w.egrp[e] >= 0 {
+				if w.idx.Group[e] >= 0 {
 					t.Fatalf("id %d has entry %d in the index", id, q)
 				}
 				continue
@@ -283,32 +293,8 @@ func checkWalker(t tb, w *Walker) {
 	if rank != w.Rank() {
 		t.Fatalf("rank %d, orbits hold %d terms", w.Rank(), rank)
 	}
-	multi := 0
-	for kind := range 2 {
-		for v, es := range carriers[kind] {
-			i, ok := w.tab[kind].Slot(v)
-			if !ok {
-				t.Fatalf("value %#x not in table %d", v, kind)
-			}
-			g := w.tab[kind].Group(i)
-			if int(w.gsize[g]) != len(es) || w.gkey[g] != v {
-				t.Fatalf("group %d of %#x: size %d, key %#x; want %d entries", g, v, w.gsize[g], w.gkey[g], len(es))
-			}
-			for _, e := range es {
-				if w.egrp[e] != g || w.gmem[int(g)*w.gcap+int(w.epos[e])] != e {
-					t.Fatalf("entry %d of value %#x is not where it says in group %d", e, v, g)
-				}
-			}
-			if len(es) >= 2 {
-				multi++
-				if w.multi[w.gmul[g]] != g {
-					t.Fatalf("group %d not listed", g)
-				}
-			}
-		}
-	}
-	if multi != len(w.multi) {
-		t.Fatalf("%d groups listed, want %d", len(w.multi), multi)
+	if err := w.idx.Check(carriers[:]); err != nil {
+		t.Fatal(err)
 	}
 	for a, i := range w.alive {
 		for _, j := range w.alive[a+1:] {
@@ -423,13 +409,6 @@ func TestReach(t *testing.T) {
 				t.Errorf("%s: no seed of 8 reached rank %d in 2 million flips", name, tc.want)
 			}
 		})
-	}
-}
-
-func TestWalkAllocs(t *testing.T) {
-	w := mustNew(t, 4, 3, 3, Options{PlusAfter: 100})
-	if a := testing.AllocsPerRun(20, func() { w.Walk(1000, 0, 52) }); a != 0 {
-		t.Errorf("Walk allocates %v times a call", a)
 	}
 }
 

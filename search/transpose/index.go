@@ -1,0 +1,185 @@
+package transpose
+
+import (
+	"github.com/alphamat/alphamat/search/walkkit"
+)
+
+// attach adds entry e (slot e&3 of id e>>2) to the index, in the table of
+// its kind, and queues a reduction check for it when it joins other
+// entries.
+func (w *Walker) attach(e int32) {
+	if w.idx.Attach(e, int(e&3)>>1, w.orb[e>>2][e&3]) {
+		w.stack = append(w.stack, e)
+	}
+}
+
+// detach removes entry e from the index, if it is there.
+func (w *Walker) detach(e int32) { w.idx.Detach(e, int(e&3)>>1) }
+
+// newID takes a free id and makes it live.
+func (w *Walker) newID() int32 {
+	id := w.free[len(w.free)-1]
+	w.free = w.free[:len(w.free)-1]
+	w.apos[id] = int32(len(w.alive))
+	w.alive = append(w.alive, id)
+	return id
+}
+
+// tr returns the transpose of the n×n matrix z.
+func (w *Walker) tr(z uint64) uint64 {
+	n := uint(w.n)
+	mask := uint64(1)<<n - 1
+	var t uint64
+	for i, row := range w.rowT {
+		t |= row[z>>(uint(i)*n)&mask]
+	}
+	return t
+}
+
+// newOrbit adds the orbit of the term x = (x, y, z) to the scheme and the
+// index, normalized: nothing when a factor is zero or the term is its own
+// image (x = y, z = zᵀ: t + σt = 2t = 0), and the fixed term
+// (x, x, z + zᵀ) when x = y (t + σt share two factors).
+func (w *Walker) newOrbit(x [3]uint64) {
+	if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+		return
+	}
+	zt := w.tr(x[2])
+	if x[0] == x[1] {
+		if s := x[2] ^ zt; s != 0 {
+			w.newFixed(x[0], s)
+		}
+		return
+	}
+	id := w.newID()
+	w.orb[id] = [4]uint64{x[0], x[1], x[2], zt}
+	w.fixed[id] = false
+	w.rank += 2
+	e := 4 * id
+	w.attach(e + slotX)
+	w.attach(e + slotY)
+	w.attach(e + slotZ)
+	if zt != x[2] {
+		w.attach(e + slotZT)
+	}
+}
+
+// newFixed adds the fixed term (x, x, s) to the scheme and the index; s is
+// symmetric. A zero factor adds nothing.
+func (w *Walker) newFixed(x, s uint64) {
+	if x == 0 || s == 0 {
+		return
+	}
+	id := w.newID()
+	w.orb[id] = [4]uint64{x, x, s, s}
+	w.fixed[id] = true
+	w.rank++
+	w.attach(4*id + slotX)
+	w.attach(4*id + slotZ)
+}
+
+// kill removes id from the scheme and the index.
+func (w *Walker) kill(id int32) {
+	e := 4 * id
+	w.detach(e)
+	w.detach(e + 1)
+	w.detach(e + 2)
+	w.detach(e + 3)
+	if w.fixed[id] {
+		w.rank--
+	} else {
+		w.rank -= 2
+	}
+	walkkit.Unlist(&w.alive, w.apos, id)
+	w.free = append(w.free, id)
+}
+
+// view returns member mb of the orbit or fixed term id: t = (x, y, z) for
+// mb = 0, σt = (y, x, zᵀ) for mb = 1.
+func (w *Walker) view(id int32, mb int32) [3]uint64 {
+	o := &w.orb[id]
+	if mb&1 == 0 {
+		return [3]uint64{o[0], o[1], o[2]}
+	}
+	return [3]uint64{o[1], o[0], o[3]}
+}
+
+// setView changes position p (0, 1, 2) of member mb of the live orbit id to
+// v, which changes the orbit: position p of σt is position p^1 of t for
+// p < 2, and the transpose of it for p = 2.
+func (w *Walker) setView(id, mb int32, p int, v uint64) {
+	if p == 2 {
+		if mb&1 != 0 {
+			v = w.tr(v)
+		}
+		w.setZ(id, v)
+		return
+	}
+	w.setXY(id, int32(p)^(mb&1), v)
+}
+
+// setXY changes x (slot 0) or y (slot 1) of the live orbit id to v.
+func (w *Walker) setXY(id, slot int32, v uint64) {
+	o := w.orb[id]
+	if v == 0 || v == o[slot^1] {
+		// The orbit vanishes (a zero factor) or becomes a fixed term or
+		// nothing (x = y): a reduction.
+		x := [3]uint64{o[0], o[1], o[2]}
+		x[slot] = v
+		w.kill(id)
+		w.newOrbit(x)
+		walkkit.Reduced(&w.core, 1)
+		return
+	}
+	e := 4*id + slot
+	w.detach(e)
+	w.orb[id][slot] = v
+	w.attach(e)
+	if o[2] == o[3] {
+		// The sum of the terms of its symmetric z changed.
+		w.recheck(4*id + slotZ)
+	}
+}
+
+// setZ changes z of the live orbit id to v.
+func (w *Walker) setZ(id int32, v uint64) {
+	if v == 0 {
+		w.kill(id)
+		walkkit.Reduced(&w.core, 1)
+		return
+	}
+	e := 4 * id
+	w.detach(e + slotZ)
+	w.detach(e + slotZT)
+	zt := w.tr(v)
+	w.orb[id][slotZ], w.orb[id][slotZT] = v, zt
+	w.attach(e + slotZ)
+	if zt != v {
+		w.attach(e + slotZT)
+	}
+	// A fixed term sharing x or y may now be undone by a fixed flip.
+	w.recheck(e + slotX)
+	w.recheck(e + slotY)
+}
+
+// recheck queues a reduction check of the attached entry e when its group
+// has other members.
+func (w *Walker) recheck(e int32) {
+	if g := w.idx.Group[e]; g >= 0 && w.idx.Size[g] > 1 {
+		w.stack = append(w.stack, e)
+	}
+}
+
+// setS changes s of the live fixed term id to v (symmetric).
+func (w *Walker) setS(id int32, v uint64) {
+	if v == 0 {
+		w.kill(id)
+		walkkit.Reduced(&w.core, 1)
+		return
+	}
+	e := 4*id + slotZ
+	w.detach(e)
+	w.orb[id][slotZ], w.orb[id][slotZT] = v, v
+	w.attach(e)
+	w.recheck(4*id + slotX)
+}

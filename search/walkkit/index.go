@@ -1,0 +1,187 @@
+package walkkit
+
+import (
+	"fmt"
+
+	"github.com/alphamat/alphamat/internal/grouptab"
+)
+
+// Index finds the entries (factors of the terms, numbered by the walker)
+// that share a value: the index of the symmetric walkers, where an orbit
+// of terms has several entries. Each entry is in one of a few tables
+// (search/transpose keeps x and y values apart from z values), and the
+// entries of one value in one table form a group; the groups of two or
+// more entries, where the flips are, are listed in Multi. Nothing
+// allocates after NewIndex.
+//
+// The fields are read by the walkers' hot loops; they change only through
+// the methods.
+type Index struct {
+	tabs [2]grouptab.Table // at most two tables; tab&1 needs no bounds check
+	// Size, Key and Mul are by group: its number of entries, its value and
+	// its position in Multi (-1: fewer than two entries).
+	Size []int32
+	Key  []uint64
+	Mul  []int32
+	// Mem holds the entries of group g in Mem[g*Cap : g*Cap+Size[g]].
+	Mem []int32
+	Cap int
+	// Multi lists the groups with two or more entries.
+	Multi []int32
+	// Group and Pos are by entry: its group (-1: not in the index) and its
+	// position in the group.
+	Group, Pos []int32
+	free       []int32
+}
+
+// NewIndex returns an index of entries 0 to entries-1 in tables tables (1
+// or 2) of up to keys values each, whose groups have at most groupCap
+// entries. It panics if tables is not 1 or 2.
+func NewIndex(entries, tables, keys, groupCap int) Index {
+	if tables < 1 || tables > len(Index{}.tabs) {
+		panic("walkkit: an index has one or two tables")
+	}
+	x := Index{
+		Size:  make([]int32, entries),
+		Key:   make([]uint64, entries),
+		Mul:   make([]int32, entries),
+		Mem:   make([]int32, entries*groupCap),
+		Cap:   groupCap,
+		Multi: make([]int32, 0, entries),
+		Group: make([]int32, entries),
+		Pos:   make([]int32, entries),
+		free:  make([]int32, 0, entries),
+	}
+	for i := range tables {
+		x.tabs[i] = grouptab.New(keys)
+	}
+	x.Reset()
+	return x
+}
+
+// Reset empties the index.
+func (x *Index) Reset() {
+	for i := range x.tabs {
+		x.tabs[i].Clear() // an unused table is empty: nothing to clear
+	}
+	x.free = x.free[:0]
+	for g := len(x.Size) - 1; g >= 0; g-- {
+		x.free = append(x.free, int32(g))
+	}
+	for e := range x.Group {
+		x.Group[e] = -1
+	}
+	x.Multi = x.Multi[:0]
+}
+
+// Members returns the entries of group g.
+func (x *Index) Members(g int32) []int32 {
+	base := int(g) * x.Cap
+	return x.Mem[base : base+int(x.Size[g])]
+}
+
+// Attach adds entry e, of value v (nonzero), to table tab, and reports
+// whether it joined other entries of that value.
+func (x *Index) Attach(e int32, tab int, v uint64) (joined bool) {
+	t := &x.tabs[tab&1]
+	i, found := t.Slot(v)
+	var g int32
+	if found {
+		g = t.Group(i)
+	} else {
+		g = x.free[len(x.free)-1]
+		x.free = x.free[:len(x.free)-1]
+		t.Set(i, v, g)
+		x.Key[g], x.Size[g], x.Mul[g] = v, 0, -1
+	}
+	size := x.Size[g]
+	x.Mem[int(g)*x.Cap+int(size)] = e
+	x.Group[e], x.Pos[e] = g, size
+	x.Size[g] = size + 1
+	if size == 1 {
+		x.Mul[g] = int32(len(x.Multi))
+		x.Multi = append(x.Multi, g)
+	}
+	return size >= 1
+}
+
+// Detach removes entry e, attached to table tab, from the index; an entry
+// not in the index is left alone.
+func (x *Index) Detach(e int32, tab int) {
+	g := x.Group[e]
+	if g < 0 {
+		return
+	}
+	base := int(g) * x.Cap
+	last := x.Size[g] - 1
+	moved := x.Mem[base+int(last)]
+	x.Mem[base+int(x.Pos[e])] = moved
+	x.Pos[moved] = x.Pos[e]
+	x.Size[g] = last
+	x.Group[e] = -1
+	switch last {
+	case 1:
+		// Fewer than two members: no longer a place for flips.
+		Unlist(&x.Multi, x.Mul, g)
+	case 0:
+		x.tabs[tab&1].Remove(x.Key[g])
+		x.free = append(x.free, g)
+	}
+}
+
+// Check returns an error unless the index holds exactly the entries of
+// carriers: carriers[tab][v] lists the entries of value v in table tab.
+func (x *Index) Check(carriers []map[uint64][]int32) error {
+	multi := 0
+	entries := 0
+	for tab, vals := range carriers {
+		for v, es := range vals {
+			entries += len(es)
+			i, ok := x.tabs[tab].Slot(v)
+			if !ok {
+				return fmt.Errorf("table %d: value %#x not in the table", tab, v)
+			}
+			g := x.tabs[tab].Group(i)
+			if int(x.Size[g]) != len(es) || x.Key[g] != v {
+				return fmt.Errorf("table %d: group %d of %#x has %d entries and key %#x, want %d entries", tab, g, v, x.Size[g], x.Key[g], len(es))
+			}
+			for _, e := range es {
+				if x.Group[e] != g || x.Mem[int(g)*x.Cap+int(x.Pos[e])] != e {
+					return fmt.Errorf("table %d: entry %d of value %#x is not where it says in group %d", tab, e, v, g)
+				}
+			}
+			if len(es) >= 2 {
+				multi++
+				if x.Mul[g] < 0 || int(x.Mul[g]) >= len(x.Multi) || x.Multi[x.Mul[g]] != g {
+					return fmt.Errorf("table %d: group %d of %d entries is not listed", tab, g, len(es))
+				}
+			}
+		}
+	}
+	if multi != len(x.Multi) {
+		return fmt.Errorf("%d groups listed, want %d", len(x.Multi), multi)
+	}
+	indexed := 0
+	for _, g := range x.Group {
+		if g >= 0 {
+			indexed++
+		}
+	}
+	if indexed != entries {
+		return fmt.Errorf("%d entries in the index, want %d", indexed, entries)
+	}
+	return nil
+}
+
+// Unlist removes v from the dense list whose positions pos records (pos[v]
+// is the index of v in *list), moving the last entry into its place, and
+// sets pos[v] to -1.
+func Unlist(list *[]int32, pos []int32, v int32) {
+	l := *list
+	p := pos[v]
+	last := l[len(l)-1]
+	l[p] = last
+	pos[last] = p
+	*list = l[:len(l)-1]
+	pos[v] = -1
+}

@@ -1,0 +1,385 @@
+// Package walktest is the contract suite of the flip-graph walkers: every
+// walker (search/flip, search/ternary, search/cyclic, search/transpose) runs
+// Contract from its tests and BenchFlip from its BenchmarkFlip, so that they
+// all keep the search.Walker contract the same way.
+package walktest
+
+import (
+	"runtime"
+	"testing"
+
+	"github.com/alphamat/alphamat/internal/cputime"
+	"github.com/alphamat/alphamat/search/walkkit"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// TB is what the walkers' test helpers need of *testing.T, *testing.B and
+// *rapid.T.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
+// Adapt turns a walker package's New into Config.New (walkkit.Adapt).
+func Adapt[W walkkit.Walker](newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error)) func(tensorgame.Format, uint64, walkkit.Options) (walkkit.Walker, error) {
+	return walkkit.Adapt(newWalker)
+}
+
+// Config describes a walker to the suite.
+type Config struct {
+	// New returns a walker of format f seeded with seed, with the options
+	// opts.
+	New func(f tensorgame.Format, seed uint64, opts walkkit.Options) (walkkit.Walker, error)
+	// Field is the walker's field.
+	Field tensorgame.Field
+	// Format is a format the walker supports and reduces from its standard
+	// algorithm over Field, small enough for fast tests (3x3x3); Other is
+	// another format it supports.
+	Format, Other tensorgame.Format
+	// Room is how far above the rank the suite puts the ceiling of walks
+	// with plus transitions: a few plus transitions of the walker.
+	Room int
+	// DescendBare makes BenchFlip descend to its plateau without plus
+	// transitions (by default with them).
+	DescendBare bool
+	// Missed, if not nil, returns the tries the walker made that made no
+	// flip (search/ternary: Rejected); BenchFlip then also reports tries/s.
+	Missed func(w walkkit.Walker) int64
+	// Check, if not nil, checks the walker's own invariants (its index);
+	// the suite calls it after every Walk.
+	Check func(t testing.TB, w walkkit.Walker)
+}
+
+func (c Config) start(t testing.TB, f tensorgame.Format, seed uint64, opts walkkit.Options) walkkit.Walker {
+	t.Helper()
+	w, err := c.New(f, seed, opts)
+	if err != nil {
+		t.Fatalf("New(%v): %v", f, err)
+	}
+	if err := w.Start(tensorgame.Standard(f, c.Field)); err != nil {
+		t.Fatalf("Start(standard %v): %v", f, err)
+	}
+	return w
+}
+
+// check verifies the walker's scheme and its own invariants.
+func (c Config) check(t testing.TB, w walkkit.Walker) {
+	t.Helper()
+	s := w.Scheme()
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatalf("after Walk: %v", err)
+	}
+	if s.Rank() != w.Rank() {
+		t.Fatalf("Scheme has %d terms, Rank says %d", s.Rank(), w.Rank())
+	}
+	if c.Check != nil {
+		c.Check(t, w)
+	}
+}
+
+// Contract runs the search.Walker contract on the walker c describes:
+//
+//   - Start rejects a scheme of another format, of another field and one
+//     that does not verify, and keeps its state;
+//   - Walk before Start panics;
+//   - Walk makes at most the flips asked, returns the flips made, and
+//     Counts counts the same; Scheme verifies after every Walk;
+//   - a reduction lowers the rank, and Walk returns right after the one
+//     that reaches report;
+//   - plus transitions never raise the rank above ceiling, and happen only
+//     as SetPlusAfter says;
+//   - Walk allocates nothing, and a seed gives the same walk.
+func Contract(t *testing.T, c Config) {
+	t.Run("StartRejects", func(t *testing.T) { startRejects(t, c) })
+	t.Run("WalkBeforeStart", func(t *testing.T) { walkBeforeStart(t, c) })
+	t.Run("Counts", func(t *testing.T) { counts(t, c) })
+	t.Run("Reductions", func(t *testing.T) { reductions(t, c) })
+	t.Run("Ceiling", func(t *testing.T) { ceiling(t, c) })
+	t.Run("SetPlusAfter", func(t *testing.T) { setPlusAfter(t, c) })
+	t.Run("Allocs", func(t *testing.T) { allocs(t, c) })
+	t.Run("Reproducible", func(t *testing.T) { reproducible(t, c) })
+}
+
+func otherField(f tensorgame.Field) tensorgame.Field {
+	if f == tensorgame.Z2 {
+		return tensorgame.Z
+	}
+	return tensorgame.Z2
+}
+
+func startRejects(t *testing.T, c Config) {
+	w := c.start(t, c.Format, 1, walkkit.Options{PlusAfter: 50})
+	w.Walk(500, 0, w.Rank()+c.Room)
+	before := w.Scheme()
+	_, _, _, plateau := w.Counts()
+	broken := tensorgame.Standard(c.Format, c.Field)
+	broken.Terms = broken.Terms[1:]
+	for _, tc := range []struct {
+		name string
+		s    *tensorgame.Scheme
+	}{
+		{"format", tensorgame.Standard(c.Other, c.Field)},
+		{"field", tensorgame.Standard(c.Format, otherField(c.Field))},
+		{"unverified", broken},
+	} {
+		if err := w.Start(tc.s); err == nil {
+			t.Errorf("Start(%s) succeeded, want an error", tc.name)
+		}
+		if !w.Scheme().Equal(before) || w.Rank() != before.Rank() {
+			t.Errorf("a failed Start(%s) changed the scheme", tc.name)
+		}
+		if _, _, _, p := w.Counts(); p != plateau {
+			t.Errorf("a failed Start(%s) changed the plateau from %d to %d", tc.name, plateau, p)
+		}
+	}
+	w.Walk(500, 0, w.Rank()+c.Room)
+	c.check(t, w)
+}
+
+func walkBeforeStart(t *testing.T, c Config) {
+	w, err := c.New(c.Format, 1, walkkit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Walk before Start did not panic")
+		}
+	}()
+	w.Walk(10, 0, 100)
+}
+
+// counts walks in chunks of varied length, with plus transitions, and
+// checks the flips Walk returns against Counts after each.
+func counts(t *testing.T, c Config) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		w := c.start(t, c.Format, seed, walkkit.Options{PlusAfter: int64(20 * seed)})
+		if _, _, _, p := w.Counts(); p != 0 {
+			t.Fatalf("plateau %d after Start, want 0", p)
+		}
+		var made int64
+		for i := range 40 {
+			f0, _, _, _ := w.Counts()
+			asked := int64(1 + (i*i*37+int(seed))%400)
+			n := w.Walk(asked, 0, w.Rank()+c.Room)
+			f1, _, _, plateau := w.Counts()
+			if n < 0 || n > asked {
+				t.Fatalf("Walk(%d) returned %d flips", asked, n)
+			}
+			if f1-f0 != n {
+				t.Fatalf("Walk(%d) returned %d flips, Counts counted %d", asked, n, f1-f0)
+			}
+			if plateau > f1 {
+				t.Fatalf("plateau %d longer than the %d flips made", plateau, f1)
+			}
+			made += n
+			c.check(t, w)
+		}
+		if made == 0 {
+			t.Fatalf("seed %d: no flip made", seed)
+		}
+		// A restart from the walk's own scheme keeps its rank or lowers it.
+		s := w.Scheme()
+		if err := w.Start(s); err != nil {
+			t.Fatalf("restart from the walk's scheme: %v", err)
+		}
+		if w.Rank() > s.Rank() {
+			t.Fatalf("restart from rank %d: rank %d", s.Rank(), w.Rank())
+		}
+		if _, _, _, p := w.Counts(); p != 0 {
+			t.Fatalf("plateau %d after Start, want 0", p)
+		}
+	}
+}
+
+// reductions walks down from the standard algorithm without plus
+// transitions, asking Walk to return at every improvement.
+func reductions(t *testing.T, c Config) {
+	w := c.start(t, c.Format, 7, walkkit.Options{PlusAfter: -1})
+	improved := 0
+	for range 200 {
+		before := w.Rank()
+		_, red0, _, _ := w.Counts()
+		const budget = 1 << 18
+		n := w.Walk(budget, before-1, before)
+		_, red1, plus, _ := w.Counts()
+		if plus != 0 {
+			t.Fatalf("%d plus transitions with PlusAfter -1", plus)
+		}
+		c.check(t, w)
+		if w.Rank() == before {
+			if red1 != red0 {
+				t.Fatalf("%d reductions and the rank stayed at %d", red1-red0, before)
+			}
+			break
+		}
+		if w.Rank() > before || red1 == red0 {
+			t.Fatalf("rank %d -> %d with %d reductions", before, w.Rank(), red1-red0)
+		}
+		if n >= budget {
+			t.Fatalf("Walk made all its %d flips, want a return right after the reduction to rank %d", n, w.Rank())
+		}
+		improved++
+	}
+	if improved == 0 {
+		t.Fatalf("no reduction from the standard algorithm of %v: the test checked nothing", c.Format)
+	}
+}
+
+// ceiling walks with a plus transition after every flip and checks that
+// the rank stays within the ceiling: a ceiling at the rank allows a plus
+// transition only after a reduction.
+func ceiling(t *testing.T, c Config) {
+	w := c.start(t, c.Format, 3, walkkit.Options{PlusAfter: 1})
+	w.Walk(20000, 0, w.Rank())
+	_, _, plus0, _ := w.Counts()
+	for range 20 {
+		before := w.Rank()
+		_, red0, p0, _ := w.Counts()
+		w.Walk(200, 0, before)
+		_, red1, p1, _ := w.Counts()
+		if w.Rank() > before {
+			t.Fatalf("rank %d -> %d with the ceiling at %d", before, w.Rank(), before)
+		}
+		if red1 == red0 && p1 != p0 {
+			t.Fatalf("%d plus transitions and no reduction with the ceiling at the rank", p1-p0)
+		}
+	}
+	for range 20 {
+		ceil := w.Rank() + c.Room
+		w.Walk(200, 0, ceil)
+		if w.Rank() > ceil {
+			t.Fatalf("rank %d above the ceiling %d", w.Rank(), ceil)
+		}
+		c.check(t, w)
+	}
+	if _, _, plus, _ := w.Counts(); plus == plus0 {
+		t.Fatal("no plus transition with PlusAfter 1 and room above the rank")
+	}
+}
+
+func setPlusAfter(t *testing.T, c Config) {
+	for _, tc := range []struct {
+		name     string
+		n        int64
+		wantPlus bool
+	}{
+		{"never", -1, false},
+		{"often", 50, true},
+		{"default", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := c.start(t, c.Format, 5, walkkit.Options{PlusAfter: -1})
+			w.Walk(100_000, 0, w.Rank())
+			w.SetPlusAfter(tc.n)
+			_, _, plus0, _ := w.Counts()
+			w.Walk(20*walkkit.DefaultPlusAfter, 0, w.Rank()+c.Room)
+			_, _, plus1, _ := w.Counts()
+			if got := plus1 > plus0; got != tc.wantPlus {
+				t.Errorf("SetPlusAfter(%d): %d plus transitions, want some: %v", tc.n, plus1-plus0, tc.wantPlus)
+			}
+		})
+	}
+}
+
+func allocs(t *testing.T, c Config) {
+	w := c.start(t, c.Format, 3, walkkit.Options{PlusAfter: 100})
+	w.Walk(10000, 0, w.Rank()+c.Room)
+	ceil := w.Rank() + c.Room
+	if a := testing.AllocsPerRun(20, func() { w.Walk(2000, 0, ceil) }); a != 0 {
+		t.Errorf("Walk allocates %v times a call, want 0", a)
+	}
+}
+
+func reproducible(t *testing.T, c Config) {
+	a := c.start(t, c.Format, 42, walkkit.Options{PlusAfter: 100})
+	b := c.start(t, c.Format, 42, walkkit.Options{PlusAfter: 100})
+	ceil := a.Rank() + c.Room
+	a.Walk(20000, 0, ceil)
+	b.Walk(20000, 0, ceil)
+	if !a.Scheme().Equal(b.Scheme()) {
+		t.Error("two walkers with the same seed diverged")
+	}
+}
+
+// BenchFlip measures flips per second of one walker on a plateau, for
+// each format: it walks down from the standard algorithm, then times b.N
+// flips (made, as Walk counts them), with Room terms of room above the
+// plateau. It uses PlusAfter 10000, the walkers' default when the
+// benchmark was written, so that its numbers compare across commits.
+func BenchFlip(b *testing.B, c Config, formats []tensorgame.Format) {
+	for _, f := range formats {
+		b.Run(f.String(), func(b *testing.B) {
+			w := c.start(b, f, 1, walkkit.Options{PlusAfter: 10000})
+			if c.DescendBare {
+				w.SetPlusAfter(-1)
+			}
+			w.Walk(1_000_000, 0, f.Naive())
+			w.SetPlusAfter(10000)
+			ceil := w.Rank() + c.Room
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			f0, _, _, _ := w.Counts()
+			var m0 int64
+			if c.Missed != nil {
+				m0 = c.Missed(w)
+			}
+			cpu0, ok := cputime.Thread()
+			b.ResetTimer()
+			n, idle := int64(0), 0
+			for n < int64(b.N) {
+				m := w.Walk(int64(b.N)-n, 0, ceil)
+				// A short Walk may make no flip (its tries picked pairs
+				// it cannot flip); many in a row mean it is stuck.
+				if idle++; m > 0 {
+					idle = 0
+				} else if idle > 1000 {
+					b.Fatalf("no flip possible at rank %d", w.Rank())
+				}
+				n += m
+			}
+			b.StopTimer()
+			f1, _, _, _ := w.Counts()
+			cpu1, _ := cputime.Thread()
+			b.ReportMetric(float64(f1-f0)/b.Elapsed().Seconds(), "flips/s")
+			if ok && cpu1 > cpu0 {
+				b.ReportMetric(float64(f1-f0)/(cpu1-cpu0).Seconds(), "flips/cpu-s")
+				if c.Missed != nil {
+					b.ReportMetric(float64(f1-f0+c.Missed(w)-m0)/(cpu1-cpu0).Seconds(), "tries/cpu-s")
+				}
+			}
+			b.ReportMetric(float64(w.Rank()), "rank")
+		})
+	}
+}
+
+// Cubes are the formats of the walkers' benchmarks: 3x3x3, 4x4x4 and
+// 5x5x5.
+var Cubes = []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}}
+
+// BenchTries measures the CPU time of a try (a flip made or not) of one
+// walker on a plateau without plus transitions, for each format: it walks
+// 300000 tries from the standard algorithm, then times Walk(1000) b.N
+// times and reports cpu-ns/try. Without plus transitions the path depends
+// only on the seed, so the numbers of two versions of a walker compare
+// even where they count flips differently.
+func BenchTries(b *testing.B, c Config, formats []tensorgame.Format) {
+	for _, f := range formats {
+		b.Run(f.String(), func(b *testing.B) {
+			w := c.start(b, f, 1, walkkit.Options{PlusAfter: -1})
+			w.Walk(300_000, 0, f.Naive())
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			cpu0, ok := cputime.Thread()
+			b.ResetTimer()
+			for range b.N {
+				w.Walk(1000, 0, f.Naive())
+			}
+			b.StopTimer()
+			if cpu1, _ := cputime.Thread(); ok && cpu1 > cpu0 {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/1000, "cpu-ns/try")
+			}
+		})
+	}
+}
