@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
-	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -112,7 +111,7 @@ func (p *Propagator) beats(scope map[tensorgame.Format]bool, g tensorgame.Format
 func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]bool, offer func(*tensorgame.Scheme, error)) {
 	f, field := s.Format, s.Field
 	if field == tensorgame.Z && p.beats(scope, f, tensorgame.Z2, s.Rank()) {
-		z2, err := lift.ReduceMod2(s)
+		z2, err := tensorgame.ReduceMod2(s)
 		if err == nil {
 			z2.Origin = tensorgame.Derive(tensorgame.MoveMod2, s)
 		}

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"path/filepath"
@@ -15,7 +16,6 @@ import (
 
 	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/flip"
-	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/search/ternary"
 	"github.com/alphamat/alphamat/search/transpose"
@@ -63,6 +63,9 @@ type Result struct {
 	ReachedAfterFlips int64
 	Workers           int // the number of walkers that ran
 	Stats             Stats
+	// Warnings name what opening the run directories set aside (a damaged
+	// scheme file renamed *.corrupt, see pool.Open); the run went on.
+	Warnings []string
 }
 
 var (
@@ -83,7 +86,50 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return r.run(ctx)
+	res, err := r.run(ctx)
+	res.Warnings = r.warnings()
+	if cerr := r.close(); err == nil && cerr != nil {
+		err = fmt.Errorf("search: %w", cerr)
+	}
+	return res, err
+}
+
+// pools returns the run's pools that may live in run directories: its own
+// and its lanes' archives, each once.
+func (r *run) pools() []*pool.Pool {
+	var ps []*pool.Pool
+	add := func(p *pool.Pool) {
+		if p != nil && !slices.Contains(ps, p) {
+			ps = append(ps, p)
+		}
+	}
+	if r == nil {
+		return nil
+	}
+	add(r.pool)
+	for _, l := range r.lanes {
+		add(l.archive)
+	}
+	return ps
+}
+
+// close releases the run directories' locks (see pool.Pool.Close).
+func (r *run) close() error {
+	var errs []error
+	for _, p := range r.pools() {
+		errs = append(errs, p.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// warnings collects what the pools set aside while opening run directories
+// (damaged files renamed *.corrupt).
+func (r *run) warnings() []string {
+	var w []string
+	for _, p := range r.pools() {
+		w = append(w, p.Warnings()...)
+	}
+	return w
 }
 
 // run is one search: its pools, lanes of walkers and counters.
@@ -193,7 +239,7 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 	if err := tensorgame.Verify(s); err != nil {
 		return nil, fmt.Errorf("search: start scheme (%v, rank %d over %v) fails verification: %w", s.Format, s.Rank(), s.Field, err)
 	}
-	z2, err := lift.ReduceMod2(s)
+	z2, err := tensorgame.ReduceMod2(s)
 	if err != nil {
 		return nil, fmt.Errorf("search: start scheme: %w", err)
 	}
@@ -301,7 +347,7 @@ func (r *run) seeds() (z2Seeds, zSeeds []*tensorgame.Scheme, err error) {
 		z2Seeds = []*tensorgame.Scheme{r.fromZ2}
 	} else {
 		for _, s := range r.pool.Schemes(r.pool.Best()) {
-			z2, err := lift.ReduceMod2(s)
+			z2, err := tensorgame.ReduceMod2(s)
 			if err != nil {
 				return nil, nil, fmt.Errorf("search: %w", err)
 			}
@@ -398,7 +444,7 @@ func (r *run) symStarts(y *symmetry, extra [][]*tensorgame.Scheme, seeds []*tens
 	if len(own) == 0 && r.fromZ2 == nil {
 		for _, rank := range slices.Sorted(maps.Keys(r.pool.Len())) {
 			for _, s := range r.pool.Schemes(rank) {
-				if z2, err := lift.ReduceMod2(s); err == nil && y.isSymmetric(z2) {
+				if z2, err := tensorgame.ReduceMod2(s); err == nil && y.isSymmetric(z2) {
 					own = append(own, z2)
 				}
 			}

@@ -748,3 +748,31 @@ func TestRunReportsSimplifiedStart(t *testing.T) {
 		t.Fatalf("stopped %q with rank %d, want rank 7 reached", res.Stopped, res.Best.Rank())
 	}
 }
+
+// TestRunWarnsOfSetAside: a damaged file in a run directory does not stop a
+// resumed run; Result.Warnings names it, and it is kept as *.corrupt.
+func TestRunWarnsOfSetAside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	cfg := Config{Format: f, Field: tensorgame.Z2, Target: 7, Workers: 1, Seed: 1, RunDir: dir}
+	if _, err := Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "pool", "2x2x2_r8_Z2_0123456789abcdef.txt")
+	if err := os.WriteFile(bad, []byte("# size: 2x2x2\n1 0"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Reached {
+		t.Errorf("resumed run did not hold rank 7")
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], filepath.Base(bad)) {
+		t.Errorf("warnings = %q, want one naming %s", res.Warnings, filepath.Base(bad))
+	}
+	if _, err := os.Stat(bad + ".corrupt"); err != nil {
+		t.Errorf("damaged file not kept: %v", err)
+	}
+}

@@ -58,6 +58,7 @@ func (f Format) size(a Axis) int { return [3]int{f.N, f.M, f.P}[a] }
 // by columns. a and b must be over one field and agree in the other two
 // sizes. The result verifies when a and b do: it is how a larger format
 // starts from schemes of smaller ones (2x5x5 + 3x5x5 along n gives 5x5x5).
+// Its Origin names MoveSum and a and b.
 func DirectSum(ax Axis, a, b *Scheme) (*Scheme, error) {
 	if ax < AxisN || ax > AxisP {
 		return nil, fmt.Errorf("direct sum: bad axis %d", int(ax))
@@ -90,7 +91,8 @@ func DirectSum(ax Axis, a, b *Scheme) (*Scheme, error) {
 	off[ax] = fa.size(ax)
 	out := &Scheme{Format: f, Field: a.Field, Terms: make([]Term, 0, a.Rank()+b.Rank()),
 		Comments: []string{fmt.Sprintf("derived: direct sum along %v of a %v scheme of rank %d and a %v scheme of rank %d",
-			ax, fa, a.Rank(), fb, b.Rank())}}
+			ax, fa, a.Rank(), fb, b.Rank())},
+		Origin: Derive(MoveSum, a, b)}
 	for _, t := range a.Terms {
 		out.Terms = append(out.Terms, embedTerm(t, fa, f, [3]int{}))
 	}

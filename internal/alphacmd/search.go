@@ -310,6 +310,9 @@ func searchRun(ctx context.Context, io *IO, o *searchOptions) error {
 	cfg.Status = st.update
 	res, err := search.Run(ctx, cfg)
 	st.finish()
+	for _, w := range res.Warnings {
+		fmt.Fprintf(io.ErrOut, "warning: %s\n", w)
+	}
 	if err != nil {
 		return err
 	}

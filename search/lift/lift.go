@@ -96,7 +96,7 @@ func Lift(ctx context.Context, s *tensorgame.Scheme, opts Options) (*tensorgame.
 	if err := tensorgame.Verify(s); err != nil {
 		return nil, fmt.Errorf("lift: input %v rank %d over %v does not verify: %w", s.Format, s.Rank(), s.Field, err)
 	}
-	z2, err := ReduceMod2(s)
+	z2, err := tensorgame.ReduceMod2(s)
 	if err != nil {
 		return nil, fmt.Errorf("lift: %w", err)
 	}
@@ -156,12 +156,6 @@ func better(a, b *tensorgame.Scheme) bool {
 	}
 	return a.NonZeros() < b.NonZeros()
 }
-
-// ReduceMod2 is tensorgame.ReduceMod2.
-//
-// Deprecated: use tensorgame.ReduceMod2; this wrapper goes once the search
-// packages call it directly.
-func ReduceMod2(s *tensorgame.Scheme) (*tensorgame.Scheme, error) { return tensorgame.ReduceMod2(s) }
 
 // lifter holds a Z2 scheme as a vector of unknowns: term r's u, v and w
 // coefficients are x[r*stride:], u first.

@@ -68,11 +68,11 @@ func checkLift(t *testing.T, name string, from, got *tensorgame.Scheme) {
 	if err := tensorgame.Verify(got); err != nil {
 		t.Errorf("%s: lifted scheme does not verify: %v", name, err)
 	}
-	want, err := ReduceMod2(from)
+	want, err := tensorgame.ReduceMod2(from)
 	if err != nil {
 		t.Fatal(err)
 	}
-	back, err := ReduceMod2(got)
+	back, err := tensorgame.ReduceMod2(got)
 	if err != nil {
 		t.Errorf("%s: lifted scheme does not reduce mod 2: %v", name, err)
 		return
@@ -102,7 +102,7 @@ func TestLiftPublishedZ(t *testing.T) {
 		}
 		tried++
 		s := readScheme(t, path)
-		z2, err := ReduceMod2(s)
+		z2, err := tensorgame.ReduceMod2(s)
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -276,7 +276,7 @@ func TestReduceMod2(t *testing.T) {
 	for _, tt := range tests {
 		s := &tensorgame.Scheme{Format: tensorgame.Format{N: 1, M: 1, P: 1}, Field: tensorgame.Q,
 			Terms: []tensorgame.Term{{U: []tensorgame.Rat{tt.in}, V: []tensorgame.Rat{tensorgame.Int(1)}, W: []tensorgame.Rat{tensorgame.Int(1)}}}}
-		got, err := ReduceMod2(s)
+		got, err := tensorgame.ReduceMod2(s)
 		if (err == nil) != tt.ok {
 			t.Errorf("%v: error %v, want ok %v", tt.in, err, tt.ok)
 			continue
