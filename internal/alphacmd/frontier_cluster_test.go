@@ -1,0 +1,202 @@
+package alphacmd
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alphamat/alphamat/frontier"
+	"github.com/alphamat/alphamat/tensorgame"
+)
+
+// child is an alphamat process: the test binary re-executed (TestMain).
+type child struct {
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	stderr bytes.Buffer
+	lines  chan string // stderr, line by line
+	done   chan error
+}
+
+func startChild(t *testing.T, args ...string) *child {
+	t.Helper()
+	c := &child{cmd: exec.Command(os.Args[0], append([]string{"-test.run=^$", "--"}, args...)...),
+		lines: make(chan string, 1000), done: make(chan error, 1)}
+	c.cmd.Env = append(os.Environ(), mainEnv+"=1")
+	pipe, err := c.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		for sc.Scan() {
+			c.mu.Lock()
+			c.stderr.WriteString(sc.Text() + "\n")
+			c.mu.Unlock()
+			select {
+			case c.lines <- sc.Text():
+			default:
+			}
+		}
+		c.done <- c.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		c.cmd.Process.Kill()
+		<-c.done
+	})
+	return c
+}
+
+func (c *child) log() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stderr.String()
+}
+
+// waitLine waits for a stderr line that contains s.
+func (c *child) waitLine(t *testing.T, s string) {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case l := <-c.lines:
+			if strings.Contains(l, s) {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no line with %q in 60s:\n%s", s, c.log())
+		}
+	}
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (c *child) wait(t *testing.T, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-c.done:
+		c.done <- nil // for the cleanup
+		return c.cmd.ProcessState.ExitCode()
+	case <-time.After(d):
+		t.Fatalf("still running after %v:\n%s", d, c.log())
+		return -1
+	}
+}
+
+func writeToken(t *testing.T, tok string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// hubURL waits for the hub of run to write its URL.
+func hubURL(t *testing.T, run string, hub *child) string {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if b, err := os.ReadFile(filepath.Join(run, frontierURL)); err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	t.Fatalf("the hub wrote no URL:\n%s", hub.log())
+	return ""
+}
+
+// TestFrontierHubAndWorkers runs a hub without a local worker and two
+// worker processes of one walker each on 2x2x2..3x3x3 over Z2, SIGKILLs
+// one worker as it starts its second job, and wants every format at its
+// best known rank and every scheme of the catalogue verified.
+func TestFrontierHubAndWorkers(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "hub")
+	tok := writeToken(t, "s3cret-token")
+	hub := startChild(t, "frontier", "--max", "3", "--fields", "z2", "--time", "12s", "--slice", "2s",
+		"--listen", "127.0.0.1:0", "--token-file", tok, "--workers", "0", "--ack-wait", "2s", "--run", run, "--json")
+	url := hubURL(t, run, hub)
+	w1 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w1"))
+	w2 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w2"))
+	w1.waitLine(t, "job ")
+	if err := w1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := hub.wait(t, 90*time.Second); code != 0 {
+		t.Fatalf("hub exit %d:\n%s", code, hub.log())
+	}
+	if !strings.Contains(w2.log(), "job ") {
+		t.Errorf("the surviving worker ran no job:\n%s", w2.log())
+	}
+	b, err := os.ReadFile(filepath.Join(run, frontier.ReportJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep frontier.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != 4 {
+		t.Errorf("%d rows, want 4 (2x2x2, 2x2x3, 2x3x3, 3x3x3 over Z2)", len(rep.Rows))
+	}
+	for _, r := range rep.Rows {
+		if r.Gap > 0 {
+			t.Errorf("%v %v: rank %d, best known %d", r.Format, r.Field, r.Rank, r.Rank-r.Gap)
+		}
+	}
+	n := 0
+	err = filepath.WalkDir(run, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".txt") || strings.Contains(path, string(filepath.Separator)+"search"+string(filepath.Separator)) {
+			return err
+		}
+		if strings.Contains(path, string(filepath.Separator)+frontierStore+string(filepath.Separator)) {
+			return nil
+		}
+		s, err := tensorgame.ReadFile(path)
+		if err == nil {
+			err = tensorgame.Verify(s)
+		}
+		if err != nil {
+			t.Errorf("%s: %v", path, err)
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 4 {
+		t.Errorf("%d schemes in the catalogue, want at least one per format", n)
+	}
+}
+
+// TestFrontierWrongToken: a worker with a wrong token is refused, with a
+// message that says so, and exits 1.
+func TestFrontierWrongToken(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "hub")
+	hub := startChild(t, "frontier", "--max", "2", "--fields", "z2", "--time", "1m", "--listen", "127.0.0.1:0",
+		"--token-file", writeToken(t, "right"), "--workers", "0", "--run", run)
+	url := hubURL(t, run, hub)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, errOut, code := execCode(ctx, t, "frontier", "--join", url, "--token-file", writeToken(t, "wrong"), "--run", filepath.Join(dir, "w"))
+	if code != exitFail || !strings.Contains(errOut, "refused") || !strings.Contains(errOut, "token") {
+		t.Errorf("exit %d, stderr %q; want 1 and a refusal naming the token", code, errOut)
+	}
+	_, errOut, code = execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", writeToken(t, "wrong"))
+	if code != exitFail || !strings.Contains(errOut, "refused") {
+		t.Errorf("status: exit %d, stderr %q; want 1 and a refusal", code, errOut)
+	}
+}
