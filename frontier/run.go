@@ -59,6 +59,10 @@ type Config struct {
 	// (at least 1; asked again after every search and every second);
 	// nil: one at a time. Searches in flight are of distinct formats.
 	Slots func() int
+	// Twice lets two searches of one format run at once when every format
+	// short of the best known rank is in flight (see Slots); Config.Search
+	// must then keep their run directories apart.
+	Twice bool
 }
 
 // CyclicFrom is the least n of the square formats that Config.Cyclic
@@ -289,24 +293,26 @@ func (e *engine) loop(ctx context.Context, slice time.Duration) error {
 		err error
 	}
 	done := make(chan outcome)
-	busy := map[*Arm]bool{}
+	busy := map[*Arm]int{} // searches in flight per arm
+	inflight := 0
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	var failed error
 	for {
 		if ctx.Err() == nil && failed == nil {
-			for n := max(slots(), 1); len(busy) < n; {
+			for n := max(slots(), 1); inflight < n; {
 				e.mu.Lock()
 				a := e.pickFree(busy)
 				e.mu.Unlock()
 				if a == nil {
 					break
 				}
-				busy[a] = true
+				busy[a]++
+				inflight++
 				go func() { done <- outcome{a, e.searchArm(ctx, a, slice)} }()
 			}
 		}
-		if len(busy) == 0 {
+		if inflight == 0 {
 			if ctx.Err() == nil && failed == nil {
 				e.logf("no format left that the search supports")
 			}
@@ -318,7 +324,10 @@ func (e *engine) loop(ctx context.Context, slice time.Duration) error {
 		}
 		select {
 		case o := <-done:
-			delete(busy, o.a)
+			if busy[o.a]--; busy[o.a] == 0 {
+				delete(busy, o.a)
+			}
+			inflight--
 			if o.err != nil && failed == nil {
 				failed = o.err
 			}
@@ -328,18 +337,29 @@ func (e *engine) loop(ctx context.Context, slice time.Duration) error {
 	}
 }
 
-// pickFree picks among the arms not in busy.
-func (e *engine) pickFree(busy map[*Arm]bool) *Arm {
+// pickFree picks among the arms not in busy; when all arms still short of
+// the best known rank are busy, one of them gets another search (with
+// another seed) rather than an arm that is there already. Two searches of
+// one format at once need Config.Search to keep their run directories
+// apart, as cluster workers do (each has its own).
+func (e *engine) pickFree(busy map[*Arm]int) *Arm {
 	if len(busy) == 0 {
 		return e.sched.Pick(e.gap)
 	}
 	free := &Scheduler{Explore: e.sched.Explore}
 	for _, a := range e.sched.Arms {
-		if !busy[a] {
+		if busy[a] == 0 {
 			free.Arms = append(free.Arms, a)
 		}
 	}
-	return free.Pick(e.gap)
+	a := free.Pick(e.gap)
+	if !e.cfg.Twice || a != nil && e.gap(a.Key) > 0 {
+		return a
+	}
+	if b := e.sched.Pick(e.gap); b != nil && e.gap(b.Key) > 0 {
+		return b
+	}
+	return a
 }
 
 // slice returns the time of one search.

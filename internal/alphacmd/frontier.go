@@ -205,7 +205,7 @@ func frontierRun(ctx context.Context, io *IO, o *frontierOptions) error {
 		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice,
 		Workers: o.Workers, Seed: o.Seed, Cyclic: o.Cyclic, Log: live, Progress: live.draw,
 	}
-	hub, err := startFrontierHub(ctx, io, o, &cfg)
+	hub, err := startFrontierHub(ctx, io, o, live, &cfg)
 	if err != nil {
 		return err
 	}

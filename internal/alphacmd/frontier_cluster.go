@@ -102,7 +102,7 @@ type frontierHub struct {
 // walkers of one search share its pool and its best schemes, and the
 // scheduler keeps one search at a time as before the cluster, so the
 // in-process run measures as it did (docs/experiments.md, "## cluster").
-func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, cfg *frontier.Config) (*frontierHub, error) {
+func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, log io.Writer, cfg *frontier.Config) (*frontierHub, error) {
 	l := clusterLog(cio.ErrOut)
 	if err := os.MkdirAll(o.Run, 0o755); err != nil {
 		return nil, fmt.Errorf("frontier: %w", err)
@@ -135,6 +135,7 @@ func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, cfg *fro
 			return nil, fmt.Errorf("frontier: %w", err)
 		}
 		cfg.Slots = h.d.Slots
+		cfg.Twice = true // every worker keeps its own run directory
 	}
 	if o.Listen != "" && o.workersSet && o.Workers == 0 {
 		return h, nil
@@ -152,7 +153,7 @@ func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, cfg *fro
 	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	h.cancel = cancel
-	job := frontier.WorkerConfig{Dir: o.Run, Workers: o.Workers, Cyclic: o.Cyclic, Targets: targets}.Job()
+	job := frontier.WorkerConfig{Dir: o.Run, Workers: o.Workers, Cyclic: o.Cyclic, Targets: targets, Log: log}.Job()
 	h.wg.Go(func() { h.worker.Run(wctx, job) })
 	return h, nil
 }
