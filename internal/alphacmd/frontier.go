@@ -83,10 +83,23 @@ scheme below the best known rank is flagged as a record, after a second,
 independent check (evaluation on random integer matrices). The same command
 resumes where it stopped; Ctrl-C stops cleanly.
 
+Every search is a job of the cluster transport (NATS JetStream): alone, an
+embedded server with nothing listening (store in <run>/nats), the hub and
+one local worker with --workers walkers. With --listen HOST:PORT and
+--token-file the hub is reachable by workers on other hosts, started with
+--join nats://HOST:PORT --token-file F (one worker, --workers walkers, its
+outbox in <run>/outbox); the hub keeps a job in flight per worker. --status
+with --join prints what the cluster is doing. Three hosts hold the streams
+together with --cluster NAME --cluster-listen HOST:PORT --routes A,B,C: the
+hub on one, --serve (a server node only) on the others.
+
 Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`,
 		Example: `  alphamat frontier --max 4 --time 3m
   alphamat frontier --formats 6x6x6 --time 2m
-  alphamat frontier --max 16 --fields z2 --time 24h --run runs/big`,
+  alphamat frontier --max 16 --fields z2 --time 24h --run runs/big
+  alphamat frontier --max 8 --listen 10.0.0.1:4222 --token-file token --run runs/hub
+  alphamat frontier --join nats://10.0.0.1:4222 --token-file token --run runs/worker
+  alphamat frontier --status --join nats://10.0.0.1:4222 --token-file token`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("frontier: takes no arguments, got %q (formats go in --formats)", args)
