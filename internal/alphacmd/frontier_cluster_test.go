@@ -124,7 +124,7 @@ func TestFrontierHubAndWorkers(t *testing.T) {
 	dir := t.TempDir()
 	run := filepath.Join(dir, "hub")
 	tok := writeToken(t, "s3cret-token")
-	hub := startChild(t, "frontier", "--max", "3", "--fields", "z2", "--time", "12s", "--slice", "2s",
+	hub := startChild(t, "frontier", "--max", "3", "--fields", "z2", "--time", "10s", "--slice", "2s",
 		"--listen", "127.0.0.1:0", "--token-file", tok, "--workers", "0", "--ack-wait", "2s", "--run", run, "--json")
 	url := hubURL(t, run, hub)
 	w1 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w1"))
