@@ -41,8 +41,8 @@ type call struct {
 	done chan cluster.JobDone
 }
 
-// NewDispatch starts a hub with o (whose Accepted and Done it takes) and
-// returns its dispatcher. A job whose report does not come within its
+// NewDispatch starts a hub with o (whose Accepted and Done it takes), drops
+// the jobs a previous run left in the queue, and returns its dispatcher. A job whose report does not come within its
 // budget plus grace (a worker killed, a report lost) ends its search with
 // what the hub accepted from it; grace 0 means 2·AckWait + 30s.
 func NewDispatch(ctx context.Context, o cluster.HubOptions, grace time.Duration) (*Dispatch, error) {
@@ -61,6 +61,11 @@ func NewDispatch(ctx context.Context, o cluster.HubOptions, grace time.Duration)
 	o.Done = d.jobDone
 	hub, err := cluster.NewHub(ctx, o)
 	if err != nil {
+		return nil, fmt.Errorf("frontier: %w", err)
+	}
+	// The jobs a previous run left are no one's: their searches are gone.
+	if err := hub.PurgeJobs(ctx); err != nil {
+		hub.Close()
 		return nil, fmt.Errorf("frontier: %w", err)
 	}
 	d.hub = hub

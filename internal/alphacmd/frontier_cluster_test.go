@@ -130,6 +130,7 @@ func TestFrontierHubAndWorkers(t *testing.T) {
 	w1 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w1"))
 	w2 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w2"))
 	w1.waitLine(t, "job ")
+	time.Sleep(500 * time.Millisecond) // into its next 2 s job
 	if err := w1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
