@@ -40,6 +40,7 @@ type frontierOptions struct {
 	Serve         bool
 	Status        bool
 	AckWait       time.Duration
+	HeardFor      time.Duration
 	workersSet    bool
 }
 
@@ -188,6 +189,8 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 	fl.BoolVar(&o.Status, "status", false, "with --join: print what the cluster is doing (workers, jobs, best ranks) and exit")
 	fl.DurationVar(&o.AckWait, "ack-wait", 30*time.Second, "how long a job may go unheard before another worker gets it")
 	fl.MarkHidden("ack-wait")
+	fl.DurationVar(&o.HeardFor, "heard-for", 6*time.Second, "--status: how long to listen for workers' heartbeats")
+	fl.MarkHidden("heard-for")
 	return cmd
 }
 

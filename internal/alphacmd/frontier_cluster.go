@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
-	"time"
 
 	"github.com/alphamat/alphamat/cluster"
 	"github.com/alphamat/alphamat/frontier"
@@ -240,7 +239,7 @@ func frontierStatus(ctx context.Context, io *IO, o *frontierOptions, ep cluster.
 	if err != nil {
 		return err
 	}
-	st, err := cluster.Observe(ctx, ep, 6*time.Second)
+	st, err := cluster.Observe(ctx, ep, o.HeardFor)
 	if err != nil {
 		return fmt.Errorf("frontier: status: %w", err)
 	}
@@ -272,7 +271,7 @@ func frontierStatus(ctx context.Context, io *IO, o *frontierOptions, ep cluster.
 		return err
 	}
 	tw := tabwriter.NewWriter(io.Out, 0, 4, 2, ' ', 0)
-	fmt.Fprintf(tw, "%d workers heard in 6s, %d jobs pending, %d in flight\n", len(st.Workers), st.Pending, st.InFlight)
+	fmt.Fprintf(tw, "%d workers heard in %v, %d jobs pending, %d in flight\n", len(st.Workers), o.HeardFor, st.Pending, st.InFlight)
 	fmt.Fprintln(tw, "worker\tjob\tjobs done\toutbox")
 	for _, w := range st.Workers {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", w.Name, w.Job, w.Jobs, w.Outbox)

@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,5 +201,63 @@ func TestFrontierWrongToken(t *testing.T) {
 	_, errOut, code = execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", writeToken(t, "wrong"))
 	if code != exitFail || !strings.Contains(errOut, "refused") {
 		t.Errorf("status: exit %d, stderr %q; want 1 and a refusal", code, errOut)
+	}
+}
+
+// freePorts returns n loopback addresses whose ports were free a moment ago.
+func freePorts(t *testing.T, n int) []string {
+	t.Helper()
+	var addrs []string
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs = append(addrs, l.Addr().String())
+	}
+	return addrs
+}
+
+// TestFrontierThreeNodes runs a hub on one node of a three-node JetStream
+// cluster (the other two --serve) on 2x2x2 and 2x2x3 over Z2, then reads
+// the best ranks through another node with --status --json: the streams
+// and the catalogue live on all three.
+func TestFrontierThreeNodes(t *testing.T) {
+	dir := t.TempDir()
+	tok := writeToken(t, "three-nodes")
+	addrs := freePorts(t, 6)
+	clients, routes := addrs[:3], strings.Join(addrs[3:], ",")
+	for i := 1; i < 3; i++ {
+		n := startChild(t, "frontier", "--serve", "--listen", clients[i], "--cluster", "c3", "--cluster-listen", addrs[3+i],
+			"--routes", routes, "--token-file", tok, "--run", filepath.Join(dir, fmt.Sprint("n", i)))
+		n.waitLine(t, "of cluster c3")
+	}
+	run := filepath.Join(dir, "hub")
+	hub := startChild(t, "frontier", "--formats", "2x2x2,2x2x3", "--fields", "z2", "--time", "4s", "--slice", "1s", "--workers", "1",
+		"--listen", clients[0], "--cluster", "c3", "--cluster-listen", addrs[3], "--routes", routes, "--token-file", tok, "--run", run)
+	if code := hub.wait(t, 90*time.Second); code != 0 {
+		t.Fatalf("hub exit %d:\n%s", code, hub.log())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	out, errOut, code := execCode(ctx, t, "frontier", "--status", "--join", "nats://"+clients[2], "--token-file", tok, "--json", "--heard-for", "100ms")
+	if code != exitOK {
+		t.Fatalf("status: exit %d: %s", code, errOut)
+	}
+	var st struct {
+		Best []statusRow `json:"best"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	want := map[string]int{"2x2x2": 7, "2x2x3": 11}
+	for _, r := range st.Best {
+		if w, ok := want[r.Format.String()]; ok && r.Rank == w && r.Known == w {
+			delete(want, r.Format.String())
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("status through another node: %+v; missing %v", st.Best, want)
 	}
 }
