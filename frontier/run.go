@@ -57,7 +57,8 @@ type Config struct {
 	Search func(context.Context, search.Config) (search.Result, error)
 	// Slots, when non-nil, returns how many searches may run at once
 	// (at least 1; asked again after every search and every second);
-	// nil: one at a time. Searches in flight are of distinct formats.
+	// nil: one at a time. Searches in flight are of distinct formats
+	// unless Twice.
 	Slots func() int
 	// Twice lets two searches of one format run at once when every format
 	// short of the best known rank is in flight (see Slots); Config.Search
@@ -282,7 +283,8 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 }
 
 // loop runs searches until ctx is done, up to Config.Slots of them at
-// once, each of a format no other search in flight has.
+// once, each of a format no other search in flight has (but see
+// Config.Twice).
 func (e *engine) loop(ctx context.Context, slice time.Duration) error {
 	slots := e.cfg.Slots
 	if slots == nil {
