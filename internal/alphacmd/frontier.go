@@ -89,7 +89,8 @@ embedded server with nothing listening (store in <run>/nats), the hub and
 one local worker with --workers walkers. With --listen HOST:PORT and
 --token-file the hub is reachable by workers on other hosts, started with
 --join nats://HOST:PORT --token-file F (one worker, --workers walkers, its
-outbox in <run>/outbox); the hub keeps a job in flight per worker. --status
+outbox in <run>/outbox; cut off, it keeps walking its job's format); the
+hub keeps a job in flight per worker. --status
 with --join prints what the cluster is doing. Three hosts hold the streams
 together with --cluster NAME --cluster-listen HOST:PORT --routes A,B,C: the
 hub on one, --serve (a server node only) on the others.

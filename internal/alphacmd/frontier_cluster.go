@@ -3,6 +3,7 @@ package alphacmd
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -218,11 +219,47 @@ func frontierCluster(ctx context.Context, io *IO, o *frontierOptions) error {
 	fmt.Fprintf(io.ErrOut, "worker %s joined %s with %d walkers; outbox %s; Ctrl-C stops it\n",
 		w.Name(), o.Join, walkers, filepath.Join(o.Run, frontierOutbox))
 	job := frontier.WorkerConfig{Dir: o.Run, Workers: walkers, Cyclic: o.Cyclic, Targets: targets, Log: io.ErrOut}.Job()
-	w.Run(ctx, job)
+	w.Run(ctx, keepWalking(ctx, job, w.Connected, io.ErrOut))
 	if ctx.Err() != nil {
 		return &SilentError{Code: exitCancel}
 	}
 	return nil
+}
+
+// keepWalking wraps a job function so that a worker cut off from the
+// servers keeps walking: when a job's budget is spent while online says no,
+// the job goes on for another budget from the best scheme it published
+// (with another seed), and so on until the worker is back or stop ends. Its
+// schemes wait in the worker's outbox.
+func keepWalking(stop context.Context, job cluster.JobFunc, online func() bool, log io.Writer) cluster.JobFunc {
+	return func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
+		var mu sync.Mutex
+		pub := func(s *tensorgame.Scheme) error {
+			err := publish(s)
+			if err == nil {
+				mu.Lock()
+				if j.Start == nil || j.Start.Field != j.Field || s.Rank() < j.Start.Rank() {
+					j.Start = s
+				}
+				mu.Unlock()
+			}
+			return err
+		}
+		err := job(ctx, j, pub)
+		spent := errors.Is(ctx.Err(), context.DeadlineExceeded) // the budget, not the worker, ended it
+		for err == nil && spent && j.Budget > 0 && stop.Err() == nil && !online() {
+			j.Seed += 1 << 32
+			fmt.Fprintf(log, "cut off from the servers: job %s goes on for %v\n", j.ID, j.Budget)
+			sctx, cancel := context.WithTimeout(stop, j.Budget)
+			mu.Lock()
+			next := j
+			mu.Unlock()
+			err = job(sctx, next, pub)
+			spent = errors.Is(sctx.Err(), context.DeadlineExceeded)
+			cancel()
+		}
+		return err
+	}
 }
 
 // statusRow is one catalogue entry of --status --json.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alphamat/alphamat/cluster"
 	"github.com/alphamat/alphamat/frontier"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -259,5 +261,54 @@ func TestFrontierThreeNodes(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("status through another node: %+v; missing %v", st.Best, want)
+	}
+}
+
+// TestKeepWalking: a job whose budget ends while the worker is cut off goes
+// on, from the best scheme it published and with another seed, until the
+// worker is back; a job that ends online, or whose worker stops, does not.
+func TestKeepWalking(t *testing.T) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	for _, c := range []struct {
+		name    string
+		offline int // online() answers false this many times, then true
+		stopped bool
+		calls   int
+	}{
+		{"online", 0, false, 1},
+		{"cut off twice", 2, false, 3},
+		{"stopped", 5, true, 1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var jobs []cluster.Job
+			base := func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
+				jobs = append(jobs, j)
+				<-ctx.Done()
+				return publish(tensorgame.Standard(f, tensorgame.Z2))
+			}
+			stop, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if c.stopped {
+				cancel()
+			}
+			n := 0
+			online := func() bool { n++; return n > c.offline }
+			var published int
+			job := keepWalking(stop, base, online, io.Discard)
+			ctx, cancelJob := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancelJob()
+			j := cluster.Job{ID: "j", Format: f, Field: tensorgame.Z2, Budget: 10 * time.Millisecond, Seed: 7}
+			if err := job(ctx, j, func(*tensorgame.Scheme) error { published++; return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(jobs) != c.calls || published != c.calls {
+				t.Fatalf("%d slices, %d published; want %d", len(jobs), published, c.calls)
+			}
+			for i, got := range jobs[1:] {
+				if got.Start == nil || got.Start.Rank() != 8 || got.Seed == jobs[i].Seed {
+					t.Errorf("slice %d: start %v, seed %d after %d; want the published scheme and a new seed", i+1, got.Start, got.Seed, jobs[i].Seed)
+				}
+			}
+		})
 	}
 }
