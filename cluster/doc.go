@@ -16,7 +16,8 @@
 // runs a [JobFunc] on each, one job at a time, and publishes the schemes it
 // finds; a process may run several workers, one per walker. Hub and
 // workers reach the servers through an [Endpoint]: in-process, or URLs and a
-// token.
+// token. [Observe] reads a cluster's jobs, catalogue ranks and workers
+// without being its hub.
 //
 // # Names
 //

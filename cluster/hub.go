@@ -448,3 +448,16 @@ func (h *Hub) Close() {
 		h.nc.Close()
 	})
 }
+
+// PurgeJobs drops the jobs not yet acknowledged: a scheduler that starts
+// afresh drops those its previous run left, which no one waits for.
+func (h *Hub) PurgeJobs(ctx context.Context) error {
+	s, err := h.js.Stream(ctx, JobsStream)
+	if err == nil {
+		err = s.Purge(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("cluster: purge jobs: %w", err)
+	}
+	return nil
+}

@@ -113,6 +113,9 @@ func (w *Worker) Catalogue(ctx context.Context) (*Catalogue, error) {
 	return &Catalogue{obs: obs}, nil
 }
 
+// Connected reports whether the worker is connected to the servers now.
+func (w *Worker) Connected() bool { return w.nc.Status() == nats.CONNECTED }
+
 // Name returns the worker's name.
 func (w *Worker) Name() string { return w.opts.Name }
 

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
@@ -51,8 +52,18 @@ type Config struct {
 	Progress func([]Row)
 	// Known gives the best known ranks (default: ranks.Frontier).
 	Known []ranks.Known
-	// Search runs one search (default search.Run); tests replace it.
+	// Search runs one search (default search.Run); tests replace it, and
+	// Dispatch.Search runs it as a cluster job.
 	Search func(context.Context, search.Config) (search.Result, error)
+	// Slots, when non-nil, returns how many searches may run at once
+	// (at least 1; asked again after every search and every second);
+	// nil: one at a time. Searches in flight are of distinct formats
+	// unless Twice.
+	Slots func() int
+	// Twice lets two searches of one format run at once when every format
+	// short of the best known rank is in flight (see Slots); Config.Search
+	// must then keep their run directories apart.
+	Twice bool
 }
 
 // CyclicFrom is the least n of the square formats that Config.Cyclic
@@ -64,10 +75,13 @@ const StateFile = "frontier.json"
 
 // state is what a run directory remembers besides the catalogue.
 type state struct {
-	Searches int        `json:"searches"`
-	Seconds  float64    `json:"seconds"`
-	Arms     []armState `json:"arms"`
-	Records  []Record   `json:"records,omitempty"`
+	Searches int `json:"searches"`
+	// Issued counts the searches started, booked or not: search k
+	// gets seed Config.Seed+k.
+	Issued  int        `json:"issued,omitempty"`
+	Seconds float64    `json:"seconds"`
+	Arms    []armState `json:"arms"`
+	Records []Record   `json:"records,omitempty"`
 }
 
 type armState struct {
@@ -90,8 +104,11 @@ type Record struct {
 	Time       time.Time `json:"time"`
 }
 
-// engine is one frontier run.
+// engine is one frontier run. Its searches may run at once (Config.Slots);
+// mu guards everything else.
 type engine struct {
+	mu      sync.Mutex
+	issued  int // searches started, for their seeds
 	cfg     Config
 	cat     *catalogue.Catalogue
 	targets *Targets
@@ -157,6 +174,7 @@ func newEngine(cfg Config) (*engine, error) {
 	}
 	e.cat = cat
 	e.loadState()
+	e.issued = max(e.st.Searches, e.st.Issued)
 	for _, f := range e.scope {
 		for _, field := range cfg.Fields {
 			k := catalogue.Key{Format: f, Field: field}
@@ -207,6 +225,7 @@ func (e *engine) loadState() {
 // saveState writes the state file atomically.
 func (e *engine) saveState() error {
 	e.st.Arms = e.st.Arms[:0]
+	e.st.Issued = e.issued
 	keys := make([]catalogue.Key, 0, len(e.arms))
 	for k := range e.arms {
 		keys = append(keys, k)
@@ -250,16 +269,8 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	e.progress()
-	slice := e.slice()
-	for runCtx.Err() == nil {
-		a := e.sched.Pick(e.gap)
-		if a == nil {
-			e.logf("no format left that the search supports")
-			break
-		}
-		if err := e.searchArm(runCtx, a, slice); err != nil {
-			return nil, err
-		}
+	if err := e.loop(runCtx, e.slice()); err != nil {
+		return nil, err
 	}
 	rep := e.report()
 	if err := rep.WriteFiles(e.cfg.Dir); err != nil {
@@ -269,6 +280,88 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// loop runs searches until ctx is done, up to Config.Slots of them at
+// once, each of a format no other search in flight has (but see
+// Config.Twice).
+func (e *engine) loop(ctx context.Context, slice time.Duration) error {
+	slots := e.cfg.Slots
+	if slots == nil {
+		slots = func() int { return 1 }
+	}
+	type outcome struct {
+		a   *Arm
+		err error
+	}
+	done := make(chan outcome)
+	busy := map[*Arm]int{} // searches in flight per arm
+	inflight := 0
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	var failed error
+	for {
+		if ctx.Err() == nil && failed == nil {
+			for n := max(slots(), 1); inflight < n; {
+				e.mu.Lock()
+				a := e.pickFree(busy)
+				e.mu.Unlock()
+				if a == nil {
+					break
+				}
+				busy[a]++
+				inflight++
+				go func() { done <- outcome{a, e.searchArm(ctx, a, slice)} }()
+			}
+		}
+		if inflight == 0 {
+			if ctx.Err() == nil && failed == nil {
+				e.logf("no format left that the search supports")
+			}
+			return failed
+		}
+		var ctxDone <-chan struct{}
+		if ctx.Err() == nil {
+			ctxDone = ctx.Done()
+		}
+		select {
+		case o := <-done:
+			if busy[o.a]--; busy[o.a] == 0 {
+				delete(busy, o.a)
+			}
+			inflight--
+			if o.err != nil && failed == nil {
+				failed = o.err
+			}
+		case <-tick.C:
+		case <-ctxDone:
+		}
+	}
+}
+
+// pickFree picks among the arms not in busy; when all arms still short of
+// the best known rank are busy, one of them gets another search (with
+// another seed) rather than an arm that is there already. Two searches of
+// one format at once need Config.Search to keep their run directories
+// apart, as cluster workers do (each has its own).
+func (e *engine) pickFree(busy map[*Arm]int) *Arm {
+	if len(busy) == 0 {
+		return e.sched.Pick(e.gap)
+	}
+	free := &Scheduler{Explore: e.sched.Explore}
+	for _, a := range e.sched.Arms {
+		if busy[a] == 0 {
+			free.Arms = append(free.Arms, a)
+		}
+	}
+	a := free.Pick(e.gap)
+	if !e.cfg.Twice || a != nil && e.gap(a.Key) > 0 {
+		return a
+	}
+	if b := e.sched.Pick(e.gap); b != nil && e.gap(b.Key) > 0 {
+		return b
+	}
+	return a
 }
 
 // slice returns the time of one search.
@@ -316,14 +409,19 @@ func (e *engine) noteRecord(s *tensorgame.Scheme) {
 	e.st.Records = append(e.st.Records, r)
 }
 
-// searchArm searches a's format for up to slice and books the outcome.
+// searchArm searches a's format for up to slice and books the outcome. It
+// holds e.mu except during the search.
 func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	f, field := a.Key.Format, a.Key.Field
 	if dl, ok := ctx.Deadline(); ok {
 		slice = min(slice, time.Until(dl))
 	}
 	if slice < time.Second {
+		e.mu.Unlock()
 		<-ctx.Done()
+		e.mu.Lock()
 		return nil
 	}
 	before := e.cat.Rank(f, field)
@@ -342,12 +440,15 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
 	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
-	seed := e.cfg.Seed + uint64(e.st.Searches)
+	seed := e.cfg.Seed + uint64(e.issued)
+	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
 		Seed: seed, Starts: starts, RunDir: runDir,
 		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom}
 	t0 := time.Now()
+	e.mu.Unlock()
 	res, err := e.cfg.Search(ctx, cfg)
+	e.mu.Lock()
 	secs := time.Since(t0).Seconds()
 	if err != nil {
 		if ctx.Err() != nil {

@@ -29,6 +29,19 @@ type frontierOptions struct {
 	Cyclic  bool
 	Run     string
 	JSON    bool
+
+	// The cluster (see frontierCluster).
+	Listen        string
+	Join          string
+	TokenFile     string
+	Cluster       string
+	ClusterListen string
+	Routes        []string
+	Serve         bool
+	Status        bool
+	AckWait       time.Duration
+	HeardFor      time.Duration
+	workersSet    bool
 }
 
 func newFrontierCmd(io *IO) *cobra.Command {
@@ -43,6 +56,7 @@ func newFrontierCmdRun(io *IO, runF func(context.Context, *frontierOptions) erro
 		maxSize int
 		formats string
 		fields  string
+		routes  string
 	)
 	cmd := &cobra.Command{
 		Use:   "frontier",
@@ -70,10 +84,24 @@ scheme below the best known rank is flagged as a record, after a second,
 independent check (evaluation on random integer matrices). The same command
 resumes where it stopped; Ctrl-C stops cleanly.
 
+Every search is a job of the cluster transport (NATS JetStream): alone, an
+embedded server with nothing listening (store in <run>/nats), the hub and
+one local worker with --workers walkers. With --listen HOST:PORT and
+--token-file the hub is reachable by workers on other hosts, started with
+--join nats://HOST:PORT --token-file F (one worker, --workers walkers, its
+outbox in <run>/outbox; cut off, it keeps walking its job's format); the
+hub keeps a job in flight per worker. --status
+with --join prints what the cluster is doing. Three hosts hold the streams
+together with --cluster NAME --cluster-listen HOST:PORT --routes A,B,C: the
+hub on one, --serve (a server node only) on the others.
+
 Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`,
 		Example: `  alphamat frontier --max 4 --time 3m
   alphamat frontier --formats 6x6x6 --time 2m
-  alphamat frontier --max 16 --fields z2 --time 24h --run runs/big`,
+  alphamat frontier --max 16 --fields z2 --time 24h --run runs/big
+  alphamat frontier --max 8 --listen 10.0.0.1:4222 --token-file token --run runs/hub
+  alphamat frontier --join nats://10.0.0.1:4222 --token-file token --run runs/worker
+  alphamat frontier --status --join nats://10.0.0.1:4222 --token-file token`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) > 0 {
 				return usageErrorf("frontier: takes no arguments, got %q (formats go in --formats)", args)
@@ -82,6 +110,19 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			fl := cmd.Flags()
+			o.workersSet = fl.Changed("workers")
+			if err := checkClusterFlags(o, routes); err != nil {
+				return err
+			}
+			if o.Join != "" || o.Serve {
+				if fl.Changed("workers") && o.Workers < 1 {
+					return usageErrorf("frontier: --workers %d: want at least 1", o.Workers)
+				}
+				if runF != nil {
+					return runF(cmd.Context(), o)
+				}
+				return frontierCluster(cmd.Context(), io, o)
+			}
 			if !fl.Changed("max") && formats == "" {
 				return usageErrorf("frontier: want --max N or --formats LIST")
 			}
@@ -119,8 +160,8 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 			if o.Time < 0 || o.Slice < 0 {
 				return usageErrorf("frontier: --time and --slice must not be negative")
 			}
-			if fl.Changed("workers") && o.Workers < 1 {
-				return usageErrorf("frontier: --workers %d: want at least 1", o.Workers)
+			if fl.Changed("workers") && (o.Workers < 1 && o.Listen == "" || o.Workers < 0) {
+				return usageErrorf("frontier: --workers %d: want at least 1 (0 only on a hub with --listen)", o.Workers)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), o)
@@ -134,11 +175,23 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 	fl.StringVar(&fields, "fields", "z2,z", "fields: z2, z or both")
 	fl.DurationVar(&o.Time, "time", 0, "stop after this long, like 3m or 24h (default: until Ctrl-C)")
 	fl.DurationVar(&o.Slice, "slice", 0, "time of one search of one format (default: --time over twice the formats × fields, 3s..1m)")
-	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search (default GOMAXPROCS)")
+	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search of this process's worker (default GOMAXPROCS; 0 on a hub: no local worker)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the searches")
 	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on")
 	fl.StringVar(&o.Run, "run", filepath.Join("runs", "frontier"), "run directory: the catalogue, the state and the report")
-	fl.BoolVar(&o.JSON, "json", false, "print the report as JSON on stdout")
+	fl.BoolVar(&o.JSON, "json", false, "print the report (or the --status) as JSON on stdout")
+	fl.StringVar(&o.Listen, "listen", "", "run the hub reachable by workers on other hosts at `HOST:PORT` (a token is required beyond loopback)")
+	fl.StringVar(&o.Join, "join", "", "run a worker of the hub at `URL` (nats://HOST:PORT, several comma-separated)")
+	fl.StringVar(&o.TokenFile, "token-file", "", "`file` whose first line is the cluster's token (mode 600)")
+	fl.StringVar(&o.Cluster, "cluster", "", "with --listen: the `name` of a JetStream cluster of three nodes (needs --cluster-listen and --routes)")
+	fl.StringVar(&o.ClusterListen, "cluster-listen", "", "this node's route address `HOST:PORT`")
+	fl.StringVar(&routes, "routes", "", "route addresses of the cluster's nodes, `HOST:PORT,...` (nats-route:// optional)")
+	fl.BoolVar(&o.Serve, "serve", false, "with --listen and --cluster: run only a server node of the cluster, no hub")
+	fl.BoolVar(&o.Status, "status", false, "with --join: print what the cluster is doing (workers, jobs, best ranks) and exit")
+	fl.DurationVar(&o.AckWait, "ack-wait", 30*time.Second, "how long a job may go unheard before another worker gets it")
+	fl.MarkHidden("ack-wait")
+	fl.DurationVar(&o.HeardFor, "heard-for", 6*time.Second, "--status: how long to listen for workers' heartbeats")
+	fl.MarkHidden("heard-for")
 	return cmd
 }
 
@@ -169,7 +222,12 @@ func frontierRun(ctx context.Context, io *IO, o *frontierOptions) error {
 		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice,
 		Workers: o.Workers, Seed: o.Seed, Cyclic: o.Cyclic, Log: live, Progress: live.draw,
 	}
+	hub, err := startFrontierHub(ctx, io, o, live, &cfg)
+	if err != nil {
+		return err
+	}
 	rep, err := frontier.Run(ctx, cfg)
+	hub.stop()
 	live.done()
 	if rep == nil {
 		return err

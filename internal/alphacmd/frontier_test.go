@@ -30,6 +30,13 @@ func TestFrontierFlags(t *testing.T) {
 				Time: 2 * time.Minute, Slice: 5 * time.Second, Workers: 2, Seed: 5, Run: "d", JSON: true}},
 		{[]string{"--formats", "2,3,4", "--fields", "z,z2,z"}, frontierOptions{Formats: []tensorgame.Format{f(2, 3, 4)},
 			Fields: []tensorgame.Field{tensorgame.Z, tensorgame.Z2}, Seed: 1, Cyclic: true, Run: filepath.Join("runs", "frontier")}},
+		{[]string{"--join", "nats://h:4222", "--token-file", "tok", "--workers", "3", "--run", "w"},
+			frontierOptions{Join: "nats://h:4222", TokenFile: "tok", Workers: 3, Seed: 1, Cyclic: true, Run: "w"}},
+		{[]string{"--status", "--join", "nats://h:4222", "--json"},
+			frontierOptions{Join: "nats://h:4222", Status: true, JSON: true, Seed: 1, Cyclic: true, Run: filepath.Join("runs", "frontier")}},
+		{[]string{"--max", "3", "--listen", "h1:4222", "--workers", "0", "--cluster", "c", "--cluster-listen", "h1:6222", "--routes", "nats-route://h1:6222,h2:6222"},
+			frontierOptions{Formats: []tensorgame.Format{f(2, 2, 2), f(2, 2, 3), f(2, 3, 3), f(3, 3, 3)}, Fields: both, Seed: 1, Cyclic: true,
+				Run: filepath.Join("runs", "frontier"), Listen: "h1:4222", Cluster: "c", ClusterListen: "h1:6222", Routes: []string{"h1:6222", "h2:6222"}}},
 	} {
 		var got *frontierOptions
 		root := NewRoot(&IO{In: strings.NewReader(""), Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}})
@@ -54,7 +61,9 @@ func TestFrontierFlags(t *testing.T) {
 }
 
 func equalOptions(a, b *frontierOptions) bool {
-	return a.Time == b.Time && a.Slice == b.Slice && a.Workers == b.Workers && a.Seed == b.Seed && a.Run == b.Run && a.JSON == b.JSON && a.Cyclic == b.Cyclic
+	return a.Time == b.Time && a.Slice == b.Slice && a.Workers == b.Workers && a.Seed == b.Seed && a.Run == b.Run && a.JSON == b.JSON && a.Cyclic == b.Cyclic &&
+		a.Listen == b.Listen && a.Join == b.Join && a.TokenFile == b.TokenFile && a.Cluster == b.Cluster &&
+		a.ClusterListen == b.ClusterListen && slices.Equal(a.Routes, b.Routes) && a.Serve == b.Serve && a.Status == b.Status
 }
 
 func TestFrontierBadInput(t *testing.T) {
@@ -76,6 +85,13 @@ func TestFrontierBadInput(t *testing.T) {
 		{[]string{"--max", "3", "--workers", "0"}, "--workers 0"},
 		{[]string{"--max", "3", "--time", "-1s"}, "must not be negative"},
 		{[]string{"4x4x4"}, "formats go in --formats"},
+		{[]string{"--status"}, "--status needs --join URL"},
+		{[]string{"--join", "nats://127.0.0.1:1", "--listen", "127.0.0.1:0"}, "not both"},
+		{[]string{"--serve", "--listen", "127.0.0.1:0"}, "--serve needs --listen and --cluster"},
+		{[]string{"--max", "3", "--listen", "127.0.0.1:0", "--cluster", "c"}, "a cluster node needs"},
+		{[]string{"--max", "3", "--cluster", "c", "--cluster-listen", "127.0.0.1:0", "--routes", "127.0.0.1:1"}, "a cluster node needs"},
+		{[]string{"--join", "nats://127.0.0.1:1", "--workers", "0"}, "--workers 0"},
+		{[]string{"--max", "3", "--listen", "127.0.0.1:0", "--workers", "-1"}, "--workers -1"},
 	} {
 		_, errOut, code := execCode(context.Background(), t, append([]string{"frontier", "--run", dir}, c.args...)...)
 		if code != exitUsage || !strings.Contains(errOut, c.want) {
