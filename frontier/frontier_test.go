@@ -508,3 +508,39 @@ func TestWriteTable(t *testing.T) {
 		t.Errorf("a bound (not listed) is not marked:\n%s", b.String())
 	}
 }
+
+// TestCyclicOnlyWhereSupported: --cyclic asks for cyclic walkers on the
+// square formats the cyclic walker takes (5x5x5), not on wider ones
+// (9x9x9), whose plain search would otherwise be refused as a whole.
+func TestCyclicOnlyWhereSupported(t *testing.T) {
+	var calls []search.Config
+	fake := fakeSearch(t, &calls)
+	cfg := Config{Formats: []tensorgame.Format{fm(5, 5, 5), fm(9, 9, 9)}, Fields: []tensorgame.Field{tensorgame.Z2},
+		Dir: t.TempDir(), Time: time.Hour, Slice: time.Second, Workers: 1, Seed: 1, Cyclic: true,
+		Search: func(ctx context.Context, c search.Config) (search.Result, error) {
+			if c.Cyclic && c.Format == fm(9, 9, 9) {
+				return search.Result{}, errors.New("search: cyclic walkers do not support 9x9x9")
+			}
+			return fake(ctx, c)
+		}}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	cfg.Progress = func([]Row) {
+		if n++; n == 4 {
+			cancel()
+		}
+	}
+	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	seen := map[tensorgame.Format]bool{}
+	for _, c := range calls {
+		seen[c.Format] = true
+		if want := c.Format == fm(5, 5, 5); c.Cyclic != want {
+			t.Errorf("%v: Cyclic %v, want %v", c.Format, c.Cyclic, want)
+		}
+	}
+	if !seen[fm(5, 5, 5)] || !seen[fm(9, 9, 9)] {
+		t.Errorf("searched %v; want both formats", seen)
+	}
+}

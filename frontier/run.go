@@ -18,6 +18,7 @@ import (
 	"github.com/alphamat/alphamat/frontier/catalogue"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -41,9 +42,9 @@ type Config struct {
 	// Seed seeds the searches: search k of a run directory gets Seed+k.
 	Seed uint64
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
-	// searches of square formats n×n×n with n >= CyclicFrom, where they
-	// pay: on 5x5x5 they reach 96-101 in 3 minutes where plain walks stay
-	// near 114 (search.Config.Cyclic, README).
+	// searches of square formats n×n×n with n >= CyclicFrom that the cyclic
+	// walker supports (cyclic.Supports: up to 8x8x8), where they pay on
+	// 5x5x5 (docs/experiments.md, "## search").
 	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
 	// and warning.
@@ -444,7 +445,7 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
 		Seed: seed, Starts: starts, RunDir: runDir,
-		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom}
+		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom && cyclic.Supports(f) == nil}
 	t0 := time.Now()
 	e.mu.Unlock()
 	res, err := e.cfg.Search(ctx, cfg)
