@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
@@ -149,6 +150,7 @@ func BenchmarkPlay(b *testing.B) {
 	bt := mcts.NewBatcher(net, workers, 1)
 	defer bt.Close()
 	var st mcts.PlayStats
+	cpu0 := cpuTime()
 	for b.Loop() {
 		s, err := mcts.Play(context.Background(), mcts.PlayConfig{
 			Format: f, Field: tensorgame.Z2, Workers: workers, Games: workers, Limit: 7, FixedLimit: true,
@@ -160,5 +162,42 @@ func BenchmarkPlay(b *testing.B) {
 		st.Search.Add(s.Search)
 	}
 	b.ReportMetric(float64(st.Search.Simulations)/b.Elapsed().Seconds(), "sims/s")
+	reportCPU(b, cpu0, float64(st.Search.Simulations), "sims/cpu-s")
 	b.ReportMetric(bt.Stats().MeanBatch(), "batch")
+}
+
+// BenchmarkSample measures one expansion's sampling: a fresh policy of
+// the shipped 2x2x2 network on T(2,2,2) drawing 128 actions (the
+// lookahead pool of 4·32), as mcts.Search.expand does.
+func BenchmarkSample(b *testing.B) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	net := shippedNet(b, f)
+	g := tensorgame.NewGame(f, tensorgame.Z2, 7)
+	ps, _, err := net.Evaluate(context.Background(), []tensorgame.State{g.Start()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := ps[0].(*policy).base
+	rng := rand.New(rand.NewPCG(3, 3))
+	var s mcts.Samples
+	cpu0 := cpuTime()
+	for b.Loop() {
+		s.Reset(g.Target.A, g.Target.B, g.Target.C)
+		net.newPolicy(base, g.Target).Sample(rng, 128, &s)
+	}
+	reportCPU(b, cpu0, 0, "")
+}
+
+// reportCPU reports the process's CPU time since cpu0 per operation and,
+// with a unit, work per CPU-second: on a shared machine, steadier than the
+// wall-clock rates.
+func reportCPU(b *testing.B, cpu0 time.Duration, work float64, unit string) {
+	cpu := cpuTime() - cpu0
+	if cpu <= 0 {
+		return
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if unit != "" {
+		b.ReportMetric(work/cpu.Seconds(), unit)
+	}
 }

@@ -198,6 +198,10 @@ func (l *layout) decode(t token, v int, f []int8) {
 // non-zero (see nonzeroDigit).
 type masks struct {
 	allowed [][]bool // [token][value]
+	// legal[i][ad+1] lists the values of token i that layout.legal allows
+	// when the anchor falls on digit ad (-1: not in the token), in
+	// increasing order: the values whose logits the policy computes.
+	legal [][][]int
 }
 
 func (l *layout) masks(a, b, c int) *masks {
@@ -215,6 +219,17 @@ func (l *layout) masks(a, b, c int) *masks {
 				x /= l.q
 			}
 			m.allowed[i][v] = ok
+		}
+	}
+	m.legal = make([][][]int, len(l.tokens))
+	for i, t := range l.tokens {
+		m.legal[i] = make([][]int, t.n+1)
+		for ad := -1; ad < t.n; ad++ {
+			for v := range t.vocab {
+				if l.legal(m, i, v, ad) {
+					m.legal[i][ad+1] = append(m.legal[i][ad+1], v)
+				}
+			}
 		}
 	}
 	return m

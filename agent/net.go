@@ -137,6 +137,8 @@ type Net struct {
 
 	maskMu sync.Mutex
 	masks  map[[3]int]*masks
+
+	scratch sync.Pool // of *scratch: the policies' working memory
 }
 
 // NewNet returns a network of shape cfg with random weights drawn from rng.
@@ -152,6 +154,7 @@ func NewNet(cfg Config, rng *rand.Rand) (*Net, error) {
 func newNet(cfg Config) *Net {
 	n := &Net{cfg: cfg, lay: newLayout(cfg), masks: make(map[[3]int]*masks)}
 	n.w = newWeights(cfg, &n.lay)
+	n.scratch.New = func() any { return newScratch(n.cfg, &n.lay) }
 	return n
 }
 

@@ -1,0 +1,78 @@
+package agent
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+)
+
+// TestLogitsMatchGemv checks that logits computes, for the listed
+// columns, bitwise what gonum's Sgemv computes for all of them (the
+// policy's sampling, and so the search's games, stay those of the plain
+// product), and leaves the other columns alone.
+func TestLogitsMatchGemv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ D, V, legal int }{
+		{128, 16, 8}, {128, 16, 16}, {128, 8, 3}, {7, 5, 5}, {64, 16, 1}, {128, 16, 0},
+	} {
+		o, d, g := randF32(rng, tc.D*tc.V), randF32(rng, tc.V), randF32(rng, tc.D)
+		want := append([]float32(nil), d...)
+		blas32.Gemv(blas.Trans, 1, blas32.General{Rows: tc.D, Cols: tc.V, Stride: tc.V, Data: o},
+			blas32.Vector{N: tc.D, Inc: 1, Data: g}, 1, blas32.Vector{N: tc.V, Inc: 1, Data: want})
+		cols := rng.Perm(tc.V)[:tc.legal]
+		z := make([]float32, tc.V)
+		for v := range z {
+			z[v] = -7
+		}
+		logits(z, o, d, g, cols)
+		in := make([]bool, tc.V)
+		for _, c := range cols {
+			in[c] = true
+		}
+		for v := range z {
+			switch {
+			case in[v] && z[v] != want[v]:
+				t.Errorf("D %d V %d: logit %d = %v, Sgemv %v", tc.D, tc.V, v, z[v], want[v])
+			case !in[v] && z[v] != -7:
+				t.Errorf("D %d V %d: column %d not listed but written", tc.D, tc.V, v)
+			}
+		}
+	}
+}
+
+// TestVecMatMatchesLoop checks vecMat bitwise against the plain loop
+// over the rows of m in order.
+func TestVecMatMatchesLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const rows, D = 20, 128
+	m := &param{rows: rows, cols: D, data: randF32(rng, rows*D)}
+	x := randF32(rng, rows)
+	for k := range x {
+		if k%3 == 0 {
+			x[k] = 0
+		}
+	}
+	want := make([]float32, D)
+	for k, xk := range x {
+		for i := range want {
+			want[i] += float32(xk * m.data[k*D+i])
+		}
+	}
+	got := make([]float32, D)
+	vecMat(got, x, m, D)
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("vecMat[%d] = %v, loop %v", i, got[i], want[i])
+		}
+	}
+}
+
+func randF32(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.NormFloat64())
+	}
+	return x
+}
