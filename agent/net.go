@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas32"
 
 	"github.com/alphamat/alphamat/mcts"
@@ -301,15 +300,23 @@ func (n *Net) forward(rows int, x []float32) (values []float64, base []float32) 
 	return values, base
 }
 
-// linear sets out (rows × p.cols) = in (rows × p.rows) · p + bias.
+// linear sets out (rows × p.cols) = in (rows × p.rows) · p + bias, row by
+// row on the calling goroutine: each output is the bias plus the
+// products of the non-zero inputs, added in order, as gonum's Sgemm adds
+// them (bitwise the same, TestLinearMatchesGemm), without the goroutines
+// Sgemm starts for wide outputs, which at the search's batches of a few
+// states cost more than they save.
 func linear(rows int, in []float32, p, bias *param, out []float32) {
 	for r := range rows {
-		copy(out[r*p.cols:(r+1)*p.cols], bias.data)
+		dst := out[r*p.cols : (r+1)*p.cols]
+		copy(dst, bias.data)
+		y := blas32.Vector{N: p.cols, Inc: 1, Data: dst}
+		for k, x := range in[r*p.rows : (r+1)*p.rows] {
+			if x != 0 {
+				blas32.Axpy(x, blas32.Vector{N: p.cols, Inc: 1, Data: p.data[k*p.cols : (k+1)*p.cols]}, y)
+			}
+		}
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: rows, Cols: p.rows, Stride: p.rows, Data: in},
-		blas32.General{Rows: p.rows, Cols: p.cols, Stride: p.cols, Data: p.data},
-		1, blas32.General{Rows: rows, Cols: p.cols, Stride: p.cols, Data: out})
 }
 
 // leak is the negative slope of the hidden layers' leaky ReLU.

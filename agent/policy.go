@@ -238,10 +238,29 @@ func (p *policy) project(mode int) {
 // accumulated in the order of k, a rounded product at a time, as
 // gonum's Sgemv (Oᵀ·g, one Axpy per row of o) does, so the logits are
 // bitwise those of the full product; only the legal values are computed,
-// four at a time.
+// eight or four at a time.
 func logits(z, o, d, g []float32, cols []int) {
 	V := len(d)
 	k := 0
+	for ; k+8 <= len(cols); k += 8 {
+		c := cols[k : k+8 : k+8]
+		c0, c1, c2, c3, c4, c5, c6, c7 := c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
+		s0, s1, s2, s3 := d[c0], d[c1], d[c2], d[c3]
+		s4, s5, s6, s7 := d[c4], d[c5], d[c6], d[c7]
+		for j, gj := range g {
+			row := o[j*V : j*V+V]
+			s0 += float32(gj * row[c0])
+			s1 += float32(gj * row[c1])
+			s2 += float32(gj * row[c2])
+			s3 += float32(gj * row[c3])
+			s4 += float32(gj * row[c4])
+			s5 += float32(gj * row[c5])
+			s6 += float32(gj * row[c6])
+			s7 += float32(gj * row[c7])
+		}
+		z[c0], z[c1], z[c2], z[c3] = s0, s1, s2, s3
+		z[c4], z[c5], z[c6], z[c7] = s4, s5, s6, s7
+	}
 	for ; k+4 <= len(cols); k += 4 {
 		c0, c1, c2, c3 := cols[k], cols[k+1], cols[k+2], cols[k+3]
 		s0, s1, s2, s3 := d[c0], d[c1], d[c2], d[c3]

@@ -15,7 +15,7 @@ import (
 func TestLogitsMatchGemv(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct{ D, V, legal int }{
-		{128, 16, 8}, {128, 16, 16}, {128, 8, 3}, {7, 5, 5}, {64, 16, 1}, {128, 16, 0},
+		{128, 16, 8}, {128, 16, 16}, {128, 16, 13}, {128, 8, 3}, {7, 5, 5}, {64, 16, 1}, {128, 16, 0},
 	} {
 		o, d, g := randF32(rng, tc.D*tc.V), randF32(rng, tc.V), randF32(rng, tc.D)
 		want := append([]float32(nil), d...)
@@ -75,4 +75,36 @@ func randF32(rng *rand.Rand, n int) []float32 {
 		x[i] = float32(rng.NormFloat64())
 	}
 	return x
+}
+
+// TestLinearMatchesGemm checks linear bitwise against gonum's Sgemm (bias
+// in the output, beta 1) on sparse inputs, including outputs wide enough
+// for Sgemm to go parallel.
+func TestLinearMatchesGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, tc := range []struct{ rows, in, out int }{{1, 100, 256}, {3, 256, 256}, {9, 256, 384}, {2, 128, 1}, {64, 70, 128}} {
+		p := &param{rows: tc.in, cols: tc.out, data: randF32(rng, tc.in*tc.out)}
+		bias := &param{rows: 1, cols: tc.out, data: randF32(rng, tc.out)}
+		x := randF32(rng, tc.rows*tc.in)
+		for i := range x {
+			if rng.IntN(2) == 0 {
+				x[i] = 0
+			}
+		}
+		want := make([]float32, tc.rows*tc.out)
+		for r := range tc.rows {
+			copy(want[r*tc.out:], bias.data)
+		}
+		blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
+			blas32.General{Rows: tc.rows, Cols: tc.in, Stride: tc.in, Data: x},
+			blas32.General{Rows: tc.in, Cols: tc.out, Stride: tc.out, Data: p.data},
+			1, blas32.General{Rows: tc.rows, Cols: tc.out, Stride: tc.out, Data: want})
+		got := make([]float32, tc.rows*tc.out)
+		linear(tc.rows, x, p, bias, got)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%d×%d·%d×%d: element %d = %v, Sgemm %v", tc.rows, tc.in, tc.in, tc.out, i, got[i], want[i])
+			}
+		}
+	}
 }
