@@ -106,6 +106,9 @@ type layout struct {
 	// nonzero[i][k][v] reports whether digit k of value v of token i is a
 	// non-zero coefficient.
 	nonzero [][][]bool
+	// digits[i][v·n : (v+1)·n] are the n coefficients of value v of token
+	// i, as decode writes them.
+	digits [][]int8
 }
 
 // newLayout splits each factor into tokens of at most 4 coefficients over
@@ -152,6 +155,15 @@ func newLayout(c Config) layout {
 			}
 		}
 		l.nonzero = append(l.nonzero, nz)
+		ds := make([]int8, t.vocab*t.n)
+		for v := range t.vocab {
+			x := v
+			for k := range t.n {
+				ds[v*t.n+k] = l.coefs[x%l.q]
+				x /= l.q
+			}
+		}
+		l.digits = append(l.digits, ds)
 	}
 	return l
 }

@@ -167,7 +167,9 @@ func (p *policy) decode(upto int) {
 		f := p.coef[off : off+p.dims[mode]]
 		for t, tok := range lay.tokens {
 			if tok.mode == mode {
-				lay.decode(tok, p.toks[t], f)
+				v := p.toks[t]
+				// As lay.decode(tok, v, f), from the table.
+				copy(f[min(tok.start, len(f)):], lay.digits[t][v*tok.n:(v+1)*tok.n])
 			}
 		}
 		off += p.dims[mode]
