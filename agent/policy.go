@@ -239,10 +239,21 @@ func (p *policy) project(mode int) {
 // row-major) for the values v in cols, leaving the others. Each sum is
 // accumulated in the order of k, a rounded product at a time, as
 // gonum's Sgemv (Oᵀ·g, one Axpy per row of o) does, so the logits are
-// bitwise those of the full product; only the legal values are computed,
-// eight or four at a time.
+// bitwise those of the full product. With sixteen values (Z2 tokens of
+// four coefficients) on amd64 an assembly kernel computes all of them at
+// once; otherwise only the legal values are computed, eight or four at a
+// time.
 func logits(z, o, d, g []float32, cols []int) {
 	V := len(d)
+	if haveRows16 && V == 16 && len(g) > 0 && len(o) >= 16*len(g) {
+		var acc [16]float32
+		copy(acc[:], d)
+		axpyRows16(&acc[0], &o[0], &g[0], len(g))
+		for _, c := range cols {
+			z[c] = acc[c]
+		}
+		return
+	}
 	k := 0
 	for ; k+8 <= len(cols); k += 8 {
 		c := cols[k : k+8 : k+8]

@@ -108,3 +108,25 @@ func TestLinearMatchesGemm(t *testing.T) {
 		}
 	}
 }
+
+// TestAxpyRows16MatchesLoop checks the sixteen-wide kernel (assembly on
+// amd64) bitwise against the scalar loop in the same order.
+func TestAxpyRows16MatchesLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range []int{1, 5, 128} {
+		o, x, z0 := randF32(rng, 16*n), randF32(rng, n), randF32(rng, 16)
+		want := append([]float32(nil), z0...)
+		for j, xj := range x {
+			for v := range want {
+				want[v] += float32(xj * o[16*j+v])
+			}
+		}
+		got := append([]float32(nil), z0...)
+		axpyRows16(&got[0], &o[0], &x[0], n)
+		for v := range got {
+			if got[v] != want[v] {
+				t.Fatalf("n %d: value %d = %v, loop %v", n, v, got[v], want[v])
+			}
+		}
+	}
+}
