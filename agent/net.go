@@ -7,8 +7,6 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -310,10 +308,9 @@ func linear(rows int, in []float32, p, bias *param, out []float32) {
 	for r := range rows {
 		dst := out[r*p.cols : (r+1)*p.cols]
 		copy(dst, bias.data)
-		y := blas32.Vector{N: p.cols, Inc: 1, Data: dst}
 		for k, x := range in[r*p.rows : (r+1)*p.rows] {
 			if x != 0 {
-				blas32.Axpy(x, blas32.Vector{N: p.cols, Inc: 1, Data: p.data[k*p.cols : (k+1)*p.cols]}, y)
+				axpy(x, p.data[k*p.cols:(k+1)*p.cols], dst)
 			}
 		}
 	}

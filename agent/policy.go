@@ -4,8 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -298,21 +296,20 @@ func logits(z, o, d, g []float32, cols []int) {
 
 // vecMat sets dst (D) = x · m (m is len(x) × D), skipping zeros of x.
 // Each element is summed over k in order, a rounded product at a time
-// (Axpy multiplies, then adds, lane by lane).
+// (axpy multiplies, then adds, lane by lane).
 func vecMat(dst, x []float32, m *param, D int) {
 	clear(dst)
-	y := blas32.Vector{N: D, Inc: 1, Data: dst}
 	for k, xk := range x {
 		if xk == 0 {
 			continue
 		}
-		blas32.Axpy(xk, blas32.Vector{N: D, Inc: 1, Data: m.data[k*D : (k+1)*D]}, y)
+		axpy(xk, m.data[k*D:(k+1)*D], dst)
 	}
 }
 
 // addTo adds x to dst element by element.
 func addTo(dst, x []float32) {
-	blas32.Axpy(1, blas32.Vector{N: len(x), Inc: 1, Data: x}, blas32.Vector{N: len(dst), Inc: 1, Data: dst})
+	axpy(1, x, dst)
 }
 
 // binomial draws from Binomial(n, p) by n Bernoulli trials (n is small:

@@ -130,3 +130,24 @@ func TestAxpyRows16MatchesLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestAxpyMatchesLoop checks axpy (AVX where the machine has it) bitwise
+// against the scalar loop, for lengths that take each kernel.
+func TestAxpyMatchesLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, n := range []int{1, 7, 8, 128, 130, 256} {
+		x, y0 := randF32(rng, n), randF32(rng, n)
+		a := float32(rng.NormFloat64())
+		want := append([]float32(nil), y0...)
+		for i := range want {
+			want[i] += float32(a * x[i])
+		}
+		got := append([]float32(nil), y0...)
+		axpy(a, x, got)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("n %d: element %d = %v, loop %v", n, i, got[i], want[i])
+			}
+		}
+	}
+}

@@ -12,3 +12,16 @@ const haveRows16 = true
 //
 //go:noescape
 func axpyRows16(z *float32, o *float32, x *float32, n int)
+
+// axpy8 sets y[i] += a·x[i] for i < n, n a positive multiple of 8, with
+// AVX; only when hasAVX.
+//
+//go:noescape
+func axpy8(a float32, x *float32, y *float32, n int)
+
+// hasAVX reports whether the CPU and OS support AVX.
+func hasAVX() bool
+
+// haveAVX is whether axpy may use axpy8: a property of the machine, read
+// once.
+var haveAVX = hasAVX()

@@ -45,3 +45,52 @@ done:
 	MOVUPS X3, 32(DI)
 	MOVUPS X4, 48(DI)
 	RET
+
+// func axpy8(a float32, x *float32, y *float32, n int)
+//
+// y[i] += a·x[i] for i < n, n a positive multiple of 8, with AVX: VMULPS
+// then VADDPS, lane by lane the rounding of the scalar loop.
+TEXT ·axpy8(SB), NOSPLIT, $0-32
+	VBROADCASTSS a+0(FP), Y0
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DI
+	MOVQ         n+24(FP), CX
+	SHRQ         $3, CX
+	JE           axdone
+
+axloop:
+	VMULPS  (SI), Y0, Y1
+	VADDPS  (DI), Y1, Y1
+	VMOVUPS Y1, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     axloop
+
+axdone:
+	VZEROUPPER
+	RET
+
+// func hasAVX() bool
+//
+// CPUID.1:ECX reports AVX (bit 28) and OSXSAVE (bit 27); XGETBV(0) that
+// the OS saves the XMM and YMM state (bits 1 and 2).
+TEXT ·hasAVX(SB), NOSPLIT, $0-1
+	MOVL  $1, AX
+	XORL  CX, CX
+	CPUID
+	MOVL  CX, BX
+	ANDL  $0x18000000, BX
+	CMPL  BX, $0x18000000
+	JNE   noavx
+	XORL  CX, CX
+	XGETBV
+	ANDL  $6, AX
+	CMPL  AX, $6
+	JNE   noavx
+	MOVB  $1, ret+0(FP)
+	RET
+
+noavx:
+	MOVB $0, ret+0(FP)
+	RET
