@@ -1,6 +1,8 @@
 package mcts
 
 import (
+	"math/bits"
+
 	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -145,31 +147,44 @@ func (bd *bounder) slice(mode, s int, sel, x uint64) []uint64 {
 }
 
 // boundAfter returns bound(r - u⊗v⊗w) over Z2 for the residual r of the
-// last prepare, re-ranking only the slices the term changes.
+// last prepare, re-ranking only the slices the term changes: slice s of
+// mode m when factor m is 1 at s, whose rows selected by the next factor
+// (v for mode 0, u for modes 1 and 2) change by the last (w, w, v).
 func (bd *bounder) boundAfter(u, v, w []int8) int {
+	A, B := bd.a, bd.b
 	bu, bv, bw := bitsOf(u), bitsOf(v), bitsOf(w)
-	best := int(^uint(0) >> 1)
-	for mode, f := range [3]uint64{bu, bv, bw} {
-		// The term changes slice s of mode m when factor m is 1 at s; its
-		// rows selected by the next factor (v for mode 0, u for 1 and 2)
-		// change by the last (w, w, v).
-		sel, x := bv, bw
-		if mode > 0 {
-			sel = bu
+	// Mode 0: slices i (B rows of C bits).
+	sum0 := bd.sum[0]
+	rows := bd.rows[:B]
+	for f := bu; f != 0; f &= f - 1 {
+		i := bits.TrailingZeros64(f)
+		src := bd.rows01[i*B : i*B+B]
+		for j := range rows {
+			rows[j] = src[j] ^ (bw & -(bv >> j & 1))
 		}
-		if mode == 2 {
-			x = bv
-		}
-		sum := bd.sum[mode]
-		for s := range bd.rank[mode] {
-			if f>>s&1 == 0 {
-				continue
-			}
-			sum += gf2.Rank(bd.slice(mode, s, sel, x)) - bd.rank[mode][s]
-		}
-		best = min(best, sum)
+		sum0 += gf2.Rank(rows) - bd.rank[0][i]
 	}
-	return best
+	// Mode 1: slices j (A rows of C bits).
+	sum1 := bd.sum[1]
+	rows = bd.rows[:A]
+	for f := bv; f != 0; f &= f - 1 {
+		j := bits.TrailingZeros64(f)
+		for i := range rows {
+			rows[i] = bd.rows01[i*B+j] ^ (bw & -(bu >> i & 1))
+		}
+		sum1 += gf2.Rank(rows) - bd.rank[1][j]
+	}
+	// Mode 2: slices k (A rows of B bits).
+	sum2 := bd.sum[2]
+	for f := bw; f != 0; f &= f - 1 {
+		k := bits.TrailingZeros64(f)
+		src := bd.rows2[k*A : k*A+A]
+		for i := range rows {
+			rows[i] = src[i] ^ (bv & -(bu >> i & 1))
+		}
+		sum2 += gf2.Rank(rows) - bd.rank[2][k]
+	}
+	return min(sum0, sum1, sum2)
 }
 
 // bitsOf packs a factor's coefficients mod 2 into a word.
