@@ -57,8 +57,11 @@
 //
 // # Where the time goes
 //
-// BenchmarkSearch and BenchmarkPlay report simulations per second;
+// BenchmarkSearch, BenchmarkSample and BenchmarkPlay report simulations
+// (or one expansion's draws) per second and per CPU-second;
 // docs/experiments.md ("Simulations per second, and where the time goes")
-// has what they measured and BenchmarkPlay's CPU profile, which puts most
-// of the time in sampling actions from the policy.
+// has what they measured and BenchmarkPlay's CPU profile. The sampling
+// kernels (logits, axpy, axpyRows16, linear) compute bitwise what the
+// plain float32 products compute, so a faster kernel never changes a
+// game.
 package agent
