@@ -111,15 +111,30 @@ func BenchmarkHeldOut(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(res.Solved)/float64(res.Problems), "solved")
+			b.ReportMetric(res.MeanFound(), "rank")
 			b.ReportMetric(float64(res.Search.Simulations)/b.Elapsed().Seconds()*float64(b.N), "sims/s")
 			line := ""
 			for r := 3; r <= 10; r++ {
 				c := res.ByRank[r]
 				line += fmt.Sprintf(" r%d:%d/%d", r, c[1], c[0])
 			}
-			b.Logf("%s solved %d/%d by rank:%s", tc.name, res.Solved, res.Problems, line)
+			b.Logf("%s solved %d/%d (mean rank found %.2f, of those problems' demonstrations %.2f) by rank:%s",
+				tc.name, res.Solved, res.Problems, res.MeanFound(), meanDemoRank(res), line)
 		})
 	}
+}
+
+// meanDemoRank returns the mean rank of the demonstrations of the solved
+// problems: what MeanFound is at most.
+func meanDemoRank(res HeldOutResult) float64 {
+	sum := 0
+	for r, c := range res.ByRank {
+		sum += r * c[1]
+	}
+	if res.Solved == 0 {
+		return 0
+	}
+	return float64(sum) / float64(res.Solved)
 }
 
 // shippedNet loads the shipped model that fits f over Z2.
