@@ -86,6 +86,7 @@ func writeAgentRows(w io.Writer, rows []agentRow, d time.Duration) {
 	fmt.Fprintln(w, "| format | field | AlphaTensor | flip walks: rank | time | agent: rank | games |")
 	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		fmt.Fprintf(w, "| %s | %s | %d | %s | %.1fs | %s | %d |\n", r.Format, r.Field, r.Published, rankString(r.Flips), r.FlipsSecs, rankString(r.Best), r.Games)
+		flips := time.Duration(r.FlipsSecs * float64(time.Second))
+		fmt.Fprintf(w, "| %s | %s | %d | %s | %v | %s | %d |\n", r.Format, r.Field, r.Published, rankString(r.Flips), flips.Round(time.Millisecond), rankString(r.Best), r.Games)
 	}
 }
