@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/models"
@@ -110,15 +111,30 @@ func BenchmarkHeldOut(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(res.Solved)/float64(res.Problems), "solved")
+			b.ReportMetric(res.MeanFound(), "rank")
 			b.ReportMetric(float64(res.Search.Simulations)/b.Elapsed().Seconds()*float64(b.N), "sims/s")
 			line := ""
 			for r := 3; r <= 10; r++ {
 				c := res.ByRank[r]
 				line += fmt.Sprintf(" r%d:%d/%d", r, c[1], c[0])
 			}
-			b.Logf("%s solved %d/%d by rank:%s", tc.name, res.Solved, res.Problems, line)
+			b.Logf("%s solved %d/%d (mean rank found %.2f, of those problems' demonstrations %.2f) by rank:%s",
+				tc.name, res.Solved, res.Problems, res.MeanFound(), meanDemoRank(res), line)
 		})
 	}
+}
+
+// meanDemoRank returns the mean rank of the demonstrations of the solved
+// problems: what MeanFound is at most.
+func meanDemoRank(res HeldOutResult) float64 {
+	sum := 0
+	for r, c := range res.ByRank {
+		sum += r * c[1]
+	}
+	if res.Solved == 0 {
+		return 0
+	}
+	return float64(sum) / float64(res.Solved)
 }
 
 // shippedNet loads the shipped model that fits f over Z2.
@@ -149,6 +165,7 @@ func BenchmarkPlay(b *testing.B) {
 	bt := mcts.NewBatcher(net, workers, 1)
 	defer bt.Close()
 	var st mcts.PlayStats
+	cpu0 := cpuTime()
 	for b.Loop() {
 		s, err := mcts.Play(context.Background(), mcts.PlayConfig{
 			Format: f, Field: tensorgame.Z2, Workers: workers, Games: workers, Limit: 7, FixedLimit: true,
@@ -160,5 +177,42 @@ func BenchmarkPlay(b *testing.B) {
 		st.Search.Add(s.Search)
 	}
 	b.ReportMetric(float64(st.Search.Simulations)/b.Elapsed().Seconds(), "sims/s")
+	reportCPU(b, cpu0, float64(st.Search.Simulations), "sims/cpu-s")
 	b.ReportMetric(bt.Stats().MeanBatch(), "batch")
+}
+
+// BenchmarkSample measures one expansion's sampling: a fresh policy of
+// the shipped 2x2x2 network on T(2,2,2) drawing 128 actions (the
+// lookahead pool of 4·32), as mcts.Search.expand does.
+func BenchmarkSample(b *testing.B) {
+	f := tensorgame.Format{N: 2, M: 2, P: 2}
+	net := shippedNet(b, f)
+	g := tensorgame.NewGame(f, tensorgame.Z2, 7)
+	ps, _, err := net.Evaluate(context.Background(), []tensorgame.State{g.Start()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := ps[0].(*policy).base
+	rng := rand.New(rand.NewPCG(3, 3))
+	var s mcts.Samples
+	cpu0 := cpuTime()
+	for b.Loop() {
+		s.Reset(g.Target.A, g.Target.B, g.Target.C)
+		net.newPolicy(base, g.Target).Sample(rng, 128, &s)
+	}
+	reportCPU(b, cpu0, 0, "")
+}
+
+// reportCPU reports the process's CPU time since cpu0 per operation and,
+// with a unit, work per CPU-second: on a shared machine, steadier than the
+// wall-clock rates.
+func reportCPU(b *testing.B, cpu0 time.Duration, work float64, unit string) {
+	cpu := cpuTime() - cpu0
+	if cpu <= 0 {
+		return
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if unit != "" {
+		b.ReportMetric(work/cpu.Seconds(), unit)
+	}
 }

@@ -106,6 +106,9 @@ type layout struct {
 	// nonzero[i][k][v] reports whether digit k of value v of token i is a
 	// non-zero coefficient.
 	nonzero [][][]bool
+	// digits[i][v·n : (v+1)·n] are the n coefficients of value v of token
+	// i, as decode writes them.
+	digits [][]int8
 }
 
 // newLayout splits each factor into tokens of at most 4 coefficients over
@@ -152,6 +155,15 @@ func newLayout(c Config) layout {
 			}
 		}
 		l.nonzero = append(l.nonzero, nz)
+		ds := make([]int8, t.vocab*t.n)
+		for v := range t.vocab {
+			x := v
+			for k := range t.n {
+				ds[v*t.n+k] = l.coefs[x%l.q]
+				x /= l.q
+			}
+		}
+		l.digits = append(l.digits, ds)
 	}
 	return l
 }
@@ -198,6 +210,10 @@ func (l *layout) decode(t token, v int, f []int8) {
 // non-zero (see nonzeroDigit).
 type masks struct {
 	allowed [][]bool // [token][value]
+	// legal[i][ad+1] lists the values of token i that layout.legal allows
+	// when the anchor falls on digit ad (-1: not in the token), in
+	// increasing order: the values whose logits the policy computes.
+	legal [][][]int
 }
 
 func (l *layout) masks(a, b, c int) *masks {
@@ -215,6 +231,17 @@ func (l *layout) masks(a, b, c int) *masks {
 				x /= l.q
 			}
 			m.allowed[i][v] = ok
+		}
+	}
+	m.legal = make([][][]int, len(l.tokens))
+	for i, t := range l.tokens {
+		m.legal[i] = make([][]int, t.n+1)
+		for ad := -1; ad < t.n; ad++ {
+			for v := range t.vocab {
+				if l.legal(m, i, v, ad) {
+					m.legal[i][ad+1] = append(m.legal[i][ad+1], v)
+				}
+			}
 		}
 	}
 	return m

@@ -26,9 +26,10 @@
 //     single term these are the next factor exactly.
 //
 // Inference ([Net.Evaluate]) is plain Go on the weights with gonum's
-// float32 BLAS: one batched pass for the torso and heads' context, then
-// each policy samples K actions on the search goroutine, sharing the work
-// of common prefixes. Training builds the same function as a gorgonia graph
+// float32 BLAS and, on amd64, two small SSE/AVX kernels that add the same
+// rounded products in the same order: one pass for the torso and heads'
+// context, then each policy samples K actions on the search goroutine,
+// sharing the work of common prefixes. Training builds the same function as a gorgonia graph
 // (teacher forcing, masked softmax, weighted squared value error) and
 // applies AdamW in Go to the shared weight slices; tests check the graph
 // against the Go forward pass and its gradients against finite
@@ -57,8 +58,11 @@
 //
 // # Where the time goes
 //
-// BenchmarkSearch and BenchmarkPlay report simulations per second;
+// BenchmarkSearch, BenchmarkSample and BenchmarkPlay report simulations
+// (or one expansion's draws) per second and per CPU-second;
 // docs/experiments.md ("Simulations per second, and where the time goes")
-// has what they measured and BenchmarkPlay's CPU profile, which puts most
-// of the time in sampling actions from the policy.
+// has what they measured and BenchmarkPlay's CPU profile. The sampling
+// kernels (logits, axpy, axpyRows16, linear) compute bitwise what the
+// plain float32 products compute, so a faster kernel never changes a
+// game.
 package agent

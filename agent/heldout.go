@@ -13,7 +13,19 @@ type HeldOutResult struct {
 	Problems, Solved int
 	// ByRank[r] counts problems and solutions of rank r: [problems, solved].
 	ByRank map[int][2]int
-	Search mcts.Stats
+	// FoundRanks is the sum over the solved problems of the rank of the
+	// decomposition found (at most the demonstration's: the step limit).
+	FoundRanks int
+	Search     mcts.Stats
+}
+
+// MeanFound returns the mean rank of the decompositions found (0 when
+// none was).
+func (r HeldOutResult) MeanFound() float64 {
+	if r.Solved == 0 {
+		return 0
+	}
+	return float64(r.FoundRanks) / float64(r.Solved)
 }
 
 // SolveHeldOut plays one game on each demonstration's tensor with the step
@@ -43,6 +55,7 @@ func SolveHeldOut(ctx context.Context, demos []*Demo, field tensorgame.Field, ev
 		if r.Best != nil {
 			c[1]++
 			res.Solved++
+			res.FoundRanks += len(r.Best)
 		}
 		res.ByRank[d.Rank()] = c
 		res.Search.Add(r.Stats)

@@ -7,9 +7,6 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -137,6 +134,8 @@ type Net struct {
 
 	maskMu sync.Mutex
 	masks  map[[3]int]*masks
+
+	scratch sync.Pool // of *scratch: the policies' working memory
 }
 
 // NewNet returns a network of shape cfg with random weights drawn from rng.
@@ -152,6 +151,7 @@ func NewNet(cfg Config, rng *rand.Rand) (*Net, error) {
 func newNet(cfg Config) *Net {
 	n := &Net{cfg: cfg, lay: newLayout(cfg), masks: make(map[[3]int]*masks)}
 	n.w = newWeights(cfg, &n.lay)
+	n.scratch.New = func() any { return newScratch(n.cfg, &n.lay) }
 	return n
 }
 
@@ -298,26 +298,34 @@ func (n *Net) forward(rows int, x []float32) (values []float64, base []float32) 
 	return values, base
 }
 
-// linear sets out (rows × p.cols) = in (rows × p.rows) · p + bias.
+// linear sets out (rows × p.cols) = in (rows × p.rows) · p + bias, row by
+// row on the calling goroutine: each output is the bias plus the
+// products of the non-zero inputs, added in order, as gonum's Sgemm adds
+// them (bitwise the same, TestLinearMatchesGemm), without the goroutines
+// Sgemm starts for wide outputs, which at the search's batches of a few
+// states cost more than they save.
 func linear(rows int, in []float32, p, bias *param, out []float32) {
 	for r := range rows {
-		copy(out[r*p.cols:(r+1)*p.cols], bias.data)
+		dst := out[r*p.cols : (r+1)*p.cols]
+		copy(dst, bias.data)
+		for k, x := range in[r*p.rows : (r+1)*p.rows] {
+			if x != 0 {
+				axpy(x, p.data[k*p.cols:(k+1)*p.cols], dst)
+			}
+		}
 	}
-	blas32.Gemm(blas.NoTrans, blas.NoTrans, 1,
-		blas32.General{Rows: rows, Cols: p.rows, Stride: p.rows, Data: in},
-		blas32.General{Rows: p.rows, Cols: p.cols, Stride: p.cols, Data: p.data},
-		1, blas32.General{Rows: rows, Cols: p.cols, Stride: p.cols, Data: out})
 }
 
 // leak is the negative slope of the hidden layers' leaky ReLU.
 const leak = 0.01
 
-// relu applies the hidden activation, leaky ReLU, in place.
+// relu applies the hidden activation, leaky ReLU, in place: v·1 or
+// v·leak chosen by v's sign bit, without a branch (the signs are random,
+// a branch would be mispredicted half the time). -0 maps to -0 either way.
 func relu(x []float32) {
+	scale := [2]float32{1, leak}
 	for i, v := range x {
-		if v < 0 {
-			x[i] = leak * v
-		}
+		x[i] = v * scale[math.Float32bits(v)>>31]
 	}
 }
 

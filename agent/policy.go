@@ -4,9 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas32"
-
 	"github.com/alphamat/alphamat/mcts"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -35,7 +32,14 @@ type policy struct {
 	resid *tensorgame.Tensor // a copy: the state's tensor is the caller's
 	nz    []int32            // the non-zero entries (anchors)
 
-	anchor     [3]int
+	anchor [3]int
+	*scratch
+}
+
+// scratch is the working memory of a policy's Sample, sized for the
+// network's axes and kept in Net.scratch between calls so that sampling
+// allocates nothing.
+type scratch struct {
 	toks       []int
 	g          []float32
 	pu, pv, pw []float32 // projected features of the current anchor and prefix
@@ -44,6 +48,27 @@ type policy struct {
 	z          []float32
 	coef       []int8
 	counts     []int
+}
+
+func newScratch(cfg Config, lay *layout) *scratch {
+	p := &scratch{
+		toks:   make([]int, len(lay.tokens)),
+		g:      make([]float32, cfg.Head),
+		bufs:   make([][]float64, len(lay.tokens)),
+		pu:     make([]float32, cfg.Head),
+		pv:     make([]float32, cfg.Head),
+		pw:     make([]float32, cfg.Head),
+		f:      make([]float32, max(featUSize(cfg), featVSize(cfg), featWSize(cfg))),
+		coef:   make([]int8, cfg.A+cfg.B+cfg.C),
+		counts: make([]int, cfg.A*cfg.B*cfg.C),
+	}
+	maxV := 0
+	for i, tok := range lay.tokens {
+		p.bufs[i] = make([]float64, tok.vocab)
+		maxV = max(maxV, tok.vocab)
+	}
+	p.z = make([]float32, maxV)
+	return p
 }
 
 func (n *Net) newPolicy(base []float32, r *tensorgame.Tensor) *policy {
@@ -56,21 +81,16 @@ func (n *Net) newPolicy(base []float32, r *tensorgame.Tensor) *policy {
 	return p
 }
 
+// init takes a scratch from the network's pool; release gives it back.
 func (p *policy) init() {
-	lay, cfg := &p.net.lay, p.net.cfg
-	p.toks = make([]int, len(lay.tokens))
-	p.g = make([]float32, cfg.Head)
-	p.bufs = make([][]float64, len(lay.tokens))
-	maxV := 0
-	for i, tok := range lay.tokens {
-		p.bufs[i] = make([]float64, tok.vocab)
-		maxV = max(maxV, tok.vocab)
-	}
-	p.z = make([]float32, maxV)
-	p.pu, p.pv, p.pw = make([]float32, cfg.Head), make([]float32, cfg.Head), make([]float32, cfg.Head)
-	p.f = make([]float32, max(featUSize(cfg), featVSize(cfg), featWSize(cfg)))
-	p.coef = make([]int8, p.dims[0]+p.dims[1]+p.dims[2])
-	p.counts = make([]int, len(p.nz))
+	p.scratch = p.net.scratch.Get().(*scratch)
+	p.coef = p.coef[:p.dims[0]+p.dims[1]+p.dims[2]]
+	p.counts = p.counts[:len(p.nz)]
+}
+
+func (p *policy) release() {
+	p.net.scratch.Put(p.scratch)
+	p.scratch = nil
 }
 
 // Sample draws k actions. The anchors are drawn first; draws that share an
@@ -81,9 +101,8 @@ func (p *policy) Sample(rng *rand.Rand, k int, s *mcts.Samples) {
 	if len(p.nz) == 0 || k <= 0 {
 		return // a zero residual has no move
 	}
-	if p.toks == nil {
-		p.init()
-	}
+	p.init()
+	defer p.release()
 	clear(p.counts)
 	for range k {
 		p.counts[rng.IntN(len(p.nz))]++
@@ -146,7 +165,9 @@ func (p *policy) decode(upto int) {
 		f := p.coef[off : off+p.dims[mode]]
 		for t, tok := range lay.tokens {
 			if tok.mode == mode {
-				lay.decode(tok, p.toks[t], f)
+				v := p.toks[t]
+				// As lay.decode(tok, v, f), from the table.
+				copy(f[min(tok.start, len(f)):], lay.digits[t][v*tok.n:(v+1)*tok.n])
 			}
 		}
 		off += p.dims[mode]
@@ -171,30 +192,19 @@ func (p *policy) probs(i int) []float64 {
 	V := o.cols
 	out := p.bufs[i]
 	z := p.z[:V]
-	copy(z, d.data)
-	// z += Oᵀ·g (O is Head × V, row-major).
-	blas32.Gemv(blas.Trans, 1, blas32.General{Rows: D, Cols: V, Stride: V, Data: o.data},
-		blas32.Vector{N: D, Inc: 1, Data: p.g}, 1, blas32.Vector{N: V, Inc: 1, Data: z})
-	ad := lay.anchorDigit(i, p.anchor[tok.mode])
+	legal := p.m.legal[i][lay.anchorDigit(i, p.anchor[tok.mode])+1]
+	logits(z, o.data, d.data, p.g, legal)
 	maxL := math.Inf(-1)
-	for v := range V {
-		if !lay.legal(p.m, i, v, ad) {
-			out[v] = math.Inf(-1)
-			continue
-		}
-		out[v] = float64(z[v])
-		maxL = max(maxL, out[v])
+	for _, v := range legal {
+		maxL = max(maxL, float64(z[v]))
 	}
+	clear(out)
 	sum := 0.0
-	for v, x := range out {
-		if math.IsInf(x, -1) {
-			out[v] = 0
-			continue
-		}
-		out[v] = math.Exp(x - maxL)
+	for _, v := range legal {
+		out[v] = math.Exp(float64(z[v]) - maxL)
 		sum += out[v]
 	}
-	for v := range out {
+	for _, v := range legal {
 		out[v] /= sum
 	}
 	return out
@@ -223,24 +233,83 @@ func (p *policy) project(mode int) {
 	}
 }
 
+// logits sets z[v] = d[v] + Σ_k g[k]·o[k][v] (o is len(g) × len(d),
+// row-major) for the values v in cols, leaving the others. Each sum is
+// accumulated in the order of k, a rounded product at a time, as
+// gonum's Sgemv (Oᵀ·g, one Axpy per row of o) does, so the logits are
+// bitwise those of the full product. With sixteen values (Z2 tokens of
+// four coefficients) on amd64 an assembly kernel computes all of them at
+// once; otherwise only the legal values are computed, eight or four at a
+// time.
+func logits(z, o, d, g []float32, cols []int) {
+	V := len(d)
+	if haveRows16 && V == 16 && len(g) > 0 && len(o) >= 16*len(g) {
+		var acc [16]float32
+		copy(acc[:], d)
+		axpyRows16(&acc[0], &o[0], &g[0], len(g))
+		for _, c := range cols {
+			z[c] = acc[c]
+		}
+		return
+	}
+	k := 0
+	for ; k+8 <= len(cols); k += 8 {
+		c := cols[k : k+8 : k+8]
+		c0, c1, c2, c3, c4, c5, c6, c7 := c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]
+		s0, s1, s2, s3 := d[c0], d[c1], d[c2], d[c3]
+		s4, s5, s6, s7 := d[c4], d[c5], d[c6], d[c7]
+		for j, gj := range g {
+			row := o[j*V : j*V+V]
+			s0 += float32(gj * row[c0])
+			s1 += float32(gj * row[c1])
+			s2 += float32(gj * row[c2])
+			s3 += float32(gj * row[c3])
+			s4 += float32(gj * row[c4])
+			s5 += float32(gj * row[c5])
+			s6 += float32(gj * row[c6])
+			s7 += float32(gj * row[c7])
+		}
+		z[c0], z[c1], z[c2], z[c3] = s0, s1, s2, s3
+		z[c4], z[c5], z[c6], z[c7] = s4, s5, s6, s7
+	}
+	for ; k+4 <= len(cols); k += 4 {
+		c0, c1, c2, c3 := cols[k], cols[k+1], cols[k+2], cols[k+3]
+		s0, s1, s2, s3 := d[c0], d[c1], d[c2], d[c3]
+		for j, gj := range g {
+			row := o[j*V : j*V+V]
+			s0 += float32(gj * row[c0])
+			s1 += float32(gj * row[c1])
+			s2 += float32(gj * row[c2])
+			s3 += float32(gj * row[c3])
+		}
+		z[c0], z[c1], z[c2], z[c3] = s0, s1, s2, s3
+	}
+	for ; k < len(cols); k++ {
+		c := cols[k]
+		s := d[c]
+		for j, gj := range g {
+			s += float32(gj * o[j*V+c])
+		}
+		z[c] = s
+	}
+}
+
 // vecMat sets dst (D) = x · m (m is len(x) × D), skipping zeros of x.
+// Each element is summed over k in order, a rounded product at a time
+// (axpy multiplies, then adds, lane by lane).
 func vecMat(dst, x []float32, m *param, D int) {
 	clear(dst)
 	for k, xk := range x {
 		if xk == 0 {
 			continue
 		}
-		row := m.data[k*D : (k+1)*D]
-		for i, v := range row {
-			dst[i] += xk * v
-		}
+		axpy(xk, m.data[k*D:(k+1)*D], dst)
 	}
 }
 
+// addTo adds x to dst element by element.
 func addTo(dst, x []float32) {
-	for i, v := range x {
-		dst[i] += v
-	}
+	axpy(1, x, dst)
 }
 
 // binomial draws from Binomial(n, p) by n Bernoulli trials (n is small:

@@ -387,15 +387,26 @@ func (s *Search) lookahead(pol Policy, resid []int32, k int) {
 		s.bd = newBounder(s.a, s.b, s.c, s.game.Field)
 		s.scratch = make([]int32, s.size)
 	}
-	b0 := s.bd.bound(resid)
+	var b0 int
+	if s.bd.mod2 {
+		b0 = s.bd.prepare(resid)
+	} else {
+		b0 = s.bd.bound(resid)
+	}
 	s.weights = s.weights[:0]
 	total := 0.0
 	for i := range s.pool.N() {
-		copy(s.scratch, resid)
-		s.stTensor.Data = s.scratch
 		act := s.pool.Action(i)
-		s.stTensor.SubAction(act, s.mod2)
-		d := float64(s.bd.bound(s.scratch) - b0)
+		var b1 int
+		if s.bd.mod2 {
+			b1 = s.bd.boundAfter(act.U, act.V, act.W)
+		} else {
+			copy(s.scratch, resid)
+			s.stTensor.Data = s.scratch
+			s.stTensor.SubAction(act, s.mod2)
+			b1 = s.bd.bound(s.scratch)
+		}
+		d := float64(b1 - b0)
 		w := float64(s.pool.Count[i]) * math.Exp(-s.cfg.Lookahead*d)
 		s.weights = append(s.weights, w)
 		total += w

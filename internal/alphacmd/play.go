@@ -159,15 +159,35 @@ type playResult struct {
 }
 
 func playRun(ctx context.Context, io *IO, o *playOptions) error {
+	res, err := playSearch(ctx, io, o)
+	if res == nil {
+		return err
+	}
+	if err := res.write(io, o.json); err != nil {
+		return err
+	}
+	if err != nil {
+		return err // interrupted: the run directory holds what was found
+	}
+	if res.Best == 0 || (o.target > 0 && res.Best > o.target) {
+		return &SilentError{Code: exitFail}
+	}
+	return nil
+}
+
+// playSearch plays o's games until o.time or o.target and returns the
+// result; the schemes it finds are in o.runDir. With a result and an
+// error, ctx was cancelled: the result holds what was found.
+func playSearch(ctx context.Context, io *IO, o *playOptions) (*playResult, error) {
 	ev, cmp, modelName, err := playEvaluator(o)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The run directory is a search run directory: schemes go through its
 	// pool, verified, deduplicated and written atomically.
 	p, err := pool.Open(o.runDir, o.format, o.field, pool.Options{})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	limit := o.limit
 	if limit == 0 {
@@ -216,20 +236,19 @@ func playRun(ctx context.Context, io *IO, o *playOptions) error {
 	case ctx.Err() == nil && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)):
 		err = nil // --time elapsed: the normal end
 	case ctx.Err() == nil:
-		return err
+		return nil, err
 	}
 	res.Best = p.Best()
 	res.stats(st, elapsed, batcher, cmp, sub)
-	if err := res.write(io, o.json); err != nil {
-		return err
-	}
-	if err != nil {
-		return err // interrupted: the run directory holds what was found
-	}
-	if res.Best == 0 || (o.target > 0 && res.Best > o.target) {
-		return &SilentError{Code: exitFail}
-	}
-	return nil
+	return &res, err
+}
+
+// defaultPlay returns the options of alphamat play FORMAT over Z2 with
+// its defaults (the shipped models, compressed residuals, permuted bases)
+// for d, into runDir.
+func defaultPlay(f tensorgame.Format, d time.Duration, seed uint64, runDir string) *playOptions {
+	return &playOptions{format: f, field: tensorgame.Z2, sims: 200, samples: 32, look: 2, time: d,
+		runDir: runDir, seed: seed, compress: true, bases: "auto"}
 }
 
 // playEvaluator returns the evaluator of play's games (nil: uniform), the

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -146,5 +148,26 @@ func TestPlayCompress(t *testing.T) {
 				t.Errorf("stderr %q, want %q", errOut, tc.bases)
 			}
 		})
+	}
+}
+
+// TestDefaultPlayMatchesFlags checks that defaultPlay (reproduce --agent)
+// plays with alphamat play's flag defaults.
+func TestDefaultPlayMatchesFlags(t *testing.T) {
+	o := defaultPlay(tensorgame.Format{N: 2, M: 2, P: 2}, time.Minute, 1, "x")
+	fl := newPlayCmd(&IO{}).Flags()
+	for _, tc := range []struct{ flag, got string }{
+		{"sims", strconv.Itoa(o.sims)},
+		{"samples", strconv.Itoa(o.samples)},
+		{"lookahead", strconv.FormatFloat(o.look, 'g', -1, 64)},
+		{"compress", strconv.FormatBool(o.compress)},
+		{"bases", o.bases},
+		{"field", strings.ToLower(o.field.String())},
+		{"games", strconv.Itoa(o.games)},
+		{"model", o.model},
+	} {
+		if def := fl.Lookup(tc.flag).DefValue; def != tc.got {
+			t.Errorf("--%s: defaultPlay %q, flag default %q", tc.flag, tc.got, def)
+		}
 	}
 }

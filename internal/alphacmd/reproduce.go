@@ -26,6 +26,11 @@ type reproduceOptions struct {
 	seed     uint64
 	runDir   string
 	json     bool
+	// agent plays each row over Z2 that a shipped model fits with the
+	// agent alone (alphamat play's defaults) for agentTime, after the
+	// reproduction, and reports its best rank beside the flip walks'.
+	agent     bool
+	agentTime time.Duration
 }
 
 func newReproduceCmd(io *IO) *cobra.Command {
@@ -49,11 +54,17 @@ restrictions of the schemes of the formats one size larger: 4x5x5 from
 below AlphaTensor's (4x4x5, 4x5x5, 5x5x5) are then searched once more
 (--budget again) toward the best known rank.
 
+With --agent, each row over Z2 that a shipped model fits (2x2x2 to 3x3x3)
+is then played by the agent alone, as alphamat play FORMAT with its
+defaults, for --agent-time: its best rank goes beside the flip walks' rank
+and time (agent.json in the run directory, and the report without --json).
+
 Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 		Example: `  alphamat reproduce
   alphamat reproduce --formats 4x4x4,3x4x5 --budget 10m
   alphamat reproduce --all --workers 16 --parallel 4
-  alphamat reproduce --formats 5x5x5 --budget 6m --beyond`,
+  alphamat reproduce --formats 5x5x5 --budget 6m --beyond
+  alphamat reproduce --fields z2 --agent --agent-time 2m`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := o.config()
@@ -66,6 +77,12 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 			if err != nil {
 				return err
 			}
+			var agentRows []agentRow
+			if o.agent {
+				if agentRows, err = agentColumn(cmd.Context(), io, rep, o.agentTime, o.seed, cfg.RunDir); err != nil {
+					return err
+				}
+			}
 			if o.json {
 				if err := rep.WriteJSON(io.Out); err != nil {
 					return err
@@ -73,6 +90,9 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 			} else {
 				if err := rep.WriteMarkdown(io.Out); err != nil {
 					return err
+				}
+				if o.agent {
+					writeAgentRows(io.Out, agentRows, o.agentTime)
 				}
 				fmt.Fprintf(io.Out, "\nReport, plots and schemes: %s\n", cfg.RunDir)
 			}
@@ -93,6 +113,8 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
 	f.StringVar(&o.runDir, "run", "runs/reproduce", "run directory (resumable)")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON")
+	f.BoolVar(&o.agent, "agent", false, "then play each row over z2 that a shipped model fits with the agent alone (alphamat play, no flip walks) for --agent-time; its best ranks go to agent.json in the run directory and, without --json, beside the flip walks' in the report")
+	f.DurationVar(&o.agentTime, "agent-time", time.Minute, "time of each --agent row")
 	return cmd
 }
 
@@ -103,6 +125,9 @@ func (o *reproduceOptions) config() (reproduce.Config, error) {
 	}
 	if o.budget <= 0 {
 		return cfg, usageErrorf("--budget %v: want a positive duration", o.budget)
+	}
+	if o.agentTime <= 0 {
+		return cfg, usageErrorf("--agent-time %v: want a positive duration", o.agentTime)
 	}
 	if o.workers < 0 || o.parallel < 1 {
 		return cfg, usageErrorf("--workers and --parallel must be positive")

@@ -3,6 +3,8 @@ package alphacmd
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,6 +31,7 @@ func TestReproduceCmd(t *testing.T) {
 		{"bad format", []string{"--formats", "2x2"}, exitUsage, ""},
 		{"bad field", []string{"--fields", "gf3"}, exitUsage, ""},
 		{"bad budget", []string{"--budget", "-1s"}, exitUsage, ""},
+		{"bad agent time", []string{"--agent", "--agent-time", "0s"}, exitUsage, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, code := reproduceExec(t, tc.args...)
@@ -63,6 +66,40 @@ func TestReproduceCmdJSON(t *testing.T) {
 	}
 	if !strings.Contains(errOut, "2x2x3") {
 		t.Errorf("no live table on stderr: %q", errOut)
+	}
+}
+
+// TestReproduceAgent checks reproduce --agent: the agent alone plays the
+// row over Z2 after the flip walks, its rank (a verified scheme, so at
+// least 2x2x2's rank 7; at most the first games' limit, 8, when it found
+// one in the time) goes to agent.json and the report.
+func TestReproduceAgent(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := reproduceExec(t, "--formats", "2x2x2", "--fields", "z2", "--run", dir, "--budget", "1m", "--agent", "--agent-time", "3s")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "## The agent alone") || !strings.Contains(out, "| 2x2x2 | Z2 | 7 | 7 |") {
+		t.Errorf("report lacks the agent's table:\n%s", out)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "agent.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []agentRow
+	if err := json.Unmarshal(data, &rows); err != nil {
+		t.Fatalf("agent.json: %v", err)
+	}
+	if len(rows) != 1 || rows[0].Format != "2x2x2" || rows[0].Flips != 7 || rows[0].Seconds <= 0 || !strings.Contains(rows[0].Model, "2x2x2_Z2.model") {
+		t.Fatalf("agent rows %+v, want one 2x2x2 row, flip walks at 7, played by the shipped 2x2x2 model", rows)
+	}
+	if b := rows[0].Best; b != 0 && (b < 7 || b > 8) {
+		t.Errorf("agent rank %d: want 7 or 8 (or none)", b)
+	}
+	if b := rows[0].Best; b > 0 {
+		if _, err := os.Stat(filepath.Join(dir, rows[0].Dir, fmt.Sprintf("2x2x2_r%d_Z2.txt", b))); err != nil {
+			t.Errorf("agent's scheme: %v", err)
+		}
 	}
 }
 
