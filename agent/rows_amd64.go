@@ -2,6 +2,8 @@
 
 package agent
 
+import "golang.org/x/sys/cpu"
+
 // haveRows16 reports whether axpyRows16 is the assembly kernel, faster
 // than computing only the legal values in Go.
 const haveRows16 = true
@@ -14,14 +16,11 @@ const haveRows16 = true
 func axpyRows16(z *float32, o *float32, x *float32, n int)
 
 // axpy8 sets y[i] += a·x[i] for i < n, n a positive multiple of 8, with
-// AVX; only when hasAVX.
+// AVX; only when haveAVX.
 //
 //go:noescape
 func axpy8(a float32, x *float32, y *float32, n int)
 
-// hasAVX reports whether the CPU and OS support AVX.
-func hasAVX() bool
-
-// haveAVX is whether axpy may use axpy8: a property of the machine, read
-// once.
-var haveAVX = hasAVX()
+// haveAVX is whether axpy may use axpy8: whether the CPU and the OS
+// support AVX (golang.org/x/sys/cpu, read once at start-up).
+var haveAVX = cpu.X86.HasAVX

@@ -70,27 +70,3 @@ axloop:
 axdone:
 	VZEROUPPER
 	RET
-
-// func hasAVX() bool
-//
-// CPUID.1:ECX reports AVX (bit 28) and OSXSAVE (bit 27); XGETBV(0) that
-// the OS saves the XMM and YMM state (bits 1 and 2).
-TEXT ·hasAVX(SB), NOSPLIT, $0-1
-	MOVL  $1, AX
-	XORL  CX, CX
-	CPUID
-	MOVL  CX, BX
-	ANDL  $0x18000000, BX
-	CMPL  BX, $0x18000000
-	JNE   noavx
-	XORL  CX, CX
-	XGETBV
-	ANDL  $6, AX
-	CMPL  AX, $6
-	JNE   noavx
-	MOVB  $1, ret+0(FP)
-	RET
-
-noavx:
-	MOVB $0, ret+0(FP)
-	RET

@@ -22,6 +22,4 @@ func axpyRows16(z *float32, o *float32, x *float32, n int) {
 
 func axpy8(a float32, x *float32, y *float32, n int) { panic("agent: axpy8 without AVX") }
 
-func hasAVX() bool { return false }
-
 const haveAVX = false
