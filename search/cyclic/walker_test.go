@@ -1,8 +1,6 @@
 package cyclic
 
 import (
-	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -158,29 +156,7 @@ func checkWalker(t tb, w *Walker) {
 			}
 		}
 	}
-	s := w.Scheme()
-	if s.Rank() != w.Rank() {
-		t.Fatalf("Scheme has %d terms, Rank says %d", s.Rank(), w.Rank())
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		t.Fatalf("scheme of rank %d fails: %v", s.Rank(), err)
-	}
-	if !sameTerms(s, tensorgame.Cyclic(s)) {
-		t.Fatal("the scheme is not invariant under tensorgame.Cyclic")
-	}
-}
-
-// sameTerms reports whether a and b have the same terms, in any order.
-func sameTerms(a, b *tensorgame.Scheme) bool {
-	key := func(s *tensorgame.Scheme) []string {
-		var k []string
-		for _, t := range s.Terms {
-			k = append(k, fmt.Sprint(tensorgame.TermBits(t)))
-		}
-		slices.Sort(k)
-		return k
-	}
-	return slices.Equal(key(a), key(b))
+	walktest.CheckSymmetric(t, w, "tensorgame.Cyclic", tensorgame.Cyclic)
 }
 
 func TestWalkInvariants(t *testing.T) {
@@ -268,7 +244,7 @@ func TestStartStrassen(t *testing.T) {
 		t.Errorf("Strassen: rank %d, %d orbits, %d fixed; want 7, 2, 1", w.Rank(), o, f)
 	}
 	checkWalker(t, w)
-	if !sameTerms(w.Scheme(), s) {
+	if !walktest.SameTerms(w.Scheme(), s) {
 		t.Error("Scheme() differs from the start scheme")
 	}
 }

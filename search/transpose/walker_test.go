@@ -2,7 +2,6 @@ package transpose
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -304,29 +303,7 @@ func checkWalker(t tb, w *Walker) {
 		}
 	}
 	checkSlices(t, w)
-	s := w.Scheme()
-	if s.Rank() != w.Rank() {
-		t.Fatalf("Scheme has %d terms, Rank says %d", s.Rank(), w.Rank())
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		t.Fatalf("scheme of rank %d fails: %v", s.Rank(), err)
-	}
-	if !sameTerms(s, tensorgame.Transpose(s)) {
-		t.Fatal("the scheme is not invariant under tensorgame.Transpose")
-	}
-}
-
-// sameTerms reports whether a and b have the same terms, in any order.
-func sameTerms(a, b *tensorgame.Scheme) bool {
-	key := func(s *tensorgame.Scheme) []string {
-		var k []string
-		for _, t := range s.Terms {
-			k = append(k, fmt.Sprint(tensorgame.TermBits(t)))
-		}
-		slices.Sort(k)
-		return k
-	}
-	return slices.Equal(key(a), key(b))
+	walktest.CheckSymmetric(t, w, "tensorgame.Transpose", tensorgame.Transpose)
 }
 
 func TestWalkInvariants(t *testing.T) {
@@ -446,7 +423,7 @@ func TestStartStrassen(t *testing.T) {
 		t.Errorf("Strassen: rank %d, %d orbits, %d fixed; want 7, 2, 3", w.Rank(), o, f)
 	}
 	checkWalker(t, w)
-	if !sameTerms(w.Scheme(), s) {
+	if !walktest.SameTerms(w.Scheme(), s) {
 		t.Error("Scheme() differs from the start scheme")
 	}
 }
