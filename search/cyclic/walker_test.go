@@ -27,33 +27,15 @@ func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 func mustNew(t tb, n int, seed uint64, opts Options) *Walker {
 	t.Helper()
-	f := tensorgame.Format{N: n, M: n, P: n}
-	w, err := New(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, New, tensorgame.Format{N: n, M: n, P: n}, tensorgame.Z2, seed, opts)
 }
 
 func TestNewErrors(t *testing.T) {
-	for _, tc := range []struct {
-		f    tensorgame.Format
-		want string
-	}{
-		{tensorgame.Format{N: 2, M: 2, P: 3}, "not square"},
-		{tensorgame.Format{N: 9, M: 9, P: 9}, "at most 64"},
-		{tensorgame.Format{N: 0, M: 2, P: 2}, "invalid format"},
-	} {
-		if err := Supports(tc.f); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Supports(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-		if _, err := New(tc.f, 1, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("New(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 2, M: 2, P: 3}, Want: "not square"},
+		{F: tensorgame.Format{N: 9, M: 9, P: 9}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 0, M: 2, P: 2}, Want: "invalid format"},
+	})
 }
 
 func TestStartStandard(t *testing.T) {

@@ -50,14 +50,7 @@ func TestWideFormats(t *testing.T) {
 
 func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := NewWalker(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, NewWalker, f, tensorgame.Z2, seed, opts)
 }
 
 // checkIndex checks the walker's internal invariants: the index matches the

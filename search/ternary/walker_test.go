@@ -59,14 +59,7 @@ func TestWideFormats(t *testing.T) {
 
 func mustNew(t walktest.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := NewWalker(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, NewWalker, f, tensorgame.Z, seed, opts)
 }
 
 // sharedDir returns testdata/ at the module root (published schemes); the

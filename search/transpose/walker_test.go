@@ -30,40 +30,17 @@ func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 func mustNew(t tb, n, m int, seed uint64, opts Options) *Walker {
 	t.Helper()
-	f := tensorgame.Format{N: n, M: m, P: n}
-	w, err := New(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, New, tensorgame.Format{N: n, M: m, P: n}, tensorgame.Z2, seed, opts)
 }
 
 func TestNewErrors(t *testing.T) {
-	for _, tc := range []struct {
-		f    tensorgame.Format
-		want string
-	}{
-		{tensorgame.Format{N: 2, M: 2, P: 3}, "not n×m×n"},
-		{tensorgame.Format{N: 3, M: 3, P: 2}, "not n×m×n"},
-		{tensorgame.Format{N: 4, M: 17, P: 4}, "at most 64"},
-		{tensorgame.Format{N: 9, M: 1, P: 9}, "at most 64"},
-		{tensorgame.Format{N: 0, M: 2, P: 0}, "invalid format"},
-	} {
-		if err := Supports(tc.f); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Supports(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-		if _, err := New(tc.f, 1, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("New(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 4, M: 16, P: 4}, {N: 1, M: 1, P: 1}} {
-		if _, err := New(f, 1, Options{}); err != nil {
-			t.Errorf("New(%v) = %v", f, err)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 2, M: 2, P: 3}, Want: "not n×m×n"},
+		{F: tensorgame.Format{N: 3, M: 3, P: 2}, Want: "not n×m×n"},
+		{F: tensorgame.Format{N: 4, M: 17, P: 4}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 9, M: 1, P: 9}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 0, M: 2, P: 0}, Want: "invalid format"},
+	})
 }
 
 // TestStartStandard checks the standard algorithm's orbits: e_ij⊗e_jk⊗e_ik

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/alphamat/alphamat/internal/cputime"
@@ -449,4 +450,38 @@ func SameTerms(a, b *tensorgame.Scheme) bool {
 		return k
 	}
 	return slices.Equal(key(a), key(b))
+}
+
+// MustStart returns a walker of format f made by newWalker and started from
+// the standard algorithm over field; it fails t when either fails.
+func MustStart[W walkkit.Walker](t TB, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), f tensorgame.Format, field tensorgame.Field, seed uint64, opts walkkit.Options) W {
+	t.Helper()
+	w, err := newWalker(f, seed, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(tensorgame.Standard(f, field)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// Refusal is a format a walker does not support and what its error says.
+type Refusal struct {
+	F    tensorgame.Format
+	Want string // a part of the error
+}
+
+// Refuses fails unless supports and newWalker both refuse each format of
+// cases with an error that contains its Want.
+func Refuses[W walkkit.Walker](t *testing.T, supports func(tensorgame.Format) error, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), cases []Refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		if err := supports(tc.F); err == nil || !strings.Contains(err.Error(), tc.Want) {
+			t.Errorf("Supports(%v) = %v, want an error with %q", tc.F, err, tc.Want)
+		}
+		if _, err := newWalker(tc.F, 1, walkkit.Options{}); err == nil || !strings.Contains(err.Error(), tc.Want) {
+			t.Errorf("New(%v) = %v, want an error with %q", tc.F, err, tc.Want)
+		}
+	}
 }
