@@ -241,13 +241,9 @@ func TestRunCyclic(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The cyclic walkers stored symmetric schemes, saying so.
-	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	files := readPool(t, dir)
 	sym := 0
-	for _, name := range files {
-		s, err := tensorgame.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, s := range files {
 		// The last walk that found it (a plain walk from a cyclic
 		// scheme carries the cyclic walk's comment first).
 		last := ""
@@ -266,6 +262,25 @@ func TestRunCyclic(t *testing.T) {
 	if sym == 0 {
 		t.Errorf("none of the %d pool files was found by a cyclic walker", len(files))
 	}
+}
+
+// readPool reads the schemes of the pool of the run directory dir, by file
+// name; it fails t when there are none.
+func readPool(t *testing.T, dir string) map[string]*tensorgame.Scheme {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no pool files in %s (%v)", dir, err)
+	}
+	files := make(map[string]*tensorgame.Scheme)
+	for _, name := range names {
+		s, err := tensorgame.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = s
+	}
+	return files
 }
 
 // openRun returns the run of cfg with its lanes set up (run.open), not
@@ -522,13 +537,9 @@ func TestRunTranspose(t *testing.T) {
 	if !res.Reached {
 		t.Fatalf("rank %d, target 15 not reached", res.Best.Rank())
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	files := readPool(t, dir)
 	sym := 0
-	for _, name := range files {
-		s, err := tensorgame.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, s := range files {
 		if s.Format != f {
 			t.Errorf("%s: format %v, want %v", name, s.Format, f)
 		}

@@ -152,19 +152,7 @@ func TestWalkInvariants(t *testing.T) {
 			w.Walk(rapid.Int64Range(1, 500).Draw(rt, "flips"), 0, before+6)
 			checkWalker(rt, w)
 		}
-		if !Symmetric(w.Scheme()) {
-			rt.Fatal("Symmetric(Scheme()) = false")
-		}
-		w2, err := New(w.Format(), seed, Options{})
-		if err != nil {
-			rt.Fatal(err)
-		}
-		if err := w2.Start(w.Scheme()); err != nil {
-			rt.Fatalf("restart from the walk's scheme: %v", err)
-		}
-		if w2.Rank() != w.Rank() {
-			rt.Fatalf("restart: rank %d, want %d", w2.Rank(), w.Rank())
-		}
+		walktest.CheckRestart(rt, w, Symmetric, New, seed)
 	})
 }
 

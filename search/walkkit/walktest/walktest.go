@@ -485,3 +485,24 @@ func Refuses[W walkkit.Walker](t *testing.T, supports func(tensorgame.Format) er
 		}
 	}
 }
+
+// CheckRestart fails unless the scheme of w, a walker of a symmetry, is
+// symmetric and a fresh walker from newWalker with the given seed starts
+// from it at the same rank.
+func CheckRestart[W walkkit.Walker](t TB, w walkkit.Walker, symmetric func(*tensorgame.Scheme) bool, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), seed uint64) {
+	t.Helper()
+	s := w.Scheme()
+	if !symmetric(s) {
+		t.Fatal("Symmetric(Scheme()) = false")
+	}
+	w2, err := newWalker(s.Format, seed, walkkit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Start(s); err != nil {
+		t.Fatalf("restart from the walk's scheme: %v", err)
+	}
+	if w2.Rank() != w.Rank() {
+		t.Fatalf("restart: rank %d, want %d", w2.Rank(), w.Rank())
+	}
+}
