@@ -173,6 +173,19 @@ func (x *Index) Check(carriers []map[uint64][]int32) error {
 	return nil
 }
 
+// ResetIDs empties the dense list alive, whose positions pos records, and
+// fills free with every id below len(pos), the lowest last (the first that
+// a pop from its end takes), marking each id not listed (pos -1).
+func ResetIDs(alive, free *[]int32, pos []int32) {
+	*alive = (*alive)[:0]
+	f := (*free)[:0]
+	for id := len(pos) - 1; id >= 0; id-- {
+		f = append(f, int32(id))
+		pos[id] = -1
+	}
+	*free = f
+}
+
 // Unlist removes v from the dense list whose positions pos records (pos[v]
 // is the index of v in *list), moving the last entry into its place, and
 // sets pos[v] to -1.

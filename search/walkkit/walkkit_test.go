@@ -2,6 +2,7 @@ package walkkit
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/alphamat/alphamat/tensorgame"
@@ -87,5 +88,23 @@ func TestIndex(t *testing.T) {
 			x.Reset()
 			clear(val)
 		}
+	}
+}
+
+// TestResetIDs checks that ResetIDs empties the list, marks every id
+// unlisted and frees them all, the lowest taken first.
+func TestResetIDs(t *testing.T) {
+	alive := []int32{2, 0}
+	pos := []int32{1, -1, 0, -1}
+	free := []int32{3}
+	ResetIDs(&alive, &free, pos)
+	if len(alive) != 0 {
+		t.Errorf("alive = %v, want empty", alive)
+	}
+	if want := []int32{3, 2, 1, 0}; !slices.Equal(free, want) {
+		t.Errorf("free = %v, want %v", free, want)
+	}
+	if want := []int32{-1, -1, -1, -1}; !slices.Equal(pos, want) {
+		t.Errorf("pos = %v, want %v", pos, want)
 	}
 }
