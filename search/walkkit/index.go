@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alphamat/alphamat/internal/grouptab"
+	"github.com/alphamat/alphamat/internal/wyrand"
 )
 
 // Index finds the entries (factors of the terms, numbered by the walker)
@@ -184,6 +185,19 @@ func ResetIDs(alive, free *[]int32, pos []int32) {
 		pos[id] = -1
 	}
 	*free = f
+}
+
+// TwoOf returns two entries of list at distinct positions picked by the
+// random word x (its low half the first, its high half the second); list
+// holds at least two.
+func TwoOf(list []int32, x uint64) (i, j int32) {
+	n := len(list)
+	p1 := wyrand.Below(x, n)
+	p2 := wyrand.Below(x>>32, n-1)
+	if p2 >= p1 {
+		p2++
+	}
+	return list[p1], list[p2]
 }
 
 // Unlist removes v from the dense list whose positions pos records (pos[v]

@@ -108,3 +108,22 @@ func TestResetIDs(t *testing.T) {
 		t.Errorf("pos = %v, want %v", pos, want)
 	}
 }
+
+// TestTwoOf checks that TwoOf picks two entries at distinct positions and
+// that every ordered pair comes up.
+func TestTwoOf(t *testing.T) {
+	list := []int32{10, 20, 30, 40}
+	seen := map[[2]int32]bool{}
+	for lo := uint64(0); lo < 1<<32; lo += 1 << 28 {
+		for hi := uint64(0); hi < 1<<32; hi += 1 << 28 {
+			i, j := TwoOf(list, hi<<32|lo)
+			if i == j || !slices.Contains(list, i) || !slices.Contains(list, j) {
+				t.Fatalf("TwoOf(%v, %#x) = %d, %d", list, hi<<32|lo, i, j)
+			}
+			seen[[2]int32{i, j}] = true
+		}
+	}
+	if len(seen) != 12 {
+		t.Errorf("%d ordered pairs picked, want all 12", len(seen))
+	}
+}
