@@ -278,10 +278,12 @@ func (r *run) open() error {
 	zStarts = append(zStarts, zSeeds)
 	if r.cfg.Field == tensorgame.Z2 {
 		r.z2 = r.newLane(tensorgame.Z2, r.pool, z2Starts)
+		r.z2.sink = runSink{r}
 		r.lanes = []*lane{r.z2}
 		return r.addSymmetric(r.pool, symStarts)
 	}
 	r.ternaryLane = r.newLane(tensorgame.Z, r.pool, zStarts)
+	r.ternaryLane.sink = runSink{r}
 	// The pool replaces the oldest scheme of a full rank, so that lifting
 	// keeps seeing new ones.
 	z2 := pool.New(r.cfg.Format, tensorgame.Z2, pool.Options{PerRank: r.tune.PerRank, Depth: 8, Replace: true})
@@ -291,6 +293,7 @@ func (r *run) open() error {
 		}
 	}
 	r.z2 = r.newLane(tensorgame.Z2, z2, z2Starts)
+	r.z2.sink = liftSink{r, z2}
 	r.z2.liftPlateau = true
 	if r.cfg.Workers >= 2 {
 		r.lanes = []*lane{r.ternaryLane, r.z2}
@@ -479,6 +482,8 @@ func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) 
 		c := r.newLane(tensorgame.Z2, archive, starts[i])
 		c.sym = y
 		c.feed = r.z2
+		c.picker = &byResult{step: y.step}
+		c.sink = offerSink{to: r.z2, next: r.z2.sink}
 		if y.above {
 			c.format = y.format
 			opts := r.tune.poolOptions()
@@ -490,6 +495,7 @@ func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) 
 				}
 				c.archive = p
 			}
+			c.sink = restrictSink{archive: c.archive, to: r.z2}
 		}
 		syms = append(syms, c)
 	}

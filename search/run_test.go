@@ -241,13 +241,9 @@ func TestRunCyclic(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The cyclic walkers stored symmetric schemes, saying so.
-	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	files := readPool(t, dir)
 	sym := 0
-	for _, name := range files {
-		s, err := tensorgame.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, s := range files {
 		// The last walk that found it (a plain walk from a cyclic
 		// scheme carries the cyclic walk's comment first).
 		last := ""
@@ -266,6 +262,25 @@ func TestRunCyclic(t *testing.T) {
 	if sym == 0 {
 		t.Errorf("none of the %d pool files was found by a cyclic walker", len(files))
 	}
+}
+
+// readPool reads the schemes of the pool of the run directory dir, by file
+// name; it fails t when there are none.
+func readPool(t *testing.T, dir string) map[string]*tensorgame.Scheme {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no pool files in %s (%v)", dir, err)
+	}
+	files := make(map[string]*tensorgame.Scheme)
+	for _, name := range names {
+		s, err := tensorgame.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = s
+	}
+	return files
 }
 
 // openRun returns the run of cfg with its lanes set up (run.open), not
@@ -416,11 +431,12 @@ func TestPickStart(t *testing.T) {
 		{"one epoch still running", []share{{1, 1, 100, 23}, {1, 0, 0, 0}}, 1},
 		{"an untried start", []share{{3, 3, 100, 23}, {0, 0, 0, 0}}, 1},
 	} {
-		c.shares = slices.Clone(tc.shares)
+		p := c.picker.(*byResult)
+		p.shares = slices.Clone(tc.shares)
 		if got := c.pickStart(); got != tc.want {
 			t.Errorf("%s: picked %d, want %d", tc.name, got, tc.want)
 		}
-		if c.shares[tc.want].picked != tc.shares[tc.want].picked+1 {
+		if p.shares[tc.want].picked != tc.shares[tc.want].picked+1 {
 			t.Errorf("%s: picked count not updated", tc.name)
 		}
 	}
@@ -431,7 +447,8 @@ func TestPickStart(t *testing.T) {
 func TestRecord(t *testing.T) {
 	r := openRun(t, Config{Format: format(3, 3, 3), Field: tensorgame.Z2, Workers: 2, Cyclic: true})
 	c := r.lanes[0]
-	c.shares = make([]share, len(c.starts))
+	p := c.picker.(*byResult)
+	p.shares = make([]share, len(c.starts))
 	ep, err := c.epochFrom([]*tensorgame.Scheme{tensorgame.Standard(format(3, 3, 3), tensorgame.Z2)}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -442,19 +459,19 @@ func TestRecord(t *testing.T) {
 	ep.top = 33  // as if it had come down from 33 to 27
 	c.flips.Add(500)
 	c.record(ep)
-	if got, want := c.shares[1], (share{epochs: 2, flips: 2500, best: 27}); got != want {
+	if got, want := p.shares[1], (share{epochs: 2, flips: 2500, best: 27}); got != want {
 		t.Errorf("share %+v, want %+v", got, want)
 	}
-	c.shares[1] = share{}
+	p.shares[1] = share{}
 	ep.top = 27
 	c.record(ep)
-	if got := c.shares[1].best; got != 30 {
+	if got := p.shares[1].best; got != 30 {
 		t.Errorf("an epoch without a gain: best %d, want 30 (one orbit above its start)", got)
 	}
 	ep.from = -1
 	c.record(ep)
-	if c.shares[1].epochs != 1 || c.shares[0].epochs != 0 {
-		t.Errorf("an epoch not from a start was recorded: %+v", c.shares)
+	if p.shares[1].epochs != 1 || p.shares[0].epochs != 0 {
+		t.Errorf("an epoch not from a start was recorded: %+v", p.shares)
 	}
 }
 
@@ -520,13 +537,9 @@ func TestRunTranspose(t *testing.T) {
 	if !res.Reached {
 		t.Fatalf("rank %d, target 15 not reached", res.Best.Rank())
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "pool", "*.txt"))
+	files := readPool(t, dir)
 	sym := 0
-	for _, name := range files {
-		s, err := tensorgame.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, s := range files {
 		if s.Format != f {
 			t.Errorf("%s: format %v, want %v", name, s.Format, f)
 		}

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -34,16 +33,18 @@ type lane struct {
 	// the run's, or for a lane of a symmetry above it that symmetry's.
 	format  tensorgame.Format
 	archive *pool.Pool
-	// starts holds where epochs start: epoch k from starts[k%len(starts)]
-	// (Config.Starts by rank, then the run's own start).
+	// starts holds where epochs start (Config.Starts by rank, then the
+	// run's own start), picker which of them the next epoch starts from.
 	starts [][]*tensorgame.Scheme
-	epochs atomic.Int64
+	picker startPicker
+	// sink takes what the lane finds and its ended epochs.
+	sink sink
 	// liftPlateau: a Z2 lane of a Z run, which hands schemes of its
 	// plateaus below the best rank over Z to the lifter.
 	liftPlateau bool
 	// sym, when non-nil, is the symmetry the lane's walkers keep
-	// (search/cyclic, search/transpose). Such a lane offers the schemes it
-	// finds at its best rank so far to the lane feed as starts (see offer).
+	// (search/cyclic, search/transpose), and feed the plain lane its sink
+	// offers the schemes it finds, or hands restrictions to.
 	sym  *symmetry
 	feed *lane
 	// offered holds the schemes offered to this lane: all of one rank,
@@ -52,20 +53,16 @@ type lane struct {
 	offered []*tensorgame.Scheme
 	// restricted holds restrictions to the run's format of the best
 	// schemes of the latest epochs of a lane of a symmetry above it (see
-	// handOver), newest first, at most maxRestricted: epochs take turns
-	// between these, one each, and the lane's starts.
+	// restrictSink), newest first, at most maxRestricted: epochs take
+	// turns between these, one each, and the lane's starts.
 	restricted []*tensorgame.Scheme
-	// shares holds, for a symmetric lane, what the epochs from each of its
-	// starts have spent and reached (see pickStart).
-	shareMu sync.Mutex
-	shares  []share
-	flips   atomic.Int64 // flips made by the lane's walkers
-	lubyN   atomic.Int64 // epochs made, for their Luby minimum
-	ep      atomic.Pointer[epoch]
+	flips      atomic.Int64 // flips made by the lane's walkers
+	lubyN      atomic.Int64 // epochs made, for their Luby minimum
+	ep         atomic.Pointer[epoch]
 }
 
 func (r *run) newLane(field tensorgame.Field, archive *pool.Pool, starts [][]*tensorgame.Scheme) *lane {
-	return &lane{r: r, field: field, format: r.cfg.Format, archive: archive, starts: starts}
+	return &lane{r: r, field: field, format: r.cfg.Format, archive: archive, starts: starts, picker: &roundRobin{}}
 }
 
 func (l *lane) newWalker(seed uint64) (Walker, error) {
@@ -100,10 +97,6 @@ func (l *lane) plusStep() int {
 	}
 	return 1
 }
-
-// above reports whether the lane walks a square format above the run's
-// (see cyclicAbove).
-func (l *lane) above() bool { return l.sym != nil && l.sym.above }
 
 // kind names the lane's walks in the comments of the schemes they find.
 func (l *lane) kind() string {
@@ -221,8 +214,7 @@ func (l *lane) origin(start *tensorgame.Scheme, seed uint64) *tensorgame.Origin 
 }
 
 // found stores a scheme a walk reached from a higher rank, from the start
-// scheme start: in the epoch's pool, and in the archive (and so the run
-// directory) when it wants it.
+// scheme start: in the epoch's pool, and in the lane's sink.
 func (l *lane) found(ep *epoch, s, start *tensorgame.Scheme, seed uint64) error {
 	r := l.r
 	s.Origin = l.origin(start, seed)
@@ -235,29 +227,7 @@ func (l *lane) found(ep *epoch, s, start *tensorgame.Scheme, seed uint64) error 
 	if s.Rank() < before {
 		ep.improved.Store(l.flips.Load())
 	}
-	if l.feed != nil && !l.above() {
-		l.feed.offer(s)
-	}
-	if !l.archive.Wants(s.Rank()) {
-		return nil
-	}
-	added, err := l.archive.Add(s)
-	if err != nil || !added {
-		return err
-	}
-	if l.archive == r.pool {
-		r.markReached()
-		return nil
-	}
-	if l.above() {
-		return nil // kept, of a larger format: nothing to lift
-	}
-	// A Z2 scheme of a Z run: lift it when it is below the best over Z.
-	if b := r.pool.Best(); b > 0 && s.Rank() >= b {
-		return nil
-	}
-	r.liftq.push(s)
-	return nil
+	return l.sink.keep(s)
 }
 
 // epoch is one descent of a lane: its own pool of schemes and diversity
@@ -273,35 +243,18 @@ type epoch struct {
 	// stallMin is the epoch's least patience in flips: Tuning.StallMin
 	// times the Luby sequence at the lane's epoch count (see checkStall).
 	stallMin int64
-	// from is the index in the lane's starts of the epoch's start, for a
-	// symmetric lane (see pickStart); -1 otherwise.
+	// from is the index of the epoch's start among those the lane's
+	// picker picked from (see newEpoch); -1 for an epoch from a scheme
+	// offered while another ran (see offer).
 	from  int
 	ended atomic.Bool // claimed by the walker that ends the epoch
 }
 
-// share is what a symmetric lane's epochs from one start have spent and
-// reached.
-type share struct {
-	picked int   // epochs started from it
-	epochs int   // of which ended
-	flips  int64 // made by the lane during those
-	best   int   // the lowest result of those (see record)
-}
-
-// newEpoch returns the lane's next epoch: a symmetric lane's from the
-// start pickStart picks; the others' take turns between the schemes
-// offered to the lane, if any, and its starts.
+// newEpoch returns the lane's next epoch, from the start the lane's picker
+// picks among the schemes offered to the lane, if any, the restrictions
+// handed to it and its starts.
 func (l *lane) newEpoch() (*epoch, error) {
 	starts := l.starts
-	if l.sym != nil {
-		k := l.pickStart()
-		ep, err := l.epochFrom(starts[k], k < len(starts)-1)
-		if err != nil {
-			return nil, err
-		}
-		ep.from = k
-		return ep, nil
-	}
 	l.offerMu.Lock()
 	if len(l.restricted) > 0 {
 		var rs [][]*tensorgame.Scheme
@@ -314,11 +267,16 @@ func (l *lane) newEpoch() (*epoch, error) {
 		starts = append([][]*tensorgame.Scheme{slices.Clone(l.offered)}, starts...)
 	}
 	l.offerMu.Unlock()
-	k := int(l.epochs.Add(1)-1) % len(starts)
+	k := l.picker.pick(len(starts))
 	// Every start but the run's own (the last) is one of Config.Starts or
 	// offered: what is found carries its comments, like "derived: direct
 	// sum ...".
-	return l.epochFrom(starts[k], k < len(starts)-1)
+	ep, err := l.epochFrom(starts[k], k < len(starts)-1)
+	if err != nil {
+		return nil, err
+	}
+	ep.from = k
+	return ep, nil
 }
 
 // epochFrom returns a new epoch of the lane started from the schemes ss.
@@ -380,48 +338,10 @@ func (l *lane) offer(s *tensorgame.Scheme) {
 	}
 }
 
-// maxRestricted bounds the restrictions a lane takes turns starting from,
-// and perEpoch the ones an epoch of a lane above hands over.
-const (
-	maxRestricted = 32
-	perEpoch      = 4
-)
-
-// handOver makes the restrictions to the run's format of the best schemes
-// of ep, an epoch of lane l of a symmetry above the run's format that has
-// just ended, starts of l.feed, in place of the oldest ones. A
-// restriction's quality depends on the lineage of the larger scheme more
-// than on its rank (4x5x5 from the cyclic 5x5x5 schemes of 20 short runs of
-// one worker: 76 within 11 s from those of four runs, whose bests were 93,
-// 99, 99 and 102; 77-84 from the others, at 99-108), hence many, an epoch
-// each.
-func (l *lane) handOver(ep *epoch) error {
-	var batch []*tensorgame.Scheme
-	for _, s := range ep.pool.Schemes(ep.pool.Best()) {
-		if len(batch) == perEpoch {
-			break
-		}
-		t, err := restrictTo(s, l.feed.format)
-		if err != nil {
-			return err
-		}
-		if err := tensorgame.Verify(t); err != nil {
-			return fmt.Errorf("restriction of a %v scheme of rank %d fails verification: %w", s.Format, s.Rank(), err)
-		}
-		if !slices.ContainsFunc(batch, t.Equal) {
-			batch = append(batch, t)
-		}
-	}
-	if len(batch) == 0 {
-		return nil
-	}
-	f := l.feed
-	f.offerMu.Lock()
-	f.restricted = append(batch, f.restricted...)
-	f.restricted = f.restricted[:min(len(f.restricted), maxRestricted)]
-	f.offerMu.Unlock()
-	return nil
-}
+// handOver hands ep, an epoch of the lane that has just ended, to the
+// lane's sink: a lane of a symmetry above the run's format hands the
+// restrictions of its best schemes to the lane it feeds (see restrictSink).
+func (l *lane) handOver(ep *epoch) error { return l.sink.ended(ep) }
 
 // stallGaps is how many mean gaps between two improvements of an epoch
 // make it stalled, whatever StallRatio says: formats with a dimension 5 gain
@@ -458,56 +378,20 @@ func (l *lane) checkStall(ep *epoch) error {
 		return nil
 	}
 	l.r.epochs.Add(1)
-	if l.above() {
-		if err := l.handOver(ep); err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
+	if err := l.handOver(ep); err != nil {
+		return fmt.Errorf("search: %w", err)
 	}
 	return nil
 }
 
 // pickStart returns the index in l.starts of the start of the lane's next
-// epoch: each start's epochs get a share of the lane's flips that halves
-// with each orbit (plusStep ranks) its best result is above the best of
-// all starts; a start not tried yet comes first. Descents of one symmetric
-// start can be far better than another's: 5x5x5's cyclic epochs from the
-// paired diagonal start reached 93-111 in 2-90 seconds each, those from
-// the standard algorithm 101-113 in up to 65 seconds, and taking turns
-// gave the latter most of the time.
-func (l *lane) pickStart() int {
-	l.shareMu.Lock()
-	defer l.shareMu.Unlock()
-	if len(l.shares) != len(l.starts) {
-		l.shares = make([]share, len(l.starts))
-	}
-	lowest := 0
-	for i, s := range l.shares {
-		if s.picked == 0 {
-			l.shares[i].picked++
-			return i
-		}
-		if s.epochs > 0 && (lowest == 0 || s.best < lowest) {
-			lowest = s.best
-		}
-	}
-	k, cost := 0, math.Inf(1)
-	for i, s := range l.shares {
-		c := 0.0 // a start whose epoch has not ended yet
-		if s.epochs > 0 {
-			c = float64(s.flips) * math.Exp2(float64(s.best-lowest)/float64(l.plusStep()))
-		}
-		if c < cost {
-			k, cost = i, c
-		}
-	}
-	l.shares[k].picked++
-	return k
-}
+// epoch (see startPicker).
+func (l *lane) pickStart() int { return l.picker.pick(len(l.starts)) }
 
-// record adds what ep, an epoch of a symmetric lane that has ended, spent
-// and reached to the share of its start: its best rank, or one orbit above
-// its start when it found nothing below it (a start at a local optimum,
-// like the best schemes of a resumed run).
+// record adds what ep, an epoch of the lane that has ended, spent and
+// reached to its start's record in the lane's picker: its best rank, or one
+// orbit above its start when it found nothing below it (a start at a local
+// optimum, like the best schemes of a resumed run).
 func (l *lane) record(ep *epoch) {
 	if ep.from < 0 {
 		return
@@ -516,14 +400,7 @@ func (l *lane) record(ep *epoch) {
 	if res >= ep.top {
 		res = ep.top + l.plusStep()
 	}
-	l.shareMu.Lock()
-	defer l.shareMu.Unlock()
-	s := &l.shares[ep.from]
-	if s.epochs == 0 || res < s.best {
-		s.best = res
-	}
-	s.epochs++
-	s.flips += l.flips.Load() - ep.start
+	l.picker.record(ep.from, res, l.flips.Load()-ep.start)
 }
 
 // luby returns the i-th term (i >= 1) of the Luby sequence 1, 1, 2, 1, 1,

@@ -166,12 +166,7 @@ func (w *Walker) plusMove() bool {
 		if x>>63 != 0 && w.fixedFlip(x) {
 			return true
 		}
-		p1 := wyrand.Below(x, n)
-		p2 := wyrand.Below(x>>32, n-1)
-		if p2 >= p1 {
-			p2++
-		}
-		i, j := w.alive[p1], w.alive[p2]
+		i, j := walkkit.TwoOf(w.alive, x)
 		if w.deg[i] || w.deg[j] {
 			continue
 		}

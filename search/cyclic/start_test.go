@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -59,7 +60,7 @@ func TestDiagonalStartSingletons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameTerms(s, tensorgame.Standard(f, tensorgame.Z2)) {
+	if !walktest.SameTerms(s, tensorgame.Standard(f, tensorgame.Z2)) {
 		t.Error("singletons: not the standard algorithm")
 	}
 }

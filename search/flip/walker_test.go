@@ -41,52 +41,16 @@ func TestContractWide(t *testing.T) {
 	}
 }
 
-// TestWideFormats walks formats whose factors need two or four words and
-// checks that the scheme stays exact and that reductions come: a plain walk
-// from the standard algorithm of formats this large takes far longer than
-// a test may wait for its first one (even 6x6x6, of one word), so each
-// walk first makes a few plus transitions and then walks back down without
-// them, through the reductions they open.
+// TestWideFormats walks formats whose factors need two or four words up a
+// few plus transitions and back down, keeping the scheme exact (see
+// walktest.WideFormats).
 func TestWideFormats(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 3, M: 9, P: 9}, {N: 16, M: 16, P: 16}} {
-		t.Run(f.String(), func(t *testing.T) {
-			w, err := New(f, 1, Options{PlusAfter: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-				t.Fatal(err)
-			}
-			w.Walk(20, 0, f.Naive()+8)
-			up := w.Rank()
-			if up <= f.Naive() {
-				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
-			}
-			w.SetPlusAfter(-1)
-			var flips int64
-			for w.Rank() >= up && flips < 1_000_000 {
-				flips += w.Walk(1<<16, up-1, up)
-			}
-			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
-				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
-			}
-			if err := tensorgame.Verify(w.Scheme()); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
+	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 3, M: 9, P: 9}, {N: 16, M: 16, P: 16}}, nil)
 }
 
 func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := NewWalker(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, NewWalker, f, tensorgame.Z2, seed, opts)
 }
 
 // checkIndex checks the walker's internal invariants: the index matches the

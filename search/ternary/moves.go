@@ -312,12 +312,7 @@ func (w *Walker) plusMove() bool {
 	}
 	for range 16 {
 		x := w.rng.Next()
-		p1 := wyrand.Below(x, n)
-		p2 := wyrand.Below(x>>32, n-1)
-		if p2 >= p1 {
-			p2++
-		}
-		i, j := w.alive[p1], w.alive[p2]
+		i, j := walkkit.TwoOf(w.alive, x)
 		y := w.rng.Next()
 		m := wyrand.Below(y, 3)
 		m1, m2 := next[m], prev[m]

@@ -47,52 +47,19 @@ func TestContractWide(t *testing.T) {
 
 // TestWideFormats walks formats whose factors need two or four words: a
 // few plus transitions from the standard algorithm, then back down through
-// the reductions they open, keeping the scheme exact (see flip's
-// TestWideFormats).
+// the reductions they open, keeping the scheme exact (see
+// walktest.WideFormats).
 func TestWideFormats(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 3, M: 9, P: 9}, {N: 12, M: 12, P: 12}} {
-		t.Run(f.String(), func(t *testing.T) {
-			w, err := New(f, 1, Options{PlusAfter: 1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
-				t.Fatal(err)
-			}
-			w.Walk(20, 0, f.Naive()+8)
-			up := w.Rank()
-			if up <= f.Naive() {
-				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
-			}
-			w.SetPlusAfter(-1)
-			var flips int64
-			for w.Rank() >= up && flips < 1_000_000 {
-				flips += w.Walk(1<<16, up-1, up)
-			}
-			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
-				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
-			}
-			s := w.Scheme()
-			if err := tensorgame.Verify(s); err != nil {
-				t.Fatal(err)
-			}
-			if c, _ := s.MaxAbs(); c > 1 {
-				t.Fatalf("a coefficient of %d", c)
-			}
-		})
-	}
+	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 3, M: 9, P: 9}, {N: 12, M: 12, P: 12}}, func(t testing.TB, s *tensorgame.Scheme) {
+		if c, _ := s.MaxAbs(); c > 1 {
+			t.Fatalf("a coefficient of %d", c)
+		}
+	})
 }
 
 func mustNew(t walktest.TB, f tensorgame.Format, seed uint64, opts Options) *Walker {
 	t.Helper()
-	w, err := NewWalker(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, NewWalker, f, tensorgame.Z, seed, opts)
 }
 
 // sharedDir returns testdata/ at the module root (published schemes); the

@@ -2,6 +2,7 @@ package transpose
 
 import (
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 )
 
 // plusMove makes a plus transition that keeps the rank at most ceiling,
@@ -24,12 +25,7 @@ func (w *Walker) plusMove(ceiling int) bool {
 		if w.rank+2 > ceiling {
 			continue
 		}
-		p1 := wyrand.Below(r, n)
-		p2 := wyrand.Below(r>>32, n-1)
-		if p2 >= p1 {
-			p2++
-		}
-		i, j := w.alive[p1], w.alive[p2]
+		i, j := walkkit.TwoOf(w.alive, r)
 		if w.fixed[i] || w.fixed[j] {
 			continue
 		}

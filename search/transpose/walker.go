@@ -109,12 +109,7 @@ func (w *Walker) alloc(capacity int) {
 
 // reset empties the walker.
 func (w *Walker) reset() {
-	w.alive = w.alive[:0]
-	w.free = w.free[:0]
-	for id := w.cap - 1; id >= 0; id-- {
-		w.free = append(w.free, int32(id))
-		w.apos[id] = -1
-	}
+	walkkit.ResetIDs(&w.alive, &w.free, w.apos)
 	w.idx.Reset()
 	w.stack = w.stack[:0]
 	w.rank = 0

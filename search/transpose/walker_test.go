@@ -2,7 +2,6 @@ package transpose
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -31,40 +30,17 @@ func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 func mustNew(t tb, n, m int, seed uint64, opts Options) *Walker {
 	t.Helper()
-	f := tensorgame.Format{N: n, M: m, P: n}
-	w, err := New(f, seed, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return walktest.MustStart(t, New, tensorgame.Format{N: n, M: m, P: n}, tensorgame.Z2, seed, opts)
 }
 
 func TestNewErrors(t *testing.T) {
-	for _, tc := range []struct {
-		f    tensorgame.Format
-		want string
-	}{
-		{tensorgame.Format{N: 2, M: 2, P: 3}, "not n×m×n"},
-		{tensorgame.Format{N: 3, M: 3, P: 2}, "not n×m×n"},
-		{tensorgame.Format{N: 4, M: 17, P: 4}, "at most 64"},
-		{tensorgame.Format{N: 9, M: 1, P: 9}, "at most 64"},
-		{tensorgame.Format{N: 0, M: 2, P: 0}, "invalid format"},
-	} {
-		if err := Supports(tc.f); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Supports(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-		if _, err := New(tc.f, 1, Options{}); err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("New(%v) = %v, want an error with %q", tc.f, err, tc.want)
-		}
-	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 4, M: 16, P: 4}, {N: 1, M: 1, P: 1}} {
-		if _, err := New(f, 1, Options{}); err != nil {
-			t.Errorf("New(%v) = %v", f, err)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 2, M: 2, P: 3}, Want: "not n×m×n"},
+		{F: tensorgame.Format{N: 3, M: 3, P: 2}, Want: "not n×m×n"},
+		{F: tensorgame.Format{N: 4, M: 17, P: 4}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 9, M: 1, P: 9}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 0, M: 2, P: 0}, Want: "invalid format"},
+	})
 }
 
 // TestStartStandard checks the standard algorithm's orbits: e_ij⊗e_jk⊗e_ik
@@ -304,29 +280,7 @@ func checkWalker(t tb, w *Walker) {
 		}
 	}
 	checkSlices(t, w)
-	s := w.Scheme()
-	if s.Rank() != w.Rank() {
-		t.Fatalf("Scheme has %d terms, Rank says %d", s.Rank(), w.Rank())
-	}
-	if err := tensorgame.Verify(s); err != nil {
-		t.Fatalf("scheme of rank %d fails: %v", s.Rank(), err)
-	}
-	if !sameTerms(s, tensorgame.Transpose(s)) {
-		t.Fatal("the scheme is not invariant under tensorgame.Transpose")
-	}
-}
-
-// sameTerms reports whether a and b have the same terms, in any order.
-func sameTerms(a, b *tensorgame.Scheme) bool {
-	key := func(s *tensorgame.Scheme) []string {
-		var k []string
-		for _, t := range s.Terms {
-			k = append(k, fmt.Sprint(tensorgame.TermBits(t)))
-		}
-		slices.Sort(k)
-		return k
-	}
-	return slices.Equal(key(a), key(b))
+	walktest.CheckSymmetric(t, w, "tensorgame.Transpose", tensorgame.Transpose)
 }
 
 func TestWalkInvariants(t *testing.T) {
@@ -344,19 +298,7 @@ func TestWalkInvariants(t *testing.T) {
 			}
 			checkWalker(rt, w)
 		}
-		if !Symmetric(w.Scheme()) {
-			rt.Fatal("Symmetric(Scheme()) = false")
-		}
-		w2, err := New(w.Format(), seed, Options{})
-		if err != nil {
-			rt.Fatal(err)
-		}
-		if err := w2.Start(w.Scheme()); err != nil {
-			rt.Fatalf("restart from the walk's scheme: %v", err)
-		}
-		if w2.Rank() != w.Rank() {
-			rt.Fatalf("restart: rank %d, want %d", w2.Rank(), w.Rank())
-		}
+		walktest.CheckRestart(rt, w, Symmetric, New, seed)
 	})
 }
 
@@ -446,7 +388,7 @@ func TestStartStrassen(t *testing.T) {
 		t.Errorf("Strassen: rank %d, %d orbits, %d fixed; want 7, 2, 3", w.Rank(), o, f)
 	}
 	checkWalker(t, w)
-	if !sameTerms(w.Scheme(), s) {
+	if !walktest.SameTerms(w.Scheme(), s) {
 		t.Error("Scheme() differs from the start scheme")
 	}
 }

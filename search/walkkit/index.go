@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alphamat/alphamat/internal/grouptab"
+	"github.com/alphamat/alphamat/internal/wyrand"
 )
 
 // Index finds the entries (factors of the terms, numbered by the walker)
@@ -171,6 +172,32 @@ func (x *Index) Check(carriers []map[uint64][]int32) error {
 		return fmt.Errorf("%d entries in the index, want %d", indexed, entries)
 	}
 	return nil
+}
+
+// ResetIDs empties the dense list alive, whose positions pos records, and
+// fills free with every id below len(pos), the lowest last (the first that
+// a pop from its end takes), marking each id not listed (pos -1).
+func ResetIDs(alive, free *[]int32, pos []int32) {
+	*alive = (*alive)[:0]
+	f := (*free)[:0]
+	for id := len(pos) - 1; id >= 0; id-- {
+		f = append(f, int32(id))
+		pos[id] = -1
+	}
+	*free = f
+}
+
+// TwoOf returns two entries of list at distinct positions picked by the
+// random word x (its low half the first, its high half the second); list
+// holds at least two.
+func TwoOf(list []int32, x uint64) (i, j int32) {
+	n := len(list)
+	p1 := wyrand.Below(x, n)
+	p2 := wyrand.Below(x>>32, n-1)
+	if p2 >= p1 {
+		p2++
+	}
+	return list[p1], list[p2]
 }
 
 // Unlist removes v from the dense list whose positions pos records (pos[v]

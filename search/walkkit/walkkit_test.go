@@ -2,6 +2,7 @@ package walkkit
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/alphamat/alphamat/tensorgame"
@@ -87,5 +88,42 @@ func TestIndex(t *testing.T) {
 			x.Reset()
 			clear(val)
 		}
+	}
+}
+
+// TestResetIDs checks that ResetIDs empties the list, marks every id
+// unlisted and frees them all, the lowest taken first.
+func TestResetIDs(t *testing.T) {
+	alive := []int32{2, 0}
+	pos := []int32{1, -1, 0, -1}
+	free := []int32{3}
+	ResetIDs(&alive, &free, pos)
+	if len(alive) != 0 {
+		t.Errorf("alive = %v, want empty", alive)
+	}
+	if want := []int32{3, 2, 1, 0}; !slices.Equal(free, want) {
+		t.Errorf("free = %v, want %v", free, want)
+	}
+	if want := []int32{-1, -1, -1, -1}; !slices.Equal(pos, want) {
+		t.Errorf("pos = %v, want %v", pos, want)
+	}
+}
+
+// TestTwoOf checks that TwoOf picks two entries at distinct positions and
+// that every ordered pair comes up.
+func TestTwoOf(t *testing.T) {
+	list := []int32{10, 20, 30, 40}
+	seen := map[[2]int32]bool{}
+	for lo := uint64(0); lo < 1<<32; lo += 1 << 28 {
+		for hi := uint64(0); hi < 1<<32; hi += 1 << 28 {
+			i, j := TwoOf(list, hi<<32|lo)
+			if i == j || !slices.Contains(list, i) || !slices.Contains(list, j) {
+				t.Fatalf("TwoOf(%v, %#x) = %d, %d", list, hi<<32|lo, i, j)
+			}
+			seen[[2]int32{i, j}] = true
+		}
+	}
+	if len(seen) != 12 {
+		t.Errorf("%d ordered pairs picked, want all 12", len(seen))
 	}
 }

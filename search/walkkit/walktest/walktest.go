@@ -5,7 +5,10 @@
 package walktest
 
 import (
+	"fmt"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/alphamat/alphamat/internal/cputime"
@@ -381,5 +384,125 @@ func BenchTries(b *testing.B, c Config, formats []tensorgame.Format) {
 				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N)/1000, "cpu-ns/try")
 			}
 		})
+	}
+}
+
+// WideFormats walks each of formats, whose factors need two or four words,
+// a few plus transitions up from the standard algorithm and back down
+// through the reductions they open (a plain walk from the standard
+// algorithm of formats this large takes far longer than a test may wait for
+// its first reduction, even 6x6x6, of one word). It fails unless the walk
+// reduces within a million flips and the scheme verifies; check, if not
+// nil, checks the final scheme further.
+func WideFormats(t *testing.T, c Config, formats []tensorgame.Format, check func(t testing.TB, s *tensorgame.Scheme)) {
+	for _, f := range formats {
+		t.Run(f.String(), func(t *testing.T) {
+			w := c.start(t, f, 1, walkkit.Options{PlusAfter: 1})
+			w.Walk(20, 0, f.Naive()+8)
+			up := w.Rank()
+			if up <= f.Naive() {
+				t.Fatalf("rank %d after plus transitions, want above %d", up, f.Naive())
+			}
+			w.SetPlusAfter(-1)
+			var flips int64
+			for w.Rank() >= up && flips < 1_000_000 {
+				flips += w.Walk(1<<16, up-1, up)
+			}
+			if _, red, _, _ := w.Counts(); w.Rank() >= up || red == 0 {
+				t.Fatalf("rank %d -> %d with %d reductions in %d flips", up, w.Rank(), red, flips)
+			}
+			s := w.Scheme()
+			if err := tensorgame.Verify(s); err != nil {
+				t.Fatal(err)
+			}
+			if check != nil {
+				check(t, s)
+			}
+		})
+	}
+}
+
+// CheckSymmetric fails unless the scheme of w, a walker that keeps a
+// symmetry, has Rank terms, verifies and has the same terms as its image
+// under sym (tensorgame.Cyclic, tensorgame.Transpose; name names it).
+func CheckSymmetric(t TB, w walkkit.Walker, name string, sym func(*tensorgame.Scheme) *tensorgame.Scheme) {
+	t.Helper()
+	s := w.Scheme()
+	if s.Rank() != w.Rank() {
+		t.Fatalf("Scheme has %d terms, Rank says %d", s.Rank(), w.Rank())
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatalf("scheme of rank %d fails: %v", s.Rank(), err)
+	}
+	if !SameTerms(s, sym(s)) {
+		t.Fatalf("the scheme is not invariant under %s", name)
+	}
+}
+
+// SameTerms reports whether a and b have the same terms, in any order.
+func SameTerms(a, b *tensorgame.Scheme) bool {
+	key := func(s *tensorgame.Scheme) []string {
+		var k []string
+		for _, t := range s.Terms {
+			k = append(k, fmt.Sprint(tensorgame.TermBits(t)))
+		}
+		slices.Sort(k)
+		return k
+	}
+	return slices.Equal(key(a), key(b))
+}
+
+// MustStart returns a walker of format f made by newWalker and started from
+// the standard algorithm over field; it fails t when either fails.
+func MustStart[W walkkit.Walker](t TB, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), f tensorgame.Format, field tensorgame.Field, seed uint64, opts walkkit.Options) W {
+	t.Helper()
+	w, err := newWalker(f, seed, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(tensorgame.Standard(f, field)); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// Refusal is a format a walker does not support and what its error says.
+type Refusal struct {
+	F    tensorgame.Format
+	Want string // a part of the error
+}
+
+// Refuses fails unless supports and newWalker both refuse each format of
+// cases with an error that contains its Want.
+func Refuses[W walkkit.Walker](t *testing.T, supports func(tensorgame.Format) error, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), cases []Refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		if err := supports(tc.F); err == nil || !strings.Contains(err.Error(), tc.Want) {
+			t.Errorf("Supports(%v) = %v, want an error with %q", tc.F, err, tc.Want)
+		}
+		if _, err := newWalker(tc.F, 1, walkkit.Options{}); err == nil || !strings.Contains(err.Error(), tc.Want) {
+			t.Errorf("New(%v) = %v, want an error with %q", tc.F, err, tc.Want)
+		}
+	}
+}
+
+// CheckRestart fails unless the scheme of w, a walker of a symmetry, is
+// symmetric and a fresh walker from newWalker with the given seed starts
+// from it at the same rank.
+func CheckRestart[W walkkit.Walker](t TB, w walkkit.Walker, symmetric func(*tensorgame.Scheme) bool, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), seed uint64) {
+	t.Helper()
+	s := w.Scheme()
+	if !symmetric(s) {
+		t.Fatal("Symmetric(Scheme()) = false")
+	}
+	w2, err := newWalker(s.Format, seed, walkkit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w2.Start(s); err != nil {
+		t.Fatalf("restart from the walk's scheme: %v", err)
+	}
+	if w2.Rank() != w.Rank() {
+		t.Fatalf("restart: rank %d, want %d", w2.Rank(), w.Rank())
 	}
 }

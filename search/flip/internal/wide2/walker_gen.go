@@ -99,12 +99,7 @@ func (w *Walker) alloc(capacity int) {
 
 // reset empties the walker.
 func (w *Walker) reset() {
-	w.alive = w.alive[:0]
-	w.free = w.free[:0]
-	for id := w.cap - 1; id >= 0; id-- {
-		w.free = append(w.free, int32(id))
-		w.apos[id] = -1
-	}
+	walkkit.ResetIDs(&w.alive, &w.free, w.apos)
 	for m := range 3 {
 		w.tab[m].clear()
 	}
@@ -478,12 +473,7 @@ func (w *Walker) plusMove() bool {
 	}
 	for range 8 {
 		x := w.rng.Next()
-		p1 := wyrand.Below(x, n)
-		p2 := wyrand.Below(x>>32, n-1)
-		if p2 >= p1 {
-			p2++
-		}
-		i, j := w.alive[p1], w.alive[p2]
+		i, j := walkkit.TwoOf(w.alive, x)
 		y := w.rng.Next()
 		m := wyrand.Below(y, 3)
 		m1, m2 := next[m], prev[m]
