@@ -50,16 +50,7 @@ func Frontier() ([]Known, error) {
 
 // FrontierComments returns the header comment lines of the embedded frontier
 // table without their leading "# ": its source, licence and columns.
-func FrontierComments() []string {
-	var out []string
-	for line := range strings.Lines(string(frontierTSV)) {
-		if !strings.HasPrefix(line, "#") {
-			break
-		}
-		out = append(out, strings.TrimSpace(strings.TrimPrefix(line, "#")))
-	}
-	return out
-}
+func FrontierComments() []string { return headerComments(frontierTSV) }
 
 // ParseFrontier reads a table in the format of the embedded frontier.tsv:
 // comment lines starting with "#", the header line, then one tab-separated

@@ -83,9 +83,13 @@ func Lookup(f tensorgame.Format) (Row, bool) {
 
 // Comments returns the header comment lines of the embedded table without
 // their leading "# ": the column meanings and the sources.
-func Comments() []string {
+func Comments() []string { return headerComments(tableTSV) }
+
+// headerComments returns the leading "#" lines of an embedded table without
+// their "# ".
+func headerComments(table []byte) []string {
 	var out []string
-	for line := range strings.Lines(string(tableTSV)) {
+	for line := range strings.Lines(string(table)) {
 		if !strings.HasPrefix(line, "#") {
 			break
 		}
