@@ -150,14 +150,12 @@
 //
 // # Speed
 //
-// With gonum's own Dgemm as the leaf (before kernels/gemm; AMD EPYC,
-// gonum's pure-Go Dgemm at 4 to 7 GFLOPS on one thread), Winograd and Strassen recursing to 64×64 leaves
-// run, single-threaded, 1.4 to 1.7 times as fast as Dgemm at n = 1024, 1.7
-// to 2 times at n = 2048 and 2.2 times at n = 4096 (30.4 s for Dgemm, 14.1 s
-// for Winograd). The standard-2x2x2 control, which recurses the same way
-// without saving products, gets 1.06 at n = 4096: the gain is the scheme's,
-// not cache blocking's. (Process CPU time, interleaved runs; the machine
-// was shared, so the numbers are noisy.) The larger AlphaTensor
+// A scheme pays when its saved products outweigh its extra additions on the
+// leaf in use: with gonum's own Dgemm as the leaf, Winograd and Strassen
+// recursing to 64×64 leaves beat Dgemm from n = 1024 on, and a
+// standard-2x2x2 control that recurses the same way without saving
+// products does not, so the gain is the scheme's, not cache blocking's
+// (docs/experiments.md, "## kernels", with the measurements). The larger AlphaTensor
 // and AlphaEvolve schemes save no more multiplications per shrinking of
 // the blocks than Strassen's (4x4x4 rank 49 is exactly two Strassen levels,
 // 49/64 = (7/8)²; 5x5x5 rank 93 keeps 93/125 = 0.744 of the products for a

@@ -299,8 +299,8 @@ func (r *run) open() error {
 		r.lanes = []*lane{r.ternaryLane, r.z2}
 	} else {
 		// One worker: Z2 walks with lifting, which reach the published
-		// ranks where ternary walks alone stall (2x4x4 -> 26 missed in
-		// 2 minutes by ternary walks, reached in about a second by lifting).
+		// ranks where ternary walks alone stall (docs/experiments.md,
+		// "One worker over Z").
 		r.lanes = []*lane{r.z2}
 	}
 	return r.addSymmetric(z2, symStarts)

@@ -36,10 +36,9 @@ type share struct {
 // byResult gives each start's epochs a share of the lane's flips that
 // halves with each step ranks (an orbit of a symmetric lane) its best
 // result is above the best of all starts; a start not tried yet comes
-// first. Descents of one symmetric start can be far better than another's:
-// 5x5x5's cyclic epochs from the paired diagonal start reached 93-111 in
-// 2-90 seconds each, those from the standard algorithm 101-113 in up to 65
-// seconds, and taking turns gave the latter most of the time.
+// first. Descents of one symmetric start can be far better than another's,
+// and taking turns would give the worse start most of the time
+// (docs/experiments.md, "Cyclic walkers on 5x5x5", shares against turns).
 type byResult struct {
 	step   int
 	mu     sync.Mutex

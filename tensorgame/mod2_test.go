@@ -5,27 +5,8 @@ import (
 	"testing"
 )
 
-// strassenZText is Strassen's algorithm over Z (coefficients -1, 0, 1).
-const strassenZText = `# size: 2,2,2
-# rank: 7
-# field: Z
-1 0 0 1 ; 1 0 0 1 ; 1 0 0 1
-0 0 1 1 ; 1 0 0 0 ; 0 0 1 -1
-1 0 0 0 ; 0 1 0 -1 ; 0 1 0 1
-0 0 0 1 ; -1 0 1 0 ; 1 0 1 0
-1 1 0 0 ; 0 0 0 1 ; -1 1 0 0
--1 0 1 0 ; 1 1 0 0 ; 0 0 0 1
-0 1 0 -1 ; 0 0 1 1 ; 1 0 0 0
-`
-
 func TestReduceMod2(t *testing.T) {
-	strassen, err := Parse(strings.NewReader(strassenZText), "strassen")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := Verify(strassen); err != nil {
-		t.Fatalf("Strassen over Z: %v", err)
-	}
+	strassen := strassen(t)
 	half := strassen.Clone()
 	half.Field = Q
 	half.Terms[2].U[0] = NewRat(1, 2)
@@ -75,6 +56,41 @@ func TestReduceMod2(t *testing.T) {
 		o := got.Origin
 		if o == nil || o.Move != MoveMod2 || len(o.Parents) != 1 || o.Parents[0] != ParentOf(tc.s) || o.Lineage[len(o.Lineage)-1] != MoveMod2 {
 			t.Errorf("%s: origin %+v, want mod2 from %+v", tc.name, o, ParentOf(tc.s))
+		}
+	}
+}
+
+// TestReduceMod2Coefficients: integers reduce to their parity, rationals
+// with odd denominators to the numerator's parity times the inverse
+// (1 mod 2), even denominators are refused.
+func TestReduceMod2Coefficients(t *testing.T) {
+	tests := []struct {
+		in   Rat
+		want int64
+		ok   bool
+	}{
+		{Int(0), 0, true},
+		{Int(-1), 1, true},
+		{Int(-2), 0, true},
+		{Int(3), 1, true},
+		{NewRat(1, 3), 1, true},
+		{NewRat(-2, 3), 0, true},
+		{NewRat(1, 2), 0, false},
+		{NewRat(3, 8), 0, false},
+	}
+	for _, tt := range tests {
+		s := &Scheme{Format: Format{N: 1, M: 1, P: 1}, Field: Q,
+			Terms: []Term{{U: []Rat{tt.in}, V: []Rat{Int(1)}, W: []Rat{Int(1)}}}}
+		got, err := ReduceMod2(s)
+		if (err == nil) != tt.ok {
+			t.Errorf("%v: error %v, want ok %v", tt.in, err, tt.ok)
+			continue
+		}
+		if err == nil && (got.Field != Z2 || got.Terms[0].U[0] != Int(tt.want)) {
+			t.Errorf("%v: got %v over %v, want %d", tt.in, got.Terms[0].U[0], got.Field, tt.want)
+		}
+		if s.Terms[0].U[0] != tt.in {
+			t.Errorf("%v: input modified", tt.in)
 		}
 	}
 }

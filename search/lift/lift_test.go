@@ -258,38 +258,6 @@ func TestLiftErrors(t *testing.T) {
 	}
 }
 
-func TestReduceMod2(t *testing.T) {
-	tests := []struct {
-		in   tensorgame.Rat
-		want int64
-		ok   bool
-	}{
-		{tensorgame.Int(0), 0, true},
-		{tensorgame.Int(-1), 1, true},
-		{tensorgame.Int(-2), 0, true},
-		{tensorgame.Int(3), 1, true},
-		{tensorgame.NewRat(1, 3), 1, true},
-		{tensorgame.NewRat(-2, 3), 0, true},
-		{tensorgame.NewRat(1, 2), 0, false},
-		{tensorgame.NewRat(3, 8), 0, false},
-	}
-	for _, tt := range tests {
-		s := &tensorgame.Scheme{Format: tensorgame.Format{N: 1, M: 1, P: 1}, Field: tensorgame.Q,
-			Terms: []tensorgame.Term{{U: []tensorgame.Rat{tt.in}, V: []tensorgame.Rat{tensorgame.Int(1)}, W: []tensorgame.Rat{tensorgame.Int(1)}}}}
-		got, err := tensorgame.ReduceMod2(s)
-		if (err == nil) != tt.ok {
-			t.Errorf("%v: error %v, want ok %v", tt.in, err, tt.ok)
-			continue
-		}
-		if err == nil && (got.Field != tensorgame.Z2 || got.Terms[0].U[0] != tensorgame.Int(tt.want)) {
-			t.Errorf("%v: got %v over %v, want %d", tt.in, got.Terms[0].U[0], got.Field, tt.want)
-		}
-		if s.Terms[0].U[0] != tt.in {
-			t.Errorf("%v: input modified", tt.in)
-		}
-	}
-}
-
 func TestRatRecon(t *testing.T) {
 	const k = 40
 	m := int64(1) << k

@@ -231,8 +231,9 @@ func NewWide(name string, f tensorgame.Format, seed uint64, opts Options, one, t
 
 // Mover is what Walk needs of a walker: its moves. A walker implements it
 // on a struct holding a pointer to itself; Walk calls Flip through an
-// interface, one indirect call per flip, which costs about 1% of a flip of
-// the symmetric and ternary walkers (BenchmarkFlip).
+// interface, one indirect call per flip, so the fastest walker (search/flip)
+// writes its loop out with Loop instead. BenchmarkTries in each walker
+// measures the cost (docs/experiments.md, "Walker kit").
 type Mover interface {
 	// Rank is the rank of the current scheme.
 	Rank() int
