@@ -5,8 +5,6 @@ import (
 
 	"pgregory.net/rapid"
 
-	"github.com/alphamat/alphamat/search/flip/internal/wide2"
-	"github.com/alphamat/alphamat/search/flip/internal/wide4"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -21,24 +19,32 @@ var contract = walktest.Config{
 	Format: tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
-	Check:  func(t testing.TB, w walkkit.Walker) { checkIndex(t, w.(*Walker)) },
+	Check:  checkAny,
+}
+
+// checkAny checks the internal invariants of a walker of any width.
+func checkAny(t testing.TB, w walkkit.Walker) {
+	switch w := w.(type) {
+	case *Walker[[1]uint64]:
+		checkIndex(t, w)
+	case *Walker[[2]uint64]:
+		checkIndex(t, w)
+	case *Walker[[4]uint64]:
+		checkIndex(t, w)
+	default:
+		t.Fatalf("no check for a %T", w)
+	}
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 // TestContractWide runs the suite on the walkers of two and four words a
-// factor, generated from this package, on formats that would fit one.
+// factor on formats that would fit one.
 func TestContractWide(t *testing.T) {
-	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
-		"wide2": walktest.Adapt(wide2.NewWalker),
-		"wide4": walktest.Adapt(wide4.NewWalker),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c := contract
-			c.New, c.Check = newWalker, nil
-			walktest.Contract(t, c)
-		})
-	}
+	walktest.Widths(t, contract, map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(NewWalker[[4]uint64]),
+	})
 }
 
 // TestWideFormats walks formats whose factors need two or four words up a
@@ -48,23 +54,23 @@ func TestWideFormats(t *testing.T) {
 	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 3, M: 9, P: 9}, {N: 16, M: 16, P: 16}}, nil)
 }
 
-func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker {
+func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker[[1]uint64] {
 	t.Helper()
-	return walktest.MustStart(t, NewWalker, f, tensorgame.Z2, seed, opts)
+	return walktest.MustStart(t, NewWalker[[1]uint64], f, tensorgame.Z2, seed, opts)
 }
 
 // checkIndex checks the walker's internal invariants: the index matches the
 // terms, no factor is zero, and no two terms share two factors.
-func checkIndex(t tb, w *Walker) {
+func checkIndex[F Factor](t tb, w *Walker[F]) {
 	t.Helper()
-	carriers := [3]map[uint64][]int32{{}, {}, {}}
+	carriers := [3]map[F][]int32{{}, {}, {}}
 	for p, id := range w.alive {
 		if w.apos[id] != int32(p) {
 			t.Fatalf("apos[%d] = %d, want %d", id, w.apos[id], p)
 		}
 		for m := range 3 {
 			v := w.term[id].f[m]
-			if v == 0 {
+			if isZero(v) {
 				t.Fatalf("term %d has a zero factor %d", id, m)
 			}
 			carriers[m][v] = append(carriers[m][v], id)
@@ -75,7 +81,7 @@ func checkIndex(t tb, w *Walker) {
 		n := 0
 		for i, sl := range w.tab[m].slots {
 			k := sl.key
-			if k != 0 {
+			if !isZero(k) {
 				n++
 				if j, ok := w.tab[m].slot(k); !ok || j != uint64(i) {
 					t.Fatalf("mode %d: key %#x in slot %d is not found there", m, k, i)

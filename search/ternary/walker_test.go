@@ -7,8 +7,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/alphamat/alphamat/internal/sharedtest"
-	"github.com/alphamat/alphamat/search/ternary/internal/wide2"
-	"github.com/alphamat/alphamat/search/ternary/internal/wide4"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -23,25 +22,56 @@ var contract = walktest.Config{
 	Room:   2,
 	Missed: func(w walkkit.Walker) int64 { return w.(interface{ Rejected() int64 }).Rejected() },
 	Check: func(t testing.TB, w walkkit.Walker) {
-		checkScheme(t, w.(*Walker))
-		checkIndex(t, w.(*Walker))
+		checkScheme(t, w)
+		if one, ok := w.(*Walker); ok {
+			checkIndex(t, one)
+		}
 	},
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 // TestContractWide runs the suite on the walkers of two and four words a
-// factor, generated from this package, on formats that would fit one.
+// factor (internal/wide) on formats that would fit one.
 func TestContractWide(t *testing.T) {
-	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
-		"wide2": walktest.Adapt(wide2.NewWalker),
-		"wide4": walktest.Adapt(wide4.NewWalker),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c := contract
-			c.New, c.Check, c.Missed = newWalker, nil, nil
-			walktest.Contract(t, c)
-		})
+	walktest.Widths(t, contract, map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(wide.NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(wide.NewWalker[[4]uint64]),
+	})
+}
+
+// TestWidthsAgree checks that the walker generic over its width
+// (internal/wide) walks exactly as this package's one-word walker, whose
+// index checkIndex checks, at each width: the same schemes, counts and
+// rejected flips after every chunk of a walk from the same seed.
+func TestWidthsAgree(t *testing.T) {
+	widths := map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide1": walktest.Adapt(wide.NewWalker[[1]uint64]),
+		"wide2": walktest.Adapt(wide.NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(wide.NewWalker[[4]uint64]),
+	}
+	type rejecter interface{ Rejected() int64 }
+	for _, f := range []tensorgame.Format{{N: 2, M: 2, P: 3}, {N: 3, M: 3, P: 3}, {N: 2, M: 3, P: 4}} {
+		for seed := uint64(1); seed <= 2; seed++ {
+			opts := Options{PlusAfter: 100, Extra: 4}
+			one := mustNew(t, f, seed, opts)
+			others := map[string]walkkit.Walker{}
+			for name, newWalker := range widths {
+				others[name] = walktest.MustStart(t, newWalker, f, tensorgame.Z, seed, opts)
+			}
+			for chunk := range 5 {
+				one.Walk(4000, 0, f.Naive()+2)
+				f1, r1, p1, _ := one.Counts()
+				for name, w := range others {
+					w.Walk(4000, 0, f.Naive()+2)
+					f2, r2, p2, _ := w.Counts()
+					if !w.Scheme().Equal(one.Scheme()) || f1 != f2 || r1 != r2 || p1 != p2 || w.(rejecter).Rejected() != one.Rejected() {
+						t.Fatalf("%v seed %d chunk %d: %s walked otherwise than the one-word walker (flips %d/%d, reductions %d/%d, plus %d/%d)",
+							f, seed, chunk, name, f2, f1, r2, r1, p2, p1)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -71,7 +101,7 @@ func sharedDir(t testing.TB) string {
 
 // checkScheme checks what every walk must keep: the scheme verifies over Z
 // and every coefficient is -1, 0 or 1.
-func checkScheme(t walktest.TB, w *Walker) {
+func checkScheme(t walktest.TB, w walkkit.Walker) {
 	t.Helper()
 	s := w.Scheme()
 	if s.Field != tensorgame.Z || s.Rank() != w.Rank() {
