@@ -324,14 +324,7 @@ func (w *Walker[F]) plusMove() bool {
 		return false
 	}
 	for range 8 {
-		x := w.rng.Next()
-		i, j := walkkit.TwoOf(w.alive, x)
-		y := w.rng.Next()
-		m := wyrand.Below(y, 3)
-		m1, m2 := next[m], prev[m]
-		if y>>63 != 0 {
-			m1, m2 = m2, m1
-		}
+		i, j, m, m1, m2, _ := walkkit.PlusPick(&w.rng, w.alive)
 		ti, tj := w.term[i].f, w.term[j].f
 		m, m1, m2 = m&3, m1&3, m2&3
 		if ti[m] == tj[m] || ti[m1] == tj[m1] || ti[m2] == tj[m2] {

@@ -3,8 +3,6 @@ package flip
 import (
 	"testing"
 
-	"pgregory.net/rapid"
-
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -19,11 +17,11 @@ var contract = walktest.Config{
 	Format: tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
-	Check:  checkAny,
+	Check:  func(t testing.TB, w walkkit.Walker) { checkAny(t, w) },
 }
 
 // checkAny checks the internal invariants of a walker of any width.
-func checkAny(t testing.TB, w walkkit.Walker) {
+func checkAny(t tb, w walkkit.Walker) {
 	switch w := w.(type) {
 	case *Walker[[1]uint64]:
 		checkIndex(t, w)
@@ -167,27 +165,4 @@ func TestSupports(t *testing.T) {
 
 // TestWalkInvariants walks random formats with random seeds and options and
 // checks after every chunk that the scheme verifies and the index is exact.
-func TestWalkInvariants(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		f := tensorgame.Format{
-			N: rapid.IntRange(1, 3).Draw(rt, "n"),
-			M: rapid.IntRange(1, 4).Draw(rt, "m"),
-			P: rapid.IntRange(1, 3).Draw(rt, "p"),
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
-		w := mustNew(rt, f, seed, Options{PlusAfter: plus, Extra: 4})
-		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
-			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
-			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
-			w.Walk(steps, 0, ceil)
-			if w.Rank() > max(ceil, f.Naive()) {
-				rt.Fatalf("rank %d above ceiling %d", w.Rank(), ceil)
-			}
-			if err := tensorgame.Verify(w.Scheme()); err != nil {
-				rt.Fatalf("after walk: %v", err)
-			}
-			checkIndex(rt, w)
-		}
-	})
-}
+func TestWalkInvariants(t *testing.T) { walktest.RandomWalks(t, contract, checkAny) }

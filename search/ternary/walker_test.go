@@ -21,12 +21,16 @@ var contract = walktest.Config{
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
 	Missed: func(w walkkit.Walker) int64 { return w.(interface{ Rejected() int64 }).Rejected() },
-	Check: func(t testing.TB, w walkkit.Walker) {
-		checkScheme(t, w)
-		if one, ok := w.(*Walker); ok {
-			checkIndex(t, one)
-		}
-	},
+	Check:  func(t testing.TB, w walkkit.Walker) { checkAll(t, w) },
+}
+
+// checkAll checks the scheme of w and, for the one-word walker, its index.
+func checkAll(t walktest.TB, w walkkit.Walker) {
+	t.Helper()
+	checkScheme(t, w)
+	if one, ok := w.(*Walker); ok {
+		checkIndex(t, one)
+	}
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
@@ -283,28 +287,7 @@ func TestStartPublished(t *testing.T) {
 // TestWalkKeepsTernary walks random formats with random seeds and options
 // and checks after every chunk that the scheme verifies, its coefficients
 // stay in {-1, 0, 1} and the index is exact.
-func TestWalkKeepsTernary(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		f := tensorgame.Format{
-			N: rapid.IntRange(1, 3).Draw(rt, "n"),
-			M: rapid.IntRange(1, 4).Draw(rt, "m"),
-			P: rapid.IntRange(1, 3).Draw(rt, "p"),
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
-		w := mustNew(rt, f, seed, Options{PlusAfter: plus, Extra: 4})
-		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
-			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
-			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
-			w.Walk(steps, 0, ceil)
-			if w.Rank() > max(ceil, f.Naive()) {
-				rt.Fatalf("rank %d above ceiling %d", w.Rank(), ceil)
-			}
-			checkScheme(rt, w)
-			checkIndex(rt, w)
-		}
-	})
-}
+func TestWalkKeepsTernary(t *testing.T) { walktest.RandomWalks(t, contract, checkAll) }
 
 // TestReachesKnownRanks walks down from the standard algorithm to the best
 // known ranks of small formats (2x2x2: 7, Strassen; 2x2x3: 11; 3x3x3: 23,
