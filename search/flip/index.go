@@ -1,5 +1,7 @@
 package flip
 
+import "github.com/alphamat/alphamat/search/walkkit"
+
 // table maps the factor values of one mode to the terms that carry them: an
 // open-addressing hash table with linear probing and backward-shift deletion
 // (no tombstones). Key 0 marks an empty slot (live factors are never zero).
@@ -21,14 +23,7 @@ type slot[F Factor] struct {
 // slots a key (at most 4096 slots, at least 4 a key): collisions, which cost
 // branch mispredictions, are dearer than the cache a larger table takes.
 func newTable[F Factor](capacity int) table[F] {
-	size := 16
-	for size < 4*capacity || size < 16*capacity && size < 4096 {
-		size <<= 1
-	}
-	shift := uint(64)
-	for s := size; s > 1; s >>= 1 {
-		shift--
-	}
+	size, shift := walkkit.TableSize(max(4*capacity, min(16*capacity, 4096)))
 	return table[F]{slots: make([]slot[F], size), mask: uint64(size - 1), shift: shift}
 }
 
