@@ -39,7 +39,8 @@ func (x tern[W]) fill(fac []tensorgame.Rat) {
 	}
 }
 
-// hash mixes the words of x; with one word it is p ^ n·c, one multiply.
+// hash mixes the words of x; with one word its value is the one-word
+// walker's, p ^ n·c.
 func hash[W Word](x tern[W]) uint64 {
 	var h uint64
 	for w := range len(x.p) {
