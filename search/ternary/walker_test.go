@@ -203,20 +203,15 @@ func checkIndex(t walktest.TB, w *Walker) {
 	}
 }
 
+// TestSupports checks the formats New takes: factors of up to 256
+// coefficients a sign, so every format up to 16x16x16.
 func TestSupports(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {}} {
-		if err := Supports(f); err == nil {
-			t.Errorf("Supports(%v) = nil, want an error", f)
-		}
-		if _, err := New(f, 1, Options{}); err == nil {
-			t.Errorf("New(%v) succeeded, want an error", f)
-		}
-	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}} {
-		if _, err := New(f, 1, Options{}); err != nil {
-			t.Errorf("New(%v): %v", f, err)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 16, M: 16, P: 17}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 129, M: 2, P: 2}, Want: "at most 256"},
+		{F: tensorgame.Format{}, Want: "invalid format"},
+	})
+	walktest.Accepts(t, Supports, New, []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 8, M: 9, P: 8}, {N: 16, M: 16, P: 16}})
 }
 
 // TestStartRejects checks what the walktest suite does not: a scheme over

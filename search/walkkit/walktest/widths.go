@@ -20,3 +20,17 @@ func Widths(t *testing.T, c Config, news map[string]func(tensorgame.Format, uint
 		})
 	}
 }
+
+// Accepts fails unless supports and newWalker both accept each of formats
+// (the counterpart of Refuses).
+func Accepts[W walkkit.Walker](t *testing.T, supports func(tensorgame.Format) error, newWalker func(tensorgame.Format, uint64, walkkit.Options) (W, error), formats []tensorgame.Format) {
+	t.Helper()
+	for _, f := range formats {
+		if err := supports(f); err != nil {
+			t.Errorf("Supports(%v): %v", f, err)
+		}
+		if _, err := newWalker(f, 1, walkkit.Options{}); err != nil {
+			t.Errorf("New(%v): %v", f, err)
+		}
+	}
+}
