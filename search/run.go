@@ -69,7 +69,7 @@ type Result struct {
 }
 
 var (
-	_ Walker = (*flip.Walker)(nil)
+	_ Walker = (*flip.Walker[[1]uint64])(nil)
 	_ Walker = (*ternary.Walker)(nil)
 	_ Walker = (*cyclic.Walker)(nil)
 	_ Walker = (*transpose.Walker)(nil)
