@@ -293,7 +293,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
 	tokenFile := filepath.Join(dir, "token")
-	if err := os.WriteFile(tokenFile, []byte(token+"\n"), 0o600); err != nil {
+	if err := cluster.WriteTokenFile(tokenFile, cluster.RoleToken(token, cluster.RoleWorker)); err != nil {
 		return run, fmt.Errorf("bench cluster: %w", err)
 	}
 	log := clusterLog(o.IO.ErrOut)
