@@ -17,6 +17,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // DefaultMaxPayload is the largest message the servers of [StartServer]
@@ -103,7 +104,14 @@ func StartServer(o ServerOptions) (*Server, error) {
 	}
 	if o.Token != "" {
 		for _, r := range []Role{RoleHub, RoleWorker, RoleObserver} {
-			so.Users = append(so.Users, &server.User{Username: r.user(), Password: RoleToken(o.Token, r), Permissions: r.permissions()})
+			// The server keeps the tokens bcrypted; they are random, so
+			// the lowest cost does (and keeps a connection's check at
+			// about a millisecond).
+			h, err := bcrypt.GenerateFromPassword([]byte(RoleToken(o.Token, r)), bcrypt.MinCost)
+			if err != nil {
+				return nil, fmt.Errorf("cluster: token of %s: %w", r, err)
+			}
+			so.Users = append(so.Users, &server.User{Username: r.user(), Password: string(h), Permissions: r.permissions()})
 		}
 	}
 	if o.Listen != "" {
