@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -175,5 +176,25 @@ func TestJobWork(t *testing.T) {
 	d := <-done
 	if d.Work != 42 || target.Load() != 7 {
 		t.Errorf("job done %+v with target %d; want work 42 and target 7", d, target.Load())
+	}
+	// The same job function in this process, without servers.
+	j := Job{ID: "local", Format: tensorgame.Format{N: 2, M: 2, P: 2}, Field: tensorgame.Z2, Target: 5}
+	fn := func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
+		ReportWork(ctx, int64(j.Target))
+		if err := publish(strassen(t)); err != nil {
+			return err
+		}
+		<-ctx.Done() // the budget ends it, which is no failure
+		return ctx.Err()
+	}
+	var got []*tensorgame.Scheme
+	d = RunJob(context.Background(), Job{ID: j.ID, Format: j.Format, Field: j.Field, Target: j.Target, Budget: 10 * time.Millisecond}, fn,
+		func(s *tensorgame.Scheme) error { got = append(got, s); return nil })
+	if d.Work != 5 || d.Err != "" || len(got) != 1 || d.ID != "local" {
+		t.Errorf("RunJob: %+v with %d schemes; want work 5, no error, one scheme", d, len(got))
+	}
+	d = RunJob(context.Background(), j, func(context.Context, Job, func(*tensorgame.Scheme) error) error { return errors.New("no") }, nil)
+	if d.Err != "no" {
+		t.Errorf("RunJob of a failing function: %+v", d)
 	}
 }

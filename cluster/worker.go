@@ -378,3 +378,23 @@ func sleep(ctx context.Context, d time.Duration) bool {
 		return true
 	}
 }
+
+// RunJob runs fn on j in this process as a worker would, without servers:
+// the job's budget bounds it, publish receives its schemes (unverified:
+// the caller checks them), and the report says how long it ran and the
+// work it reported. It measures a job function apart from the transport.
+func RunJob(ctx context.Context, j Job, fn JobFunc, publish func(*tensorgame.Scheme) error) JobDone {
+	if j.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, j.Budget)
+		defer cancel()
+	}
+	var work atomic.Int64
+	t0 := time.Now()
+	err := fn(context.WithValue(ctx, workKey{}, &work), j, publish)
+	d := JobDone{ID: j.ID, Worker: "local", Elapsed: time.Since(t0), Work: work.Load()}
+	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil) {
+		d.Err = err.Error()
+	}
+	return d
+}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/alphamat/alphamat/bench"
 	"github.com/alphamat/alphamat/cluster"
+	"github.com/alphamat/alphamat/frontier"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -73,8 +74,10 @@ process's CPU (server and hub: the messaging) as a share of all CPU, and the
 time to the target. The layouts alternate --rounds times (A B A B ...) so
 that they see the same load; the table gives medians with their spread,
 and ratios against the first layout: of medians, and the spread of the
-per-round ratios.`,
-		Example: `  alphamat bench cluster --format 4x4x4 --procs 1,2 --walkers 2,1 --time 10s --rounds 5
+per-round ratios. --procs 0 runs the same jobs (frontier's job function)
+one after another in this process, without the cluster: the baseline of
+what the transport costs.`,
+		Example: `  alphamat bench cluster --format 4x4x4 --procs 0,1,2 --walkers 2,2,1 --time 10s --rounds 5
   alphamat bench cluster --format 5x5x5 --target 96 --procs 1,2,4,8,16 --time 10m --rounds 1 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -88,8 +91,13 @@ per-round ratios.`,
 			if opts.Field != tensorgame.Z2 && opts.Field != tensorgame.Z {
 				return usageErrorf("--field %v: want Z2 or Z", opts.Field)
 			}
-			if opts.Procs, err = benchParseInts(procs); err != nil {
-				return usageErrorf("--procs: %v", err)
+			opts.Procs = nil
+			for _, f := range strings.Split(procs, ",") {
+				n, err := strconv.Atoi(strings.TrimSpace(f))
+				if err != nil || n < 0 {
+					return usageErrorf("--procs: %q is not a list of counts of at least 0", procs)
+				}
+				opts.Procs = append(opts.Procs, n)
 			}
 			if opts.Walkers, err = benchParseInts(walkers); err != nil {
 				return usageErrorf("--walkers: %v", err)
@@ -102,7 +110,7 @@ per-round ratios.`,
 				return usageErrorf("--walkers: %d counts for %d --procs; want one, or one per --procs", len(opts.Walkers), len(opts.Procs))
 			}
 			for i, p := range opts.Procs {
-				if err := checkWorkers("bench cluster", "--procs × --walkers", p*opts.Walkers[i]); err != nil {
+				if err := checkWorkers("bench cluster", "--procs × --walkers", max(p, 1)*opts.Walkers[i]); err != nil {
 					return err
 				}
 			}
@@ -119,7 +127,7 @@ per-round ratios.`,
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "4x4x4", "the format to search")
 	f.StringVar(&field, "field", "Z2", "field of the search: Z2 or Z")
-	f.StringVar(&procs, "procs", "1,2", "worker processes of each layout, like 1,2,4,8,16")
+	f.StringVar(&procs, "procs", "1,2", "worker processes of each layout, like 1,2,4,8,16 (0: the walkers in this process, without the cluster)")
 	f.StringVar(&walkers, "walkers", "1", "walkers of each worker process: one count, or one per --procs (like 2,1 against --procs 1,2)")
 	f.DurationVar(&opts.Time, "time", 10*time.Second, "time limit of each run")
 	f.DurationVar(&opts.Slice, "slice", 5*time.Second, "budget of one job")
@@ -149,6 +157,9 @@ type ClusterRun struct {
 	// is missing.
 	WorkerCPUS float64 `json:"worker_cpu_s"`
 	HubCPUS    float64 `json:"hub_cpu_s"`
+	// HubCPUPerS is HubCPUS over SpanS: the cores the hub's process
+	// kept busy.
+	HubCPUPerS float64 `json:"hub_cpu_per_s"`
 	// FlipsPerCPUS is Flips over WorkerCPUS.
 	FlipsPerCPUS float64 `json:"flips_per_cpu_s"`
 	// HubShare is HubCPUS over the CPU of all processes.
@@ -167,6 +178,7 @@ type ClusterRow struct {
 	FlipsPerSec  Spread `json:"flips_per_s"`
 	FlipsPerCPUS Spread `json:"flips_per_cpu_s"`
 	HubShare     Spread `json:"hub_share"`
+	HubCPUPerS   Spread `json:"hub_cpu_per_s"`
 	// ReachedS: median time to the target; a run that missed it counts
 	// as slower than all others (-1 in JSON when the median missed it).
 	ReachedS Spread `json:"reached_s"`
@@ -247,8 +259,8 @@ runs:
 			if err != nil {
 				break runs
 			}
-			fmt.Fprintf(o.IO.ErrOut, "bench cluster: round %d, %d processes × %d walkers: %.3g flips/s, %.3g flips/CPU-s, hub %.2f%% of CPU, best %d%s\n",
-				r, p, o.Walkers[i], run.FlipsPerSec, run.FlipsPerCPUS, 100*run.HubShare, run.Best, reachedText(run))
+			fmt.Fprintf(o.IO.ErrOut, "bench cluster: round %d, %s × %d walkers: %.3g flips/s, %.3g flips/CPU-s, hub %.2f%% of CPU (%.2g ms/s), best %d%s\n",
+				r, procsText(p), o.Walkers[i], run.FlipsPerSec, run.FlipsPerCPUS, 100*run.HubShare, 1000*run.HubCPUPerS, run.Best, reachedText(run))
 			rep.Runs = append(rep.Runs, run)
 		}
 	}
@@ -269,6 +281,14 @@ runs:
 	return err
 }
 
+// procsText names a layout's processes.
+func procsText(p int) string {
+	if p == 0 {
+		return "no cluster (this process)"
+	}
+	return fmt.Sprintf("%d processes", p)
+}
+
 func reachedText(r ClusterRun) string {
 	switch {
 	case r.ReachedS > 0:
@@ -282,6 +302,9 @@ func reachedText(r ClusterRun) string {
 // benchClusterOnce runs one layout: a hub on a loopback port, procs worker
 // processes of walkers walkers, one job per process in the queue.
 func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, round, procs, walkers int) (ClusterRun, error) {
+	if procs == 0 {
+		return benchLocalOnce(ctx, o, dir, round, walkers)
+	}
 	run := ClusterRun{Round: round, Procs: procs, Walkers: walkers, ReachedS: 0}
 	if o.Target > 0 {
 		run.ReachedS = -1
@@ -419,13 +442,70 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	run.SpanS = last.Sub(t0).Seconds()
 	run.WorkerCPUS = (childrenCPU(children) - cpu0).Seconds()
 	run.HubCPUS = (selfCPU() - hub0).Seconds()
+	run.rates()
+	return run, nil
+}
+
+// rates sets the run's rates from its counts.
+func (run *ClusterRun) rates() {
 	if run.SpanS > 0 {
 		run.FlipsPerSec = float64(run.Flips) / run.SpanS
+		run.HubCPUPerS = run.HubCPUS / run.SpanS
 	}
 	if run.WorkerCPUS > 0 {
 		run.FlipsPerCPUS = float64(run.Flips) / run.WorkerCPUS
 		run.HubShare = run.HubCPUS / (run.HubCPUS + run.WorkerCPUS)
 	}
+}
+
+// benchLocalOnce runs the jobs of a layout one after another in this
+// process with frontier's job function, without the cluster: its CPU is
+// this process's.
+func benchLocalOnce(ctx context.Context, o *benchClusterOptions, dir string, round, walkers int) (ClusterRun, error) {
+	run := ClusterRun{Round: round, Walkers: walkers}
+	if o.Target > 0 {
+		run.ReachedS = -1
+	}
+	targets, err := frontierTargets()
+	if err != nil {
+		return run, err
+	}
+	job := frontier.WorkerConfig{Dir: dir, Workers: walkers, Cyclic: o.Cyclic, Targets: targets}.Job()
+	cpu0, t0 := selfCPU(), time.Now()
+	end := t0.Add(o.Time)
+	var best *tensorgame.Scheme
+	for seq := 1; ; seq++ {
+		budget := min(o.Slice, time.Until(end))
+		if run.ReachedS > 0 || budget < min(o.Slice/4, time.Second) {
+			break
+		}
+		j := cluster.Job{ID: fmt.Sprintf("bench-%d-0-%d", round, seq), Format: o.Format, Field: o.Field,
+			Start: best, Budget: budget, Seed: uint64(round)<<32 | uint64(seq), Target: o.Target}
+		d := cluster.RunJob(ctx, j, job, func(s *tensorgame.Scheme) error {
+			if err := tensorgame.Verify(s); err != nil {
+				return err
+			}
+			if best == nil || s.Rank() < best.Rank() {
+				best = s
+				run.Best = s.Rank()
+			}
+			if o.Target > 0 && s.Rank() <= o.Target && run.ReachedS < 0 {
+				run.ReachedS = time.Since(t0).Seconds()
+			}
+			return nil
+		})
+		if d.Err != "" {
+			return run, fmt.Errorf("bench cluster: job %s: %s", d.ID, d.Err)
+		}
+		if err := ctx.Err(); err != nil {
+			return run, err
+		}
+		run.Jobs++
+		run.Flips += d.Work
+	}
+	run.SpanS = time.Since(t0).Seconds()
+	run.WorkerCPUS = (selfCPU() - cpu0).Seconds()
+	run.rates()
 	return run, nil
 }
 
@@ -529,7 +609,8 @@ func clusterRows(runs []ClusterRun, procs, walkers []int) []ClusterRow {
 		}
 		row := ClusterRow{Procs: procs[i], Walkers: walkers[i],
 			FlipsPerSec: spread(pick(rs, flips)), FlipsPerCPUS: spread(pick(rs, perCPU)),
-			HubShare: spread(pick(rs, func(r ClusterRun) float64 { return r.HubShare }))}
+			HubShare:   spread(pick(rs, func(r ClusterRun) float64 { return r.HubShare })),
+			HubCPUPerS: spread(pick(rs, func(r ClusterRun) float64 { return r.HubCPUPerS }))}
 		row.FlipsRatio = ratios(base, rs, flips, false)
 		row.CPURatio = ratios(base, rs, perCPU, false)
 		if rs[0].ReachedS != 0 {
@@ -606,15 +687,16 @@ func writeClusterTable(w io.Writer, r *ClusterReport) error {
 	fmt.Fprintf(w, "%s over %s, %v runs of %gs (jobs of %gs), %d rounds alternated, %d CPUs, load %s -> %s\n",
 		r.Format, r.Field, len(r.Runs), r.TimeS, r.SliceS, r.Rounds, r.CPUs, r.LoadBefore, r.LoadAfter)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "procs\twalkers\tflips/s\tratio\tflips/CPU-s\tratio\thub CPU"
+	head := "procs\twalkers\tflips/s\tratio\tflips/CPU-s\tratio\thub CPU\thub CPU ms/s"
 	if r.Target > 0 {
 		head += fmt.Sprintf("\treached %d\ttime to %d\tspeedup", r.Target, r.Target)
 	}
 	fmt.Fprintln(tw, head+"\t")
 	for _, row := range r.Rows {
-		line := fmt.Sprintf("%d\t%d\t%s\t%s\t%s\t%s\t%s", row.Procs, row.Walkers, spreadCell(row.FlipsPerSec, "%.3g"),
+		line := fmt.Sprintf("%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s", row.Procs, row.Walkers, spreadCell(row.FlipsPerSec, "%.3g"),
 			spreadCell(row.FlipsRatio, "%.2f"), spreadCell(row.FlipsPerCPUS, "%.3g"), spreadCell(row.CPURatio, "%.2f"),
-			spreadCell(Spread{100 * row.HubShare.Median, 100 * row.HubShare.Min, 100 * row.HubShare.Max}, "%.2f%%"))
+			spreadCell(Spread{100 * row.HubShare.Median, 100 * row.HubShare.Min, 100 * row.HubShare.Max}, "%.2f%%"),
+			spreadCell(Spread{1000 * row.HubCPUPerS.Median, 1000 * row.HubCPUPerS.Min, 1000 * row.HubCPUPerS.Max}, "%.2g"))
 		if r.Target > 0 {
 			n := 0
 			for _, run := range r.Runs {

@@ -21,7 +21,9 @@ func TestBenchClusterFlags(t *testing.T) {
 		{[]string{"--procs", "1,2,4"}, []int{1, 1, 1}},
 		{[]string{"--procs", "1,2", "--walkers", "2,1"}, []int{2, 1}},
 		{[]string{"--procs", "1,2", "--walkers", "2,1,1"}, nil},
-		{[]string{"--procs", "0"}, nil},
+		{[]string{"--procs", "0,2", "--walkers", "2,1"}, []int{2, 1}},
+		{[]string{"--procs", "-1"}, nil},
+		{[]string{"--procs", "1,x"}, nil},
 		{[]string{"--format", "3x3"}, nil},
 		{[]string{"--field", "Q"}, nil},
 		{[]string{"--time", "0s"}, nil},
@@ -47,10 +49,11 @@ func TestBenchClusterFlags(t *testing.T) {
 	}
 }
 
-// TestBenchClusterRun runs 2x2x2 over Z2 to rank 7 with one worker process
-// of two walkers, then two of one (the test binary re-executed as
-// "alphamat frontier --join"): every run reaches the target through the
-// hub and counts flips and CPU, and the first layout's ratios are 1.
+// TestBenchClusterRun runs 2x2x2 over Z2 to rank 7 with two walkers in
+// this process without the cluster, one worker process of two walkers, and
+// two of one (the test binary re-executed as "alphamat frontier --join"):
+// every run reaches the target and counts flips and CPU, through the hub
+// when there is one, and the first layout's ratios are 1.
 func TestBenchClusterRun(t *testing.T) {
 	var out, errOut bytes.Buffer
 	cmd := newBenchClusterCmd(&IO{Out: &out, ErrOut: &errOut}, func(o *benchClusterOptions) error {
@@ -61,7 +64,7 @@ func TestBenchClusterRun(t *testing.T) {
 		}
 		return benchClusterRun(context.Background(), o)
 	})
-	cmd.SetArgs([]string{"--format", "2x2x2", "--target", "7", "--procs", "1,2", "--walkers", "2,1",
+	cmd.SetArgs([]string{"--format", "2x2x2", "--target", "7", "--procs", "0,1,2", "--walkers", "2,2,1",
 		"--time", "20s", "--slice", "2s", "--rounds", "1", "--json"})
 	if err := cmd.Execute(); err != nil {
 		t.Fatalf("%v\n%s", err, errOut.String())
@@ -70,16 +73,16 @@ func TestBenchClusterRun(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("%v:\n%s", err, out.String())
 	}
-	if len(rep.Runs) != 2 || len(rep.Rows) != 2 {
-		t.Fatalf("%d runs and %d rows, want 2 and 2:\n%s", len(rep.Runs), len(rep.Rows), out.String())
+	if len(rep.Runs) != 3 || len(rep.Rows) != 3 {
+		t.Fatalf("%d runs and %d rows, want 3 and 3:\n%s", len(rep.Runs), len(rep.Rows), out.String())
 	}
 	for _, r := range rep.Runs {
 		if r.Best != 7 || r.ReachedS <= 0 || r.Flips <= 0 || r.Jobs < 1 || r.SpanS <= 0 {
 			t.Errorf("run %+v: want rank 7 reached, flips and jobs counted", r)
 		}
 	}
-	if b := rep.Rows[0]; b.Procs != 1 || b.Walkers != 2 || b.FlipsRatio.Median != 1 || b.TimeRatio.Median != 1 || b.Reached != 1 {
-		t.Errorf("first row %+v: want ratios 1", b)
+	if b := rep.Rows[0]; b.Procs != 0 || b.Walkers != 2 || b.FlipsRatio.Median != 1 || b.TimeRatio.Median != 1 || b.Reached != 1 || b.HubShare.Max != 0 {
+		t.Errorf("first row %+v: want ratios 1 and no hub", b)
 	}
 	if !strings.Contains(errOut.String(), "round 1, 2 processes × 1 walkers") {
 		t.Errorf("no progress line for the second layout:\n%s", errOut.String())
