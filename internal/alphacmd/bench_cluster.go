@@ -371,7 +371,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 			break
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return run, fmt.Errorf("bench cluster: %d of %d workers heard after a minute (logs in %s)", len(st.Workers), procs, dir)
+			return run, fmt.Errorf("bench cluster: %d of %d workers heard after a minute; the first worker's log ends:\n%s", len(st.Workers), procs, logTail(dir))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -434,7 +434,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 				stop = true
 			}
 		case <-guard:
-			return run, fmt.Errorf("bench cluster: %d jobs unreported %v after the end (logs in %s)", inFlight, o.Slice+time.Minute, dir)
+			return run, fmt.Errorf("bench cluster: %d jobs unreported %v after the end; the first worker's log ends:\n%s", inFlight, o.Slice+time.Minute, logTail(dir))
 		case <-ctx.Done():
 			return run, ctx.Err()
 		}
@@ -507,6 +507,17 @@ func benchLocalOnce(ctx context.Context, o *benchClusterOptions, dir string, rou
 	run.WorkerCPUS = (selfCPU() - cpu0).Seconds()
 	run.rates()
 	return run, nil
+}
+
+// logTail returns the last lines of the first worker's log in dir (the run
+// directory may be a temporary one, gone after the error).
+func logTail(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "worker1.log"))
+	if err != nil {
+		return err.Error()
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-10):], "\n")
 }
 
 // waitOrKill waits for c to exit, and kills it after d.

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -123,5 +125,24 @@ func TestClusterRows(t *testing.T) {
 	}
 	if rows[1].Reached != 2 || rows[0].Reached != 3 {
 		t.Errorf("reached %d and %d, want 3 and 2", rows[0].Reached, rows[1].Reached)
+	}
+}
+
+// TestLogTail: the last ten lines of the first worker's log, or the error
+// that names the missing file.
+func TestLogTail(t *testing.T) {
+	dir := t.TempDir()
+	if got := logTail(dir); !strings.Contains(got, "worker1.log") {
+		t.Errorf("no log: %q, want the error naming the file", got)
+	}
+	var lines []string
+	for i := range 15 {
+		lines = append(lines, fmt.Sprint("line ", i))
+	}
+	if err := os.WriteFile(filepath.Join(dir, "worker1.log"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := logTail(dir), strings.Join(lines[5:], "\n"); got != want {
+		t.Errorf("tail %q, want %q", got, want)
 	}
 }
