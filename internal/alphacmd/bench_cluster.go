@@ -329,12 +329,27 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	accepted := make(chan cluster.Improvement, 64)
 	hctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
+	// The hub's callbacks never block once the run is over.
+	over := make(chan struct{})
 	hub, err := cluster.NewHub(hctx, cluster.HubOptions{Endpoint: srv.Endpoint(), Log: log,
-		Done: func(d cluster.JobDone) { done <- d }, Accepted: func(imp cluster.Improvement) { accepted <- imp }})
+		Done: func(d cluster.JobDone) {
+			select {
+			case done <- d:
+			case <-over:
+			}
+		},
+		Accepted: func(imp cluster.Improvement) {
+			select {
+			case accepted <- imp:
+			case <-over:
+			}
+		}})
 	if err != nil {
+		close(over)
 		return run, fmt.Errorf("bench cluster: %w", err)
 	}
 	defer hub.Close()
+	defer close(over) // before hub.Close
 
 	var children []*exec.Cmd
 	defer func() {
