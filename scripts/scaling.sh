@@ -14,7 +14,7 @@
 # flips/s run, default 15s), TARGET_TIME (each time-to-target run, default
 # 90s), SEEDS (runs per walker count to the targets, default 1), ALPHAMAT
 # (a built alphamat to use instead of building one here). Into OUT
-# it writes machine.txt (commit, nproc, uptime before and after) and, each
+# it writes machine.txt (commit, nproc, uptime before and after each part) and, each
 # as JSON with a report or log:
 #   walkers       bench search, 4x4x4 over Z2, 1, 2, 4, ... MAX walkers in one
 #                 process: flips/s and its speedup over one walker
@@ -50,8 +50,8 @@ fi
 {
 	echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "nproc $(nproc)"
-	echo "before: $(uptime)"
-} | tee "$OUT/machine.txt"
+	echo "$PART, before: $(uptime)"
+} | tee -a "$OUT/machine.txt"
 
 if [ "$PART" != targets ]; then
 echo "== walkers: 4x4x4 over Z2, $counts walkers in one process, $FLIPS_TIME each"
@@ -74,4 +74,4 @@ for ft in 5x5x5:96 4x5x5:76; do
 	cat "$OUT/target-$f/report.md"
 done
 fi
-echo "after: $(uptime)" | tee -a "$OUT/machine.txt"
+echo "$PART, after: $(uptime)" | tee -a "$OUT/machine.txt"
