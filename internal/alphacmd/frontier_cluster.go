@@ -238,6 +238,9 @@ func frontierCluster(ctx context.Context, io *IO, o *frontierOptions) error {
 		return err
 	}
 	w, err := cluster.NewWorker(cluster.WorkerOptions{Endpoint: ep, Outbox: filepath.Join(o.Run, frontierOutbox), Log: l})
+	if errors.Is(err, cluster.ErrRefused) {
+		return fmt.Errorf("frontier: %w; a worker's token is the %s that the hub writes into its run directory", err, frontierWorkerToken)
+	}
 	if err != nil {
 		return fmt.Errorf("frontier: %w", err)
 	}

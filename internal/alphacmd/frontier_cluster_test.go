@@ -202,8 +202,8 @@ func TestFrontierWrongToken(t *testing.T) {
 	defer cancel()
 	for _, tok := range []string{writeToken(t, "wrong"), hubTok, filepath.Join(run, frontierStatusToken)} {
 		_, errOut, code := execCode(ctx, t, "frontier", "--join", url, "--token-file", tok, "--run", filepath.Join(dir, "w"))
-		if code != exitFail || !strings.Contains(errOut, "refused") || !strings.Contains(errOut, "token") {
-			t.Errorf("worker with %s: exit %d, stderr %q; want 1 and a refusal naming the token", tok, code, errOut)
+		if code != exitFail || !strings.Contains(errOut, "refused") || !strings.Contains(errOut, frontierWorkerToken) {
+			t.Errorf("worker with %s: exit %d, stderr %q; want 1 and a refusal naming the worker's token", tok, code, errOut)
 		}
 	}
 	_, errOut, code := execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", writeToken(t, "wrong"))
