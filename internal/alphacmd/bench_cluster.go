@@ -351,7 +351,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	defer hub.Close()
 	defer close(over) // before hub.Close
 
-	var children []*exec.Cmd
+	children, err := startWorkers(o, dir, srv.ClientURL(), tokenFile, procs, walkers)
 	defer func() {
 		for _, c := range children {
 			c.Process.Signal(os.Interrupt)
@@ -360,24 +360,8 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 			waitOrKill(c, 10*time.Second)
 		}
 	}()
-	for i := range procs {
-		wdir := filepath.Join(dir, fmt.Sprintf("worker%d", i+1))
-		if err := os.MkdirAll(wdir, 0o755); err != nil {
-			return run, fmt.Errorf("bench cluster: %w", err)
-		}
-		logf, err := os.Create(wdir + ".log")
-		if err != nil {
-			return run, fmt.Errorf("bench cluster: %w", err)
-		}
-		c := o.worker([]string{"frontier", "--join", srv.ClientURL(), "--token-file", tokenFile,
-			"--workers", strconv.Itoa(walkers), "--run", wdir, "--cyclic=" + strconv.FormatBool(o.Cyclic)})
-		c.Stdout, c.Stderr = logf, logf
-		err = c.Start()
-		logf.Close()
-		if err != nil {
-			return run, fmt.Errorf("bench cluster: start worker: %w", err)
-		}
-		children = append(children, c)
+	if err != nil {
+		return run, err
 	}
 	// Wait for every worker's first heartbeat.
 	for deadline := time.Now().Add(time.Minute); ; {
@@ -419,6 +403,19 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 			return run, err
 		}
 	}
+	take := func(imp cluster.Improvement) {
+		if imp.Scheme.Format != o.Format || imp.Scheme.Field != o.Field {
+			return
+		}
+		if best == nil || imp.Scheme.Rank() < best.Rank() {
+			best = imp.Scheme
+			run.Best = best.Rank()
+		}
+		if o.Target > 0 && best.Rank() <= o.Target && !stop {
+			run.ReachedS = time.Since(t0).Seconds()
+			stop = true
+		}
+	}
 	var last time.Time
 	// A job's report may be lost (a worker died): give up a while after
 	// the end.
@@ -426,6 +423,16 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	for inFlight > 0 {
 		select {
 		case d := <-done:
+			// The hub passed on the job's schemes before its report: take
+			// them first, so that the next job starts from them.
+			for drained := false; !drained; {
+				select {
+				case imp := <-accepted:
+					take(imp)
+				default:
+					drained = true
+				}
+			}
 			inFlight--
 			last = time.Now()
 			if d.Err != "" {
@@ -437,17 +444,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 				return run, err
 			}
 		case imp := <-accepted:
-			if imp.Scheme.Format != o.Format || imp.Scheme.Field != o.Field {
-				continue
-			}
-			if best == nil || imp.Scheme.Rank() < best.Rank() {
-				best = imp.Scheme
-				run.Best = best.Rank()
-			}
-			if o.Target > 0 && best.Rank() <= o.Target && !stop {
-				run.ReachedS = time.Since(t0).Seconds()
-				stop = true
-			}
+			take(imp)
 		case <-guard:
 			return run, fmt.Errorf("bench cluster: %d jobs unreported %v after the end; the first worker's log ends:\n%s", inFlight, o.Slice+time.Minute, logTail(dir))
 		case <-ctx.Done():
@@ -459,6 +456,33 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 	run.HubCPUS = (selfCPU() - hub0).Seconds()
 	run.rates()
 	return run, nil
+}
+
+// startWorkers starts procs worker processes of walkers walkers joined to
+// the hub at url, each with its run directory and log in dir. It returns
+// those it started, also with an error.
+func startWorkers(o *benchClusterOptions, dir, url, tokenFile string, procs, walkers int) ([]*exec.Cmd, error) {
+	var children []*exec.Cmd
+	for i := range procs {
+		wdir := filepath.Join(dir, fmt.Sprintf("worker%d", i+1))
+		if err := os.MkdirAll(wdir, 0o755); err != nil {
+			return children, fmt.Errorf("bench cluster: %w", err)
+		}
+		logf, err := os.Create(wdir + ".log")
+		if err != nil {
+			return children, fmt.Errorf("bench cluster: %w", err)
+		}
+		c := o.worker([]string{"frontier", "--join", url, "--token-file", tokenFile,
+			"--workers", strconv.Itoa(walkers), "--run", wdir, "--cyclic=" + strconv.FormatBool(o.Cyclic)})
+		c.Stdout, c.Stderr = logf, logf
+		err = c.Start()
+		logf.Close()
+		if err != nil {
+			return children, fmt.Errorf("bench cluster: start worker: %w", err)
+		}
+		children = append(children, c)
+	}
+	return children, nil
 }
 
 // rates sets the run's rates from its counts.
