@@ -2,10 +2,10 @@ package frontier
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -24,24 +24,24 @@ type Propagator struct {
 }
 
 // Propagate offers to the catalogue, for each key in from and then for each
-// key that improves, the schemes that the meta moves make from its best
-// scheme and the best schemes of the other formats held:
+// key that improves, what the meta moves (package meta) make of the schemes
+// held for every format in Scope that the key's format reaches by one move:
 //
 //   - mod 2: a Z scheme is a Z2 scheme;
-//   - restriction (tensorgame.BestRestriction): one index fewer along a size;
-//   - extension (tensorgame.Extend): one index more, with the standard
-//     algorithm's terms;
-//   - direct sum (tensorgame.DirectSum) with every format held that agrees
-//     in two sizes, in each orientation;
-//   - tensor product (tensorgame.Product) with every format held, in each
-//     orientation.
+//   - restriction (meta.Restrictions): the formats one index smaller along
+//     a size, from the best schemes of the formats one index larger;
+//   - direct sum (meta.Sum): the formats that agree with the key's in two
+//     sizes (any orientation) and are larger in the third, from sums of any
+//     number of held formats split along any sizes (an extension by the
+//     standard algorithm is the sum with a part of size 1);
+//   - tensor product (meta.Product): the products of the key's format with
+//     every format held, in each orientation.
 //
-// Only results in Scope and below the rank held are built (a sum's or a
-// product's rank is known before it is built; a restriction is tried when
-// it could lose 2/size of the terms and still beat the rank held). Every
-// result is verified by the catalogue before it is stored. Propagate
-// returns the keys that improved, in order, when nothing more improves or
-// ctx is done.
+// Only results below the rank held are built (the rank of a sum or a
+// product is known before it is built; a restriction is tried when it could
+// lose 2/size of the terms and still beat the rank held). Every result is
+// verified before the catalogue stores it. Propagate returns the keys that
+// improved, in order, when nothing more improves or ctx is done.
 func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []catalogue.Key {
 	scope := map[tensorgame.Format]bool{}
 	for _, f := range p.Scope {
@@ -56,6 +56,9 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 	offer := func(s *tensorgame.Scheme, err error) {
 		if err != nil {
 			p.warn(err)
+			return
+		}
+		if s == nil {
 			return
 		}
 		ok, err := p.Cat.Offer(s)
@@ -120,59 +123,51 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 	sizes := [3]int{f.N, f.M, f.P}
 	for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
 		d := sizes[ax]
-		// Restriction: one index fewer.
-		if d > 2 {
-			g := withSize(f, ax, d-1)
-			if p.beats(scope, g, field, s.Rank()*(d-2)/d) {
-				offer(tensorgame.BestRestriction(s, ax))
+		if g := withSize(f, ax, d-1); d > 2 && p.beats(scope, g, field, s.Rank()*(d-2)/d) {
+			rs, err := meta.Restrictions(g, field, p.Cat, 1, 1)
+			if err != nil || len(rs) == 0 {
+				offer(nil, err)
+				continue
 			}
+			offer(rs[0], nil)
 		}
-		// Extension: one index more with the standard algorithm.
-		g := withSize(f, ax, d+1)
-		if r := s.Rank() + g.Naive() - f.Naive(); p.beats(scope, g, field, r) {
-			offer(tensorgame.Extend(s, ax, 1))
+	}
+	for _, g := range p.Scope {
+		if !reaches(f, g) {
+			continue
+		}
+		if r := meta.SumRank(g, field, p.Cat); p.beats(scope, g, field, r) {
+			offer(meta.Sum(g, field, p.Cat))
 		}
 	}
 	for _, k := range p.Cat.Keys() {
 		if k.Field != field {
 			continue
 		}
-		r2 := p.Cat.Rank(k.Format, field)
 		for _, o := range orientations(k.Format) {
-			// Direct sums along each size where the others agree.
-			for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
-				if !agree(f, o, ax) {
-					continue
-				}
-				g := withSize(f, ax, sizes[ax]+size(o, ax))
-				if p.beats(scope, g, field, s.Rank()+r2) {
-					b := p.Cat.Best(o, field)
-					if b == nil {
-						continue
-					}
-					sum, err := tensorgame.DirectSum(ax, s, b)
-					if err == nil {
-						sum.Comments = sum.Comments[len(sum.Comments)-1:]
-						sum.Origin = tensorgame.Derive(tensorgame.MoveSum, s, b)
-					}
-					offer(sum, err)
-				}
-			}
-			// Tensor products.
 			g := tensorgame.Format{N: f.N * o.N, M: f.M * o.M, P: f.P * o.P}
-			if p.beats(scope, g, field, s.Rank()*r2) {
-				b := p.Cat.Best(o, field)
-				if b == nil {
+			if r := meta.ProductRank(g, field, p.Cat); p.beats(scope, g, field, r) {
+				prod, err := meta.Product(g, field, p.Cat)
+				if err == nil && prod == nil {
 					continue
-				}
-				prod, err := tensorgame.Product(s, b)
-				if err != nil {
-					err = fmt.Errorf("product of %v and %v: %w", f, o, err)
 				}
 				offer(prod, err)
 			}
 		}
 	}
+}
+
+// reaches reports whether a direct sum with f as one part can make g: g
+// agrees with an orientation of f in two sizes and is larger in the third.
+func reaches(f, g tensorgame.Format) bool {
+	for _, o := range orientations(f) {
+		for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
+			if agree(o, g, ax) && size(g, ax) > size(o, ax) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // orientations returns the distinct formats with the sizes of f.

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
-	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -42,9 +42,11 @@ type Config struct {
 	// Seed seeds the searches: search k of a run directory gets Seed+k.
 	Seed uint64
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
-	// searches of square formats n×n×n with n >= CyclicFrom that the cyclic
-	// walker supports (cyclic.Supports: up to 8x8x8), where they pay on
-	// 5x5x5 (docs/experiments.md, "## search").
+	// searches of the formats meta.Cyclic names: square formats n×n×n with
+	// n >= CyclicFrom that the cyclic walker supports (cyclic.Supports: up
+	// to 8x8x8), where they pay on 5x5x5 (docs/experiments.md, "## search"),
+	// and the formats one size below them, whose cyclic walks of the square
+	// format above hand restrictions to the plain walkers.
 	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
 	// and warning.
@@ -68,8 +70,8 @@ type Config struct {
 }
 
 // CyclicFrom is the least n of the square formats that Config.Cyclic
-// searches with cyclic walkers too.
-const CyclicFrom = 5
+// searches with cyclic walkers too (meta.Cyclic).
+const CyclicFrom = meta.CyclicFrom
 
 // StateFile is the scheduler's state in the run directory.
 const StateFile = "frontier.json"
@@ -440,12 +442,24 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	if field == tensorgame.Z && e.cat.Rank(f, tensorgame.Z2) < f.Naive() {
 		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
 	}
+	// Restrictions of the best schemes of the formats one size larger
+	// start walks too, even above the rank held: they descend where
+	// the format's own schemes stall (meta.Restrictions).
+	if rs, err := meta.Restrictions(f, field, e.cat, 4, 4); err != nil {
+		e.warn(err)
+	} else {
+		for _, r := range rs {
+			if r.Rank() < f.Naive() {
+				starts = append(starts, r)
+			}
+		}
+	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
 	seed := e.cfg.Seed + uint64(e.issued)
 	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
 		Seed: seed, Starts: starts, RunDir: runDir,
-		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom && cyclic.Supports(f) == nil}
+		Cyclic: e.cfg.Cyclic && meta.Cyclic(f)}
 	t0 := time.Now()
 	e.mu.Unlock()
 	res, err := e.cfg.Search(ctx, cfg)
