@@ -30,10 +30,10 @@ type Propagator struct {
 //   - mod 2: a Z scheme is a Z2 scheme;
 //   - restriction (meta.Restrictions): the formats one index smaller along
 //     a size, from the best schemes of the formats one index larger;
-//   - direct sum (meta.Sum): the formats that agree with the key's in two
-//     sizes (any orientation) and are larger in the third, from sums of any
-//     number of held formats split along any sizes (an extension by the
-//     standard algorithm is the sum with a part of size 1);
+//   - direct sum (meta.Sum): the formats of which the key's format is a
+//     block (any orientation), from sums of any number of held formats
+//     split along any sizes (an extension by the standard algorithm is the
+//     sum with a part of size 1);
 //   - tensor product (meta.Product): the products of the key's format with
 //     every format held, in each orientation.
 //
@@ -132,12 +132,13 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 			offer(rs[0], nil)
 		}
 	}
+	sums := meta.NewSums(field, p.Cat)
 	for _, g := range p.Scope {
-		if !reaches(f, g) {
+		if !fits(f, g) {
 			continue
 		}
-		if r := meta.SumRank(g, field, p.Cat); p.beats(scope, g, field, r) {
-			offer(meta.Sum(g, field, p.Cat))
+		if r := sums.Rank(g); p.beats(scope, g, field, r) {
+			offer(sums.Sum(g))
 		}
 	}
 	for _, k := range p.Cat.Keys() {
@@ -157,14 +158,13 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 	}
 }
 
-// reaches reports whether a direct sum with f as one part can make g: g
-// agrees with an orientation of f in two sizes and is larger in the third.
-func reaches(f, g tensorgame.Format) bool {
+// fits reports whether f is a block of g: an orientation of f is no larger
+// than g along every size, and g is larger along one (a direct sum with f
+// as one part, and others along any sizes, makes g).
+func fits(f, g tensorgame.Format) bool {
 	for _, o := range orientations(f) {
-		for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
-			if agree(o, g, ax) && size(g, ax) > size(o, ax) {
-				return true
-			}
+		if o.N <= g.N && o.M <= g.M && o.P <= g.P && o != g {
+			return true
 		}
 	}
 	return false
@@ -182,18 +182,6 @@ func orientations(f tensorgame.Format) []tensorgame.Format {
 		}
 	}
 	return out
-}
-
-func size(f tensorgame.Format, ax tensorgame.Axis) int { return [3]int{f.N, f.M, f.P}[ax] }
-
-// agree reports whether f and g have the same sizes other than along ax.
-func agree(f, g tensorgame.Format, ax tensorgame.Axis) bool {
-	for o := tensorgame.AxisN; o <= tensorgame.AxisP; o++ {
-		if o != ax && size(f, o) != size(g, o) {
-			return false
-		}
-	}
-	return true
 }
 
 // withSize returns f with size d along ax.

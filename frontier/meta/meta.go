@@ -37,8 +37,7 @@ type Held interface {
 // when no sum beats the standard algorithm. The ranks held of f itself
 // count only for its parts.
 func SumRank(f tensorgame.Format, field tensorgame.Field, held Held) int {
-	p := newPlanner(field, held)
-	return p.splitRank(f.Canonical())
+	return NewSums(field, held).Rank(f)
 }
 
 // Sum returns the direct sum of lowest rank for f over field (see SumRank),
@@ -49,10 +48,37 @@ func SumRank(f tensorgame.Format, field tensorgame.Field, held Held) int {
 // each of its format's best (a composite), is the commonest case: 4x5x5 =
 // 4x5x2 + 4x5x3 is 33 + 47 = 80 terms, 20 below the standard 100.
 func Sum(f tensorgame.Format, field tensorgame.Field, held Held) (*tensorgame.Scheme, error) {
+	return NewSums(field, held).Sum(f)
+}
+
+// Sums finds direct sums (SumRank, Sum) for many formats over one field,
+// remembering the least rank of every format it meets: one Sums serves the
+// formats an improvement reaches. What it remembers does not follow later
+// changes of what is held (a rank that improved since counts at its old
+// value, and its scheme, of the lower rank, is used), so a Sums is for one
+// batch of moves. It is not safe for concurrent use.
+type Sums struct {
+	field tensorgame.Field
+	held  Held
+	rank  map[tensorgame.Format]int // canonical format -> least rank, held or sum
+}
+
+// NewSums returns a Sums over field drawing on held.
+func NewSums(field tensorgame.Field, held Held) *Sums {
+	return &Sums{field: field, held: held, rank: map[tensorgame.Format]int{}}
+}
+
+// Rank is SumRank.
+func (p *Sums) Rank(f tensorgame.Format) int {
+	_, r := p.bestSplit(f)
+	return r
+}
+
+// Sum is the package's Sum.
+func (p *Sums) Sum(f tensorgame.Format) (*tensorgame.Scheme, error) {
 	if !f.Valid() {
 		return nil, fmt.Errorf("meta: sum for invalid format %v", f)
 	}
-	p := newPlanner(field, held)
 	sp, r := p.bestSplit(f)
 	if sp == nil || r >= f.Naive() {
 		return nil, nil
@@ -67,19 +93,8 @@ func Sum(f tensorgame.Format, field tensorgame.Field, held Held) (*tensorgame.Sc
 	return s, nil
 }
 
-// planner finds sums with memoized ranks of the formats it meets.
-type planner struct {
-	field tensorgame.Field
-	held  Held
-	rank  map[tensorgame.Format]int // canonical format -> least rank, held or sum
-}
-
-func newPlanner(field tensorgame.Field, held Held) *planner {
-	return &planner{field: field, held: held, rank: map[tensorgame.Format]int{}}
-}
-
 // bestRank returns the least rank of canonical g: held, a sum, or standard.
-func (p *planner) bestRank(g tensorgame.Format) int {
+func (p *Sums) bestRank(g tensorgame.Format) int {
 	if r, ok := p.rank[g]; ok {
 		return r
 	}
@@ -88,22 +103,16 @@ func (p *planner) bestRank(g tensorgame.Format) int {
 		if h := p.held.Rank(g, p.field); h > 0 {
 			r = min(r, h)
 		}
-		r = min(r, p.splitRank(g))
+		_, s := p.bestSplit(g)
+		r = min(r, s)
 	}
 	p.rank[g] = r
 	return r
 }
 
-// splitRank returns the least rank of a sum for canonical g (g.Naive() if
-// none beats it).
-func (p *planner) splitRank(g tensorgame.Format) int {
-	_, r := p.bestSplit(g)
-	return r
-}
-
 // bestSplit returns the first split of g (any orientation) of least summed
 // rank, and that rank; nil and g.Naive() when none is below g.Naive().
-func (p *planner) bestSplit(g tensorgame.Format) (*Split, int) {
+func (p *Sums) bestSplit(g tensorgame.Format) (*Split, int) {
 	var best *Split
 	bestRank := g.Naive()
 	for _, sp := range Splits(g) {
@@ -114,28 +123,26 @@ func (p *planner) bestSplit(g tensorgame.Format) (*Split, int) {
 	return best, bestRank
 }
 
-// build returns a scheme of g (any orientation) of rank bestRank(g): the
-// held best when no sum beats it, else the sum.
-func (p *planner) build(g tensorgame.Format) (*tensorgame.Scheme, error) {
+// build returns a scheme of g (any orientation) of rank at most
+// bestRank(g): the held best when no sum beats it, else the sum.
+func (p *Sums) build(g tensorgame.Format) (*tensorgame.Scheme, error) {
 	c := g.Canonical()
 	r := p.bestRank(c)
-	if r >= c.Naive() {
-		s := tensorgame.Standard(g, p.field)
-		s.Origin = tensorgame.Derive(tensorgame.MoveStandard)
-		return s, nil
-	}
-	if h := p.held.Rank(c, p.field); h > 0 && h <= r {
+	if h := p.held.Rank(c, p.field); h > 0 && h <= r && h < c.Naive() {
 		ss := p.held.Schemes(c, p.field, 1)
 		if len(ss) == 0 || ss[0].Format != c || ss[0].Field != p.field {
 			return nil, fmt.Errorf("%v over %v: held at rank %d, but no scheme came back", c, p.field, h)
 		}
 		return orient(ss[0], g)
 	}
+	if r >= c.Naive() {
+		return tensorgame.Standard(g, p.field), nil
+	}
 	sp, _ := p.bestSplit(g)
 	return p.buildSplit(*sp)
 }
 
-func (p *planner) buildSplit(sp Split) (*tensorgame.Scheme, error) {
+func (p *Sums) buildSplit(sp Split) (*tensorgame.Scheme, error) {
 	a, err := p.build(sp.A)
 	if err != nil {
 		return nil, err
