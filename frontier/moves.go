@@ -28,8 +28,9 @@ type Propagator struct {
 // held for every format in Scope that the key's format reaches by one move:
 //
 //   - mod 2: a Z scheme is a Z2 scheme;
-//   - restriction (meta.Restrictions): the formats one index smaller along
-//     a size, from the best schemes of the formats one index larger;
+//   - restriction (tensorgame.BestRestriction): the formats one index
+//     smaller along a size (meta.Restrictions pulls the same from every
+//     format one index larger, for the searches' starts);
 //   - direct sum (meta.Sum): the formats of which the key's format is a
 //     block (any orientation), from sums of any number of held formats
 //     split along any sizes (an extension by the standard algorithm is the
@@ -124,12 +125,7 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 	for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
 		d := sizes[ax]
 		if g := withSize(f, ax, d-1); d > 2 && p.beats(scope, g, field, s.Rank()*(d-2)/d) {
-			rs, err := meta.Restrictions(g, field, p.Cat, 1, 1)
-			if err != nil || len(rs) == 0 {
-				offer(nil, err)
-				continue
-			}
-			offer(rs[0], nil)
+			offer(tensorgame.BestRestriction(s, ax))
 		}
 	}
 	sums := meta.NewSums(field, p.Cat)
