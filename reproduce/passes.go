@@ -127,8 +127,8 @@ func compositeStart(runDir, dir string, row Row) []*tensorgame.Scheme {
 		return nil
 	}
 	var starts []*tensorgame.Scheme
-	held := &runsHeld{dir: runDir}
-	if c, err := meta.Sum(row.format, row.field, held); err == nil && held.err == nil && c != nil && (cur == nil || c.Rank() < cur.Rank()) {
+	held := &meta.Runs{Dir: runDir}
+	if c, err := meta.Sum(row.format, row.field, held); err == nil && held.Err == nil && c != nil && (cur == nil || c.Rank() < cur.Rank()) {
 		starts = append(starts, c)
 	}
 	// A Z row also starts from the Z2 row's best, which the search lifts.
@@ -148,9 +148,9 @@ func compositeStart(runDir, dir string, row Row) []*tensorgame.Scheme {
 // How many sources matters: 4x5x5 from restrictions of 12 5x5x5 schemes of
 // rank 96 reached 76 in 8 s on one core, from 2 in 106 s.
 func restrictionStarts(runDir string, row Row) []*tensorgame.Scheme {
-	held := &runsHeld{dir: runDir}
+	held := &meta.Runs{Dir: runDir}
 	rs, err := meta.Restrictions(row.format, row.field, held, 32, 64)
-	if err != nil || held.err != nil {
+	if err != nil || held.Err != nil {
 		return nil
 	}
 	return rs
