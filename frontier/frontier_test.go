@@ -572,12 +572,24 @@ func TestPropagateFixedPoint(t *testing.T) {
 		}
 	}
 	p := &Propagator{Cat: cat, Scope: scope, Warn: func(err error) { t.Error(err) }}
+	// With no time, the keys wait for the next call.
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
 	for _, name := range []string{"2x2x2_r7_Z_strassen.txt", "3x3x3_r23_Z.txt", "2x3x4_r20_Z.txt"} {
 		s := readScheme(t, name)
 		if _, err := cat.Offer(s); err != nil {
 			t.Fatal(err)
 		}
-		p.Propagate(context.Background(), []catalogue.Key{catalogue.KeyOf(s.Format, s.Field)})
+		if got := p.Propagate(done, []catalogue.Key{catalogue.KeyOf(s.Format, s.Field)}); len(got) != 0 {
+			t.Errorf("propagation with no time improved %v", got)
+		}
+	}
+	if p.Pending() != 3 {
+		t.Errorf("%d keys pending, want 3", p.Pending())
+	}
+	p.Propagate(context.Background(), nil)
+	if p.Pending() != 0 {
+		t.Errorf("%d keys pending after a propagation to the end", p.Pending())
 	}
 	for _, g := range scope {
 		for _, field := range fields {

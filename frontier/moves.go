@@ -21,6 +21,9 @@ type Propagator struct {
 	// Warn, when non-nil, is told of moves that failed (a bug: every move
 	// verifies when its inputs do).
 	Warn func(error)
+
+	queue  []catalogue.Key // keys whose moves wait
+	queued map[catalogue.Key]bool
 }
 
 // Propagate offers to the catalogue, for each key in from and then for each
@@ -41,17 +44,27 @@ type Propagator struct {
 // Only results below the rank held are built (the rank of a sum or a
 // product is known before it is built; a restriction is tried when it could
 // lose 2/size of the terms and still beat the rank held). Every result is
-// verified before the catalogue stores it. Propagate returns the keys that
-// improved, in order, when nothing more improves or ctx is done.
+// verified before the catalogue stores it. Keys are worked on smallest
+// format first. Propagate returns the keys that improved, in order, when
+// nothing more improves or ctx is done; then the keys not worked on yet
+// wait for the next call (Pending), so that a caller can bound the time
+// of each call and search in between. It is not safe for concurrent use.
 func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []catalogue.Key {
 	scope := map[tensorgame.Format]bool{}
 	for _, f := range p.Scope {
 		scope[f.Canonical()] = true
 	}
-	queue := slices.Clone(from)
-	queued := map[catalogue.Key]bool{}
-	for _, k := range queue {
-		queued[k] = true
+	if p.queued == nil {
+		p.queued = map[catalogue.Key]bool{}
+	}
+	push := func(k catalogue.Key) {
+		if !p.queued[k] {
+			p.queued[k] = true
+			p.queue = append(p.queue, k)
+		}
+	}
+	for _, k := range from {
+		push(k)
 	}
 	var improved []catalogue.Key
 	offer := func(s *tensorgame.Scheme, err error) {
@@ -75,15 +88,20 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 		if p.Improved != nil {
 			p.Improved(s)
 		}
-		if !queued[k] {
-			queued[k] = true
-			queue = append(queue, k)
-		}
+		push(k)
 	}
-	for len(queue) > 0 && ctx.Err() == nil {
-		k := queue[0]
-		queue = queue[1:]
-		queued[k] = false
+	for len(p.queue) > 0 && ctx.Err() == nil {
+		// The smallest format first: its improvements reach the larger
+		// ones before they are worked on themselves.
+		i := 0
+		for j, k := range p.queue {
+			if catalogue.Compare(k, p.queue[i]) < 0 {
+				i = j
+			}
+		}
+		k := p.queue[i]
+		p.queue = slices.Delete(p.queue, i, i+1)
+		delete(p.queued, k)
 		if p.Cat.Rank(k.Format, k.Field) >= k.Format.Naive() {
 			continue // the standard algorithm's moves give standard ranks only
 		}
@@ -91,10 +109,16 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 		if s == nil {
 			continue
 		}
-		p.moves(s, scope, offer)
+		if !p.moves(ctx, s, scope, offer) {
+			push(k) // cut short: its moves again, next time
+		}
 	}
 	return improved
 }
+
+// Pending returns the number of keys whose moves wait for the next
+// Propagate.
+func (p *Propagator) Pending() int { return len(p.queue) }
 
 func (p *Propagator) warn(err error) {
 	if p.Warn != nil {
@@ -112,7 +136,8 @@ func (p *Propagator) beats(scope map[tensorgame.Format]bool, g tensorgame.Format
 }
 
 // moves makes the meta moves from s (its format's best) and offers them.
-func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]bool, offer func(*tensorgame.Scheme, error)) {
+// It reports false when ctx was done before it made them all.
+func (p *Propagator) moves(ctx context.Context, s *tensorgame.Scheme, scope map[tensorgame.Format]bool, offer func(*tensorgame.Scheme, error)) bool {
 	f, field := s.Format, s.Field
 	if field == tensorgame.Z && p.beats(scope, f, tensorgame.Z2, s.Rank()) {
 		z2, err := tensorgame.ReduceMod2(s)
@@ -130,6 +155,9 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 	}
 	sums := meta.NewSums(field, p.Cat)
 	for _, g := range p.Scope {
+		if ctx.Err() != nil {
+			return false
+		}
 		if !fits(f, g) {
 			continue
 		}
@@ -138,11 +166,17 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 		}
 	}
 	for _, k := range p.Cat.Keys() {
+		if ctx.Err() != nil {
+			return false
+		}
 		if k.Field != field {
 			continue
 		}
 		for _, o := range orientations(k.Format) {
 			g := tensorgame.Format{N: f.N * o.N, M: f.M * o.M, P: f.P * o.P}
+			if !scope[g.Canonical()] {
+				continue
+			}
 			if r := meta.ProductRank(g, field, p.Cat); p.beats(scope, g, field, r) {
 				prod, err := meta.Product(g, field, p.Cat)
 				if err == nil && prod == nil {
@@ -152,6 +186,7 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 			}
 		}
 	}
+	return true
 }
 
 // fits reports whether f is a block of g: an orientation of f is no larger

@@ -121,6 +121,7 @@ type engine struct {
 	st      state
 	start   time.Time
 	rng     *rand.Rand
+	prop    *Propagator // its queue carries over from search to search
 }
 
 // Run works on cfg.Formats until cfg.Time is up or ctx is done, then
@@ -267,7 +268,7 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 			e.cat.HoldStandard(f, field)
 		}
 	}
-	e.propagate(runCtx, e.cat.Keys())
+	e.propagate(runCtx, e.cat.Keys(), e.slice())
 	if err := e.saveState(); err != nil {
 		return nil, err
 	}
@@ -379,17 +380,31 @@ func (e *engine) slice() time.Duration {
 	return min(max(s, 3*time.Second), time.Minute)
 }
 
-// propagate runs the meta moves from keys and books what improved.
-func (e *engine) propagate(ctx context.Context, keys []catalogue.Key) {
-	p := &Propagator{Cat: e.cat, Scope: e.scope, Warn: e.warn, Improved: func(s *tensorgame.Scheme) {
-		k := catalogue.KeyOf(s.Format, s.Field)
-		if a := e.arms[k]; a != nil {
-			a.Fresh = true
-		}
-		e.logf("%v %v: rank %d by %s", k.Format, k.Field, s.Rank(), s.Origin.Move)
-		e.noteRecord(s)
-	}}
-	p.Propagate(ctx, keys)
+// propagate runs the meta moves from keys, and from those an earlier call
+// left, for up to budget (none: until ctx is done), and books what
+// improved; what is left waits for the next call, after the next search.
+// Carrying one improvement of 2x2x2 to the 680 formats of --max 16 takes
+// minutes (docs/experiments.md, frontier): the searches go on meanwhile.
+func (e *engine) propagate(ctx context.Context, keys []catalogue.Key, budget time.Duration) {
+	if e.prop == nil {
+		e.prop = &Propagator{Cat: e.cat, Scope: e.scope, Warn: e.warn, Improved: func(s *tensorgame.Scheme) {
+			k := catalogue.KeyOf(s.Format, s.Field)
+			if a := e.arms[k]; a != nil {
+				a.Fresh = true
+			}
+			e.logf("%v %v: rank %d by %s", k.Format, k.Field, s.Rank(), s.Origin.Move)
+			e.noteRecord(s)
+		}}
+	}
+	if budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
+	e.prop.Propagate(ctx, keys)
+	if n := e.prop.Pending(); n > 0 {
+		e.logf("meta moves: %d formats wait for the next turn", n)
+	}
 }
 
 // noteRecord checks a new best below the best known rank a second time
@@ -512,8 +527,8 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	e.st.Seconds += secs
 	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d)", time.Since(e.start).Round(time.Second),
 		f, field, before, after, secs, known, after-known)
-	if len(improved) > 0 {
-		e.propagate(ctx, improved[:1])
+	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
+		e.propagate(ctx, improved[:min(len(improved), 1)], slice)
 	}
 	if err := e.saveState(); err != nil {
 		return err
