@@ -45,12 +45,15 @@ type Scheduler struct {
 //
 //  1. Arms at or below the best known rank (gap <= 0) wait while any other
 //     arm can be searched.
-//  2. Among the others, an arm never searched comes first, the largest gap
-//     first (ties: the smaller format, then Z2 before Z).
+//  2. Among the others, an arm never searched comes first, the largest
+//     Urgency first (ties: the smaller format, then Z2 before Z): small
+//     formats, cheap to walk, whose improvements the meta moves carry to
+//     the large ones, before large formats that the meta moves have not
+//     already brought near their best known rank.
 //  3. Else UCB1: the arm with the largest Reward + Explore·s·√(2 ln N / n)
 //     (N searches in all, n of this arm, s the largest Reward of any arm or
 //     1/60 rank per second if none has one), where an arm a meta move made
-//     Fresh counts as earning s; ties go to the larger gap.
+//     Fresh counts as earning s; ties go to the larger Urgency.
 func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	var open []*Arm
 	for _, a := range s.Arms {
@@ -70,9 +73,9 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	}
 	var best *Arm
 	better := func(a, b *Arm) bool { // a before b on a tie of scores
-		ga, gb := gap(a.Key), gap(b.Key)
-		if ga != gb {
-			return ga > gb
+		ua, ub := Urgency(a.Key, gap(a.Key)), Urgency(b.Key, gap(b.Key))
+		if ua != ub {
+			return ua > ub
 		}
 		return catalogue.Compare(a.Key, b.Key) < 0
 	}
@@ -109,6 +112,16 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 		}
 	}
 	return best
+}
+
+// Urgency is how much a search of k's format is expected to pay before any
+// search of it: its gap to the best known rank over the cost of taking
+// ranks off, (n·m·p)², since both a flip's cost and the number of flips a
+// walk needs grow with the format. A format still at the standard
+// algorithm has urgency about 0.3/(n·m·p): the smallest first.
+func Urgency(k catalogue.Key, gap int) float64 {
+	c := float64(k.Format.Naive())
+	return float64(gap) / (c * c)
 }
 
 // Record books a search of a that took gained ranks off in seconds.

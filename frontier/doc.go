@@ -3,13 +3,14 @@
 //
 // It keeps a catalogue of the best schemes of every format and field
 // (package frontier/catalogue), carries every improvement to the formats it
-// reaches by a meta move (mod 2, restriction, extension, direct sum, tensor
-// product: see Propagate), and spends its time in flip-graph searches
+// reaches by a meta move (mod 2, and the moves of package frontier/meta:
+// restriction, direct sums of any number of parts, which include extension,
+// tensor product: see Propagate), and spends its time in flip-graph searches
 // (package search) of one format at a time, chosen by a bandit (Scheduler):
 // formats far from the best known rank first, then those whose searches
 // pay, in ranks per second. The fixed-format tricks of package reproduce
-// (composites, restrictions of the format above) are cases of Propagate
-// here; reproduce keeps its own for now.
+// (composites, restrictions of the format above, cyclic walks of the square
+// format above) are the same moves: both draw them from frontier/meta.
 //
 // A run directory holds the catalogue, the scheduler's state (frontier.json,
 // written atomically after every search, so the same command resumes where

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -149,15 +150,16 @@ func TestSchedulerPick(t *testing.T) {
 	}
 	slices.SortFunc(arms, func(a, b *Arm) int { return catalogue.Compare(a.Key, b.Key) })
 	s := &Scheduler{Arms: arms}
-	// Unsearched arms by gap, largest first; the one at its best known rank
-	// waits.
+	// Unsearched arms by urgency (gap over squared size), largest first:
+	// 2x3x3 (2/18²) before 3x3x3 (4/27²) before 4x4x4 (15/64²); the one at
+	// its best known rank waits.
 	var order []tensorgame.Format
 	for range 3 {
 		a := s.Pick(gap)
 		order = append(order, a.Key.Format)
 		s.Record(a, 0, 1)
 	}
-	if want := []tensorgame.Format{fm(4, 4, 4), fm(3, 3, 3), fm(2, 3, 3)}; !slices.Equal(order, want) {
+	if want := []tensorgame.Format{fm(2, 3, 3), fm(3, 3, 3), fm(4, 4, 4)}; !slices.Equal(order, want) {
 		t.Errorf("first picks %v, want %v", order, want)
 	}
 	// An arm whose searches pay is picked more often than the others.
@@ -331,8 +333,16 @@ func TestRunResumeAndRecords(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
 	cfg.Progress = func(rows []Row) {
-		if n++; n == 6 {
-			cancel() // Ctrl-C after a few searches
+		// Ctrl-C once 6x6x6 (searched last: the most costly) was tried
+		// over both fields, or after 40 searches.
+		refused := 0
+		for _, r := range rows {
+			if r.Format == fm(6, 6, 6) && r.Unsupported != "" {
+				refused++
+			}
+		}
+		if n++; refused == 2 || n == 40 {
+			cancel()
 		}
 	}
 	rep, err := Run(ctx, cfg)
@@ -542,5 +552,74 @@ func TestCyclicOnlyWhereSupported(t *testing.T) {
 	}
 	if !seen[fm(5, 5, 5)] || !seen[fm(9, 9, 9)] {
 		t.Errorf("searched %v; want both formats", seen)
+	}
+}
+
+// TestPropagateFixedPoint checks that Propagate offers every improvement to
+// every format it reaches: afterwards no meta move from what the catalogue
+// holds beats the rank held of any format in scope.
+func TestPropagateFixedPoint(t *testing.T) {
+	cat := openCat(t)
+	scope, err := UpTo(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope = append(scope, fm(3, 3, 6), fm(2, 4, 6), fm(4, 4, 6), fm(6, 6, 6))
+	fields := []tensorgame.Field{tensorgame.Z2, tensorgame.Z}
+	for _, f := range scope {
+		for _, field := range fields {
+			cat.HoldStandard(f, field)
+		}
+	}
+	p := &Propagator{Cat: cat, Scope: scope, Warn: func(err error) { t.Error(err) }}
+	// With no time, the keys wait for the next call.
+	done, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, name := range []string{"2x2x2_r7_Z_strassen.txt", "3x3x3_r23_Z.txt", "2x3x4_r20_Z.txt"} {
+		s := readScheme(t, name)
+		if _, err := cat.Offer(s); err != nil {
+			t.Fatal(err)
+		}
+		if got := p.Propagate(done, []catalogue.Key{catalogue.KeyOf(s.Format, s.Field)}); len(got) != 0 {
+			t.Errorf("propagation with no time improved %v", got)
+		}
+	}
+	if p.Pending() != 3 {
+		t.Errorf("%d keys pending, want 3", p.Pending())
+	}
+	p.Propagate(context.Background(), nil)
+	if p.Pending() != 0 {
+		t.Errorf("%d keys pending after a propagation to the end", p.Pending())
+	}
+	for _, g := range scope {
+		for _, field := range fields {
+			held := cat.Rank(g, field)
+			if r := meta.SumRank(g, field, cat); r < held {
+				t.Errorf("%v over %v: held %d, a sum gives %d", g, field, held, r)
+			}
+			if r := meta.ProductRank(g, field, cat); r < held {
+				t.Errorf("%v over %v: held %d, a product gives %d", g, field, held, r)
+			}
+			rs, err := meta.Restrictions(g, field, cat, 1, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs) > 0 && rs[0].Rank() < held {
+				t.Errorf("%v over %v: held %d, a restriction gives %d", g, field, held, rs[0].Rank())
+			}
+			if z := cat.Rank(g, tensorgame.Z); field == tensorgame.Z2 && z < held {
+				t.Errorf("%v: held %d over Z2, %d over Z", g, held, z)
+			}
+		}
+	}
+	// Sums of more than two parts: 6x6x6 over Z is at most 161 (the
+	// product), 3x3x6 at most 46 (3x3x3 + 3x3x3), 2x4x6 at most 40 (2x3x4 + 2x3x4).
+	for _, c := range []struct {
+		f    tensorgame.Format
+		want int
+	}{{fm(6, 6, 6), 161}, {fm(3, 3, 6), 46}, {fm(2, 4, 6), 40}} {
+		if r := cat.Rank(c.f, tensorgame.Z); r > c.want {
+			t.Errorf("%v over Z: %d, want at most %d", c.f, r, c.want)
+		}
 	}
 }

@@ -2,10 +2,10 @@ package frontier
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -21,41 +21,58 @@ type Propagator struct {
 	// Warn, when non-nil, is told of moves that failed (a bug: every move
 	// verifies when its inputs do).
 	Warn func(error)
+
+	queue  []catalogue.Key // keys whose moves wait
+	queued map[catalogue.Key]bool
 }
 
 // Propagate offers to the catalogue, for each key in from and then for each
-// key that improves, the schemes that the meta moves make from its best
-// scheme and the best schemes of the other formats held:
+// key that improves, what the meta moves (package meta) make of the schemes
+// held for every format in Scope that the key's format reaches by one move:
 //
 //   - mod 2: a Z scheme is a Z2 scheme;
-//   - restriction (tensorgame.BestRestriction): one index fewer along a size;
-//   - extension (tensorgame.Extend): one index more, with the standard
-//     algorithm's terms;
-//   - direct sum (tensorgame.DirectSum) with every format held that agrees
-//     in two sizes, in each orientation;
-//   - tensor product (tensorgame.Product) with every format held, in each
-//     orientation.
+//   - restriction (tensorgame.BestRestriction): the formats one index
+//     smaller along a size (meta.Restrictions pulls the same from every
+//     format one index larger, for the searches' starts);
+//   - direct sum (meta.Sum): the formats of which the key's format is a
+//     block (any orientation), from sums of any number of held formats
+//     split along any sizes (an extension by the standard algorithm is the
+//     sum with a part of size 1);
+//   - tensor product (meta.Product): the products of the key's format with
+//     every format held, in each orientation.
 //
-// Only results in Scope and below the rank held are built (a sum's or a
-// product's rank is known before it is built; a restriction is tried when
-// it could lose 2/size of the terms and still beat the rank held). Every
-// result is verified by the catalogue before it is stored. Propagate
-// returns the keys that improved, in order, when nothing more improves or
-// ctx is done.
+// Only results below the rank held are built (the rank of a sum or a
+// product is known before it is built; a restriction is tried when it could
+// lose 2/size of the terms and still beat the rank held). Every result is
+// verified before the catalogue stores it. Keys are worked on smallest
+// format first. Propagate returns the keys that improved, in order, when
+// nothing more improves or ctx is done; then the keys not worked on yet
+// wait for the next call (Pending), so that a caller can bound the time
+// of each call and search in between. It is not safe for concurrent use.
 func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []catalogue.Key {
 	scope := map[tensorgame.Format]bool{}
 	for _, f := range p.Scope {
 		scope[f.Canonical()] = true
 	}
-	queue := slices.Clone(from)
-	queued := map[catalogue.Key]bool{}
-	for _, k := range queue {
-		queued[k] = true
+	if p.queued == nil {
+		p.queued = map[catalogue.Key]bool{}
+	}
+	push := func(k catalogue.Key) {
+		if !p.queued[k] {
+			p.queued[k] = true
+			p.queue = append(p.queue, k)
+		}
+	}
+	for _, k := range from {
+		push(k)
 	}
 	var improved []catalogue.Key
 	offer := func(s *tensorgame.Scheme, err error) {
 		if err != nil {
 			p.warn(err)
+			return
+		}
+		if s == nil {
 			return
 		}
 		ok, err := p.Cat.Offer(s)
@@ -71,15 +88,20 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 		if p.Improved != nil {
 			p.Improved(s)
 		}
-		if !queued[k] {
-			queued[k] = true
-			queue = append(queue, k)
-		}
+		push(k)
 	}
-	for len(queue) > 0 && ctx.Err() == nil {
-		k := queue[0]
-		queue = queue[1:]
-		queued[k] = false
+	for len(p.queue) > 0 && ctx.Err() == nil {
+		// The smallest format first: its improvements reach the larger
+		// ones before they are worked on themselves.
+		i := 0
+		for j, k := range p.queue {
+			if catalogue.Compare(k, p.queue[i]) < 0 {
+				i = j
+			}
+		}
+		k := p.queue[i]
+		p.queue = slices.Delete(p.queue, i, i+1)
+		delete(p.queued, k)
 		if p.Cat.Rank(k.Format, k.Field) >= k.Format.Naive() {
 			continue // the standard algorithm's moves give standard ranks only
 		}
@@ -87,10 +109,16 @@ func (p *Propagator) Propagate(ctx context.Context, from []catalogue.Key) []cata
 		if s == nil {
 			continue
 		}
-		p.moves(s, scope, offer)
+		if !p.moves(ctx, s, scope, offer) {
+			push(k) // cut short: its moves again, next time
+		}
 	}
 	return improved
 }
+
+// Pending returns the number of keys whose moves wait for the next
+// Propagate.
+func (p *Propagator) Pending() int { return len(p.queue) }
 
 func (p *Propagator) warn(err error) {
 	if p.Warn != nil {
@@ -108,7 +136,8 @@ func (p *Propagator) beats(scope map[tensorgame.Format]bool, g tensorgame.Format
 }
 
 // moves makes the meta moves from s (its format's best) and offers them.
-func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]bool, offer func(*tensorgame.Scheme, error)) {
+// It reports false when ctx was done before it made them all.
+func (p *Propagator) moves(ctx context.Context, s *tensorgame.Scheme, scope map[tensorgame.Format]bool, offer func(*tensorgame.Scheme, error)) bool {
 	f, field := s.Format, s.Field
 	if field == tensorgame.Z && p.beats(scope, f, tensorgame.Z2, s.Rank()) {
 		z2, err := tensorgame.ReduceMod2(s)
@@ -120,59 +149,56 @@ func (p *Propagator) moves(s *tensorgame.Scheme, scope map[tensorgame.Format]boo
 	sizes := [3]int{f.N, f.M, f.P}
 	for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
 		d := sizes[ax]
-		// Restriction: one index fewer.
-		if d > 2 {
-			g := withSize(f, ax, d-1)
-			if p.beats(scope, g, field, s.Rank()*(d-2)/d) {
-				offer(tensorgame.BestRestriction(s, ax))
-			}
+		if g := withSize(f, ax, d-1); d > 2 && p.beats(scope, g, field, s.Rank()*(d-2)/d) {
+			offer(tensorgame.BestRestriction(s, ax))
 		}
-		// Extension: one index more with the standard algorithm.
-		g := withSize(f, ax, d+1)
-		if r := s.Rank() + g.Naive() - f.Naive(); p.beats(scope, g, field, r) {
-			offer(tensorgame.Extend(s, ax, 1))
+	}
+	sums := meta.NewSums(field, p.Cat)
+	for _, g := range p.Scope {
+		if ctx.Err() != nil {
+			return false
+		}
+		if !fits(f, g) {
+			continue
+		}
+		if r := sums.Rank(g); p.beats(scope, g, field, r) {
+			offer(sums.Sum(g))
 		}
 	}
 	for _, k := range p.Cat.Keys() {
+		if ctx.Err() != nil {
+			return false
+		}
 		if k.Field != field {
 			continue
 		}
-		r2 := p.Cat.Rank(k.Format, field)
 		for _, o := range orientations(k.Format) {
-			// Direct sums along each size where the others agree.
-			for ax := tensorgame.AxisN; ax <= tensorgame.AxisP; ax++ {
-				if !agree(f, o, ax) {
-					continue
-				}
-				g := withSize(f, ax, sizes[ax]+size(o, ax))
-				if p.beats(scope, g, field, s.Rank()+r2) {
-					b := p.Cat.Best(o, field)
-					if b == nil {
-						continue
-					}
-					sum, err := tensorgame.DirectSum(ax, s, b)
-					if err == nil {
-						sum.Comments = sum.Comments[len(sum.Comments)-1:]
-						sum.Origin = tensorgame.Derive(tensorgame.MoveSum, s, b)
-					}
-					offer(sum, err)
-				}
-			}
-			// Tensor products.
 			g := tensorgame.Format{N: f.N * o.N, M: f.M * o.M, P: f.P * o.P}
-			if p.beats(scope, g, field, s.Rank()*r2) {
-				b := p.Cat.Best(o, field)
-				if b == nil {
+			if !scope[g.Canonical()] {
+				continue
+			}
+			if r := meta.ProductRank(g, field, p.Cat); p.beats(scope, g, field, r) {
+				prod, err := meta.Product(g, field, p.Cat)
+				if err == nil && prod == nil {
 					continue
-				}
-				prod, err := tensorgame.Product(s, b)
-				if err != nil {
-					err = fmt.Errorf("product of %v and %v: %w", f, o, err)
 				}
 				offer(prod, err)
 			}
 		}
 	}
+	return true
+}
+
+// fits reports whether f is a block of g: an orientation of f is no larger
+// than g along every size, and g is larger along one (a direct sum with f
+// as one part, and others along any sizes, makes g).
+func fits(f, g tensorgame.Format) bool {
+	for _, o := range orientations(f) {
+		if o.N <= g.N && o.M <= g.M && o.P <= g.P && o != g {
+			return true
+		}
+	}
+	return false
 }
 
 // orientations returns the distinct formats with the sizes of f.
@@ -187,18 +213,6 @@ func orientations(f tensorgame.Format) []tensorgame.Format {
 		}
 	}
 	return out
-}
-
-func size(f tensorgame.Format, ax tensorgame.Axis) int { return [3]int{f.N, f.M, f.P}[ax] }
-
-// agree reports whether f and g have the same sizes other than along ax.
-func agree(f, g tensorgame.Format, ax tensorgame.Axis) bool {
-	for o := tensorgame.AxisN; o <= tensorgame.AxisP; o++ {
-		if o != ax && size(f, o) != size(g, o) {
-			return false
-		}
-	}
-	return true
 }
 
 // withSize returns f with size d along ax.

@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
-	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -42,9 +42,11 @@ type Config struct {
 	// Seed seeds the searches: search k of a run directory gets Seed+k.
 	Seed uint64
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
-	// searches of square formats n×n×n with n >= CyclicFrom that the cyclic
-	// walker supports (cyclic.Supports: up to 8x8x8), where they pay on
-	// 5x5x5 (docs/experiments.md, "## search").
+	// searches of the formats meta.Cyclic names: square formats n×n×n with
+	// n >= CyclicFrom that the cyclic walker supports (cyclic.Supports: up
+	// to 8x8x8), where they pay on 5x5x5 (docs/experiments.md, "## search"),
+	// and the formats one size below them, whose cyclic walks of the square
+	// format above hand restrictions to the plain walkers.
 	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
 	// and warning.
@@ -68,8 +70,8 @@ type Config struct {
 }
 
 // CyclicFrom is the least n of the square formats that Config.Cyclic
-// searches with cyclic walkers too.
-const CyclicFrom = 5
+// searches with cyclic walkers too (meta.Cyclic).
+const CyclicFrom = meta.CyclicFrom
 
 // StateFile is the scheduler's state in the run directory.
 const StateFile = "frontier.json"
@@ -119,6 +121,7 @@ type engine struct {
 	st      state
 	start   time.Time
 	rng     *rand.Rand
+	prop    *Propagator // its queue carries over from search to search
 }
 
 // Run works on cfg.Formats until cfg.Time is up or ctx is done, then
@@ -265,7 +268,7 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 			e.cat.HoldStandard(f, field)
 		}
 	}
-	e.propagate(runCtx, e.cat.Keys())
+	e.propagate(runCtx, e.cat.Keys(), e.slice())
 	if err := e.saveState(); err != nil {
 		return nil, err
 	}
@@ -377,17 +380,31 @@ func (e *engine) slice() time.Duration {
 	return min(max(s, 3*time.Second), time.Minute)
 }
 
-// propagate runs the meta moves from keys and books what improved.
-func (e *engine) propagate(ctx context.Context, keys []catalogue.Key) {
-	p := &Propagator{Cat: e.cat, Scope: e.scope, Warn: e.warn, Improved: func(s *tensorgame.Scheme) {
-		k := catalogue.KeyOf(s.Format, s.Field)
-		if a := e.arms[k]; a != nil {
-			a.Fresh = true
-		}
-		e.logf("%v %v: rank %d by %s", k.Format, k.Field, s.Rank(), s.Origin.Move)
-		e.noteRecord(s)
-	}}
-	p.Propagate(ctx, keys)
+// propagate runs the meta moves from keys, and from those an earlier call
+// left, for up to budget (none: until ctx is done), and books what
+// improved; what is left waits for the next call, after the next search.
+// Carrying one improvement of 2x2x2 to the 680 formats of --max 16 takes
+// minutes (docs/experiments.md, frontier): the searches go on meanwhile.
+func (e *engine) propagate(ctx context.Context, keys []catalogue.Key, budget time.Duration) {
+	if e.prop == nil {
+		e.prop = &Propagator{Cat: e.cat, Scope: e.scope, Warn: e.warn, Improved: func(s *tensorgame.Scheme) {
+			k := catalogue.KeyOf(s.Format, s.Field)
+			if a := e.arms[k]; a != nil {
+				a.Fresh = true
+			}
+			e.logf("%v %v: rank %d by %s", k.Format, k.Field, s.Rank(), s.Origin.Move)
+			e.noteRecord(s)
+		}}
+	}
+	if budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, budget)
+		defer cancel()
+	}
+	e.prop.Propagate(ctx, keys)
+	if n := e.prop.Pending(); n > 0 {
+		e.logf("meta moves: %d formats wait for the next turn", n)
+	}
 }
 
 // noteRecord checks a new best below the best known rank a second time
@@ -440,12 +457,24 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	if field == tensorgame.Z && e.cat.Rank(f, tensorgame.Z2) < f.Naive() {
 		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
 	}
+	// Restrictions of the best schemes of the formats one size larger
+	// start walks too, even above the rank held: they descend where
+	// the format's own schemes stall (meta.Restrictions).
+	if rs, err := meta.Restrictions(f, field, e.cat, 4, 4); err != nil {
+		e.warn(err)
+	} else {
+		for _, r := range rs {
+			if r.Rank() < f.Naive() {
+				starts = append(starts, r)
+			}
+		}
+	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
 	seed := e.cfg.Seed + uint64(e.issued)
 	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
 		Seed: seed, Starts: starts, RunDir: runDir,
-		Cyclic: e.cfg.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom && cyclic.Supports(f) == nil}
+		Cyclic: e.cfg.Cyclic && meta.Cyclic(f)}
 	t0 := time.Now()
 	e.mu.Unlock()
 	res, err := e.cfg.Search(ctx, cfg)
@@ -498,8 +527,8 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 	e.st.Seconds += secs
 	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d)", time.Since(e.start).Round(time.Second),
 		f, field, before, after, secs, known, after-known)
-	if len(improved) > 0 {
-		e.propagate(ctx, improved[:1])
+	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
+		e.propagate(ctx, improved[:min(len(improved), 1)], slice)
 	}
 	if err := e.saveState(); err != nil {
 		return err

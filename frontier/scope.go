@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -61,36 +62,11 @@ func Scope(fs []tensorgame.Format) []tensorgame.Format {
 	}
 	for _, f := range fs {
 		add(f)
-		for _, a := range divisors(f) {
+		for _, a := range meta.Divisors(f) {
 			add(a)
 		}
 	}
 	sortFormats(out)
-	return out
-}
-
-// divisors returns the formats a (sizes >= 2) such that f = a ⊗ b for a
-// format b with sizes >= 2.
-func divisors(f tensorgame.Format) []tensorgame.Format {
-	var out []tensorgame.Format
-	for _, n := range factorsOf(f.N) {
-		for _, m := range factorsOf(f.M) {
-			for _, p := range factorsOf(f.P) {
-				out = append(out, tensorgame.Format{N: n, M: m, P: p})
-			}
-		}
-	}
-	return out
-}
-
-// factorsOf returns the divisors d of n with 2 <= d and n/d >= 2.
-func factorsOf(n int) []int {
-	var out []int
-	for d := 2; d*2 <= n; d++ {
-		if n%d == 0 {
-			out = append(out, d)
-		}
-	}
 	return out
 }
 

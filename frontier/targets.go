@@ -1,6 +1,7 @@
 package frontier
 
 import (
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -65,7 +66,7 @@ func (t *Targets) Known(f tensorgame.Format, field tensorgame.Field) int {
 				best = min(best, t.Known(fmtOf(a), field)+t.Known(fmtOf(b), field))
 			}
 		}
-		for _, a := range divisors(f) {
+		for _, a := range meta.Divisors(f) {
 			b := tensorgame.Format{N: f.N / a.N, M: f.M / a.M, P: f.P / a.P}
 			best = min(best, t.Known(a, field)*t.Known(b, field))
 		}

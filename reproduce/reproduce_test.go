@@ -219,17 +219,6 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestCyclicRow(t *testing.T) {
-	for f, want := range map[tensorgame.Format]bool{
-		{N: 5, M: 5, P: 5}: true, {N: 4, M: 4, P: 4}: false, {N: 6, M: 6, P: 6}: true,
-		{N: 4, M: 5, P: 5}: true, {N: 5, M: 5, P: 4}: true, {N: 3, M: 5, P: 5}: false, {N: 4, M: 4, P: 5}: false, {N: 3, M: 4, P: 4}: false,
-	} {
-		if got := cyclicRow(f); got != want {
-			t.Errorf("cyclicRow(%v) = %v, want %v", f, got, want)
-		}
-	}
-}
-
 // origin builds an origin by deriving along moves from the standard
 // algorithm of 2x2x2 (moves[0] is the first derivation).
 func origin(moves ...tensorgame.Move) *tensorgame.Origin {
@@ -500,26 +489,6 @@ func checkZ2(t *testing.T, dir, rel string, rank int) {
 	}
 	if s.Field != tensorgame.Z2 || s.Rank() != rank || tensorgame.Verify(s) != nil {
 		t.Errorf("%s: %v rank %d, verify %v", rel, s.Field, s.Rank(), tensorgame.Verify(s))
-	}
-}
-
-func TestOneAbove(t *testing.T) {
-	for _, c := range []struct {
-		g, f string
-		want bool
-	}{
-		{"5x5x5", "4x5x5", true},
-		{"4x5x5", "5x5x4", false},
-		{"5x4x5", "4x4x5", true},
-		{"4x4x6", "4x4x5", true},
-		{"5x5x5", "3x5x5", false},
-		{"3x5x5", "4x5x5", false},
-		{"4x4x5", "3x5x5", false},
-	} {
-		fs := formats(t, c.g, c.f)
-		if got := oneAbove(fs[0], fs[1]); got != c.want {
-			t.Errorf("oneAbove(%s, %s) = %v, want %v", c.g, c.f, got, c.want)
-		}
 	}
 }
 

@@ -7,8 +7,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/alphamat/alphamat/search"
-	"github.com/alphamat/alphamat/tensorgame"
+	"github.com/alphamat/alphamat/frontier/meta"
 )
 
 // dependencies returns, for each row, the rows over its field that it
@@ -46,7 +45,7 @@ func dependencies(rows []Row) [][]int {
 		return false
 	}
 	for i, r := range rows {
-		parts := search.Parts(r.format)
+		parts := meta.Parts(r.format)
 		for j, a := range rows[:i] {
 			if a.field == r.field && slices.Contains(parts, a.format.Canonical()) && !slices.Contains(deps[i], j) && !reaches(j, i) {
 				deps[i] = append(deps[i], j)
@@ -58,33 +57,12 @@ func dependencies(rows []Row) [][]int {
 }
 
 // waitsFor reports whether row r waits for row a: a's format is one size
-// above r's and a has cyclic walkers (cyclicRow), whose schemes restrict to
+// above r's and a has cyclic walkers (meta.Cyclic), whose schemes restrict to
 // r's best starts (4x5x5 waits for 5x5x5, 3x5x5 and 4x4x5 for 4x5x5).
 // docs/experiments.md ("Why a row waits for the row one size above") has
 // what this gained.
 func waitsFor(r, a Row) bool {
-	return cyclicRow(a.format) && oneAbove(a.format, r.format)
-}
-
-// cyclicRow reports whether a row's search adds cyclic-symmetric walkers
-// (search.Config.Cyclic): square formats of size 5 and up, and the formats
-// one size below them (4x5x5), whose cyclic walkers walk the square format
-// and hand restrictions of what they find to the plain walkers. Smaller
-// square formats reach their targets without them; docs/experiments.md
-// ("Large rows") has what they do on 5x5x5 and 4x5x5.
-func cyclicRow(f tensorgame.Format) bool {
-	n := max(f.N, f.M, f.P)
-	sq := tensorgame.Format{N: n, M: n, P: n}
-	return n >= 5 && (f == sq || oneAbove(sq, f))
-}
-
-// oneAbove reports whether g is f with one size larger by one, in any order
-// of the sizes.
-func oneAbove(g, f tensorgame.Format) bool {
-	a, b := g.Canonical(), f.Canonical()
-	d := [3]int{a.N - b.N, a.M - b.M, a.P - b.P}
-	slices.Sort(d[:])
-	return d == [3]int{0, 0, 1}
+	return meta.Cyclic(a.format) && meta.OneAbove(a.format, r.format)
 }
 
 // schedule returns the order to start the rows in: each after the rows it

@@ -177,7 +177,7 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 	fl.DurationVar(&o.Slice, "slice", 0, "time of one search of one format (default: --time over twice the formats × fields, 3s..1m)")
 	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search of this process's worker (default GOMAXPROCS; 0 on a hub: no local worker)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the searches")
-	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on")
+	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on and of the formats one size below them (4x5x5)")
 	fl.StringVar(&o.Run, "run", filepath.Join("runs", "frontier"), "run directory: the catalogue, the state and the report")
 	fl.BoolVar(&o.JSON, "json", false, "print the report (or the --status) as JSON on stdout")
 	fl.StringVar(&o.Listen, "listen", "", "run the hub reachable by workers on other hosts at `HOST:PORT` (a token is required beyond loopback)")

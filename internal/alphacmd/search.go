@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/search"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -189,7 +190,11 @@ func composite(dir string, f tensorgame.Format, field tensorgame.Field) (*tensor
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("search: --compose %s: not a directory", dir)
 	}
-	c, err := search.CompositeFromRuns(dir, f, field)
+	runs := &meta.Runs{Dir: dir}
+	c, err := meta.Sum(f, field, runs)
+	if err == nil {
+		err = runs.Err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: --compose: %w", err)
 	}
@@ -198,12 +203,17 @@ func composite(dir string, f tensorgame.Format, field tensorgame.Field) (*tensor
 
 // restrictions returns restrictions of the best schemes of the formats one
 // size larger than f over field in the run directories dir/<format>-<field>
-// (search.RestrictionsFromRuns), lowest rank first.
+// (meta.Restrictions: up to 64, of up to 32 schemes of each), lowest rank
+// first.
 func restrictions(dir string, f tensorgame.Format, field tensorgame.Field) ([]*tensorgame.Scheme, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("search: --restrict %s: not a directory", dir)
 	}
-	rs, err := search.RestrictionsFromRuns(dir, f, field, 0, 0)
+	runs := &meta.Runs{Dir: dir}
+	rs, err := meta.Restrictions(f, field, runs, 32, 64)
+	if err == nil {
+		err = runs.Err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: --restrict: %w", err)
 	}
