@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -73,14 +74,20 @@ type KernelReport struct {
 	Workers     int    `json:"workers"`
 	// TableSource says where kernels.Mul's table for Leaf came from
 	// (kernels.LeafTable), and TableError why a user table was ignored.
-	TableSource string      `json:"table_source"`
-	TableError  string      `json:"table_error,omitempty"`
-	Warmup      int         `json:"warmup"`
-	Reps        int         `json:"reps"`
-	Tol64       float64     `json:"tol64"`
-	Tol32       float64     `json:"tol32"`
-	Seed        uint64      `json:"seed"`
-	Rows        []KernelRow `json:"rows"`
+	TableSource string  `json:"table_source"`
+	TableError  string  `json:"table_error,omitempty"`
+	Warmup      int     `json:"warmup"`
+	Reps        int     `json:"reps"`
+	Tol64       float64 `json:"tol64"`
+	Tol32       float64 `json:"tol32"`
+	Seed        uint64  `json:"seed"`
+	// LoadStart and LoadEnd are the machine's one-minute load average
+	// (/proc/loadavg) when the run started and ended, 0 where the system
+	// does not say: beside the spread of the per-round speed-ups, how busy
+	// the machine was.
+	LoadStart float64     `json:"load_start,omitempty"`
+	LoadEnd   float64     `json:"load_end,omitempty"`
+	Rows      []KernelRow `json:"rows"`
 	// Crossovers holds the crossover sizes measured by Tune, if any.
 	Crossovers []Crossover `json:"crossovers,omitempty"`
 }
@@ -107,6 +114,12 @@ type KernelRow struct {
 	// Speedup is the median time of the gemm contender at the same shape and
 	// element type over this one's (above 1: faster than gemm).
 	Speedup float64 `json:"speedup"`
+	// SpeedupLow and SpeedupHigh are the smallest and largest speed-up of a
+	// single round: gemm's time in the round over this contender's time in
+	// the same round. Their spread shows how much the load moved during
+	// the run (0 when gemm did not run in the same rounds).
+	SpeedupLow  float64 `json:"speedup_low,omitempty"`
+	SpeedupHigh float64 `json:"speedup_high,omitempty"`
 	// MaxRelErr is the largest, over all calls, of max|C - Cref| / max|Cref|,
 	// where Cref is blas64.Gemm's product in float64 of the same inputs
 	// (math.MaxFloat64 when the product held NaN or Inf).
@@ -154,7 +167,9 @@ func RunKernels(ctx context.Context, cfg KernelConfig) (*KernelReport, error) {
 		Tol64:       cfg.Tol64,
 		Tol32:       cfg.Tol32,
 		Seed:        cfg.Seed,
+		LoadStart:   loadAverage(),
 	}
+	defer func() { rep.LoadEnd = loadAverage() }()
 	if _, src, err := kernels.LeafTable(rep.Leaf); err != nil {
 		rep.TableSource, rep.TableError = src, err.Error()
 	} else {
@@ -360,10 +375,33 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 	rows := make([]KernelRow, len(cs))
 	base := -1
 	for i, c := range cs {
+		if c.Kind == KindGemm && accs[i].err == nil && len(accs[i].times) > 0 {
+			base = i
+			break
+		}
+	}
+	// Per-round ratios, before medianMin sorts the times. A contender that
+	// panicked stops early; its rounds still line up with gemm's from the
+	// first.
+	for i := range cs {
+		if base < 0 {
+			break
+		}
+		a, bt := accs[i].times, accs[base].times
+		for k := range min(len(a), len(bt)) {
+			s := bt[k].Seconds() / a[k].Seconds()
+			if k == 0 || s < rows[i].SpeedupLow {
+				rows[i].SpeedupLow = s
+			}
+			rows[i].SpeedupHigh = max(rows[i].SpeedupHigh, s)
+		}
+	}
+	for i, c := range cs {
 		a := accs[i]
 		row := KernelRow{
 			Shape: s, DType: dt, Contender: c.Name, Kind: c.Kind,
 			Rank: c.Rank, Levels: c.Levels, Reps: len(a.times), MaxRelErr: a.relErr,
+			SpeedupLow: rows[i].SpeedupLow, SpeedupHigh: rows[i].SpeedupHigh,
 		}
 		if c.Scheme.Valid() {
 			row.Scheme = c.Scheme.String()
@@ -384,9 +422,6 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 				row.Err = "product holds NaN or Inf (entries left unset?)"
 			}
 		}
-		if c.Kind == KindGemm && base < 0 && row.MedianSec > 0 {
-			base = i
-		}
 		rows[i] = row
 	}
 	if base >= 0 {
@@ -397,6 +432,24 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 		}
 	}
 	return rows, nil
+}
+
+// loadAverage returns the one-minute load average from /proc/loadavg, or 0
+// where it cannot be read.
+func loadAverage() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return 0
+	}
+	l, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0
+	}
+	return l
 }
 
 // medianMin returns the median (the mean of the middle two for an even

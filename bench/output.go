@@ -13,16 +13,16 @@ import (
 func WriteTable(w io.Writer, r *KernelReport) error {
 	fmt.Fprintf(w, "%s\n", r.Setup())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\tmax rel err\tcheck\t\n")
+	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\trounds\tmax rel err\tcheck\t\n")
 	for _, row := range r.Rows {
 		check := "ok"
 		if row.Wrong {
 			check = "WRONG: " + row.Err
 		}
-		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t%s\t\n",
 			row.Shape, row.DType, row.Contender, row.Reps,
 			fmtSec(row.MedianSec), fmtSec(row.MinSec), row.GFLOPS, row.Speedup,
-			fmtErr(row.MaxRelErr), check)
+			fmtRange(row.SpeedupLow, row.SpeedupHigh), fmtErr(row.MaxRelErr), check)
 	}
 	return tw.Flush()
 }
@@ -44,6 +44,15 @@ func fmtSec(s float64) string {
 		return fmt.Sprintf("%.2fms", s*1e3)
 	}
 	return fmt.Sprintf("%.3fs", s)
+}
+
+// fmtRange formats the spread of the per-round speed-ups, "-" when there
+// is none.
+func fmtRange(lo, hi float64) string {
+	if lo == 0 && hi == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f-%.2f", lo, hi)
 }
 
 func fmtErr(e float64) string {
@@ -69,6 +78,9 @@ func (r *KernelReport) Setup() string {
 		r.BLAS, leaf, r.LeafThreads, workers, r.GOMAXPROCS, r.TableSource)
 	if r.TableError != "" {
 		s += " (user table ignored: " + r.TableError + ")"
+	}
+	if r.LoadStart > 0 || r.LoadEnd > 0 {
+		s += fmt.Sprintf("; load average %.2f at the start, %.2f at the end", r.LoadStart, r.LoadEnd)
 	}
 	return s
 }
