@@ -114,12 +114,15 @@ type KernelRow struct {
 	// Speedup is the median time of the gemm contender at the same shape and
 	// element type over this one's (above 1: faster than gemm).
 	Speedup float64 `json:"speedup"`
-	// SpeedupLow and SpeedupHigh are the smallest and largest speed-up of a
-	// single round: gemm's time in the round over this contender's time in
-	// the same round. Their spread shows how much the load moved during
-	// the run (0 when gemm did not run in the same rounds).
-	SpeedupLow  float64 `json:"speedup_low,omitempty"`
-	SpeedupHigh float64 `json:"speedup_high,omitempty"`
+	// RoundSpeedup is the median, and SpeedupLow and SpeedupHigh the
+	// smallest and largest, of the speed-ups of single rounds: gemm's time
+	// in a round over this contender's time in the same round (0 when gemm
+	// did not run in the same rounds). The two calls of a round are
+	// seconds apart, so RoundSpeedup follows a machine whose load drifts
+	// better than Speedup does, and the spread shows how much it moved.
+	RoundSpeedup float64 `json:"round_speedup,omitempty"`
+	SpeedupLow   float64 `json:"speedup_low,omitempty"`
+	SpeedupHigh  float64 `json:"speedup_high,omitempty"`
 	// MaxRelErr is the largest, over all calls, of max|C - Cref| / max|Cref|,
 	// where Cref is blas64.Gemm's product in float64 of the same inputs
 	// (math.MaxFloat64 when the product held NaN or Inf).
@@ -388,12 +391,14 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 			break
 		}
 		a, bt := accs[i].times, accs[base].times
-		for k := range min(len(a), len(bt)) {
-			s := bt[k].Seconds() / a[k].Seconds()
-			if k == 0 || s < rows[i].SpeedupLow {
-				rows[i].SpeedupLow = s
-			}
-			rows[i].SpeedupHigh = max(rows[i].SpeedupHigh, s)
+		ratios := make([]float64, min(len(a), len(bt)))
+		for k := range ratios {
+			ratios[k] = bt[k].Seconds() / a[k].Seconds()
+		}
+		if len(ratios) > 0 {
+			slices.Sort(ratios)
+			rows[i].RoundSpeedup = median(ratios)
+			rows[i].SpeedupLow, rows[i].SpeedupHigh = ratios[0], ratios[len(ratios)-1]
 		}
 	}
 	for i, c := range cs {
@@ -401,7 +406,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 		row := KernelRow{
 			Shape: s, DType: dt, Contender: c.Name, Kind: c.Kind,
 			Rank: c.Rank, Levels: c.Levels, Reps: len(a.times), MaxRelErr: a.relErr,
-			SpeedupLow: rows[i].SpeedupLow, SpeedupHigh: rows[i].SpeedupHigh,
+			RoundSpeedup: rows[i].RoundSpeedup, SpeedupLow: rows[i].SpeedupLow, SpeedupHigh: rows[i].SpeedupHigh,
 		}
 		if c.Scheme.Valid() {
 			row.Scheme = c.Scheme.String()

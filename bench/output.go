@@ -22,7 +22,7 @@ func WriteTable(w io.Writer, r *KernelReport) error {
 		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t%s\t\n",
 			row.Shape, row.DType, row.Contender, row.Reps,
 			fmtSec(row.MedianSec), fmtSec(row.MinSec), row.GFLOPS, row.Speedup,
-			fmtRange(row.SpeedupLow, row.SpeedupHigh), fmtErr(row.MaxRelErr), check)
+			fmtRounds(row), fmtErr(row.MaxRelErr), check)
 	}
 	return tw.Flush()
 }
@@ -46,13 +46,13 @@ func fmtSec(s float64) string {
 	return fmt.Sprintf("%.3fs", s)
 }
 
-// fmtRange formats the spread of the per-round speed-ups, "-" when there
-// is none.
-func fmtRange(lo, hi float64) string {
-	if lo == 0 && hi == 0 {
+// fmtRounds formats the per-round speed-ups of row as "median (low-high)",
+// "-" when there are none.
+func fmtRounds(row KernelRow) string {
+	if row.RoundSpeedup == 0 {
 		return "-"
 	}
-	return fmt.Sprintf("%.2f-%.2f", lo, hi)
+	return fmt.Sprintf("%.3f (%.2f-%.2f)", row.RoundSpeedup, row.SpeedupLow, row.SpeedupHigh)
 }
 
 func fmtErr(e float64) string {
