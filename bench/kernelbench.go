@@ -123,6 +123,14 @@ type KernelRow struct {
 	RoundSpeedup float64 `json:"round_speedup,omitempty"`
 	SpeedupLow   float64 `json:"speedup_low,omitempty"`
 	SpeedupHigh  float64 `json:"speedup_high,omitempty"`
+	// CPUSec is the median process CPU time of a call (user and system, all
+	// threads, OpenBLAS's included; 0 where the system does not say), and
+	// CPUSpeedup gemm's median CPU time over this one's. CPU time counts
+	// the work done, not the time spent waiting for a core, so on a busy
+	// machine it moves much less than the wall-clock time; it also counts
+	// what a thread burns while it spins waiting for its siblings.
+	CPUSec     float64 `json:"cpu_s,omitempty"`
+	CPUSpeedup float64 `json:"cpu_speedup,omitempty"`
 	// MaxRelErr is the largest, over all calls, of max|C - Cref| / max|Cref|,
 	// where Cref is blas64.Gemm's product in float64 of the same inputs
 	// (math.MaxFloat64 when the product held NaN or Inf).
@@ -321,16 +329,17 @@ func relErr[T number](c []T, ref []float64, refMax float64) float64 {
 	return e / refMax
 }
 
-// call runs one product of c on p, reporting a panic as an error.
-func (p problem) callSafe(c *Contender) (d time.Duration, err error) {
+// callSafe runs one product of c on p and returns its wall-clock and
+// process CPU time, reporting a panic as an error.
+func (p problem) callSafe(c *Contender) (d, cpu time.Duration, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	p.call(c)
-	return time.Since(start), nil
+	return time.Since(start), processCPU() - cpu0, nil
 }
 
 // runGroup times cs at one shape and element type, interleaving the calls.
@@ -342,6 +351,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 	}
 	type acc struct {
 		times  []time.Duration
+		cpu    []time.Duration // process CPU time of each timed call
 		relErr float64
 		err    error
 	}
@@ -364,7 +374,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 				continue
 			}
 			p.poison()
-			d, err := p.callSafe(c)
+			d, cpu, err := p.callSafe(c)
 			if err != nil {
 				a.err = err
 				continue
@@ -372,6 +382,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 			a.relErr = max(a.relErr, p.relErr())
 			if r >= cfg.Warmup {
 				a.times = append(a.times, d)
+				a.cpu = append(a.cpu, cpu)
 			}
 		}
 	}
@@ -411,6 +422,10 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 		if c.Scheme.Valid() {
 			row.Scheme = c.Scheme.String()
 		}
+		if len(a.cpu) > 0 {
+			med, _ := medianMin(a.cpu)
+			row.CPUSec = med.Seconds()
+		}
 		if len(a.times) > 0 {
 			med, mn := medianMin(a.times)
 			row.MedianSec, row.MinSec = med.Seconds(), mn.Seconds()
@@ -433,6 +448,9 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 		for i := range rows {
 			if rows[i].MedianSec > 0 {
 				rows[i].Speedup = rows[base].MedianSec / rows[i].MedianSec
+			}
+			if rows[i].CPUSec > 0 && rows[base].CPUSec > 0 {
+				rows[i].CPUSpeedup = rows[base].CPUSec / rows[i].CPUSec
 			}
 		}
 	}

@@ -13,16 +13,16 @@ import (
 func WriteTable(w io.Writer, r *KernelReport) error {
 	fmt.Fprintf(w, "%s\n", r.Setup())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\trounds\tmax rel err\tcheck\t\n")
+	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\trounds\tcpu vs gemm\tmax rel err\tcheck\t\n")
 	for _, row := range r.Rows {
 		check := "ok"
 		if row.Wrong {
 			check = "WRONG: " + row.Err
 		}
-		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t%s\t%s\t\n",
 			row.Shape, row.DType, row.Contender, row.Reps,
 			fmtSec(row.MedianSec), fmtSec(row.MinSec), row.GFLOPS, row.Speedup,
-			fmtRounds(row), fmtErr(row.MaxRelErr), check)
+			fmtRounds(row), fmtCPU(row), fmtErr(row.MaxRelErr), check)
 	}
 	return tw.Flush()
 }
@@ -53,6 +53,14 @@ func fmtRounds(row KernelRow) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f (%.2f-%.2f)", row.RoundSpeedup, row.SpeedupLow, row.SpeedupHigh)
+}
+
+// fmtCPU formats the CPU-time speed-up of row, "-" when there is none.
+func fmtCPU(row KernelRow) string {
+	if row.CPUSpeedup == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", row.CPUSpeedup)
 }
 
 func fmtErr(e float64) string {
