@@ -13,7 +13,10 @@
 // interleaved, A B C A B C ..., so that all contenders see the same machine
 // load; each row of the [KernelReport] gives the median and minimum time,
 // the effective GFLOPS 2·n·m·p/t and the speed-up over gemm measured in the
-// same run.
+// same run, as a ratio of medians, as the median and range of the
+// per-round ratios (calls seconds apart, which a drifting load touches
+// alike) and as a ratio of process CPU times; the report gives the load
+// average at the start and the end.
 //
 // Every product is checked while it is timed: C is filled with NaN before
 // each call and compared after it with blas64.Gemm's product of the same

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -73,14 +74,20 @@ type KernelReport struct {
 	Workers     int    `json:"workers"`
 	// TableSource says where kernels.Mul's table for Leaf came from
 	// (kernels.LeafTable), and TableError why a user table was ignored.
-	TableSource string      `json:"table_source"`
-	TableError  string      `json:"table_error,omitempty"`
-	Warmup      int         `json:"warmup"`
-	Reps        int         `json:"reps"`
-	Tol64       float64     `json:"tol64"`
-	Tol32       float64     `json:"tol32"`
-	Seed        uint64      `json:"seed"`
-	Rows        []KernelRow `json:"rows"`
+	TableSource string  `json:"table_source"`
+	TableError  string  `json:"table_error,omitempty"`
+	Warmup      int     `json:"warmup"`
+	Reps        int     `json:"reps"`
+	Tol64       float64 `json:"tol64"`
+	Tol32       float64 `json:"tol32"`
+	Seed        uint64  `json:"seed"`
+	// LoadStart and LoadEnd are the machine's one-minute load average
+	// (/proc/loadavg) when the run started and ended, 0 where the system
+	// does not say: beside the spread of the per-round speed-ups, how busy
+	// the machine was.
+	LoadStart float64     `json:"load_start,omitempty"`
+	LoadEnd   float64     `json:"load_end,omitempty"`
+	Rows      []KernelRow `json:"rows"`
 	// Crossovers holds the crossover sizes measured by Tune, if any.
 	Crossovers []Crossover `json:"crossovers,omitempty"`
 }
@@ -107,6 +114,23 @@ type KernelRow struct {
 	// Speedup is the median time of the gemm contender at the same shape and
 	// element type over this one's (above 1: faster than gemm).
 	Speedup float64 `json:"speedup"`
+	// RoundSpeedup is the median, and SpeedupLow and SpeedupHigh the
+	// smallest and largest, of the speed-ups of single rounds: gemm's time
+	// in a round over this contender's time in the same round (0 when gemm
+	// did not run in the same rounds). The two calls of a round are
+	// seconds apart, so RoundSpeedup follows a machine whose load drifts
+	// better than Speedup does, and the spread shows how much it moved.
+	RoundSpeedup float64 `json:"round_speedup,omitempty"`
+	SpeedupLow   float64 `json:"speedup_low,omitempty"`
+	SpeedupHigh  float64 `json:"speedup_high,omitempty"`
+	// CPUSec is the median process CPU time of a call (user and system, all
+	// threads, OpenBLAS's included; 0 where the system does not say), and
+	// CPUSpeedup gemm's median CPU time over this one's. CPU time counts
+	// the work done, not the time spent waiting for a core, so on a busy
+	// machine it moves much less than the wall-clock time; it also counts
+	// what a thread burns while it spins waiting for its siblings.
+	CPUSec     float64 `json:"cpu_s,omitempty"`
+	CPUSpeedup float64 `json:"cpu_speedup,omitempty"`
 	// MaxRelErr is the largest, over all calls, of max|C - Cref| / max|Cref|,
 	// where Cref is blas64.Gemm's product in float64 of the same inputs
 	// (math.MaxFloat64 when the product held NaN or Inf).
@@ -154,7 +178,9 @@ func RunKernels(ctx context.Context, cfg KernelConfig) (*KernelReport, error) {
 		Tol64:       cfg.Tol64,
 		Tol32:       cfg.Tol32,
 		Seed:        cfg.Seed,
+		LoadStart:   loadAverage(),
 	}
+	defer func() { rep.LoadEnd = loadAverage() }()
 	if _, src, err := kernels.LeafTable(rep.Leaf); err != nil {
 		rep.TableSource, rep.TableError = src, err.Error()
 	} else {
@@ -303,16 +329,17 @@ func relErr[T number](c []T, ref []float64, refMax float64) float64 {
 	return e / refMax
 }
 
-// call runs one product of c on p, reporting a panic as an error.
-func (p problem) callSafe(c *Contender) (d time.Duration, err error) {
+// callSafe runs one product of c on p and returns its wall-clock and
+// process CPU time, reporting a panic as an error.
+func (p problem) callSafe(c *Contender) (d, cpu time.Duration, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	p.call(c)
-	return time.Since(start), nil
+	return time.Since(start), processCPU() - cpu0, nil
 }
 
 // runGroup times cs at one shape and element type, interleaving the calls.
@@ -324,6 +351,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 	}
 	type acc struct {
 		times  []time.Duration
+		cpu    []time.Duration // process CPU time of each timed call
 		relErr float64
 		err    error
 	}
@@ -346,7 +374,7 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 				continue
 			}
 			p.poison()
-			d, err := p.callSafe(c)
+			d, cpu, err := p.callSafe(c)
 			if err != nil {
 				a.err = err
 				continue
@@ -354,19 +382,49 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 			a.relErr = max(a.relErr, p.relErr())
 			if r >= cfg.Warmup {
 				a.times = append(a.times, d)
+				a.cpu = append(a.cpu, cpu)
 			}
 		}
 	}
 	rows := make([]KernelRow, len(cs))
 	base := -1
 	for i, c := range cs {
+		if c.Kind == KindGemm && len(accs[i].times) > 0 {
+			base = i
+			break
+		}
+	}
+	// Per-round ratios, before medianMin sorts the times. A contender that
+	// panicked stops early; its rounds still line up with gemm's from the
+	// first.
+	for i := range cs {
+		if base < 0 {
+			break
+		}
+		a, bt := accs[i].times, accs[base].times
+		ratios := make([]float64, min(len(a), len(bt)))
+		for k := range ratios {
+			ratios[k] = bt[k].Seconds() / a[k].Seconds()
+		}
+		if len(ratios) > 0 {
+			slices.Sort(ratios)
+			rows[i].RoundSpeedup = median(ratios)
+			rows[i].SpeedupLow, rows[i].SpeedupHigh = ratios[0], ratios[len(ratios)-1]
+		}
+	}
+	for i, c := range cs {
 		a := accs[i]
 		row := KernelRow{
 			Shape: s, DType: dt, Contender: c.Name, Kind: c.Kind,
 			Rank: c.Rank, Levels: c.Levels, Reps: len(a.times), MaxRelErr: a.relErr,
+			RoundSpeedup: rows[i].RoundSpeedup, SpeedupLow: rows[i].SpeedupLow, SpeedupHigh: rows[i].SpeedupHigh,
 		}
 		if c.Scheme.Valid() {
 			row.Scheme = c.Scheme.String()
+		}
+		if len(a.cpu) > 0 {
+			med, _ := medianMin(a.cpu)
+			row.CPUSec = med.Seconds()
 		}
 		if len(a.times) > 0 {
 			med, mn := medianMin(a.times)
@@ -384,9 +442,6 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 				row.Err = "product holds NaN or Inf (entries left unset?)"
 			}
 		}
-		if c.Kind == KindGemm && base < 0 && row.MedianSec > 0 {
-			base = i
-		}
 		rows[i] = row
 	}
 	if base >= 0 {
@@ -394,9 +449,30 @@ func runGroup(ctx context.Context, cfg KernelConfig, s Shape, dt DType, stream u
 			if rows[i].MedianSec > 0 {
 				rows[i].Speedup = rows[base].MedianSec / rows[i].MedianSec
 			}
+			if rows[i].CPUSec > 0 && rows[base].CPUSec > 0 {
+				rows[i].CPUSpeedup = rows[base].CPUSec / rows[i].CPUSec
+			}
 		}
 	}
 	return rows, nil
+}
+
+// loadAverage returns the one-minute load average from /proc/loadavg, or 0
+// where it cannot be read.
+func loadAverage() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(data))
+	if len(f) == 0 {
+		return 0
+	}
+	l, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return 0
+	}
+	return l
 }
 
 // medianMin returns the median (the mean of the middle two for an even

@@ -62,8 +62,20 @@ func TestRunKernelsFlagsWrong(t *testing.T) {
 		if !row.Wrong && (row.Reps != 3 || row.MedianSec <= 0 || row.MinSec > row.MedianSec || row.GFLOPS <= 0 || row.Speedup <= 0) {
 			t.Errorf("%v %s %s: bad timing %+v", row.Shape, row.DType, row.Contender, row)
 		}
-		if row.Contender == "gemm" && row.Speedup != 1 {
-			t.Errorf("gemm speed-up over itself = %v", row.Speedup)
+		if row.Contender == "gemm" && (row.Speedup != 1 || row.SpeedupLow != 1 || row.SpeedupHigh != 1) {
+			t.Errorf("gemm speed-up over itself = %v, rounds %v-%v", row.Speedup, row.SpeedupLow, row.SpeedupHigh)
+		}
+		if row.Contender == "gemm" && row.CPUSec > 0 && row.CPUSpeedup != 1 {
+			t.Errorf("gemm CPU speed-up over itself = %v", row.CPUSpeedup)
+		}
+		if row.CPUSec < 0 || row.CPUSpeedup < 0 {
+			t.Errorf("%v %s %s: CPU time %v, speed-up %v", row.Shape, row.DType, row.Contender, row.CPUSec, row.CPUSpeedup)
+		}
+		if row.Reps > 0 && !(0 < row.SpeedupLow && row.SpeedupLow <= row.SpeedupHigh) {
+			t.Errorf("%v %s %s: per-round speed-ups %v-%v", row.Shape, row.DType, row.Contender, row.SpeedupLow, row.SpeedupHigh)
+		}
+		if row.Reps == 0 && (row.SpeedupLow != 0 || row.SpeedupHigh != 0) {
+			t.Errorf("%v %s %s: no timed call but per-round speed-ups %v-%v", row.Shape, row.DType, row.Contender, row.SpeedupLow, row.SpeedupHigh)
 		}
 	}
 	// 2 shapes × (4 contenders in f64 and f32, 2 in f64 only).

@@ -13,16 +13,16 @@ import (
 func WriteTable(w io.Writer, r *KernelReport) error {
 	fmt.Fprintf(w, "%s\n", r.Setup())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\tmax rel err\tcheck\t\n")
+	fmt.Fprintf(tw, "shape\tdtype\tcontender\treps\tmedian\tmin\tGFLOPS\tvs gemm\trounds\tcpu vs gemm\tmax rel err\tcheck\t\n")
 	for _, row := range r.Rows {
 		check := "ok"
 		if row.Wrong {
 			check = "WRONG: " + row.Err
 		}
-		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t\n",
+		fmt.Fprintf(tw, "%v\t%s\t%s\t%d\t%s\t%s\t%.2f\t%.3f\t%s\t%s\t%s\t%s\t\n",
 			row.Shape, row.DType, row.Contender, row.Reps,
 			fmtSec(row.MedianSec), fmtSec(row.MinSec), row.GFLOPS, row.Speedup,
-			fmtErr(row.MaxRelErr), check)
+			fmtRounds(row), fmtCPU(row), fmtErr(row.MaxRelErr), check)
 	}
 	return tw.Flush()
 }
@@ -44,6 +44,23 @@ func fmtSec(s float64) string {
 		return fmt.Sprintf("%.2fms", s*1e3)
 	}
 	return fmt.Sprintf("%.3fs", s)
+}
+
+// fmtRounds formats the per-round speed-ups of row as "median (low-high)",
+// "-" when there are none.
+func fmtRounds(row KernelRow) string {
+	if row.RoundSpeedup == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f (%.2f-%.2f)", row.RoundSpeedup, row.SpeedupLow, row.SpeedupHigh)
+}
+
+// fmtCPU formats the CPU-time speed-up of row, "-" when there is none.
+func fmtCPU(row KernelRow) string {
+	if row.CPUSpeedup == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", row.CPUSpeedup)
 }
 
 func fmtErr(e float64) string {
@@ -69,6 +86,9 @@ func (r *KernelReport) Setup() string {
 		r.BLAS, leaf, r.LeafThreads, workers, r.GOMAXPROCS, r.TableSource)
 	if r.TableError != "" {
 		s += " (user table ignored: " + r.TableError + ")"
+	}
+	if r.LoadStart > 0 || r.LoadEnd > 0 {
+		s += fmt.Sprintf("; load average %.2f at the start, %.2f at the end", r.LoadStart, r.LoadEnd)
 	}
 	return s
 }

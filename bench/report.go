@@ -17,9 +17,10 @@ import (
 // missing): the run's settings, the best kernel at each square size, wrong
 // contenders, the largest relative error of each contender, crossovers when
 // measured, the full table, and plots over the square shapes of effective
-// GFLOPS and of the speed-up over gemm against n, one pair per element type
-// and number of kernel levels (gflops_f64_L2.png, speedup_f64_L2.png; L0
-// when there are no kernels), each with the baselines. command is quoted in
+// GFLOPS and of the speed-up over gemm (the median of the per-round
+// speed-ups) against n, one pair per element type and number of kernel
+// levels (gflops_f64_L2.png, speedup_f64_L2.png; L0 when there are no
+// kernels), each with the baselines. command is quoted in
 // the report as the command line that made it. It returns the paths written.
 func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -34,7 +35,7 @@ func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, e
 			if !hasKernel(r.Rows, dt, level) || len(gs) == 0 {
 				continue
 			}
-			ss := squareSeries(r.Rows, dt, keep, func(k KernelRow) float64 { return k.Speedup })
+			ss := squareSeries(r.Rows, dt, keep, func(k KernelRow) float64 { return k.pairedSpeedup() })
 			what := fmt.Sprintf("%s, kernels at %d level(s), BLAS %s, GOMAXPROCS %d", dt, level, r.BLAS, r.GOMAXPROCS)
 			if level == 0 {
 				what = fmt.Sprintf("%s, baselines, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
@@ -44,7 +45,7 @@ func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, e
 				s              []series
 			}{
 				{fmt.Sprintf("gflops_%s_L%d.png", dt, level), "Effective GFLOPS (2n³/t): " + what, "GFLOPS", gs},
-				{fmt.Sprintf("speedup_%s_L%d.png", dt, level), "Speed-up over gemm (t_gemm/t): " + what, "speed-up", ss},
+				{fmt.Sprintf("speedup_%s_L%d.png", dt, level), "Speed-up over gemm (median of t_gemm/t per round): " + what, "speed-up", ss},
 			} {
 				p, err := linePlot(pl.title, n, axis{label: pl.y, zero: true}, pl.s)
 				if err != nil {
@@ -127,7 +128,7 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 		"(tolerance %.0e for f64, %.0e for f32).\n\n", r.Tol64, r.Tol32)
 
 	fmt.Fprintf(w, "## Best kernel at each shape\n\n")
-	fmt.Fprintf(w, "Speed-ups over gemm; kernels.Mul is the library's choice from its table for the leaf.\n\n")
+	fmt.Fprintf(w, "Speed-ups over gemm: the median of the per-round speed-ups (see Rounds below); kernels.Mul is the library's choice from its table for the leaf.\n\n")
 	fmt.Fprintf(w, "| shape | dtype | gemm GFLOPS | Strassen-Winograd baseline | kernels.Mul | best kernel | its speed-up |\n|---|---|---|---|---|---|---|\n")
 	for _, b := range bestKernels(r.Rows) {
 		fmt.Fprintf(w, "| %v | %s | %.2f | %s | %s | %s | %s |\n", b.shape, b.dtype, b.gemm,
@@ -173,16 +174,18 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 	}
 
 	fmt.Fprintf(w, "## All measurements\n\n")
-	fmt.Fprintf(w, "| shape | dtype | contender | reps | median | min | GFLOPS | vs gemm | max rel err | check |\n")
-	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(w, "Rounds: the median, smallest and largest speed-up over gemm in a single round (gemm's time in the round over the contender's; each round calls every contender once).\n\n")
+	fmt.Fprintf(w, "CPU vs gemm: gemm's median process CPU time (all threads) over the contender's; it counts work, not waiting for a core.\n\n")
+	fmt.Fprintf(w, "| shape | dtype | contender | reps | median | min | GFLOPS | vs gemm | rounds | cpu vs gemm | max rel err | check |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		check := "ok"
 		if row.Wrong {
 			check = "**WRONG**: " + row.Err
 		}
-		fmt.Fprintf(w, "| %v | %s | %s | %d | %s | %s | %.2f | %.3f | %s | %s |\n",
+		fmt.Fprintf(w, "| %v | %s | %s | %d | %s | %s | %.2f | %.3f | %s | %s | %s | %s |\n",
 			row.Shape, row.DType, row.Contender, row.Reps, fmtSec(row.MedianSec), fmtSec(row.MinSec),
-			row.GFLOPS, row.Speedup, fmtErr(row.MaxRelErr), check)
+			row.GFLOPS, row.Speedup, fmtRounds(row), fmtCPU(row), fmtErr(row.MaxRelErr), check)
 	}
 	fmt.Fprintln(w)
 
@@ -269,14 +272,14 @@ func bestKernels(rows []KernelRow) []best {
 		case r.Kind == KindGemm:
 			b.gemm = r.GFLOPS
 		case r.Kind == KindStrassen && !r.Wrong:
-			b.strassen = r.Speedup
+			b.strassen = r.pairedSpeedup()
 		case r.Kind == KindLibrary && !r.Wrong:
-			b.library = r.Speedup
-			if r.Speedup > b.speedup {
-				b.speedup, b.best = r.Speedup, r.Contender
+			b.library = r.pairedSpeedup()
+			if b.library > b.speedup {
+				b.speedup, b.best = b.library, r.Contender
 			}
-		case (r.Kind == KindKernel || r.Kind == KindLibrary) && !r.Wrong && r.Speedup > b.speedup:
-			b.speedup, b.best = r.Speedup, r.Contender
+		case (r.Kind == KindKernel || r.Kind == KindLibrary) && !r.Wrong && r.pairedSpeedup() > b.speedup:
+			b.speedup, b.best = r.pairedSpeedup(), r.Contender
 		}
 	}
 	return out

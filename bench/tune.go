@@ -32,7 +32,8 @@ type Crossover struct {
 	// never beat gemm from some size on among the sizes measured).
 	Size int `json:"size"`
 	// Sizes and Speedups are the measurements behind Size: the largest
-	// dimension of each shape and the plan's speed-up over gemm there.
+	// dimension of each shape and the plan's speed-up over gemm there (the
+	// median of its per-round speed-ups, KernelRow.RoundSpeedup).
 	Sizes    []int     `json:"sizes"`
 	Speedups []float64 `json:"speedups"`
 }
@@ -96,6 +97,17 @@ func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, erro
 	return rep.Crossovers, rep, nil
 }
 
+// pairedSpeedup is the speed-up over gemm that Tune, SelectionTable and
+// the report's summaries go by: the median of the per-round speed-ups (KernelRow.RoundSpeedup), which
+// pairs calls made seconds apart, or the ratio of the median times when
+// there is none.
+func (r KernelRow) pairedSpeedup() float64 {
+	if r.RoundSpeedup > 0 {
+		return r.RoundSpeedup
+	}
+	return r.Speedup
+}
+
 // crossovers reads the crossover of every plan and element type off rows.
 func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
 	var out []Crossover
@@ -112,7 +124,7 @@ func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
 			idx[key] = i
 			out = append(out, Crossover{Plan: p.Name, Scheme: p.Format(), Rank: p.Rank, DType: r.DType})
 		}
-		s := r.Speedup
+		s := r.pairedSpeedup()
 		if r.Wrong {
 			s = 0 // a wrong kernel never wins
 		}
@@ -177,13 +189,14 @@ func SelectionTable(rep *KernelReport) (*kernels.Table, error) {
 				c.Size == 0 || r.Shape.N < c.Size {
 				continue
 			}
+			s := r.pairedSpeedup()
 			if len(wins) > 0 && wins[len(wins)-1].n == r.Shape.N {
-				if r.Speedup > wins[len(wins)-1].speedup {
-					wins[len(wins)-1] = win{r.Shape.N, r.Contender, r.Speedup}
+				if s > wins[len(wins)-1].speedup {
+					wins[len(wins)-1] = win{r.Shape.N, r.Contender, s}
 				}
 				continue
 			}
-			wins = append(wins, win{r.Shape.N, r.Contender, r.Speedup})
+			wins = append(wins, win{r.Shape.N, r.Contender, s})
 		}
 		slices.SortStableFunc(wins, func(a, b win) int { return a.n - b.n })
 		for i, w := range wins {

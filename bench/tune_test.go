@@ -14,6 +14,10 @@ func TestCrossovers(t *testing.T) {
 	row := func(n int, speedup float64, wrong bool) KernelRow {
 		return KernelRow{Shape: Square(n), DType: F64, Contender: "p", Kind: KindKernel, Speedup: speedup, Wrong: wrong}
 	}
+	rounds := func(r KernelRow, median float64) KernelRow {
+		r.RoundSpeedup, r.SpeedupLow, r.SpeedupHigh = median, median/2, median*2
+		return r
+	}
 	tests := []struct {
 		name string
 		rows []KernelRow
@@ -26,6 +30,9 @@ func TestCrossovers(t *testing.T) {
 		{"loses at the top", []KernelRow{row(64, 1.5, false), row(128, 0.9, false)}, 0},
 		{"wrong never wins", []KernelRow{row(64, 0.5, false), row(128, 2, true)}, 0},
 		{"always", []KernelRow{row(64, 1.5, false), row(128, 1.9, false)}, 64},
+		// The median of the per-round speed-ups decides where there is one.
+		{"rounds win", []KernelRow{row(64, 0.5, false), rounds(row(128, 0.9, false), 1.1)}, 128},
+		{"rounds lose", []KernelRow{row(64, 0.5, false), rounds(row(128, 1.1, false), 0.95)}, 0},
 	}
 	for _, tt := range tests {
 		got := crossovers(tt.rows, map[string]*kernels.Plan{"p": p})

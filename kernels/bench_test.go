@@ -95,3 +95,31 @@ func BenchmarkMul32(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWorkspaceTouch measures what the first call of a shape pays for
+// its workspace (see the package documentation): writing 64 MiB of fresh
+// memory, one element per 4 KiB page, against rewriting every element of
+// memory already touched. Where page faults are slow the first is the
+// larger, whatever the size of the rewrite.
+func BenchmarkWorkspaceTouch(b *testing.B) {
+	const n = 64 << 20 / 8 // elements of 64 MiB
+	b.Run("fresh", func(b *testing.B) {
+		b.SetBytes(n * 8)
+		for b.Loop() {
+			x := make([]float64, n)
+			for i := 0; i < n; i += 512 {
+				x[i] = 1
+			}
+		}
+	})
+	b.Run("rewrite", func(b *testing.B) {
+		x := make([]float64, n)
+		clear(x)
+		b.SetBytes(n * 8)
+		for b.Loop() {
+			for i := range x {
+				x[i] = 1
+			}
+		}
+	})
+}

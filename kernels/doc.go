@@ -110,14 +110,28 @@
 //
 // Threads: by default a level's sub-products run on GOMAXPROCS goroutines
 // (Workers), and each leaf may be parallel too. The Go leaves share the Go
-// scheduler, so nesting costs nothing. OpenBLAS runs its own threads: two
-// sub-products at once, each on every OpenBLAS thread, contend for the
-// cores, and over OpenBLAS Workers 1 (the sub-products one after the other,
-// each leaf on all OpenBLAS threads) beat Workers 2 for Strassen and
-// Winograd at 4096 (docs/experiments.md). So tune a table for OpenBLAS with
-// `alphamat bench kernels --tune --blas openblas --workers 1`; the shipped
-// one runs OpenBLAS alone, since no scheme beat it reliably where it was
-// measured.
+// scheduler, so nesting costs nothing. OpenBLAS runs its own threads, which
+// wait for each other inside every call: two sub-products at once make two
+// OpenBLAS calls that each want every core, and the block additions of one
+// task take a core from the OpenBLAS threads of another, so that their
+// siblings wait. Over OpenBLAS the rule is therefore Workers 1: the
+// sub-products one after the other, each leaf on every OpenBLAS thread,
+// the additions between them. The OpenBLAS table is tuned that way, with
+// `alphamat bench kernels --tune --blas openblas --workers 1` (its comment
+// gives the full command), and the report of that command (crossovers,
+// and GFLOPS against n per kernel) measures it. Where that run found no
+// scheme ahead of OpenBLAS by the tuner's margin (bench.MinWin), as on the
+// shared machine it was made on, the table runs OpenBLAS alone; a user
+// whose machine does better saves a table of their own (--save).
+// docs/experiments.md, section kernels, says what was measured and why
+// the schemes lost there.
+//
+// The first call of a shape touches its workspace for the first time, and
+// so pays the page faults of fresh memory that later calls, which reuse
+// it, do not. Where page faults are slow (in some virtual machines, as on
+// the machine of docs/experiments.md) that first call can be slower than
+// the leaf alone; a benchmark warms up first, as `alphamat bench kernels`
+// does.
 //
 // # Numerics
 //

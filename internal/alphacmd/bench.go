@@ -269,6 +269,8 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		if terr != nil {
 			return terr
 		}
+		// The table says how it was made: the command line, flags and all.
+		table.Comment += "; made by " + opts.Command
 		if opts.TuneOut != "" {
 			if werr := tensorgame.AtomicWrite(opts.TuneOut, table.Write); werr != nil {
 				return werr

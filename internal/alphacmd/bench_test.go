@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/alphamat/alphamat/bench"
+	"github.com/alphamat/alphamat/kernels"
 	"github.com/alphamat/alphamat/kernels/gemm"
 )
 
@@ -122,6 +123,28 @@ func TestBenchKernelsRun(t *testing.T) {
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil || !strings.Contains(string(md), "--sizes=8,16") {
 		t.Errorf("report.md: %v", err)
+	}
+}
+
+func TestBenchKernelsTuneOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "table.json")
+	_, _, err := benchExec(t, "bench", "kernels", "--tune", "--tune-sizes", "8,16", "--dtype", "f64",
+		"--kernels", "^strassen$", "--reps", "1", "--threads", "1", "--tune-out", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	table, err := kernels.ReadTable(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	// The table says how it was made.
+	if !strings.Contains(table.Comment, "made by alphamat bench kernels") || !strings.Contains(table.Comment, "--tune-sizes=8,16") {
+		t.Errorf("table comment %q does not give the command", table.Comment)
 	}
 }
 
