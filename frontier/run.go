@@ -43,7 +43,7 @@ type Config struct {
 	Seed uint64
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
 	// searches of square formats n×n×n with n >= CyclicFrom that the cyclic
-	// walker supports (cyclic.Supports: up to 8x8x8), where they pay on
+	// walker supports (cyclic.Supports: up to 16x16x16), where they pay on
 	// 5x5x5 (docs/experiments.md, "## search").
 	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
