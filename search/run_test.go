@@ -570,7 +570,8 @@ func TestSymmetryErrors(t *testing.T) {
 		{format(3, 5, 5), true, true}, // cyclic: walks of 5x5x5, restricted
 		{format(4, 4, 5), true, true},
 		{format(3, 4, 5), true, false},
-		{format(2, 2, 9), false, true},
+		{format(2, 2, 9), true, true},   // cyclic: walks of 9x9x9, two words
+		{format(2, 2, 17), false, true}, // cyclic: 17x17x17, beyond 16
 	} {
 		_, errC := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Cyclic: true, Time: time.Millisecond})
 		_, errT := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Transpose: true, Time: time.Millisecond})

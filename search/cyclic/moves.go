@@ -61,10 +61,10 @@ func (w *Walker[F]) set(id int32, p int, v F) {
 // false, changing nothing, when the two entries it picked belong to one
 // orbit or one is a fixed term.
 func (w *Walker[F]) flip() bool {
-	// One draw: the pair from its low 63 bits (Index.Pair), the direction
+	// One draw: the pair from its low 63 bits (Index.Two), the direction
 	// from the top bit.
 	x := w.rng.Next()
-	e1, e2 := w.idx.Pair(x)
+	e1, e2 := w.idx.Two(w.idx.Multiple(x), x)
 	if x>>63 != 0 {
 		e1, e2 = e2, e1
 	}

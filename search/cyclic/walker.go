@@ -213,8 +213,28 @@ func (w *Walker[F]) Scheme() *tensorgame.Scheme {
 // ceiling. Walk allocates nothing; it panics if the walker was never
 // started.
 func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
+	if w1, ok := any(w).(*Walker[[1]uint64]); ok {
+		return walkkit.Walk(&w.core, mover1{w1}, flips, report, ceiling)
+	}
 	return walkkit.Walk(&w.core, mover[F]{w}, flips, report, ceiling)
 }
+
+// mover1 is mover for one word, a type of its own: walkkit.Walk calls the
+// methods of a generic mover through a wrapper of each, one more call per
+// flip (BenchmarkTries, docs/experiments.md "Symmetric walkers at wide
+// factors").
+type mover1 struct{ w *Walker[[1]uint64] }
+
+func (m mover1) Rank() int { return mover[[1]uint64](m).Rank() }
+func (m mover1) Flip() (int, bool) {
+	w := m.w
+	if len(w.idx.Multi) == 0 {
+		return -1, false
+	}
+	made := w.flip()
+	return w.ids.Rank, made
+}
+func (m mover1) Plus(ceiling int) bool { return mover[[1]uint64](m).Plus(ceiling) }
 
 // mover gives walkkit.Walk the walker's moves.
 type mover[F walkkit.Factor] struct{ w *Walker[F] }

@@ -12,10 +12,10 @@ import (
 // drawn from the group). It reports false, changing nothing, when it drew
 // two fixed terms and no third one.
 func (w *Walker[F]) flip() bool {
-	// One draw: the pair from its low 63 bits (Index.Pair), the direction
+	// One draw: the pair from its low 63 bits (Index.Two), the direction
 	// from the top bit; rarer choices draw again.
 	r := w.rng.Next()
-	e1, e2 := w.idx.Pair(r)
+	e1, e2 := w.idx.Two(w.idx.Multiple(r), r)
 	o1, o2 := e1>>2, e2>>2
 	if o1 == o2 {
 		return false

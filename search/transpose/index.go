@@ -19,8 +19,17 @@ func (w *Walker[F]) detach(e int32) { w.idx.Detach(e, int(e&3)>>1) }
 // tr returns the transpose of the n×n matrix z.
 func (w *Walker[F]) tr(z F) F {
 	var t F
-	for _, p := range w.rowT {
-		t = walkkit.Xor(t, p.tab[walkkit.Bits(z, p.off, p.mask)])
+	if len(z) == 1 {
+		// One word: each row is one piece of n bits.
+		n := w.trB
+		mask := uint64(1)<<n - 1
+		for i := range uint(w.n) {
+			t[0] |= w.trT[i<<n|uint(z[0]>>(i*n)&mask)][0]
+		}
+		return t
+	}
+	for j, p := range w.pieces {
+		t = walkkit.Xor(t, w.trT[j<<w.trB|int(walkkit.Bits(z, p.off, p.mask))])
 	}
 	return t
 }

@@ -42,19 +42,21 @@ type Walker[F walkkit.Factor] struct {
 	sliceIDs []int32 // scratch of reduceSlice
 	slice    slice[F]
 
-	// rowT are the pieces of the transpose of an n×n matrix z: zᵀ is the
-	// sum over the pieces p of p.tab[the bits of z that p.mask selects
-	// from p.off on], one piece for each row of z (two for rows of more
-	// than 8 entries).
-	rowT []piece[F]
+	// trT and pieces make the transpose of an n×n matrix z (tr): zᵀ is
+	// the sum over the pieces j of the entries trT[j<<b | r], r the bits
+	// of z that the piece selects, b their most (n at one word, where a
+	// piece is a row; 8 at wider ones, where a row of more than 8 bits is
+	// two pieces).
+	trT    []F
+	trB    uint
+	pieces []piece
 }
 
-// piece is a part of a transpose table: tab[r] is the transpose of the
-// matrix whose only entries are the bits r at offset off.
-type piece[F walkkit.Factor] struct {
+// piece is a part of a row of a matrix: the bits that mask selects from
+// off on.
+type piece struct {
 	off  int
 	mask uint64
-	tab  []F
 }
 
 // Options tune a walker; the zero value gives the defaults.
@@ -103,20 +105,25 @@ func NewOf[F walkkit.Factor](f tensorgame.Format, seed uint64, opts Options) (*W
 	}
 	w := &Walker[F]{core: walkkit.NewCore("transpose", f, tensorgame.Z2, opts), n: f.N, m: f.M, rng: wyrand.Rand{S: seed}}
 	n := f.N
+	b := 8
+	if len(x) == 1 {
+		b = n
+	}
+	w.trB = uint(b)
 	for i := range n {
-		for c := 0; c < n; c += 8 {
-			k := min(8, n-c)
-			p := piece[F]{off: i*n + c, mask: 1<<k - 1, tab: make([]F, 1<<k)}
-			for r := range len(p.tab) {
+		for c := 0; c < n; c += b {
+			k := min(b, n-c)
+			p := piece{off: i*n + c, mask: 1<<k - 1}
+			w.pieces = append(w.pieces, p)
+			for r := range 1 << b {
 				var z F
 				for j := range k {
 					if r>>j&1 != 0 {
 						z = walkkit.Xor(z, walkkit.Bit[F](p.off+j))
 					}
 				}
-				p.tab[r] = walkkit.Transpose(n, n, z)
+				w.trT = append(w.trT, walkkit.Transpose(n, n, z))
 			}
-			w.rowT = append(w.rowT, p)
 		}
 	}
 	w.alloc(f.Naive() + walkkit.Extra(&w.core))
@@ -269,8 +276,29 @@ func (w *Walker[F]) Scheme() *tensorgame.Scheme {
 // transitions never raise the rank above ceiling. Walk allocates nothing;
 // it panics if the walker was never started.
 func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
+	if w1, ok := any(w).(*Walker[[1]uint64]); ok {
+		return walkkit.Walk(&w.core, mover1{w1}, flips, report, ceiling)
+	}
 	return walkkit.Walk(&w.core, mover[F]{w}, flips, report, ceiling)
 }
+
+// mover1 is mover for one word, a type of its own: walkkit.Walk would call
+// the methods of a generic mover through a wrapper of each, one more call
+// per flip (cyclic.mover1 says more).
+type mover1 struct{ w *Walker[[1]uint64] }
+
+func (m mover1) Rank() int { return m.w.ids.Rank }
+
+func (m mover1) Flip() (int, bool) {
+	w := m.w
+	if len(w.idx.Multi) == 0 {
+		return -1, false
+	}
+	made := w.flip()
+	return w.ids.Rank, made
+}
+
+func (m mover1) Plus(ceiling int) bool { return mover[[1]uint64](m).Plus(ceiling) }
 
 // mover gives walkkit.Walk the walker's moves.
 type mover[F walkkit.Factor] struct{ w *Walker[F] }

@@ -17,6 +17,12 @@ type Factor interface {
 
 // Xor returns a + b, coefficient by coefficient over Z2.
 func Xor[F Factor](a, b F) F {
+	if len(a) == 1 {
+		// No loop: a loop's variable index keeps a one-word array out
+		// of registers.
+		a[0] ^= b[0]
+		return a
+	}
 	for i := range len(a) {
 		a[i] ^= b[i]
 	}

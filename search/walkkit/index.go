@@ -39,7 +39,11 @@ type Index[F Factor] struct {
 // group. A group that outgrows it doubles the room of all (Attach
 // allocates then, and only then): a groupCap that bounds the groups keeps
 // the index from allocating, a smaller one keeps it small (the room costs
-// 4·entries·groupCap bytes). It panics if tables is not 1 or 2.
+// 4·entries·groupCap bytes). At the width of one word the index never
+// grows, which spares Attach a check: groupCap must bound the groups there
+// (one-word walkers are small enough to reserve room for every entry that
+// may join a group: 10 MB for 8x8x8 cyclic). It panics if tables is not 1
+// or 2.
 func NewIndex[F Factor](entries, tables, keys, groupCap int) Index[F] {
 	if tables < 1 || tables > 2 {
 		panic("walkkit: an index has one or two tables")
@@ -83,15 +87,18 @@ func (x *Index[F]) Members(g int32) []int32 {
 	return x.Mem[base : base+int(x.Size[g])]
 }
 
-// Pair returns two entries of a random group of two or more (Multi),
-// picked by the random word r: the group from its low 32 bits, the pair
-// from the next 16 and 15, their order from the top bit. Multi must not
-// be empty.
-func (x *Index[F]) Pair(r uint64) (e1, e2 int32) {
-	g := x.Multi[wyrand.Below(r, len(x.Multi))]
-	s := int(x.Size[g])
-	p1 := int((r >> 32 & 0xffff) * uint64(s) >> 16)
-	p2 := int((r >> 48 & 0x7fff) * uint64(s-1) >> 15)
+// Multiple returns a random group of two or more entries (of Multi),
+// picked by the low 32 bits of the random word r. Multi must not be empty.
+// With Two it picks a pair of entries for a flip: Two(Multiple(r), r).
+func (x *Index[F]) Multiple(r uint64) int32 { return x.Multi[wyrand.Below(r, len(x.Multi))] }
+
+// Two returns two entries of group g at distinct positions picked by bits
+// 32-47 and 48-62 of the random word r. Multiple and Two are two functions,
+// not one, so that both inline into the walkers' flips.
+func (x *Index[F]) Two(g int32, r uint64) (e1, e2 int32) {
+	s := uint64(x.Size[g])
+	p1 := int((r >> 32 & 0xffff) * s >> 16)
+	p2 := int((r >> 48 & 0x7fff) * (s - 1) >> 15)
 	if p2 >= p1 {
 		p2++
 	}
@@ -118,7 +125,20 @@ func (x *Index[F]) Partner(e int32, r uint64) (k int32, ok bool) {
 // whether it joined other entries of that value.
 func (x *Index[F]) Attach(e int32, tab int, v F) (joined bool) {
 	t := &x.tabs[tab&1]
-	i, found := t.slot(v)
+	// table.slot, written out: it is too large to inline.
+	i := t.home(v)
+	found := false
+	for {
+		k := t.keys[i]
+		if k == v {
+			found = true
+			break
+		}
+		if IsZero(k) {
+			break
+		}
+		i = (i + 1) & t.mask
+	}
 	var g int32
 	if found {
 		g = t.grp[i]
@@ -129,7 +149,7 @@ func (x *Index[F]) Attach(e int32, tab int, v F) (joined bool) {
 		x.Key[g], x.Size[g], x.Mul[g] = v, 0, -1
 	}
 	size := x.Size[g]
-	if int(size) == x.Cap {
+	if len(v) > 1 && int(size) == x.Cap {
 		x.grow()
 	}
 	x.Mem[int(g)*x.Cap+int(size)] = e

@@ -31,22 +31,23 @@ func newTable[F Factor](capacity int) table[F] {
 func (t *table[F]) home(key F) uint64 {
 	h := key[0]
 	for i := 1; i < len(key); i++ {
-		h = (h^h>>29)*0xbf58476d1ce4e5b9 ^ key[i]
+		h = h*0xbf58476d1ce4e5b9 ^ key[i]
 	}
 	return (h * 0x9e3779b97f4a7c15) >> (t.shift & 63)
 }
 
 // slot returns the slot of key, or the empty slot where it would go.
-func (t *table[F]) slot(key F) (i uint64, found bool) {
-	var zero F
-	for i = t.home(key); ; i = (i + 1) & t.mask {
+func (t *table[F]) slot(key F) (uint64, bool) {
+	i := t.home(key)
+	for {
 		k := t.keys[i]
 		if k == key {
 			return i, true
 		}
-		if k == zero {
+		if IsZero(k) {
 			return i, false
 		}
+		i = (i + 1) & t.mask
 	}
 }
 
@@ -57,8 +58,11 @@ func (t *table[F]) set(i uint64, key F, g int32) { t.keys[i], t.grp[i] = key, g 
 // remove deletes key, which is in the table.
 func (t *table[F]) remove(key F) {
 	var zero F
-	i, _ := t.slot(key)
 	mask := t.mask
+	i := t.home(key)
+	for t.keys[i] != key {
+		i = (i + 1) & mask
+	}
 	j := i
 	for {
 		j = (j + 1) & mask
