@@ -57,10 +57,14 @@ func (w *Walker[F]) set(id int32, p int, v F) {
 	w.attach(e)
 }
 
-// flip makes one random flip and the reductions it enables. It reports
-// false, changing nothing, when the two entries it picked belong to one
-// orbit or one is a fixed term.
-func (w *Walker[F]) flip() bool {
+// flip makes one random flip and the reductions it enables, and returns
+// the rank after it and true; the rank and false, changing nothing, when
+// the two entries it picked belong to one orbit or one is a fixed term;
+// -1 and false when no two entries share a value (walkkit.Mover's Flip).
+func (w *Walker[F]) flip() (rank int, made bool) {
+	if len(w.idx.Multi) == 0 {
+		return -1, false
+	}
 	// One draw: the pair from its low 63 bits (Index.Two), the direction
 	// from the top bit.
 	x := w.rng.Next()
@@ -70,7 +74,7 @@ func (w *Walker[F]) flip() bool {
 	}
 	o1, o2 := e1/3, e2/3
 	if o1 == o2 || w.ids.Fixed[o1] || w.ids.Fixed[o2] {
-		return false
+		return w.ids.Rank, false
 	}
 	// With the shared factor a moved to the front, the terms are a⊗b⊗c
 	// (orbit o1) and a⊗b'⊗c' (orbit o2): a⊗(b+b')⊗c + a⊗b'⊗(c+c').
@@ -84,7 +88,7 @@ func (w *Walker[F]) flip() bool {
 		w.set(o2, c2, nc)
 	}
 	w.drain()
-	return true
+	return w.ids.Rank, true
 }
 
 // drain runs the queued reduction checks until none is left.

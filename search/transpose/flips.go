@@ -9,16 +9,21 @@ import (
 // it enables: a flip of two orbits, a fixed flip (a fixed term and an orbit
 // sharing x), a self flip or a triangle (a fixed term and an orbit sharing
 // s), or a triangle of three fixed terms sharing s (two picked, the third
-// drawn from the group). It reports false, changing nothing, when it drew
-// two fixed terms and no third one.
-func (w *Walker[F]) flip() bool {
+// drawn from the group). It returns the rank after it and true; the rank
+// and false, changing nothing, when it drew two fixed terms and no third
+// one; -1 and false when no two entries share a value (walkkit.Mover's
+// Flip).
+func (w *Walker[F]) flip() (rank int, made bool) {
+	if len(w.idx.Multi) == 0 {
+		return -1, false
+	}
 	// One draw: the pair from its low 63 bits (Index.Two), the direction
 	// from the top bit; rarer choices draw again.
 	r := w.rng.Next()
 	e1, e2 := w.idx.Two(w.idx.Multiple(r), r)
 	o1, o2 := e1>>2, e2>>2
 	if o1 == o2 {
-		return false
+		return w.ids.Rank, false
 	}
 	f1, f2 := w.ids.Fixed[o1], w.ids.Fixed[o2]
 	kind := (e1 & 3) >> 1
@@ -27,11 +32,11 @@ func (w *Walker[F]) flip() bool {
 		// Two fixed terms sharing s: a third one of the group?
 		members := w.idx.Members(w.idx.Group[e1])
 		if len(members) < 3 {
-			return false
+			return w.ids.Rank, false
 		}
 		o3 := members[wyrand.Below(w.rng.Next(), len(members))] >> 2
 		if o3 == o1 || o3 == o2 || !w.ids.Fixed[o3] {
-			return false
+			return w.ids.Rank, false
 		}
 		w.triangleFixed(o1, o2, o3)
 	case f1 || f2:
@@ -73,7 +78,7 @@ func (w *Walker[F]) flip() bool {
 		}
 	}
 	w.drain()
-	return true
+	return w.ids.Rank, true
 }
 
 // fixedFlip moves the fixed term f = (a, a, s) and the orbit id whose member

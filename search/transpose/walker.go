@@ -85,9 +85,6 @@ func Supports(f tensorgame.Format) error {
 // factor width f needs (NewOf of one, two or four words). It returns the
 // error of Supports for a format it does not support.
 func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
-	if err := Supports(f); err != nil {
-		return nil, err
-	}
 	return walkkit.NewWide("transpose", f, seed, opts,
 		walkkit.Adapt(NewOf[[1]uint64]), walkkit.Adapt(NewOf[[2]uint64]), walkkit.Adapt(NewOf[[4]uint64]))
 }
@@ -96,17 +93,13 @@ func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error)
 // width F, seeded with seed. It returns the error of Supports for a format
 // it does not support, and an error when F is too narrow.
 func NewOf[F walkkit.Factor](f tensorgame.Format, seed uint64, opts Options) (*Walker[F], error) {
-	if err := Supports(f); err != nil {
-		return nil, err
-	}
-	var x F
-	if err := walkkit.CheckFactors("transpose", f, 64*len(x)); err != nil {
+	if err := walkkit.CheckWidth[F]("transpose", f, Supports); err != nil {
 		return nil, err
 	}
 	w := &Walker[F]{core: walkkit.NewCore("transpose", f, tensorgame.Z2, opts), n: f.N, m: f.M, rng: wyrand.Rand{S: seed}}
 	n := f.N
 	b := 8
-	if len(x) == 1 {
+	if len(*new(F)) == 1 {
 		b = n
 	}
 	w.trB = uint(b)
@@ -267,13 +260,10 @@ func (w *Walker[F]) Scheme() *tensorgame.Scheme {
 	return s
 }
 
-// Walk makes at most flips flips, with the reductions they enable and plus
-// transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made. A try that picks two fixed terms makes no flip but
-// counts towards flips, so that Walk always ends. Walk returns early right
-// after a reduction that brings the rank to report or below (report <= 0:
-// never), or when no flip and no plus transition is possible. Plus
-// transitions never raise the rank above ceiling. Walk allocates nothing;
+// Walk makes flips with the reductions they enable and plus transitions, as
+// search.Walker says, by walkkit.Walk; Plus transitions never raise the
+// rank above ceiling. A try that picks two fixed terms makes no flip but
+// counts towards flips, so that Walk always ends. Walk allocates nothing;
 // it panics if the walker was never started.
 func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
 	if w1, ok := any(w).(*Walker[[1]uint64]); ok {
@@ -287,17 +277,8 @@ func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
 // per flip (cyclic.mover1 says more).
 type mover1 struct{ w *Walker[[1]uint64] }
 
-func (m mover1) Rank() int { return m.w.ids.Rank }
-
-func (m mover1) Flip() (int, bool) {
-	w := m.w
-	if len(w.idx.Multi) == 0 {
-		return -1, false
-	}
-	made := w.flip()
-	return w.ids.Rank, made
-}
-
+func (m mover1) Rank() int             { return m.w.ids.Rank }
+func (m mover1) Flip() (int, bool)     { return m.w.flip() }
 func (m mover1) Plus(ceiling int) bool { return mover[[1]uint64](m).Plus(ceiling) }
 
 // mover gives walkkit.Walk the walker's moves.
@@ -305,14 +286,7 @@ type mover[F walkkit.Factor] struct{ w *Walker[F] }
 
 func (m mover[F]) Rank() int { return m.w.ids.Rank }
 
-func (m mover[F]) Flip() (int, bool) {
-	w := m.w
-	if len(w.idx.Multi) == 0 {
-		return -1, false
-	}
-	made := w.flip()
-	return w.ids.Rank, made
-}
+func (m mover[F]) Flip() (int, bool) { return m.w.flip() }
 
 func (m mover[F]) Plus(ceiling int) bool {
 	ceiling = min(ceiling, m.w.ids.Cap())

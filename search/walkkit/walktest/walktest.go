@@ -57,6 +57,10 @@ type Config struct {
 	// Contract runs on each too, so that the wide code is tested on
 	// formats small enough for fast tests.
 	Wide []func(f tensorgame.Format, seed uint64, opts walkkit.Options) (walkkit.Walker, error)
+	// Symmetric, if not nil, reports whether a scheme has the symmetry
+	// the walker keeps (cyclic.Symmetric, transpose.Symmetric):
+	// WideFormats checks the schemes it walks to with it.
+	Symmetric func(*tensorgame.Scheme) bool
 }
 
 func (c Config) start(t testing.TB, f tensorgame.Format, seed uint64, opts walkkit.Options) walkkit.Walker {
@@ -422,8 +426,8 @@ func BenchTries(b *testing.B, c Config, formats []tensorgame.Format) {
 // through the reductions they open (a plain walk from the standard
 // algorithm of formats this large takes far longer than a test may wait for
 // its first reduction, even 6x6x6, of one word). It fails unless the walk
-// reduces within a million flips and the scheme verifies; check, if not
-// nil, checks the final scheme further.
+// reduces within a million flips and the scheme verifies (and has c's
+// symmetry); check, if not nil, checks the final scheme further.
 func WideFormats(t *testing.T, c Config, formats []tensorgame.Format, check func(t testing.TB, s *tensorgame.Scheme)) {
 	for _, f := range formats {
 		t.Run(f.String(), func(t *testing.T) {
@@ -444,6 +448,9 @@ func WideFormats(t *testing.T, c Config, formats []tensorgame.Format, check func
 			s := w.Scheme()
 			if err := tensorgame.Verify(s); err != nil {
 				t.Fatal(err)
+			}
+			if c.Symmetric != nil && !c.Symmetric(s) {
+				t.Fatal("the scheme lost the walker's symmetry")
 			}
 			if check != nil {
 				check(t, s)
