@@ -79,6 +79,9 @@ type SearchReport struct {
 	Transpose  bool        `json:"transpose,omitempty"`
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	Rows       []SearchRow `json:"rows"`
+	// Scaling holds the rows' speedups (SearchReport.Speedups), one
+	// per row; none with one walker count.
+	Scaling []Speedup `json:"speedups,omitempty"`
 }
 
 // SearchRow summarises the runs of one format with one walker count.
@@ -171,6 +174,7 @@ func RunSearches(ctx context.Context, cfg SearchConfig) (*SearchReport, error) {
 				return rep, err
 			}
 			rep.Rows = append(rep.Rows, row)
+			rep.Scaling = rep.Speedups()
 		}
 	}
 	return rep, nil

@@ -135,8 +135,8 @@ func TestRunSearchesScaling(t *testing.T) {
 		if r.Workers != w || r.MedianS != 8/float64(w) || r.Reached != 2 {
 			t.Errorf("row %d: workers %d, median %v s, reached %d; want %d, %v, 2", i, r.Workers, r.MedianS, r.Reached, w, 8/float64(w))
 		}
-		if sp[i] != (Speedup{Time: float64(w), Flips: float64(w)}) {
-			t.Errorf("%d workers: speedup %+v, want %d for both", w, sp[i], w)
+		if sp[i] != (Speedup{Time: float64(w), Flips: float64(w)}) || rep.Scaling[i] != sp[i] {
+			t.Errorf("%d workers: speedup %+v (in the report %+v), want %d for both", w, sp[i], rep.Scaling[i], w)
 		}
 	}
 	var buf bytes.Buffer

@@ -57,7 +57,8 @@ func (r *SearchReport) table() (head []string, rows [][]string) {
 // target (0 when either median missed the target) and of their flips per
 // second.
 type Speedup struct {
-	Time, Flips float64
+	Time  float64 `json:"time"`
+	Flips float64 `json:"flips_per_s"`
 }
 
 // Speedups returns, for each row of r, its Speedup; nil when r has one

@@ -32,7 +32,7 @@ func freeAddrs(t *testing.T, n int) []string {
 
 // TestThreeNodes runs a JetStream cluster of three servers with three
 // replicas, loses one server, and finds the catalogue and the job stream
-// still working.
+// still working, for a worker with a worker's token.
 func TestThreeNodes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("a three-server cluster takes seconds to elect its leaders")
@@ -53,7 +53,9 @@ func TestThreeNodes(t *testing.T) {
 	hub := startHub(t, HubOptions{Endpoint: ep, Replicas: 3})
 	s7 := strassen(t)
 	std := tensorgame.Standard(tensorgame.Format{N: 1, M: 2, P: 2}, tensorgame.Z2)
-	w := runWorker(t, WorkerOptions{Endpoint: ep}, func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
+	// The worker has a worker's rights only, on every node.
+	wep := Endpoint{URLs: ep.URLs, Token: RoleToken(token, RoleWorker), Role: RoleWorker}
+	w := runWorker(t, WorkerOptions{Endpoint: wep}, func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
 		if j.Start == nil {
 			return fmt.Errorf("job %s without a start", j.ID)
 		}

@@ -54,11 +54,16 @@
 // logged and terminated (never redelivered); it never stops the hub. A
 // server listens beyond loopback only when told to, and then only with a
 // token or nkeys for clients and a token for routes; with certificates it
-// speaks TLS. A client with
-// a wrong token or key gets an error wrapping [ErrRefused]. A token or key
-// admits a client to everything: what it publishes is checked, but it could also
-// delete the streams, so give it only to your own hosts (per-user
-// permissions are not done).
+// speaks TLS. A client with a wrong token or key gets an error wrapping
+// [ErrRefused]. Clients are admitted as a [Role], each with its own token
+// (derived from the hub's by [RoleToken]) or nkeys, and the servers enforce
+// the role's permissions: a hub may do everything; a worker may pull, ack
+// and hand back jobs, publish improvements, job reports and heartbeats,
+// and read the catalogue, but not submit jobs, purge or delete streams, or
+// write or delete the catalogue; an observer reads and publishes nothing.
+// A worker's credentials still let it read what others receive on
+// "_INBOX.>" (replies to requests, jobs pulled by other workers): give
+// them only to hosts you trust with the jobs.
 //
 // # Faults
 //
@@ -81,6 +86,9 @@
 //
 // BenchmarkImprovement and BenchmarkJob measure the cost of one improvement
 // (publish, verify, catalogue) and of one job round trip (submit, fetch, run
-// nothing, ack), in time and CPU per message; docs/experiments.md has the
+// nothing, ack), in time and CPU per message; "alphamat bench cluster"
+// measures whole searches through a hub with 1, 2, 4, ... worker processes
+// (flips/s, flips per CPU-second, the hub's CPU) against the same jobs in
+// one process without servers ([RunJob]); docs/experiments.md has the
 // numbers.
 package cluster

@@ -18,8 +18,11 @@ type Endpoint struct {
 	// ("nats://10.0.0.1:4222,nats://10.0.0.2:4222"), used when Server is
 	// nil.
 	URLs string
-	// Token is the client token of the servers.
+	// Token is the token of Role (see ServerOptions.Token and RoleToken).
 	Token string
+	// Role is what the client is admitted as with Token (empty: RoleHub);
+	// the servers enforce what it may do.
+	Role Role
 	// NKeySeed is the file of the nkeys seed ("SU...") of a user the
 	// servers admit (ServerOptions.NKeys), used instead of a token.
 	NKeySeed string
@@ -54,7 +57,7 @@ func (e Endpoint) connect(name string, extra ...nats.Option) (*nats.Conn, error)
 		nats.MaxPingsOutstanding(3),
 	}
 	if e.Token != "" {
-		opts = append(opts, nats.Token(e.Token))
+		opts = append(opts, nats.UserInfo(e.Role.user(), e.Token))
 	}
 	if e.NKeySeed != "" {
 		o, err := nats.NkeyOptionFromSeed(e.NKeySeed)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -150,4 +151,50 @@ func TestConcurrentPublish(t *testing.T) {
 	}
 	waitFor(t, "the job report", func() bool { return published.Load() == 2*walkers })
 	waitFor(t, "every scheme in the catalogue", func() bool { return len(status(t, hub).Best) == 1+walkers })
+}
+
+// TestJobWork sends a job with a target; its function sees the target and
+// reports work from two goroutines, which arrives summed in the JobDone;
+// ReportWork outside a job does nothing.
+func TestJobWork(t *testing.T) {
+	srv := startServer(t, ServerOptions{})
+	done := make(chan JobDone, 1)
+	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint(), Done: func(d JobDone) { done <- d }})
+	var target atomic.Int32
+	runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(ctx context.Context, j Job, _ func(*tensorgame.Scheme) error) error {
+		target.Store(int32(j.Target))
+		ch := make(chan struct{})
+		go func() { ReportWork(ctx, 40); close(ch) }()
+		ReportWork(ctx, 2)
+		<-ch
+		return nil
+	})
+	ReportWork(context.Background(), 1)
+	if err := hub.Submit(context.Background(), Job{ID: "work", Format: tensorgame.Format{N: 2, M: 2, P: 2}, Field: tensorgame.Z2, Target: 7}); err != nil {
+		t.Fatal(err)
+	}
+	d := <-done
+	if d.Work != 42 || target.Load() != 7 {
+		t.Errorf("job done %+v with target %d; want work 42 and target 7", d, target.Load())
+	}
+	// The same job function in this process, without servers.
+	j := Job{ID: "local", Format: tensorgame.Format{N: 2, M: 2, P: 2}, Field: tensorgame.Z2, Target: 5}
+	fn := func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
+		ReportWork(ctx, int64(j.Target))
+		if err := publish(strassen(t)); err != nil {
+			return err
+		}
+		<-ctx.Done() // the budget ends it, which is no failure
+		return ctx.Err()
+	}
+	var got []*tensorgame.Scheme
+	d = RunJob(context.Background(), Job{ID: j.ID, Format: j.Format, Field: j.Field, Target: j.Target, Budget: 10 * time.Millisecond}, fn,
+		func(s *tensorgame.Scheme) error { got = append(got, s); return nil })
+	if d.Work != 5 || d.Err != "" || len(got) != 1 || d.ID != "local" {
+		t.Errorf("RunJob: %+v with %d schemes; want work 5, no error, one scheme", d, len(got))
+	}
+	d = RunJob(context.Background(), j, func(context.Context, Job, func(*tensorgame.Scheme) error) error { return errors.New("no") }, nil)
+	if d.Err != "no" {
+		t.Errorf("RunJob of a failing function: %+v", d)
+	}
 }

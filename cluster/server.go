@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // DefaultMaxPayload is the largest message the servers of [StartServer]
@@ -38,14 +40,17 @@ type ServerOptions struct {
 	// Empty: no client port at all; clients connect in-process
 	// (Server.Endpoint).
 	Listen string
-	// Token is the client token (and the route password of a cluster).
-	// A token or NKeys is required when Listen is not a loopback address,
-	// a token when ClusterListen is not.
+	// Token is the hub's token (and the route password of a cluster):
+	// clients are admitted as a [Role] with the role's token
+	// ([RoleToken]), and may do what the role may. A token or nkeys are
+	// required when Listen is not a loopback address, a token when
+	// ClusterListen is not.
 	Token string
-	// NKeys are the public keys ("U...") of the users admitted instead of
-	// a token: each client proves it holds the seed (Endpoint.NKeySeed).
+	// NKeys, WorkerNKeys and ObserverNKeys are the public keys ("U...")
+	// of the users admitted instead of by a token, as hubs, workers and
+	// observers: each client proves it holds the seed (Endpoint.NKeySeed).
 	// Not together with Token.
-	NKeys []string
+	NKeys, WorkerNKeys, ObserverNKeys []string
 	// TLSCert and TLSKey are the PEM files of the server's certificate;
 	// when given, clients must connect with TLS (Endpoint.CAFile), and
 	// routes too when TLSCA is given to verify the other nodes.
@@ -95,27 +100,43 @@ func StartServer(o ServerOptions) (*Server, error) {
 		NoSigs:             true,
 		NoLog:              o.Log == nil,
 		DontListen:         o.Listen == "",
-		Authorization:      o.Token,
 		JetStreamMaxMemory: 64 << 20,
+	}
+	if o.Token != "" {
+		for _, r := range []Role{RoleHub, RoleWorker, RoleObserver} {
+			// The server keeps the tokens bcrypted; they are random, so
+			// the lowest cost does (and keeps a connection's check at
+			// about a millisecond).
+			h, err := bcrypt.GenerateFromPassword([]byte(RoleToken(o.Token, r)), bcrypt.MinCost)
+			if err != nil {
+				return nil, fmt.Errorf("cluster: token of %s: %w", r, err)
+			}
+			so.Users = append(so.Users, &server.User{Username: r.user(), Password: string(h), Permissions: r.permissions()})
+		}
 	}
 	if o.Listen != "" {
 		host, port, err := splitHostPort(o.Listen)
 		if err != nil {
 			return nil, fmt.Errorf("cluster: listen address %q: %w", o.Listen, err)
 		}
-		if !isLoopback(host) && o.Token == "" && len(o.NKeys) == 0 {
+		if !isLoopback(host) && o.Token == "" && len(o.NKeys)+len(o.WorkerNKeys)+len(o.ObserverNKeys) == 0 {
 			return nil, fmt.Errorf("cluster: listen address %q is not loopback: a token or nkeys are required", o.Listen)
 		}
 		so.Host, so.Port = host, port
 	}
-	if o.Token != "" && len(o.NKeys) > 0 {
+	if o.Token != "" && len(o.NKeys)+len(o.WorkerNKeys)+len(o.ObserverNKeys) > 0 {
 		return nil, errors.New("cluster: a token or nkeys, not both")
 	}
-	for _, k := range o.NKeys {
-		if !nkeys.IsValidPublicUserKey(k) {
-			return nil, fmt.Errorf("cluster: %q is not the public key of an nkeys user", k)
+	for _, rk := range []struct {
+		r    Role
+		keys []string
+	}{{RoleHub, o.NKeys}, {RoleWorker, o.WorkerNKeys}, {RoleObserver, o.ObserverNKeys}} {
+		for _, k := range rk.keys {
+			if !nkeys.IsValidPublicUserKey(k) {
+				return nil, fmt.Errorf("cluster: %q is not the public key of an nkeys user", k)
+			}
+			so.Nkeys = append(so.Nkeys, &server.NkeyUser{Nkey: k, Permissions: rk.r.permissions()})
 		}
-		so.Nkeys = append(so.Nkeys, &server.NkeyUser{Nkey: k})
 	}
 	if (o.TLSCert == "") != (o.TLSKey == "") {
 		return nil, errors.New("cluster: TLS needs both a certificate and a key")
@@ -197,6 +218,27 @@ func ReadTokenFile(path string) (string, error) {
 	return tok, nil
 }
 
+// WriteTokenFile writes token into a new file at path, readable by its
+// owner only (mode 600), atomically: a reader sees the whole token or none.
+func WriteTokenFile(path, token string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("cluster: token: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(token + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("cluster: token: %w", err)
+	}
+	return nil
+}
+
 // routeUser is the user name of route connections; the password is the token.
 const routeUser = "alphamat"
 
@@ -220,9 +262,16 @@ func (s *Server) ClusterAddr() string {
 	return ""
 }
 
-// Endpoint returns an in-process endpoint of s, carrying its token.
+// Endpoint returns an in-process endpoint of s for a hub, carrying its
+// token.
 func (s *Server) Endpoint() Endpoint {
 	return Endpoint{Server: s, Token: s.opts.Token}
+}
+
+// RoleEndpoint returns an in-process endpoint of s for role r, carrying
+// the role's token.
+func (s *Server) RoleEndpoint(r Role) Endpoint {
+	return Endpoint{Server: s, Token: RoleToken(s.opts.Token, r), Role: r}
 }
 
 // Shutdown stops the server; its store stays on disk.

@@ -66,6 +66,9 @@ type Job struct {
 	// Budget is how long the job may run; 0: until the worker stops.
 	Budget time.Duration `json:"budget"`
 	Seed   uint64        `json:"seed"`
+	// Target is the rank at which the job may stop; 0: the job
+	// function's choice.
+	Target int `json:"target,omitempty"`
 }
 
 // JobDone is a worker's report of a job it ran to its end: sent after the
@@ -76,6 +79,9 @@ type JobDone struct {
 	Elapsed   time.Duration `json:"elapsed"`
 	Published int           `json:"published"`     // schemes the job published
 	Err       string        `json:"err,omitempty"` // the job function's error; the job is handed back
+	// Work is what the job function counted with [ReportWork] (a
+	// search: its flips).
+	Work int64 `json:"work,omitempty"`
 }
 
 // maxJobDone bounds a JobDone message.
@@ -259,8 +265,8 @@ func decodeJob(body []byte) (Job, error) {
 	if !j.Format.Valid() || !j.Field.Valid() {
 		return Job{}, fmt.Errorf("job %s: bad format %v or field %v", j.ID, j.Format, j.Field)
 	}
-	if j.Budget < 0 {
-		return Job{}, fmt.Errorf("job %s: negative budget", j.ID)
+	if j.Budget < 0 || j.Target < 0 {
+		return Job{}, fmt.Errorf("job %s: negative budget or target", j.ID)
 	}
 	if w.Start != "" {
 		s, err := decodeScheme([]byte(w.Start), false, MaxSchemeText, "job "+j.ID+" start")

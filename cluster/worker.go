@@ -27,6 +27,19 @@ import (
 // nil, or the ctx error after its budget, has done its job.
 type JobFunc func(ctx context.Context, job Job, publish func(*tensorgame.Scheme) error) error
 
+// workKey is the context key of a job's work counter.
+type workKey struct{}
+
+// ReportWork adds n to the work counted for the job whose context is ctx
+// (JobDone.Work), from any goroutine; with a context that is not a job's it
+// does nothing. A search reports its flips, so that the hub can tell the
+// cluster's flips per second.
+func ReportWork(ctx context.Context, n int64) {
+	if c, ok := ctx.Value(workKey{}).(*atomic.Int64); ok {
+		c.Add(n)
+	}
+}
+
 // WorkerOptions configures a Worker.
 type WorkerOptions struct {
 	// Endpoint is where the servers are.
@@ -203,7 +216,8 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 		}
 	})
 	t0 := time.Now()
-	var published atomic.Int64 // publish may be called from several goroutines
+	var published, work atomic.Int64 // publish may be called from several goroutines
+	jctx = context.WithValue(jctx, workKey{}, &work)
 	err = fn(jctx, job, func(s *tensorgame.Scheme) error {
 		err := w.publish(s, job.ID)
 		if err == nil {
@@ -222,7 +236,7 @@ func (w *Worker) run(ctx context.Context, m jetstream.Msg, ackWait time.Duration
 	actx, acancel := context.WithTimeout(ctx, 5*time.Second)
 	defer acancel()
 	w.flush(actx)
-	done := JobDone{ID: job.ID, Worker: w.opts.Name, Elapsed: time.Since(t0), Published: int(published.Load())}
+	done := JobDone{ID: job.ID, Worker: w.opts.Name, Elapsed: time.Since(t0), Published: int(published.Load()), Work: work.Load()}
 	if failed {
 		done.Err = err.Error()
 	}
@@ -363,4 +377,24 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-time.After(d):
 		return true
 	}
+}
+
+// RunJob runs fn on j in this process as a worker would, without servers:
+// the job's budget bounds it, publish receives its schemes (unverified:
+// the caller checks them), and the report says how long it ran and the
+// work it reported. It measures a job function apart from the transport.
+func RunJob(ctx context.Context, j Job, fn JobFunc, publish func(*tensorgame.Scheme) error) JobDone {
+	if j.Budget > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, j.Budget)
+		defer cancel()
+	}
+	var work atomic.Int64
+	t0 := time.Now()
+	err := fn(context.WithValue(ctx, workKey{}, &work), j, publish)
+	d := JobDone{ID: j.ID, Worker: "local", Elapsed: time.Since(t0), Work: work.Load()}
+	if err != nil && !(errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil) {
+		d.Err = err.Error()
+	}
+	return d
 }

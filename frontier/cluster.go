@@ -199,7 +199,9 @@ type WorkerConfig struct {
 
 // Job returns the cluster job function that runs a frontier search: the
 // flip-graph search of the job's format and field from its start for its
-// budget, whose best scheme it publishes.
+// budget, toward the job's target (0: the best known rank), whose best
+// scheme it publishes; it reports the search's flips as the job's work
+// (cluster.ReportWork).
 func (w WorkerConfig) Job() cluster.JobFunc {
 	return func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
 		f, field := j.Format, j.Field
@@ -212,6 +214,9 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 			}
 		}
 		target := w.Targets.Known(f, field)
+		if j.Target > 0 {
+			target = j.Target
+		}
 		if start <= target {
 			target = start - 1
 		}
@@ -223,6 +228,7 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 		if err != nil {
 			return err
 		}
+		cluster.ReportWork(ctx, res.Stats.Flips)
 		if w.Log != nil {
 			best := 0
 			if res.Best != nil {

@@ -70,7 +70,7 @@ type Result struct {
 }
 
 var (
-	_ Walker = (*flip.Walker)(nil)
+	_ Walker = (*flip.Walker[[1]uint64])(nil)
 	_ Walker = (*ternary.Walker)(nil)
 	_ Walker = (*cyclic.Walker[[1]uint64])(nil)
 	_ Walker = (*cyclic.Walker[[4]uint64])(nil)

@@ -26,7 +26,7 @@ func newBenchCmd(io *IO) *cobra.Command {
 OpenBLAS's) gemm and a hand-written Strassen-Winograd baseline, and times
 flip-graph searches to the published ranks of small formats.`,
 	}
-	cmd.AddCommand(newBenchKernelsCmd(io, nil), newBenchSearchCmd(io, nil))
+	cmd.AddCommand(newBenchKernelsCmd(io, nil), newBenchSearchCmd(io, nil), newBenchClusterCmd(io, nil))
 	return cmd
 }
 

@@ -26,6 +26,11 @@ const (
 	frontierStore  = "nats"        // the JetStream store of the embedded server
 	frontierOutbox = "outbox"      // the local worker's outbox
 	frontierURL    = "cluster.url" // the hub's client URL, for workers and tests
+	// The tokens of workers and of --status that a hub with a token
+	// writes (cluster.RoleToken): a worker's token gives a worker's
+	// rights only.
+	frontierWorkerToken = "worker.token"
+	frontierStatusToken = "status.token"
 )
 
 // checkClusterFlags checks the combinations of the cluster flags.
@@ -125,11 +130,13 @@ func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, log io.W
 	cfg.Search = h.d.Search
 	if o.Listen != "" {
 		url := srv.ClientURL()
-		fmt.Fprintf(cio.ErrOut, "hub listening on %s; workers: alphamat frontier --join %s --token-file F\n", url, url)
-		err := tensorgame.AtomicWrite(filepath.Join(o.Run, frontierURL), func(w io.Writer) error {
-			_, err := fmt.Fprintln(w, url)
-			return err
-		})
+		err := writeRoleTokens(cio, o, url)
+		if err == nil {
+			err = tensorgame.AtomicWrite(filepath.Join(o.Run, frontierURL), func(w io.Writer) error {
+				_, err := fmt.Fprintln(w, url)
+				return err
+			})
+		}
 		if err != nil {
 			h.stop()
 			return nil, fmt.Errorf("frontier: %w", err)
@@ -156,6 +163,28 @@ func startFrontierHub(ctx context.Context, cio *IO, o *frontierOptions, log io.W
 	job := frontier.WorkerConfig{Dir: o.Run, Workers: o.Workers, Cyclic: o.Cyclic, Targets: targets, Log: log}.Job()
 	h.wg.Go(func() { h.worker.Run(wctx, job) })
 	return h, nil
+}
+
+// writeRoleTokens writes the tokens of workers and of --status into the
+// run directory of a hub with a token, and says how to start a worker.
+func writeRoleTokens(cio *IO, o *frontierOptions, url string) error {
+	tok, err := readToken(o)
+	if err != nil || tok == "" {
+		if err == nil {
+			fmt.Fprintf(cio.ErrOut, "hub listening on %s; workers: alphamat frontier --join %s\n", url, url)
+		}
+		return err
+	}
+	wt, st := filepath.Join(o.Run, frontierWorkerToken), filepath.Join(o.Run, frontierStatusToken)
+	if err := cluster.WriteTokenFile(wt, cluster.RoleToken(tok, cluster.RoleWorker)); err != nil {
+		return err
+	}
+	if err := cluster.WriteTokenFile(st, cluster.RoleToken(tok, cluster.RoleObserver)); err != nil {
+		return err
+	}
+	fmt.Fprintf(cio.ErrOut, "hub listening on %s; workers: alphamat frontier --join %s --token-file %s (a worker's rights only; --status: %s)\n",
+		url, url, wt, st)
+	return nil
 }
 
 // stop stops the local worker, the hub and the server.
@@ -199,8 +228,9 @@ func frontierCluster(ctx context.Context, io *IO, o *frontierOptions) error {
 	if err != nil {
 		return fmt.Errorf("frontier: %w", err)
 	}
-	ep := cluster.Endpoint{URLs: o.Join, Token: tok}
+	ep := cluster.Endpoint{URLs: o.Join, Token: tok, Role: cluster.RoleWorker}
 	if o.Status {
+		ep.Role = cluster.RoleObserver
 		return frontierStatus(ctx, io, o, ep)
 	}
 	targets, err := frontierTargets()
@@ -208,6 +238,9 @@ func frontierCluster(ctx context.Context, io *IO, o *frontierOptions) error {
 		return err
 	}
 	w, err := cluster.NewWorker(cluster.WorkerOptions{Endpoint: ep, Outbox: filepath.Join(o.Run, frontierOutbox), Log: l})
+	if errors.Is(err, cluster.ErrRefused) {
+		return fmt.Errorf("frontier: %w; a worker's token is the %s that the hub writes into its run directory", err, frontierWorkerToken)
+	}
 	if err != nil {
 		return fmt.Errorf("frontier: %w", err)
 	}
@@ -277,6 +310,11 @@ func frontierStatus(ctx context.Context, io *IO, o *frontierOptions, ep cluster.
 		return err
 	}
 	st, err := cluster.Observe(ctx, ep, o.HeardFor)
+	if errors.Is(err, cluster.ErrRefused) && ep.Token != "" {
+		// The hub's own token, on the hub's host, reads the status too.
+		ep.Role = cluster.RoleHub
+		st, err = cluster.Observe(ctx, ep, o.HeardFor)
+	}
 	if err != nil {
 		return fmt.Errorf("frontier: status: %w", err)
 	}

@@ -131,8 +131,9 @@ func TestFrontierHubAndWorkers(t *testing.T) {
 	hub := startChild(t, "frontier", "--max", "3", "--fields", "z2", "--time", "10s", "--slice", "2s",
 		"--listen", "127.0.0.1:0", "--token-file", tok, "--workers", "0", "--ack-wait", "2s", "--run", run, "--json")
 	url := hubURL(t, run, hub)
-	w1 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w1"))
-	w2 := startChild(t, "frontier", "--join", url, "--token-file", tok, "--workers", "1", "--run", filepath.Join(dir, "w2"))
+	wtok := filepath.Join(run, frontierWorkerToken) // a worker's rights only
+	w1 := startChild(t, "frontier", "--join", url, "--token-file", wtok, "--workers", "1", "--run", filepath.Join(dir, "w1"))
+	w2 := startChild(t, "frontier", "--join", url, "--token-file", wtok, "--workers", "1", "--run", filepath.Join(dir, "w2"))
 	w1.waitLine(t, "job ")
 	time.Sleep(500 * time.Millisecond) // into its next 2 s job
 	if err := w1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
@@ -186,23 +187,33 @@ func TestFrontierHubAndWorkers(t *testing.T) {
 	}
 }
 
-// TestFrontierWrongToken: a worker with a wrong token is refused, with a
-// message that says so, and exits 1.
+// TestFrontierWrongToken: a worker with a wrong token, or with the hub's
+// own (a worker's token is the one the hub wrote), is refused, with a
+// message that says so, and exits 1; --status reads with the status token
+// the hub wrote, and with the hub's.
 func TestFrontierWrongToken(t *testing.T) {
 	dir := t.TempDir()
 	run := filepath.Join(dir, "hub")
+	hubTok := writeToken(t, "right")
 	hub := startChild(t, "frontier", "--max", "2", "--fields", "z2", "--time", "1m", "--listen", "127.0.0.1:0",
-		"--token-file", writeToken(t, "right"), "--workers", "0", "--run", run)
+		"--token-file", hubTok, "--workers", "0", "--run", run)
 	url := hubURL(t, run, hub)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	_, errOut, code := execCode(ctx, t, "frontier", "--join", url, "--token-file", writeToken(t, "wrong"), "--run", filepath.Join(dir, "w"))
-	if code != exitFail || !strings.Contains(errOut, "refused") || !strings.Contains(errOut, "token") {
-		t.Errorf("exit %d, stderr %q; want 1 and a refusal naming the token", code, errOut)
+	for _, tok := range []string{writeToken(t, "wrong"), hubTok, filepath.Join(run, frontierStatusToken)} {
+		_, errOut, code := execCode(ctx, t, "frontier", "--join", url, "--token-file", tok, "--run", filepath.Join(dir, "w"))
+		if code != exitFail || !strings.Contains(errOut, "refused") || !strings.Contains(errOut, frontierWorkerToken) {
+			t.Errorf("worker with %s: exit %d, stderr %q; want 1 and a refusal naming the worker's token", tok, code, errOut)
+		}
 	}
-	_, errOut, code = execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", writeToken(t, "wrong"))
+	_, errOut, code := execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", writeToken(t, "wrong"))
 	if code != exitFail || !strings.Contains(errOut, "refused") {
 		t.Errorf("status: exit %d, stderr %q; want 1 and a refusal", code, errOut)
+	}
+	for _, tok := range []string{filepath.Join(run, frontierStatusToken), hubTok} {
+		if _, errOut, code := execCode(ctx, t, "frontier", "--status", "--join", url, "--token-file", tok, "--heard-for", "100ms"); code != 0 {
+			t.Errorf("status with %s: exit %d, stderr %q", tok, code, errOut)
+		}
 	}
 }
 

@@ -4,16 +4,16 @@
 //
 // # Representation
 //
-// Over Z2 a factor with up to 64 coefficients is one uint64 (bit i is
-// coefficient i of the row-major factor), so a term is three words. Wider
-// factors take two or four words: [New] picks the width a format needs
-// (tensorgame.Words) and returns the walker of that width, which go
-// generate (search/walkkit/widen) derives from this package's walker.go,
-// moves.go and index.go, which touch factors only through the one-word
-// functions of fac.go. So formats whose n·m, m·p and n·p are all at most
-// 256 are supported (up to 16×16×16), and the one-word walker loses
-// nothing to the wide ones (BenchmarkFlip, docs/experiments.md); [Supports]
-// and [New] return an error for larger ones.
+// Over Z2 a factor with up to 64 coefficients is one word, a [1]uint64
+// (bit i is coefficient i of the row-major factor), so a term is three
+// words. Wider factors take two or four words: [Walker] is generic over its
+// [Factor] type, and [New] picks the width a format needs
+// (tensorgame.Words). Go compiles each width to its own code, and only the
+// functions of fac.go touch the words, with a fast path for one word, so
+// the one-word walker keeps the speed it had as a plain uint64 walker
+// (BenchmarkFlip; docs/experiments.md, "Generic walkers"). So formats
+// whose n·m, m·p and n·p are all at most 256 are supported (up to
+// 16×16×16); [Supports] and [New] return an error for larger ones.
 //
 // For each mode the walker keeps an index from factor value to the terms that
 // carry it: an open-addressing hash table from value to a bucket, and the

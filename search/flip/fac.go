@@ -2,28 +2,64 @@ package flip
 
 import "github.com/alphamat/alphamat/tensorgame"
 
-// fac is a factor of this walker, packed in one word: bit i is coefficient
-// i. The walker's code (walker.go, moves.go, index.go) touches factors only
-// through the functions below, so that go generate derives the walkers of
-// two and four words (internal/wide2, internal/wide4) from it with a fac of
-// their width from fac.go.tmpl (search/walkkit/widen); each function
-// inlines for each width.
-type fac = uint64
+// Factor is the type of a factor of a Walker: one, two or four 64-bit
+// words, bit i%64 of word i/64 being coefficient i. Each width compiles to
+// its own code (a Go generic instantiates each array length separately),
+// and the functions below, the only ones that touch the words, test the
+// width with len, a constant there, so that one word costs no loop.
+type Factor interface {
+	[1]uint64 | [2]uint64 | [4]uint64
+}
 
-// words is the width of a factor in 64-bit words.
-const words = 1
+func isZero[F Factor](x F) bool {
+	var z F
+	return x == z
+}
 
-func isZero(x fac) bool { return x == 0 }
+func xor[F Factor](x, y F) F {
+	if len(x) == 1 {
+		x[0] ^= y[0]
+		return x
+	}
+	for i := range len(x) {
+		x[i] ^= y[i]
+	}
+	return x
+}
 
-func xor(x, y fac) fac { return x ^ y }
-
-func hash(x fac) uint64 { return x }
+func hash[F Factor](x F) uint64 {
+	if len(x) == 1 {
+		return x[0]
+	}
+	var h uint64
+	for i := range len(x) {
+		h = (h ^ x[i]) * 0xc2b2ae3d27d4eb4f
+	}
+	return h
+}
 
 // eitherZero reports whether x or y is zero. With one word it tests the
 // product, one branch: it never misses a zero, and seldom (on overflow)
 // reports one that is not there, which costs the caller a needless check.
-func eitherZero(x, y fac) bool { return x*y == 0 }
+func eitherZero[F Factor](x, y F) bool {
+	if len(x) == 1 {
+		return x[0]*y[0] == 0
+	}
+	return isZero(x) || isZero(y)
+}
 
-func facOf(x tensorgame.Wide) fac { return x[0] }
+func facOf[F Factor](x tensorgame.Wide) F {
+	var f F
+	for i := range len(f) {
+		f[i] = x[i]
+	}
+	return f
+}
 
-func wide(x fac) tensorgame.Wide { return tensorgame.Wide{x} }
+func wide[F Factor](x F) tensorgame.Wide {
+	var y tensorgame.Wide
+	for i := range len(x) {
+		y[i] = x[i]
+	}
+	return y
+}

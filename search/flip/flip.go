@@ -1,10 +1,6 @@
 package flip
 
-//go:generate go run ../walkkit/widen -widths 2,4 -tmpl fac.go.tmpl walker.go moves.go index.go
-
 import (
-	"github.com/alphamat/alphamat/search/flip/internal/wide2"
-	"github.com/alphamat/alphamat/search/flip/internal/wide4"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -20,10 +16,10 @@ func Supports(f tensorgame.Format) error {
 }
 
 // New returns a walker for format f seeded with seed, with factors of one,
-// two or four 64-bit words as f needs (tensorgame.Words): a *Walker for
-// formats with n·m, m·p and n·p <= 64, the same walker generated for wider
-// factors above. It returns the error of Supports for a format it does not
-// support.
+// two or four 64-bit words as f needs (tensorgame.Words): a
+// *Walker[[1]uint64] for formats with n·m, m·p and n·p <= 64, a
+// *Walker[[2]uint64] or *Walker[[4]uint64] above. It returns the error of
+// Supports for a format it does not support.
 func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
-	return walkkit.NewWide("flip", f, seed, opts, walkkit.Adapt(NewWalker), walkkit.Adapt(wide2.NewWalker), walkkit.Adapt(wide4.NewWalker))
+	return walkkit.NewWide("flip", f, seed, opts, walkkit.Adapt(NewWalker[[1]uint64]), walkkit.Adapt(NewWalker[[2]uint64]), walkkit.Adapt(NewWalker[[4]uint64]))
 }

@@ -12,7 +12,7 @@ import (
 // and no plus transition is possible. Plus transitions never raise the rank
 // above ceiling. Walk allocates nothing; it panics if the walker was never
 // started.
-func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
+func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
 	// walkkit.Walk's indirect call per flip costs a few percent here.
 	l := walkkit.NewLoop(&w.core, flips, report)
 	for l.More() {
@@ -34,7 +34,7 @@ func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
 }
 
 // flip makes one random flip and the reductions it enables.
-func (w *Walker) flip() {
+func (w *Walker[F]) flip() {
 	// One draw: the group from the low 32 bits, the pair from the next
 	// 16 and 15 (a bias of at most size/2^15, nothing at the usual sizes),
 	// the direction from the top bit.
@@ -76,7 +76,7 @@ var (
 // set changes factor m of the live term t to v (non-zero), updating the
 // index. Its common case, the old value carried by t alone with nothing to
 // shift back and the new one carried by no other term, makes no call.
-func (w *Walker) set(t int32, m int, v fac) {
+func (w *Walker[F]) set(t int32, m int, v F) {
 	m &= 3
 	tab := &w.tab[m]
 	tm := &w.term[t]
@@ -84,7 +84,7 @@ func (w *Walker) set(t int32, m int, v fac) {
 	if a := tm.at[m]; a < 0 {
 		w.leave(t, m, -(a + 1))
 	} else if i := uint64(a) & mask; isZero(slots[(i+1)&mask].key) {
-		slots[i] = slot{}
+		slots[i] = slot[F]{}
 	} else {
 		w.removeAt(m, i)
 	}
@@ -93,7 +93,7 @@ func (w *Walker) set(t int32, m int, v fac) {
 	for {
 		k := slots[j].key
 		if isZero(k) {
-			slots[j] = slot{v, t}
+			slots[j] = slot[F]{v, t}
 			tm.at[m] = int32(j)
 			return
 		}
@@ -106,17 +106,17 @@ func (w *Walker) set(t int32, m int, v fac) {
 }
 
 // newTerm stores x as a new live term, not yet attached to the index.
-func (w *Walker) newTerm(x [3]fac) int32 {
+func (w *Walker[F]) newTerm(x [3]F) int32 {
 	id := w.free[len(w.free)-1]
 	w.free = w.free[:len(w.free)-1]
-	w.term[id].f = [4]fac{x[0], x[1], x[2]}
+	w.term[id].f = [4]F{x[0], x[1], x[2]}
 	w.apos[id] = int32(len(w.alive))
 	w.alive = append(w.alive, id)
 	return id
 }
 
 // kill removes term t from the scheme and the index.
-func (w *Walker) kill(t int32) {
+func (w *Walker[F]) kill(t int32) {
 	for m := range 3 {
 		w.detach(t, m)
 	}
@@ -124,7 +124,7 @@ func (w *Walker) kill(t int32) {
 }
 
 // unlink removes the detached term t from the live terms.
-func (w *Walker) unlink(t int32) {
+func (w *Walker[F]) unlink(t int32) {
 	p := w.apos[t]
 	last := w.alive[len(w.alive)-1]
 	w.alive[p] = last
@@ -136,12 +136,12 @@ func (w *Walker) unlink(t int32) {
 
 // attach sets factor m of term t to v (non-zero) in the index and queues a
 // reduction check when another term carries v too.
-func (w *Walker) attach(t int32, m int, v fac) {
+func (w *Walker[F]) attach(t int32, m int, v F) {
 	m &= 3
 	tab := &w.tab[m]
 	i, found := tab.slot(v)
 	if !found {
-		tab.slots[i] = slot{v, t}
+		tab.slots[i] = slot[F]{v, t}
 		w.term[t].at[m] = int32(i)
 		return
 	}
@@ -153,7 +153,7 @@ func (w *Walker) attach(t int32, m int, v fac) {
 // with one of them. Every pair of terms that comes to share two factors
 // does so when one of them joins, so checking at joins finds them all;
 // reduce checks again when the checks are drained.
-func (w *Walker) join(t int32, m int, i uint64) {
+func (w *Walker[F]) join(t int32, m int, i uint64) {
 	m &= 3
 	sl := &w.tab[m].slots[i]
 	val := sl.val
@@ -199,7 +199,7 @@ func (w *Walker) join(t int32, m int, i uint64) {
 
 // detach removes term t from the index of mode m; its factor there is still
 // the one it was attached with.
-func (w *Walker) detach(t int32, m int) {
+func (w *Walker[F]) detach(t int32, m int) {
 	m &= 3
 	if a := w.term[t].at[m]; a >= 0 {
 		w.removeAt(m, uint64(a))
@@ -211,7 +211,7 @@ func (w *Walker) detach(t int32, m int) {
 // removeAt empties slot i of the table of mode m, shifting later entries of
 // its probe run back (no tombstones) and telling their carriers where they
 // moved.
-func (w *Walker) removeAt(m int, i uint64) {
+func (w *Walker[F]) removeAt(m int, i uint64) {
 	m &= 3
 	tab := &w.tab[m]
 	slots, mask := tab.slots, tab.mask
@@ -234,11 +234,11 @@ func (w *Walker) removeAt(m int, i uint64) {
 			i = j
 		}
 	}
-	slots[i] = slot{}
+	slots[i] = slot[F]{}
 }
 
 // leave removes term t from its group g in mode m.
-func (w *Walker) leave(t int32, m int, g int32) {
+func (w *Walker[F]) leave(t int32, m int, g int32) {
 	m &= 3
 	gp := &w.grp[g]
 	mem := w.gmem[int(g)*w.cap : int(g+1)*w.cap]
@@ -265,7 +265,7 @@ func (w *Walker) leave(t int32, m int, g int32) {
 }
 
 // drain runs the queued reduction checks until none is left.
-func (w *Walker) drain() {
+func (w *Walker[F]) drain() {
 	for len(w.stack) > 0 {
 		c := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
@@ -277,7 +277,7 @@ func (w *Walker) drain() {
 
 // reduce merges term t with a term sharing its factor in mode m and one
 // more factor, if there is one: a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c').
-func (w *Walker) reduce(t int32, m int) {
+func (w *Walker[F]) reduce(t int32, m int) {
 	m &= 3
 	a := w.term[t].at[m]
 	if a >= 0 {
@@ -318,26 +318,19 @@ func (w *Walker) reduce(t int32, m int) {
 // plusMove makes a plus transition: two terms a⊗b⊗c + a'⊗b'⊗c' with a≠a',
 // b≠b', c≠c' become (a+a')⊗b⊗c + a'⊗(b+b')⊗c + a'⊗b'⊗(c+c'). It reports
 // whether it found such a pair (within a few random tries).
-func (w *Walker) plusMove() bool {
+func (w *Walker[F]) plusMove() bool {
 	n := len(w.alive)
 	if n < 2 || n >= w.cap {
 		return false
 	}
 	for range 8 {
-		x := w.rng.Next()
-		i, j := walkkit.TwoOf(w.alive, x)
-		y := w.rng.Next()
-		m := wyrand.Below(y, 3)
-		m1, m2 := next[m], prev[m]
-		if y>>63 != 0 {
-			m1, m2 = m2, m1
-		}
+		i, j, m, m1, m2, _ := walkkit.PlusPick(&w.rng, w.alive)
 		ti, tj := w.term[i].f, w.term[j].f
 		m, m1, m2 = m&3, m1&3, m2&3
 		if ti[m] == tj[m] || ti[m1] == tj[m1] || ti[m2] == tj[m2] {
 			continue
 		}
-		var nt [3]fac
+		var nt [3]F
 		nt[m], nt[m1], nt[m2] = tj[m], xor(ti[m1], tj[m1]), ti[m2]
 		k := w.newTerm(nt)
 		for mm := range 3 {

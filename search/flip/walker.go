@@ -6,20 +6,21 @@ import (
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// Walker is a random walk on the flip graph of one format over Z2. It
-// implements search.Walker. A Walker is not safe for concurrent use.
-type Walker struct {
+// Walker is a random walk on the flip graph of one format over Z2, with
+// factors of type F (New picks the width a format needs). It implements
+// search.Walker. A Walker is not safe for concurrent use.
+type Walker[F Factor] struct {
 	core
 	dims [3]int
 	rng  wyrand.Rand
 
-	cap  int    // most live terms
-	term []term // by term id
+	cap  int       // most live terms
+	term []term[F] // by term id
 	// alive lists the live term ids densely, apos[id] is the position of id
 	// in alive (-1: dead), free holds the dead ids.
 	alive, apos, free []int32
 
-	tab [4]table // by mode; tab[3] is unused
+	tab [4]table[F] // by mode; tab[3] is unused
 	// Groups of two or more terms sharing a factor: mode, size, table slot,
 	// their position in multi and their members (gmem[g*cap : g*cap+size]).
 	grp   []group
@@ -41,8 +42,8 @@ type core = walkkit.Core
 // factor carried by this term alone, at < 0 the group -(at+1), and pos its
 // position in that group. Entry 3 of each array is unused: indexing with a mode masked with
 // &3 needs no bounds check.
-type term struct {
-	f   [4]fac
+type term[F Factor] struct {
+	f   [4]F
 	pos [4]int32
 	at  [4]int32
 }
@@ -61,28 +62,29 @@ type check struct {
 	t, m int32 // a term that joined a group in mode m
 }
 
-// NewWalker returns a walker of this package's factor width (words) for
-// format f seeded with seed; New picks the width a format needs. It
-// returns an error when a factor of f does not fit.
-func NewWalker(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if err := walkkit.CheckFactors("flip", f, 64*words); err != nil {
+// NewWalker returns a walker with factors of type F for format f seeded
+// with seed; New picks the width a format needs. It returns an error when a
+// factor of f does not fit in F.
+func NewWalker[F Factor](f tensorgame.Format, seed uint64, opts Options) (*Walker[F], error) {
+	var words F
+	if err := walkkit.CheckFactors("flip", f, 64*len(words)); err != nil {
 		return nil, err
 	}
 	a, b, c := f.Dims()
-	w := &Walker{core: walkkit.NewCore("flip", f, tensorgame.Z2, opts), dims: [3]int{a, b, c}, rng: wyrand.Rand{S: seed}}
+	w := &Walker[F]{core: walkkit.NewCore("flip", f, tensorgame.Z2, opts), dims: [3]int{a, b, c}, rng: wyrand.Rand{S: seed}}
 	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
-func (w *Walker) alloc(capacity int) {
+func (w *Walker[F]) alloc(capacity int) {
 	w.cap = capacity
-	w.term = make([]term, capacity)
+	w.term = make([]term[F], capacity)
 	w.alive = make([]int32, 0, capacity)
 	w.apos = make([]int32, capacity)
 	w.free = make([]int32, 0, capacity)
 	ng := 3 * capacity / 2
 	for m := range 3 {
-		w.tab[m] = newTable(capacity)
+		w.tab[m] = newTable[F](capacity)
 	}
 	w.grp = make([]group, ng)
 	w.gmem = make([]int32, ng*capacity)
@@ -92,7 +94,7 @@ func (w *Walker) alloc(capacity int) {
 }
 
 // reset empties the walker.
-func (w *Walker) reset() {
+func (w *Walker[F]) reset() {
 	walkkit.ResetIDs(&w.alive, &w.free, w.apos)
 	for m := range 3 {
 		w.tab[m].clear()
@@ -109,7 +111,7 @@ func (w *Walker) reset() {
 // factors and drops zero terms, and starts a new plateau. It returns an
 // error, and keeps the previous state, when s is not a verified Z2 scheme
 // of the walker's format.
-func (w *Walker) Start(s *tensorgame.Scheme) error {
+func (w *Walker[F]) Start(s *tensorgame.Scheme) error {
 	if err := walkkit.Check(&w.core, s); err != nil {
 		return err
 	}
@@ -119,7 +121,7 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 	w.reset()
 	for _, t := range s.Terms {
 		tw := tensorgame.TermWords(t)
-		x := [3]fac{facOf(tw[0]), facOf(tw[1]), facOf(tw[2])}
+		x := [3]F{facOf[F](tw[0]), facOf[F](tw[1]), facOf[F](tw[2])}
 		if isZero(x[0]) || isZero(x[1]) || isZero(x[2]) {
 			continue
 		}
@@ -133,10 +135,10 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 }
 
 // Rank returns the number of terms of the current scheme.
-func (w *Walker) Rank() int { return len(w.alive) }
+func (w *Walker[F]) Rank() int { return len(w.alive) }
 
 // Scheme returns the current scheme as a new tensorgame.Scheme over Z2.
-func (w *Walker) Scheme() *tensorgame.Scheme {
+func (w *Walker[F]) Scheme() *tensorgame.Scheme {
 	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f

@@ -3,10 +3,6 @@ package flip
 import (
 	"testing"
 
-	"pgregory.net/rapid"
-
-	"github.com/alphamat/alphamat/search/flip/internal/wide2"
-	"github.com/alphamat/alphamat/search/flip/internal/wide4"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -21,24 +17,32 @@ var contract = walktest.Config{
 	Format: tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
-	Check:  func(t testing.TB, w walkkit.Walker) { checkIndex(t, w.(*Walker)) },
+	Check:  func(t testing.TB, w walkkit.Walker) { checkAny(t, w) },
+}
+
+// checkAny checks the internal invariants of a walker of any width.
+func checkAny(t tb, w walkkit.Walker) {
+	switch w := w.(type) {
+	case *Walker[[1]uint64]:
+		checkIndex(t, w)
+	case *Walker[[2]uint64]:
+		checkIndex(t, w)
+	case *Walker[[4]uint64]:
+		checkIndex(t, w)
+	default:
+		t.Fatalf("no check for a %T", w)
+	}
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 // TestContractWide runs the suite on the walkers of two and four words a
-// factor, generated from this package, on formats that would fit one.
+// factor on formats that would fit one.
 func TestContractWide(t *testing.T) {
-	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
-		"wide2": walktest.Adapt(wide2.NewWalker),
-		"wide4": walktest.Adapt(wide4.NewWalker),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c := contract
-			c.New, c.Check = newWalker, nil
-			walktest.Contract(t, c)
-		})
-	}
+	walktest.Widths(t, contract, map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(NewWalker[[4]uint64]),
+	})
 }
 
 // TestWideFormats walks formats whose factors need two or four words up a
@@ -48,23 +52,23 @@ func TestWideFormats(t *testing.T) {
 	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 8, M: 8, P: 16}, {N: 3, M: 9, P: 9}, {N: 16, M: 16, P: 16}}, nil)
 }
 
-func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker {
+func mustNew(t tb, f tensorgame.Format, seed uint64, opts Options) *Walker[[1]uint64] {
 	t.Helper()
-	return walktest.MustStart(t, NewWalker, f, tensorgame.Z2, seed, opts)
+	return walktest.MustStart(t, NewWalker[[1]uint64], f, tensorgame.Z2, seed, opts)
 }
 
 // checkIndex checks the walker's internal invariants: the index matches the
 // terms, no factor is zero, and no two terms share two factors.
-func checkIndex(t tb, w *Walker) {
+func checkIndex[F Factor](t tb, w *Walker[F]) {
 	t.Helper()
-	carriers := [3]map[uint64][]int32{{}, {}, {}}
+	carriers := [3]map[F][]int32{{}, {}, {}}
 	for p, id := range w.alive {
 		if w.apos[id] != int32(p) {
 			t.Fatalf("apos[%d] = %d, want %d", id, w.apos[id], p)
 		}
 		for m := range 3 {
 			v := w.term[id].f[m]
-			if v == 0 {
+			if isZero(v) {
 				t.Fatalf("term %d has a zero factor %d", id, m)
 			}
 			carriers[m][v] = append(carriers[m][v], id)
@@ -75,7 +79,7 @@ func checkIndex(t tb, w *Walker) {
 		n := 0
 		for i, sl := range w.tab[m].slots {
 			k := sl.key
-			if k != 0 {
+			if !isZero(k) {
 				n++
 				if j, ok := w.tab[m].slot(k); !ok || j != uint64(i) {
 					t.Fatalf("mode %d: key %#x in slot %d is not found there", m, k, i)
@@ -140,48 +144,19 @@ func checkIndex(t tb, w *Walker) {
 	}
 }
 
+// TestSupports checks the formats New takes: factors of up to 256
+// coefficients, so every format up to 16x16x16.
 func TestSupports(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 16, M: 17, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {N: 0, M: 2, P: 2}} {
-		if err := Supports(f); err == nil {
-			t.Errorf("Supports(%v) = nil, want an error", f)
-		}
-		if _, err := New(f, 1, Options{}); err == nil {
-			t.Errorf("New(%v) succeeded, want an error", f)
-		}
-	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}, {N: 1, M: 256, P: 1}} {
-		if err := Supports(f); err != nil {
-			t.Errorf("Supports(%v): %v", f, err)
-		}
-		if _, err := New(f, 1, Options{}); err != nil {
-			t.Errorf("New(%v): %v", f, err)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 17, M: 16, P: 16}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 16, M: 17, P: 16}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 2, M: 2, P: 129}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 1, M: 257, P: 1}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 0, M: 2, P: 2}, Want: "invalid format"},
+	})
+	walktest.Accepts(t, Supports, New, []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}, {N: 1, M: 256, P: 1}})
 }
 
 // TestWalkInvariants walks random formats with random seeds and options and
 // checks after every chunk that the scheme verifies and the index is exact.
-func TestWalkInvariants(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		f := tensorgame.Format{
-			N: rapid.IntRange(1, 3).Draw(rt, "n"),
-			M: rapid.IntRange(1, 4).Draw(rt, "m"),
-			P: rapid.IntRange(1, 3).Draw(rt, "p"),
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
-		w := mustNew(rt, f, seed, Options{PlusAfter: plus, Extra: 4})
-		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
-			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
-			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
-			w.Walk(steps, 0, ceil)
-			if w.Rank() > max(ceil, f.Naive()) {
-				rt.Fatalf("rank %d above ceiling %d", w.Rank(), ceil)
-			}
-			if err := tensorgame.Verify(w.Scheme()); err != nil {
-				rt.Fatalf("after walk: %v", err)
-			}
-			checkIndex(rt, w)
-		}
-	})
-}
+func TestWalkInvariants(t *testing.T) { walktest.RandomWalks(t, contract, checkAny) }

@@ -137,28 +137,14 @@ func TestSaveWritesBestFirst(t *testing.T) {
 // it): Open writes the top-level file again, and ReadBest, even before,
 // sees the best rank.
 func TestOpenRebuildsBestFile(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "run")
-	p, err := Open(path, f222, tensorgame.Z2, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range []*tensorgame.Scheme{tensorgame.Standard(f222, tensorgame.Z2), strassenZ2(t)} {
-		if _, err := p.Add(s); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p.Close()
+	path := seedRun(t, tensorgame.Standard(f222, tensorgame.Z2), strassenZ2(t))
 	if err := os.Remove(filepath.Join(path, FileName(f222, tensorgame.Z2, 7))); err != nil {
 		t.Fatal(err)
 	}
 	if s, err := ReadBest(path, f222, tensorgame.Z2); err != nil || s == nil || s.Rank() != 7 {
 		t.Errorf("ReadBest with rank 7 only in pool/: %v, %v", s, err)
 	}
-	q, err := Open(path, f222, tensorgame.Z2, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	q := reopen(t, path)
 	s, err := tensorgame.ReadFile(q.Path(7))
 	if err != nil || !s.Equal(strassenZ2(t)) {
 		t.Errorf("best file after Open: %v", err)
@@ -185,24 +171,12 @@ func TestOpenSetsAsideCorrupt(t *testing.T) {
 		{"three factors", "pool/2x2x2_r7_Z2_0123456789abcdef.txt", "# size: 2x2x2\n# field: Z2\n1 0 0 0 ; 1 0 0 0\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "run")
-			p, err := Open(path, f222, tensorgame.Z2, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.Add(strassenZ2(t)); err != nil {
-				t.Fatal(err)
-			}
-			p.Close()
+			path := seedRun(t, strassenZ2(t))
 			bad := filepath.Join(path, c.file)
 			if err := os.WriteFile(bad, []byte(c.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			q, err := Open(path, f222, tensorgame.Z2, Options{})
-			if err != nil {
-				t.Fatalf("Open: %v", err)
-			}
-			defer q.Close()
+			q := reopen(t, path)
 			if q.Best() != 7 {
 				t.Errorf("best %d after resume, want 7", q.Best())
 			}
@@ -226,15 +200,7 @@ func TestOpenSetsAsideCorrupt(t *testing.T) {
 // TestOpenRemovesStaleTemp leaves the temporary files of a killed write in
 // a run directory: Open removes them and nothing else.
 func TestOpenRemovesStaleTemp(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "run")
-	p, err := Open(path, f222, tensorgame.Z2, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.Add(strassenZ2(t)); err != nil {
-		t.Fatal(err)
-	}
-	p.Close()
+	path := seedRun(t, strassenZ2(t))
 	stale := []string{
 		filepath.Join(path, ".2x2x2_r6_Z2.txt.tmp123456"),
 		filepath.Join(path, "."+StateFile+".tmp99"),
@@ -249,11 +215,7 @@ func TestOpenRemovesStaleTemp(t *testing.T) {
 	if err := os.WriteFile(other, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	q, err := Open(path, f222, tensorgame.Z2, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer q.Close()
+	reopen(t, path)
 	for _, name := range stale {
 		if _, err := os.Stat(name); err == nil {
 			t.Errorf("%s was not removed", name)
@@ -262,4 +224,36 @@ func TestOpenRemovesStaleTemp(t *testing.T) {
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("%s: %v", other, err)
 	}
+}
+
+// seedRun returns a fresh run directory into which a pool, since closed,
+// added the schemes.
+func seedRun(t *testing.T, schemes ...*tensorgame.Scheme) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "run")
+	p, err := Open(path, f222, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range schemes {
+		if _, err := p.Add(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// reopen opens the run directory at path again, closing it when the test
+// ends.
+func reopen(t *testing.T, path string) *Pool {
+	t.Helper()
+	q, err := Open(path, f222, tensorgame.Z2, Options{})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { q.Close() })
+	return q
 }

@@ -13,20 +13,15 @@ import (
 
 var f222 = tensorgame.Format{N: 2, M: 2, P: 2}
 
-// strassenZ2 is Strassen's algorithm mod 2 (rank 7).
+// strassenZ2 is Strassen's algorithm (the repository's schemes/) mod 2,
+// rank 7.
 func strassenZ2(t *testing.T) *tensorgame.Scheme {
 	t.Helper()
-	const text = `# size: 2x2x2
-# field: Z2
-1 0 0 1 ; 1 0 0 1 ; 1 0 0 1
-0 0 1 1 ; 1 0 0 0 ; 0 0 1 1
-1 0 0 0 ; 0 1 0 1 ; 0 1 0 1
-0 0 0 1 ; 1 0 1 0 ; 1 0 1 0
-1 1 0 0 ; 0 0 0 1 ; 1 1 0 0
-1 0 1 0 ; 1 1 0 0 ; 0 0 0 1
-0 1 0 1 ; 0 0 1 1 ; 1 0 0 0
-`
-	s, err := tensorgame.Parse(strings.NewReader(text), "strassen")
+	z, err := tensorgame.ReadFile("../../schemes/2x2x2_r7_Z_strassen.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := tensorgame.ReduceMod2(z)
 	if err != nil {
 		t.Fatal(err)
 	}

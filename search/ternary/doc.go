@@ -11,10 +11,10 @@
 // factors is a few bit operations, with the range check
 // (p₁&p₂)|(n₁&n₂) == 0. Wider factors take two or four words per mask: as
 // in search/flip, [New] picks the width a format needs and returns the
-// walker of that width, generated from this package (search/walkkit/widen) with the tern
-// of tern.go widened, so formats whose n·m, m·p and n·p are all at most 256
-// are supported (up to 16×16×16); [Supports] and [New] return an error for
-// larger ones.
+// walker of that width, this package's walker for one word and otherwise
+// the same walker generic over its width (internal/wide), so formats
+// whose n·m, m·p and n·p are all at most 256 are supported (up to
+// 16×16×16); [Supports] and [New] return an error for larger ones.
 //
 // For each mode the walker keeps an index from factor value up to sign (the
 // key is ±x with its lowest non-zero coefficient +1) to the terms that carry

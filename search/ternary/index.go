@@ -1,5 +1,7 @@
 package ternary
 
+import "github.com/alphamat/alphamat/search/walkkit"
+
 // table maps the factor values of one mode, up to sign (keys are canonical,
 // see canon), to the terms that carry them: an open-addressing hash table
 // with linear probing and backward-shift deletion (no tombstones). The zero
@@ -20,14 +22,7 @@ type slot struct {
 }
 
 func newTable(capacity int) table {
-	size := 16
-	for size < 4*capacity {
-		size <<= 1
-	}
-	shift := uint(64)
-	for s := size; s > 1; s >>= 1 {
-		shift--
-	}
+	size, shift := walkkit.TableSize(4 * capacity)
 	return table{slots: make([]slot, size), mask: uint64(size - 1), shift: shift}
 }
 

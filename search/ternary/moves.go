@@ -311,14 +311,7 @@ func (w *Walker) plusMove() bool {
 		return false
 	}
 	for range 16 {
-		x := w.rng.Next()
-		i, j := walkkit.TwoOf(w.alive, x)
-		y := w.rng.Next()
-		m := wyrand.Below(y, 3)
-		m1, m2 := next[m], prev[m]
-		if y>>63 != 0 {
-			m1, m2 = m2, m1
-		}
+		i, j, m, m1, m2, y := walkkit.PlusPick(&w.rng, w.alive)
 		neg := y>>62&1 != 0 // σ = -1
 		ti, tj := w.term[i].f, w.term[j].f
 		if s, _ := sameUpToSign(ti[m], tj[m]); s {

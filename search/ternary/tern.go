@@ -7,12 +7,8 @@ import (
 )
 
 // tern is a factor with coefficients in {-1, 0, 1}: bit i of p is set when
-// coefficient i is +1, bit i of n when it is -1 (never both). This file is
-// the one-word width: the walker's code (walker.go, moves.go, index.go)
-// touches terns only through the functions here, so that go generate
-// derives the walkers of two and four words (internal/wide2,
-// internal/wide4) from it with the tern of tern.go.tmpl
-// (search/walkkit/widen).
+// coefficient i is +1, bit i of n when it is -1 (never both). internal/wide
+// is the same walker with a tern of two or four words a sign.
 type tern struct{ p, n uint64 }
 
 // words is the width of a factor in 64-bit words.

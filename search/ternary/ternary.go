@@ -1,10 +1,7 @@
 package ternary
 
-//go:generate go run ../walkkit/widen -widths 2,4 -tmpl tern.go.tmpl walker.go moves.go index.go
-
 import (
-	"github.com/alphamat/alphamat/search/ternary/internal/wide2"
-	"github.com/alphamat/alphamat/search/ternary/internal/wide4"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -12,10 +9,10 @@ import (
 // New returns a walker for format f seeded with seed, with factors of one,
 // two or four 64-bit words per sign as f needs (tensorgame.Words): a
 // *Walker for formats with n·m, m·p and n·p <= 64, the same walker
-// generated for wider factors above. It returns the error of Supports for
-// a format it does not support.
+// generic over its width above (internal/wide). It returns the error of
+// Supports for a format it does not support.
 func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
-	return walkkit.NewWide("ternary", f, seed, opts, walkkit.Adapt(NewWalker), walkkit.Adapt(wide2.NewWalker), walkkit.Adapt(wide4.NewWalker))
+	return walkkit.NewWide("ternary", f, seed, opts, walkkit.Adapt(NewWalker), walkkit.Adapt(wide.NewWalker[[2]uint64]), walkkit.Adapt(wide.NewWalker[[4]uint64]))
 }
 
 // MaxFactor is the most coefficients a factor may have: four 64-bit words

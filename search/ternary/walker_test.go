@@ -7,8 +7,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/alphamat/alphamat/internal/sharedtest"
-	"github.com/alphamat/alphamat/search/ternary/internal/wide2"
-	"github.com/alphamat/alphamat/search/ternary/internal/wide4"
+	"github.com/alphamat/alphamat/search/ternary/internal/wide"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -22,26 +21,61 @@ var contract = walktest.Config{
 	Other:  tensorgame.Format{N: 2, M: 2, P: 3},
 	Room:   2,
 	Missed: func(w walkkit.Walker) int64 { return w.(interface{ Rejected() int64 }).Rejected() },
-	Check: func(t testing.TB, w walkkit.Walker) {
-		checkScheme(t, w.(*Walker))
-		checkIndex(t, w.(*Walker))
-	},
+	Check:  func(t testing.TB, w walkkit.Walker) { checkAll(t, w) },
+}
+
+// checkAll checks the scheme of w and, for the one-word walker, its index.
+func checkAll(t walktest.TB, w walkkit.Walker) {
+	t.Helper()
+	checkScheme(t, w)
+	if one, ok := w.(*Walker); ok {
+		checkIndex(t, one)
+	}
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
 // TestContractWide runs the suite on the walkers of two and four words a
-// factor, generated from this package, on formats that would fit one.
+// factor (internal/wide) on formats that would fit one.
 func TestContractWide(t *testing.T) {
-	for name, newWalker := range map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
-		"wide2": walktest.Adapt(wide2.NewWalker),
-		"wide4": walktest.Adapt(wide4.NewWalker),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c := contract
-			c.New, c.Check, c.Missed = newWalker, nil, nil
-			walktest.Contract(t, c)
-		})
+	walktest.Widths(t, contract, map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide2": walktest.Adapt(wide.NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(wide.NewWalker[[4]uint64]),
+	})
+}
+
+// TestWidthsAgree checks that the walker generic over its width
+// (internal/wide) walks exactly as this package's one-word walker, whose
+// index checkIndex checks, at each width: the same schemes, counts and
+// rejected flips after every chunk of a walk from the same seed.
+func TestWidthsAgree(t *testing.T) {
+	widths := map[string]func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){
+		"wide1": walktest.Adapt(wide.NewWalker[[1]uint64]),
+		"wide2": walktest.Adapt(wide.NewWalker[[2]uint64]),
+		"wide4": walktest.Adapt(wide.NewWalker[[4]uint64]),
+	}
+	type rejecter interface{ Rejected() int64 }
+	for _, f := range []tensorgame.Format{{N: 2, M: 2, P: 3}, {N: 3, M: 3, P: 3}, {N: 2, M: 3, P: 4}} {
+		for seed := uint64(1); seed <= 2; seed++ {
+			opts := Options{PlusAfter: 100, Extra: 4}
+			one := mustNew(t, f, seed, opts)
+			others := map[string]walkkit.Walker{}
+			for name, newWalker := range widths {
+				others[name] = walktest.MustStart(t, newWalker, f, tensorgame.Z, seed, opts)
+			}
+			for chunk := range 5 {
+				one.Walk(4000, 0, f.Naive()+2)
+				f1, r1, p1, _ := one.Counts()
+				for name, w := range others {
+					w.Walk(4000, 0, f.Naive()+2)
+					f2, r2, p2, _ := w.Counts()
+					if !w.Scheme().Equal(one.Scheme()) || f1 != f2 || r1 != r2 || p1 != p2 || w.(rejecter).Rejected() != one.Rejected() {
+						t.Fatalf("%v seed %d chunk %d: %s walked otherwise than the one-word walker (flips %d/%d, reductions %d/%d, plus %d/%d)",
+							f, seed, chunk, name, f2, f1, r2, r1, p2, p1)
+					}
+				}
+			}
+		}
 	}
 }
 
@@ -71,7 +105,7 @@ func sharedDir(t testing.TB) string {
 
 // checkScheme checks what every walk must keep: the scheme verifies over Z
 // and every coefficient is -1, 0 or 1.
-func checkScheme(t walktest.TB, w *Walker) {
+func checkScheme(t walktest.TB, w walkkit.Walker) {
 	t.Helper()
 	s := w.Scheme()
 	if s.Field != tensorgame.Z || s.Rank() != w.Rank() {
@@ -169,20 +203,15 @@ func checkIndex(t walktest.TB, w *Walker) {
 	}
 }
 
+// TestSupports checks the formats New takes: factors of up to 256
+// coefficients a sign, so every format up to 16x16x16.
 func TestSupports(t *testing.T) {
-	for _, f := range []tensorgame.Format{{N: 17, M: 16, P: 16}, {N: 2, M: 2, P: 129}, {N: 1, M: 257, P: 1}, {}} {
-		if err := Supports(f); err == nil {
-			t.Errorf("Supports(%v) = nil, want an error", f)
-		}
-		if _, err := New(f, 1, Options{}); err == nil {
-			t.Errorf("New(%v) succeeded, want an error", f)
-		}
-	}
-	for _, f := range []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 9, M: 8, P: 8}, {N: 16, M: 16, P: 16}} {
-		if _, err := New(f, 1, Options{}); err != nil {
-			t.Errorf("New(%v): %v", f, err)
-		}
-	}
+	walktest.Refuses(t, Supports, New, []walktest.Refusal{
+		{F: tensorgame.Format{N: 16, M: 16, P: 17}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 129, M: 2, P: 2}, Want: "at most 256"},
+		{F: tensorgame.Format{}, Want: "invalid format"},
+	})
+	walktest.Accepts(t, Supports, New, []tensorgame.Format{{N: 8, M: 8, P: 8}, {N: 1, M: 1, P: 1}, {N: 2, M: 32, P: 2}, {N: 8, M: 9, P: 8}, {N: 16, M: 16, P: 16}})
 }
 
 // TestStartRejects checks what the walktest suite does not: a scheme over
@@ -253,28 +282,7 @@ func TestStartPublished(t *testing.T) {
 // TestWalkKeepsTernary walks random formats with random seeds and options
 // and checks after every chunk that the scheme verifies, its coefficients
 // stay in {-1, 0, 1} and the index is exact.
-func TestWalkKeepsTernary(t *testing.T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		f := tensorgame.Format{
-			N: rapid.IntRange(1, 3).Draw(rt, "n"),
-			M: rapid.IntRange(1, 4).Draw(rt, "m"),
-			P: rapid.IntRange(1, 3).Draw(rt, "p"),
-		}
-		seed := rapid.Uint64().Draw(rt, "seed")
-		plus := rapid.Int64Range(1, 200).Draw(rt, "plusAfter")
-		w := mustNew(rt, f, seed, Options{PlusAfter: plus, Extra: 4})
-		for range rapid.IntRange(1, 8).Draw(rt, "chunks") {
-			steps := rapid.Int64Range(1, 300).Draw(rt, "steps")
-			ceil := w.Rank() + rapid.IntRange(0, 3).Draw(rt, "above")
-			w.Walk(steps, 0, ceil)
-			if w.Rank() > max(ceil, f.Naive()) {
-				rt.Fatalf("rank %d above ceiling %d", w.Rank(), ceil)
-			}
-			checkScheme(rt, w)
-			checkIndex(rt, w)
-		}
-	})
-}
+func TestWalkKeepsTernary(t *testing.T) { walktest.RandomWalks(t, contract, checkAll) }
 
 // TestReachesKnownRanks walks down from the standard algorithm to the best
 // known ranks of small formats (2x2x2: 7, Strassen; 2x2x3: 11; 3x3x3: 23,

@@ -15,14 +15,7 @@ type table[F Factor] struct {
 // newTable returns a table for up to capacity keys, at most a quarter
 // full.
 func newTable[F Factor](capacity int) table[F] {
-	size := 16
-	for size < 4*capacity {
-		size <<= 1
-	}
-	shift := uint(64)
-	for s := size; s > 1; s >>= 1 {
-		shift--
-	}
+	size, shift := TableSize(4 * capacity)
 	return table[F]{keys: make([]F, size), grp: make([]int32, size), mask: uint64(size - 1), shift: shift}
 }
 
@@ -76,6 +69,22 @@ func (t *table[F]) remove(key F) {
 		}
 	}
 	t.keys[i] = zero
+}
+
+// TableSize returns the size of an open-addressing hash table of at least
+// n slots, the walkers' factor tables: the smallest power of two that is at
+// least 16 and n, and the shift that takes the top bits of a 64-bit hash to
+// a slot (64 - log2 size).
+func TableSize(n int) (size int, shift uint) {
+	size = 16
+	for size < n {
+		size <<= 1
+	}
+	shift = 64
+	for s := size; s > 1; s >>= 1 {
+		shift--
+	}
+	return size, shift
 }
 
 // clear empties the table.
