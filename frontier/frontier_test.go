@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"math/rand/v2"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -520,16 +522,16 @@ func TestWriteTable(t *testing.T) {
 }
 
 // TestCyclicOnlyWhereSupported: --cyclic asks for cyclic walkers on the
-// square formats the cyclic walker takes (5x5x5), not on wider ones
-// (9x9x9), whose plain search would otherwise be refused as a whole.
+// square formats from CyclicFrom on that the cyclic walker takes (5x5x5,
+// and 9x9x9 with factors of two words), and on no other format.
 func TestCyclicOnlyWhereSupported(t *testing.T) {
 	var calls []search.Config
 	fake := fakeSearch(t, &calls)
 	cfg := Config{Formats: []tensorgame.Format{fm(5, 5, 5), fm(9, 9, 9)}, Fields: []tensorgame.Field{tensorgame.Z2},
 		Dir: t.TempDir(), Time: time.Hour, Slice: time.Second, Workers: 1, Seed: 1, Cyclic: true,
 		Search: func(ctx context.Context, c search.Config) (search.Result, error) {
-			if c.Cyclic && c.Format == fm(9, 9, 9) {
-				return search.Result{}, errors.New("search: cyclic walkers do not support 9x9x9")
+			if c.Cyclic && cyclic.Supports(c.Format) != nil {
+				return search.Result{}, fmt.Errorf("search: cyclic walkers do not support %v", c.Format)
 			}
 			return fake(ctx, c)
 		}}
@@ -546,7 +548,7 @@ func TestCyclicOnlyWhereSupported(t *testing.T) {
 	seen := map[tensorgame.Format]bool{}
 	for _, c := range calls {
 		seen[c.Format] = true
-		if want := c.Format == fm(5, 5, 5); c.Cyclic != want {
+		if want := c.Format == fm(5, 5, 5) || c.Format == fm(9, 9, 9); c.Cyclic != want {
 			t.Errorf("%v: Cyclic %v, want %v", c.Format, c.Cyclic, want)
 		}
 	}

@@ -44,9 +44,9 @@ type Config struct {
 	// Cyclic adds cyclic-symmetric walkers (search.Config.Cyclic) to the
 	// searches of the formats meta.Cyclic names: square formats n×n×n with
 	// n >= CyclicFrom that the cyclic walker supports (cyclic.Supports: up
-	// to 8x8x8), where they pay on 5x5x5 (docs/experiments.md, "## search"),
-	// and the formats one size below them, whose cyclic walks of the square
-	// format above hand restrictions to the plain walkers.
+	// to 16x16x16), where they pay on 5x5x5 (docs/experiments.md,
+	// "## search"), and the formats one size below them, whose cyclic walks
+	// of the square format above hand restrictions to the plain walkers.
 	Cyclic bool
 	// Log, when non-nil, gets one line per search, improvement, record
 	// and warning.

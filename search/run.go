@@ -16,6 +16,7 @@ import (
 
 	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/flip"
+	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/search/ternary"
 	"github.com/alphamat/alphamat/search/transpose"
@@ -71,8 +72,10 @@ type Result struct {
 var (
 	_ Walker = (*flip.Walker[[1]uint64])(nil)
 	_ Walker = (*ternary.Walker)(nil)
-	_ Walker = (*cyclic.Walker)(nil)
-	_ Walker = (*transpose.Walker)(nil)
+	_ Walker = (*cyclic.Walker[[1]uint64])(nil)
+	_ Walker = (*cyclic.Walker[[4]uint64])(nil)
+	_ Walker = (*transpose.Walker[[1]uint64])(nil)
+	_ Walker = (*transpose.Walker[[4]uint64])(nil)
 )
 
 // Run searches for schemes of cfg.Format over cfg.Field until the target is
@@ -236,15 +239,9 @@ func checkStart(s *tensorgame.Scheme, f tensorgame.Format) (*tensorgame.Scheme, 
 	if s.Format != f {
 		return nil, fmt.Errorf("search: start scheme is of format %v, not %v", s.Format, f)
 	}
-	if err := tensorgame.Verify(s); err != nil {
-		return nil, fmt.Errorf("search: start scheme (%v, rank %d over %v) fails verification: %w", s.Format, s.Rank(), s.Field, err)
-	}
-	z2, err := tensorgame.ReduceMod2(s)
+	z2, err := lift.Mod2(s)
 	if err != nil {
 		return nil, fmt.Errorf("search: start scheme: %w", err)
-	}
-	if err := tensorgame.Verify(z2); err != nil {
-		return nil, fmt.Errorf("search: start scheme does not hold mod 2: %w", err)
 	}
 	if s.Field != tensorgame.Z2 {
 		z2.Origin = tensorgame.Derive(tensorgame.MoveMod2, s)

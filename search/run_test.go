@@ -492,8 +492,8 @@ func TestRunCyclicZ(t *testing.T) {
 }
 
 func TestRunCyclicErrors(t *testing.T) {
-	if _, err := Run(context.Background(), Config{Format: format(2, 2, 9), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "9x9x9") {
-		t.Errorf("2x2x9 with Cyclic: err = %v, want one that names 9x9x9, the square format above it", err)
+	if _, err := Run(context.Background(), Config{Format: format(2, 2, 17), Field: tensorgame.Z2, Cyclic: true}); err == nil || !strings.Contains(err.Error(), "17x17x17") {
+		t.Errorf("2x2x17 with Cyclic: err = %v, want one that names 17x17x17, the square format above it", err)
 	}
 }
 
@@ -570,7 +570,8 @@ func TestSymmetryErrors(t *testing.T) {
 		{format(3, 5, 5), true, true}, // cyclic: walks of 5x5x5, restricted
 		{format(4, 4, 5), true, true},
 		{format(3, 4, 5), true, false},
-		{format(2, 2, 9), false, true},
+		{format(2, 2, 9), true, true},   // cyclic: walks of 9x9x9, two words
+		{format(2, 2, 17), false, true}, // cyclic: 17x17x17, beyond 16
 	} {
 		_, errC := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Cyclic: true, Time: time.Millisecond})
 		_, errT := Run(context.Background(), Config{Format: tc.f, Field: tensorgame.Z2, Transpose: true, Time: time.Millisecond})
@@ -667,6 +668,51 @@ func TestCyclicAbove(t *testing.T) {
 	}
 	if len(plain.restricted) != maxRestricted {
 		t.Errorf("%d restrictions kept, want %d", len(plain.restricted), maxRestricted)
+	}
+}
+
+// TestWideSymmetricLanes sets up a 9x9x9 run with cyclic and transpose
+// lanes, whose factors of 81 coefficients take two words, and walks a
+// walker of each lane from the standard algorithm with a plus transition
+// after every flip: the scheme must verify and stay symmetric. Then a
+// short run with both lanes must end without error at a scheme that
+// verifies.
+func TestWideSymmetricLanes(t *testing.T) {
+	f := format(9, 9, 9)
+	cfg := Config{Format: f, Field: tensorgame.Z2, Workers: 3, Cyclic: true, Transpose: true, RunDir: t.TempDir()}
+	r := openRun(t, cfg)
+	var names []string
+	for _, l := range r.lanes {
+		if l.sym == nil {
+			continue
+		}
+		names = append(names, l.sym.name)
+		w, err := l.sym.newWalker(f, 1, 1, 8)
+		if err != nil {
+			t.Fatalf("%s: %v", l.sym.name, err)
+		}
+		if err := w.Start(tensorgame.Standard(f, tensorgame.Z2)); err != nil {
+			t.Fatalf("%s: %v", l.sym.name, err)
+		}
+		w.Walk(2000, 0, f.Naive()+8)
+		s := w.Scheme()
+		if _, _, plus, _ := w.Counts(); plus == 0 || s.Rank() != w.Rank() {
+			t.Errorf("%s: %d plus transitions, rank %d, scheme of %d terms", l.sym.name, plus, w.Rank(), s.Rank())
+		}
+		if err := tensorgame.Verify(s); err != nil || !l.sym.isSymmetric(s) {
+			t.Errorf("%s: symmetric %v, verification %v", l.sym.name, l.sym.isSymmetric(s), err)
+		}
+	}
+	if want := []string{"cyclic-symmetric", "transpose-symmetric"}; !slices.Equal(names, want) {
+		t.Fatalf("symmetric lanes %q, want %q", names, want)
+	}
+	cfg.Time = 2 * time.Second
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(res.Best); err != nil || res.Best.Format != f {
+		t.Errorf("best: a %v scheme, verification %v", res.Best.Format, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/alphamat/alphamat/search/cyclic"
 	"github.com/alphamat/alphamat/search/transpose"
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -25,8 +26,8 @@ type symmetry struct {
 	format tensorgame.Format
 	// symmetric tells whether a Z2 scheme of format is symmetric.
 	symmetric func(*tensorgame.Scheme) bool
-	// walker returns a walker for format.
-	walker func(seed uint64, plusAfter int64, extra int) (Walker, error)
+	// walker returns a walker for format (cyclic.New, transpose.New).
+	walker func(f tensorgame.Format, seed uint64, opts walkkit.Options) (Walker, error)
 	// fresh are the symmetric schemes of format, besides the standard
 	// algorithm, that a descent from scratch starts from.
 	fresh []*tensorgame.Scheme
@@ -55,9 +56,7 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 		move:      tensorgame.MoveCyclicFlips,
 		format:    f,
 		symmetric: cyclic.Symmetric,
-		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
-			return cyclic.New(f, seed, cyclic.Options{PlusAfter: plusAfter, Extra: extra})
-		},
+		walker:    cyclic.New,
 	}, nil
 }
 
@@ -99,9 +98,7 @@ func transposeSymmetry(f tensorgame.Format) (*symmetry, error) {
 		move:      tensorgame.MoveTransFlips,
 		format:    g,
 		symmetric: transpose.Symmetric,
-		walker: func(seed uint64, plusAfter int64, extra int) (Walker, error) {
-			return transpose.New(g, seed, transpose.Options{PlusAfter: plusAfter, Extra: extra})
-		},
+		walker:    transpose.New,
 	}, nil
 }
 
@@ -123,7 +120,7 @@ func (y *symmetry) isSymmetric(s *tensorgame.Scheme) bool {
 // newWalker returns a walker of the symmetry that takes and gives schemes
 // of the run's format f.
 func (y *symmetry) newWalker(f tensorgame.Format, seed uint64, plusAfter int64, extra int) (Walker, error) {
-	w, err := y.walker(seed, plusAfter, extra)
+	w, err := y.walker(y.format, seed, walkkit.Options{PlusAfter: plusAfter, Extra: extra})
 	if err != nil || f == y.format {
 		return w, err
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
+	"github.com/alphamat/alphamat/tensorgame"
 )
 
 // BenchmarkFlip measures flips per second of one walker on a plateau (see
@@ -13,3 +14,9 @@ func BenchmarkFlip(b *testing.B) {
 }
 
 func BenchmarkTries(b *testing.B) { walktest.BenchTries(b, contract, walktest.Cubes) }
+
+// BenchmarkFlipWide measures the walkers of two and four words on 4x4x4,
+// against BenchmarkFlip's one, and formats that need them (walktest.BenchWide).
+func BenchmarkFlipWide(b *testing.B) {
+	walktest.BenchWide(b, contract, []tensorgame.Format{{N: 4, M: 4, P: 4}}, []tensorgame.Format{{N: 10, M: 10, P: 10}, {N: 12, M: 12, P: 12}})
+}

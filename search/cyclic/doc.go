@@ -56,8 +56,10 @@
 //
 // # Representation
 //
-// Factors are n×n matrices over Z2, one uint64 each (n <= 8; bit i·n+j is
-// entry (i, j), C' stored as Cᵀ). One open-addressing table maps a factor
+// Factors are n×n matrices over Z2 (bit i·n+j is entry (i, j), C' stored as
+// Cᵀ), packed in one, two or four 64-bit words (walkkit.Factor; n <= 16):
+// [New] picks the fewest words the format needs, so that formats up to
+// 8x8x8 run the one-word code. One open-addressing table maps a factor
 // value to the group of (orbit, position) entries that carry it, across all
 // three positions, since the shift moves factors between them; groups of
 // two or more are listed, so a flip partner is found in O(1). Walk

@@ -7,7 +7,7 @@ import (
 
 // attach adds entry e (factor e%3 of orbit e/3) to the index and queues a
 // reduction check for it when it joins other entries.
-func (w *Walker) attach(e int32) {
+func (w *Walker[F]) attach(e int32) {
 	if w.idx.Attach(e, 0, w.orb[e/3][e%3]) {
 		w.stack = append(w.stack, e)
 	}
@@ -15,49 +15,36 @@ func (w *Walker) attach(e int32) {
 
 // newOrbit adds the orbit of x, or the fixed term x⊗x⊗x, to the scheme and
 // the index; an x with a zero factor adds nothing.
-func (w *Walker) newOrbit(x [3]uint64) {
-	if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+func (w *Walker[F]) newOrbit(x [3]F) {
+	if walkkit.IsZero(x[0]) || walkkit.IsZero(x[1]) || walkkit.IsZero(x[2]) {
 		return
 	}
-	id := w.free[len(w.free)-1]
-	w.free = w.free[:len(w.free)-1]
+	fixed := x[0] == x[1] && x[1] == x[2]
+	id := w.ids.Add(fixed)
 	w.orb[id] = x
-	w.apos[id] = int32(len(w.alive))
-	w.alive = append(w.alive, id)
 	e := 3 * id
-	if x[0] == x[1] && x[1] == x[2] {
-		w.deg[id] = true
-		w.rank++
-		w.attach(e)
+	w.attach(e)
+	if fixed {
 		return
 	}
-	w.deg[id] = false
-	w.rank += 3
-	w.attach(e)
 	w.attach(e + 1)
 	w.attach(e + 2)
 }
 
 // kill removes orbit id from the scheme and the index.
-func (w *Walker) kill(id int32) {
+func (w *Walker[F]) kill(id int32) {
 	e := 3 * id
 	w.idx.Detach(e, 0)
 	w.idx.Detach(e+1, 0)
 	w.idx.Detach(e+2, 0)
-	if w.deg[id] {
-		w.rank--
-	} else {
-		w.rank -= 3
-	}
-	walkkit.Unlist(&w.alive, w.apos, id)
-	w.free = append(w.free, id)
+	w.ids.Remove(id)
 }
 
 // set changes factor p of the live orbit id (not a fixed term) to v.
-func (w *Walker) set(id int32, p int, v uint64) {
+func (w *Walker[F]) set(id int32, p int, v F) {
 	x := w.orb[id]
 	x[p] = v
-	if v == 0 || x[0] == x[1] && x[1] == x[2] {
+	if walkkit.IsZero(v) || x[0] == x[1] && x[1] == x[2] {
 		// The orbit vanishes or collapses to a fixed term: a reduction.
 		w.kill(id)
 		w.newOrbit(x)
@@ -70,50 +57,46 @@ func (w *Walker) set(id int32, p int, v uint64) {
 	w.attach(e)
 }
 
-// flip makes one random flip and the reductions it enables. It reports
-// false, changing nothing, when the two entries it picked belong to one
-// orbit or one is a fixed term.
-func (w *Walker) flip() bool {
-	// One draw: the group from the low 32 bits, the pair from the next 16
-	// and 15, the direction from the top bit.
-	x := w.rng.Next()
-	g := w.idx.Multi[wyrand.Below(x, len(w.idx.Multi))]
-	s := int(w.idx.Size[g])
-	p1 := int((x >> 32 & 0xffff) * uint64(s) >> 16)
-	p2 := int((x >> 48 & 0x7fff) * uint64(s-1) >> 15)
-	if p2 >= p1 {
-		p2++
+// flip makes one random flip and the reductions it enables, and returns
+// the rank after it and true; the rank and false, changing nothing, when
+// the two entries it picked belong to one orbit or one is a fixed term;
+// -1 and false when no two entries share a value (walkkit.Mover's Flip).
+func (w *Walker[F]) flip() (rank int, made bool) {
+	if len(w.idx.Multi) == 0 {
+		return -1, false
 	}
-	base := int(g) * w.idx.Cap
-	e1, e2 := w.idx.Mem[base+p1], w.idx.Mem[base+p2]
+	// One draw: the pair from its low 63 bits (Index.Two), the direction
+	// from the top bit.
+	x := w.rng.Next()
+	e1, e2 := w.idx.Two(w.idx.Multiple(x), x)
 	if x>>63 != 0 {
 		e1, e2 = e2, e1
 	}
 	o1, o2 := e1/3, e2/3
-	if o1 == o2 || w.deg[o1] || w.deg[o2] {
-		return false
+	if o1 == o2 || w.ids.Fixed[o1] || w.ids.Fixed[o2] {
+		return w.ids.Rank, false
 	}
 	// With the shared factor a moved to the front, the terms are a⊗b⊗c
 	// (orbit o1) and a⊗b'⊗c' (orbit o2): a⊗(b+b')⊗c + a⊗b'⊗(c+c').
 	q1, q2 := int(e1%3), int(e2%3)
 	b1, c1 := (q1+1)%3, (q1+2)%3
 	b2, c2 := (q2+1)%3, (q2+2)%3
-	nb := w.orb[o1][b1] ^ w.orb[o2][b2]
-	nc := w.orb[o2][c2] ^ w.orb[o1][c1]
+	nb := walkkit.Xor(w.orb[o1][b1], w.orb[o2][b2])
+	nc := walkkit.Xor(w.orb[o2][c2], w.orb[o1][c1])
 	w.set(o1, b1, nb)
-	if w.apos[o2] >= 0 {
+	if w.ids.Pos[o2] >= 0 {
 		w.set(o2, c2, nc)
 	}
 	w.drain()
-	return true
+	return w.ids.Rank, true
 }
 
 // drain runs the queued reduction checks until none is left.
-func (w *Walker) drain() {
+func (w *Walker[F]) drain() {
 	for len(w.stack) > 0 {
 		e := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.apos[e/3] >= 0 && w.idx.Group[e] >= 0 {
+		if w.ids.Pos[e/3] >= 0 && w.idx.Group[e] >= 0 {
 			w.reduce(e)
 		}
 	}
@@ -123,24 +106,21 @@ func (w *Walker) drain() {
 // shares the factor of e and one more factor with the term of e's orbit
 // that has e's factor in front, if there is one: a⊗b⊗c + a⊗b⊗c' =
 // a⊗b⊗(c+c') (and so for the shifted terms).
-func (w *Walker) reduce(e int32) {
-	g := w.idx.Group[e]
-	base := int(g) * w.idx.Cap
-	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
+func (w *Walker[F]) reduce(e int32) {
 	o := e / 3
 	a := rot(w.orb[o], int(e%3))
-	for _, k := range members {
+	for _, k := range w.idx.Members(w.idx.Group[e]) {
 		ok := k / 3
 		if ok == o {
 			continue
 		}
 		b := rot(w.orb[ok], int(k%3))
-		var x [3]uint64
+		x := a
 		switch {
 		case a[1] == b[1]:
-			x = [3]uint64{a[0], a[1], a[2] ^ b[2]}
+			x[2] = walkkit.Xor(a[2], b[2])
 		case a[2] == b[2]:
-			x = [3]uint64{a[0], a[1] ^ b[1], a[2]}
+			x[1] = walkkit.Xor(a[1], b[1])
 		default:
 			continue
 		}
@@ -156,9 +136,9 @@ func (w *Walker) reduce(e int32) {
 // a'⊗b'⊗c' (a≠a', b≠b', c≠c') become the orbits of (a+a')⊗b⊗c,
 // a'⊗(b+b')⊗c and a'⊗b'⊗(c+c'). It reports whether it found such a pair
 // (within a few random tries).
-func (w *Walker) plusMove() bool {
-	n := len(w.alive)
-	if n < 2 || n >= w.cap {
+func (w *Walker[F]) plusMove() bool {
+	n := len(w.ids.Alive)
+	if n < 2 || n >= w.ids.Cap() {
 		return false
 	}
 	for range 8 {
@@ -166,8 +146,8 @@ func (w *Walker) plusMove() bool {
 		if x>>63 != 0 && w.fixedFlip(x) {
 			return true
 		}
-		i, j := walkkit.TwoOf(w.alive, x)
-		if w.deg[i] || w.deg[j] {
+		i, j := walkkit.TwoOf(w.ids.Alive, x)
+		if w.ids.Fixed[i] || w.ids.Fixed[j] {
 			continue
 		}
 		y := w.rng.Next()
@@ -177,9 +157,9 @@ func (w *Walker) plusMove() bool {
 		}
 		w.kill(i)
 		w.kill(j)
-		w.newOrbit([3]uint64{a[0] ^ b[0], a[1], a[2]})
-		w.newOrbit([3]uint64{b[0], a[1] ^ b[1], a[2]})
-		w.newOrbit([3]uint64{b[0], b[1], a[2] ^ b[2]})
+		w.newOrbit([3]F{walkkit.Xor(a[0], b[0]), a[1], a[2]})
+		w.newOrbit([3]F{b[0], walkkit.Xor(a[1], b[1]), a[2]})
+		w.newOrbit([3]F{b[0], b[1], walkkit.Xor(a[2], b[2])})
 		w.drain()
 		return true
 	}
@@ -193,31 +173,21 @@ func (w *Walker) plusMove() bool {
 // terms other than merges, and the standard algorithm's fixed terms are not
 // those of Strassen's symmetric scheme. x picks a random live orbit, which
 // must be a fixed term sharing its factor; it reports whether it moved.
-func (w *Walker) fixedFlip(x uint64) bool {
-	id := w.alive[wyrand.Below(x, len(w.alive))]
-	if !w.deg[id] {
+func (w *Walker[F]) fixedFlip(x uint64) bool {
+	id := w.ids.Alive[wyrand.Below(x, len(w.ids.Alive))]
+	if !w.ids.Fixed[id] {
 		return false
 	}
-	e := 3 * id
-	g := w.idx.Group[e]
-	size := int(w.idx.Size[g])
-	if size < 2 {
-		return false
-	}
-	p := wyrand.Below(x>>32, size-1)
-	if int32(p) >= w.idx.Pos[e] {
-		p++
-	}
-	k := w.idx.Mem[int(g)*w.idx.Cap+p]
-	if w.deg[k/3] {
+	k, ok := w.idx.Partner(3*id, x>>32)
+	if !ok || w.ids.Fixed[k/3] {
 		return false
 	}
 	f := w.orb[id][0]
 	b := rot(w.orb[k/3], int(k%3))
 	w.kill(id)
 	w.kill(k / 3)
-	w.newOrbit([3]uint64{f, f ^ b[1], f})
-	w.newOrbit([3]uint64{f, b[1], b[2] ^ f})
+	w.newOrbit([3]F{f, walkkit.Xor(f, b[1]), f})
+	w.newOrbit([3]F{f, b[1], walkkit.Xor(b[2], f)})
 	w.drain()
 	return true
 }

@@ -3,6 +3,7 @@ package cyclic
 import (
 	"fmt"
 
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
@@ -43,24 +44,24 @@ func DiagonalStart(f tensorgame.Format, parts [][]int) (*tensorgame.Scheme, erro
 	s := &tensorgame.Scheme{Format: f, Field: tensorgame.Z2, Comments: []string{
 		fmt.Sprintf("cyclic-symmetric diagonal start: fixed terms x⊗x⊗x of the diagonal parts %v", parts)}}
 	for _, t := range tensorgame.Standard(f, tensorgame.Z2).Terms {
-		if x := tensorgame.TermBits(t); x[0] != x[1] || x[1] != x[2] {
+		if x := tensorgame.TermWords(t); x[0] != x[1] || x[1] != x[2] {
 			s.Terms = append(s.Terms, t)
 		}
 	}
-	unit := func(i int) uint64 { return 1 << (i*n + i) }
+	unit := walkkit.Bit[tensorgame.Wide]
 	for _, p := range parts {
-		var x uint64
+		var x tensorgame.Wide
 		for _, i := range p {
-			x |= unit(i)
+			x = walkkit.Xor(x, unit(i*n+i))
 			for _, j := range p {
 				for _, k := range p {
 					if i != j || j != k {
-						s.Terms = append(s.Terms, tensorgame.BitTerm(f, [3]uint64{unit(i), unit(j), unit(k)}))
+						s.Terms = append(s.Terms, tensorgame.WordsTerm(f, [3]tensorgame.Wide{unit(i*n + i), unit(j*n + j), unit(k*n + k)}))
 					}
 				}
 			}
 		}
-		s.Terms = append(s.Terms, tensorgame.BitTerm(f, [3]uint64{x, x, x}))
+		s.Terms = append(s.Terms, tensorgame.WordsTerm(f, [3]tensorgame.Wide{x, x, x}))
 	}
 	if err := tensorgame.Verify(s); err != nil {
 		return nil, fmt.Errorf("cyclic: diagonal start for %v, parts %v: %w", f, parts, err)

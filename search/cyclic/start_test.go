@@ -73,7 +73,7 @@ func TestDiagonalStartErrors(t *testing.T) {
 		want  string
 	}{
 		{tensorgame.Format{N: 2, M: 3, P: 2}, [][]int{{0, 1}}, "not a square format"},
-		{tensorgame.Format{N: 9, M: 9, P: 9}, [][]int{{0}}, "not a square format"},
+		{tensorgame.Format{N: 17, M: 17, P: 17}, [][]int{{0}}, "not a square format"},
 		{sq, [][]int{{0, 1}, {1, 2}}, "not a partition"},
 		{sq, [][]int{{0, 1}, {3}}, "not a partition"},
 		{sq, [][]int{{0, -1}, {2}}, "not a partition"},

@@ -2,7 +2,6 @@ package cyclic
 
 import (
 	"fmt"
-	"math/bits"
 
 	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/search/walkkit"
@@ -10,28 +9,25 @@ import (
 )
 
 // MaxN is the largest n of an n×n×n format the walker supports: a factor
-// has n² <= 64 coefficients.
-const MaxN = 8
+// has n² <= tensorgame.MaxWideFactor coefficients.
+const MaxN = 16
 
 // Walker is a random walk on the flip graph of cyclic-symmetric schemes of
-// one square format over Z2. It implements search.Walker. A Walker is not
-// safe for concurrent use.
-type Walker struct {
+// one square format over Z2, its factors of width F (walkkit.Factor). It
+// implements search.Walker. A Walker is not safe for concurrent use.
+type Walker[F walkkit.Factor] struct {
 	core
 	n   int
 	rng wyrand.Rand
 
-	cap  int         // most orbits
-	orb  [][3]uint64 // representative by orbit id: a, b, c' (trace form)
-	deg  []bool      // a fixed term: orb[id] is x⊗x⊗x, one term
-	rank int         // terms: 3 a live orbit, 1 a fixed term
-	// alive lists the live orbit ids densely, apos[id] is the position of
-	// id in alive (-1: dead), free holds the dead ids.
-	alive, apos, free []int32
+	orb [][3]F // representative by orbit id: a, b, c' (trace form)
+	// ids are the live orbits: ids.Fixed[id] when orb[id] is x⊗x⊗x, one
+	// term, else three.
+	ids walkkit.IDs
 
 	// The index: entry e = 3·id + p is factor p of orbit id. A fixed term
 	// has only its entry 3·id in the index, the others orbits all three.
-	idx walkkit.Index
+	idx walkkit.Index[F]
 
 	stack []int32 // entries to check for reductions
 }
@@ -57,50 +53,61 @@ func Supports(f tensorgame.Format) error {
 	return nil
 }
 
-// New returns a walker for the square format f seeded with seed. It
-// returns the error of Supports for a format it does not support.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if err := Supports(f); err != nil {
+// New returns a walker for the square format f seeded with seed, of the
+// factor width f needs (NewOf of one, two or four words). It returns the
+// error of Supports for a format it does not support.
+func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
+	return walkkit.NewWide("cyclic", f, seed, opts,
+		walkkit.Adapt(NewOf[[1]uint64]), walkkit.Adapt(NewOf[[2]uint64]), walkkit.Adapt(NewOf[[4]uint64]))
+}
+
+// NewOf returns a walker for the square format f, whose factors must fit
+// the width F, seeded with seed. It returns the error of Supports for a
+// format it does not support, and an error when F is too narrow.
+func NewOf[F walkkit.Factor](f tensorgame.Format, seed uint64, opts Options) (*Walker[F], error) {
+	if err := walkkit.CheckWidth[F]("cyclic", f, Supports); err != nil {
 		return nil, err
 	}
-	w := &Walker{core: walkkit.NewCore("cyclic", f, tensorgame.Z2, opts), n: f.N, rng: wyrand.Rand{S: seed}}
+	w := &Walker[F]{core: walkkit.NewCore("cyclic", f, tensorgame.Z2, opts), n: f.N, rng: wyrand.Rand{S: seed}}
 	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
-func (w *Walker) alloc(capacity int) {
-	w.cap = capacity
-	w.orb = make([][3]uint64, capacity)
-	w.deg = make([]bool, capacity)
-	w.alive = make([]int32, 0, capacity)
-	w.apos = make([]int32, capacity)
-	w.free = make([]int32, 0, capacity)
+func (w *Walker[F]) alloc(capacity int) {
+	w.orb = make([][3]F, capacity)
+	w.ids = walkkit.NewIDs(capacity, 3)
 	ne := 3 * capacity
-	w.idx = walkkit.NewIndex(ne, 1, ne, ne)
+	// Room for every entry in every group at one word (about 10 MB for
+	// 8x8x8), so that the index never grows; wider, room for 32n, which
+	// the groups seldom outgrow (25 MB for 16x16x16, not 600).
+	room := ne
+	if f := w.orb[0][0]; len(f) > 1 {
+		room = min(ne, 32*w.n)
+	}
+	w.idx = walkkit.NewIndex[F](ne, 1, ne, room)
 	w.stack = make([]int32, 0, 8*ne+16)
 }
 
 // reset empties the walker.
-func (w *Walker) reset() {
-	walkkit.ResetIDs(&w.alive, &w.free, w.apos)
+func (w *Walker[F]) reset() {
+	w.ids.Reset()
 	w.idx.Reset()
 	w.stack = w.stack[:0]
-	w.rank = 0
 }
 
 // Start makes a copy of s the current scheme, merges what can be merged and
 // starts a new plateau. It returns an error, and keeps the previous state,
 // when s is not a verified Z2 scheme of the walker's format or is not
 // cyclic-symmetric.
-func (w *Walker) Start(s *tensorgame.Scheme) error {
+func (w *Walker[F]) Start(s *tensorgame.Scheme) error {
 	if err := walkkit.Check(&w.core, s); err != nil {
 		return err
 	}
-	reps, err := orbits(s)
+	reps, err := orbits[F](s)
 	if err != nil {
 		return err
 	}
-	if need := len(reps) + walkkit.Extra(&w.core); need > w.cap {
+	if need := len(reps) + walkkit.Extra(&w.core); need > w.ids.Cap() {
 		w.alloc(need)
 	}
 	w.reset()
@@ -114,105 +121,74 @@ func (w *Walker) Start(s *tensorgame.Scheme) error {
 // Symmetric reports whether s, reduced mod 2, is a cyclic-symmetric scheme
 // of a square format that the walker supports.
 func Symmetric(s *tensorgame.Scheme) bool {
-	f := s.Format
-	if f.N != f.M || f.M != f.P || f.N > MaxN {
+	if Supports(s.Format) != nil {
 		return false
 	}
-	_, err := orbits(s)
+	var err error
+	switch tensorgame.Words(s.Format.N * s.Format.N) {
+	case 1:
+		_, err = orbits[[1]uint64](s)
+	case 2:
+		_, err = orbits[[2]uint64](s)
+	default:
+		_, err = orbits[[4]uint64](s)
+	}
 	return err == nil
 }
 
 // orbits returns one representative per orbit of the terms of s reduced mod
 // 2 (terms that appear an even number of times cancel), in the trace form,
 // or an error when the terms are not closed under the cyclic shift.
-func orbits(s *tensorgame.Scheme) ([][3]uint64, error) {
+func orbits[F walkkit.Factor](s *tensorgame.Scheme) ([][3]F, error) {
 	n := s.Format.N
-	count := make(map[[3]uint64]int, len(s.Terms))
-	var order [][3]uint64
-	for _, t := range s.Terms {
-		x := toTrace(n, tensorgame.TermBits(t))
-		if x[0] == 0 || x[1] == 0 || x[2] == 0 {
-			continue
-		}
-		if count[x] == 0 {
-			order = append(order, x)
-		}
-		count[x]++
-	}
-	var reps [][3]uint64
-	for i, x := range order {
-		if count[x]%2 == 0 {
-			continue
-		}
+	reps, bad := walkkit.OddTerms(s, func(x [3]F) [3]F { return toTrace(n, x) }, func(x [3]F) [][3]F {
 		if x[0] == x[1] && x[1] == x[2] {
-			count[x] = 0
-			reps = append(reps, x)
-			continue
+			return nil
 		}
-		y, z := rot(x, 1), rot(x, 2)
-		if count[y]%2 == 0 || count[z]%2 == 0 {
-			return nil, fmt.Errorf("cyclic: the %v scheme is not cyclic-symmetric: term %d has no cyclic image among the terms", s.Format, i+1)
-		}
-		count[x], count[y], count[z] = 0, 0, 0
-		reps = append(reps, x)
+		return [][3]F{rot(x, 1), rot(x, 2)}
+	})
+	if bad >= 0 {
+		return nil, fmt.Errorf("cyclic: the %v scheme is not cyclic-symmetric: term %d has no cyclic image among the terms", s.Format, bad+1)
 	}
 	return reps, nil
 }
 
 // rot returns x shifted by p places: (x[p], x[p+1], x[p+2]), indices mod 3.
-func rot(x [3]uint64, p int) [3]uint64 {
+func rot[F walkkit.Factor](x [3]F, p int) [3]F {
 	switch p {
 	case 1:
-		return [3]uint64{x[1], x[2], x[0]}
+		return [3]F{x[1], x[2], x[0]}
 	case 2:
-		return [3]uint64{x[2], x[0], x[1]}
+		return [3]F{x[2], x[0], x[1]}
 	}
 	return x
 }
 
-// transpose returns the n×n bit matrix x transposed.
-func transpose(n int, x uint64) uint64 {
-	var y uint64
-	for ; x != 0; x &= x - 1 {
-		b := bits.TrailingZeros64(x)
-		i, j := b/n, b%n
-		y |= 1 << (j*n + i)
-	}
-	return y
-}
-
 // toTrace converts tensorgame's bit-packed factors u, v, w (w is C) to the
 // trace form a, b, c' (c' is Cᵀ).
-func toTrace(n int, t [3]uint64) [3]uint64 { return [3]uint64{t[0], t[1], transpose(n, t[2])} }
+func toTrace[F walkkit.Factor](n int, t [3]F) [3]F {
+	return [3]F{t[0], t[1], walkkit.Transpose(n, n, t[2])}
+}
 
 // fromTrace is the inverse of toTrace.
-func fromTrace(n int, x [3]uint64) [3]uint64 { return [3]uint64{x[0], x[1], transpose(n, x[2])} }
+func fromTrace[F walkkit.Factor](n int, x [3]F) [3]F { return toTrace(n, x) }
 
 // Rank returns the number of terms of the current scheme.
-func (w *Walker) Rank() int { return w.rank }
+func (w *Walker[F]) Rank() int { return w.ids.Rank }
 
 // Orbits returns the number of orbits of three terms and of fixed terms of
 // the current scheme.
-func (w *Walker) Orbits() (orbits, fixed int) {
-	for _, id := range w.alive {
-		if w.deg[id] {
-			fixed++
-		} else {
-			orbits++
-		}
-	}
-	return orbits, fixed
-}
+func (w *Walker[F]) Orbits() (orbits, fixed int) { return w.ids.Count() }
 
 // Scheme returns the current scheme, every term of every orbit, as a new
 // tensorgame.Scheme over Z2.
-func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
-	for _, id := range w.alive {
+func (w *Walker[F]) Scheme() *tensorgame.Scheme {
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.ids.Rank)}
+	for _, id := range w.ids.Alive {
 		x := w.orb[id]
 		for p := range 3 {
-			s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), fromTrace(w.n, rot(x, p))))
-			if w.deg[id] {
+			s.Terms = append(s.Terms, walkkit.FactorsTerm(w.Format(), fromTrace(w.n, rot(x, p))))
+			if w.ids.Fixed[id] {
 				break
 			}
 		}
@@ -220,35 +196,37 @@ func (w *Walker) Scheme() *tensorgame.Scheme {
 	return s
 }
 
-// Walk makes at most flips flips, with the reductions they enable and plus
-// transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made. A try that picks two entries of one orbit or a
-// fixed term makes no flip but counts towards flips, so that Walk always
-// ends. Walk returns early right after a reduction that brings the rank to
-// report or below (report <= 0: never), or when no flip and no plus
-// transition is possible. Plus transitions never raise the rank above
-// ceiling. Walk allocates nothing; it panics if the walker was never
-// started.
-func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+// Walk makes flips with the reductions they enable and plus transitions, as
+// search.Walker says, by walkkit.Walk; Plus transitions never raise the
+// rank above ceiling. A try that picks two entries of one orbit or a fixed
+// term makes no flip but counts towards flips, so that Walk always ends.
+// Walk allocates nothing; it panics if the walker was never started.
+func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
+	if w1, ok := any(w).(*Walker[[1]uint64]); ok {
+		return walkkit.Walk(&w.core, mover1{w1}, flips, report, ceiling)
+	}
+	return walkkit.Walk(&w.core, mover[F]{w}, flips, report, ceiling)
 }
+
+// mover1 is mover for one word, a type of its own: walkkit.Walk calls the
+// methods of a generic mover through a wrapper of each, one more call per
+// flip (BenchmarkTries, docs/experiments.md "Symmetric walkers at wide
+// factors").
+type mover1 struct{ w *Walker[[1]uint64] }
+
+func (m mover1) Rank() int             { return m.w.ids.Rank }
+func (m mover1) Flip() (int, bool)     { return m.w.flip() }
+func (m mover1) Plus(ceiling int) bool { return mover[[1]uint64](m).Plus(ceiling) }
 
 // mover gives walkkit.Walk the walker's moves.
-type mover struct{ w *Walker }
+type mover[F walkkit.Factor] struct{ w *Walker[F] }
 
-func (m mover) Rank() int { return m.w.rank }
+func (m mover[F]) Rank() int { return m.w.ids.Rank }
 
-func (m mover) Flip() (int, bool) {
-	w := m.w
-	if len(w.idx.Multi) == 0 {
-		return -1, false
-	}
-	made := w.flip()
-	return w.rank, made
-}
+func (m mover[F]) Flip() (int, bool) { return m.w.flip() }
 
 // Plus makes a plus transition, which raises the rank by 3 (a fixed flip
 // by 2).
-func (m mover) Plus(ceiling int) bool {
-	return m.w.rank+3 <= ceiling && m.w.plusMove()
+func (m mover[F]) Plus(ceiling int) bool {
+	return m.w.ids.Rank+3 <= ceiling && m.w.plusMove()
 }

@@ -13,27 +13,48 @@ import (
 
 type tb = walktest.TB
 
-// contract describes the walker to the walktest suite.
+// contract describes the walker to the walktest suite, at the width New
+// picks and at two and four words.
 var contract = walktest.Config{
-	New:    walktest.Adapt(New),
-	Field:  tensorgame.Z2,
-	Format: tensorgame.Format{N: 3, M: 3, P: 3},
-	Other:  tensorgame.Format{N: 2, M: 2, P: 2},
-	Room:   6,
-	Check:  func(t testing.TB, w walkkit.Walker) { checkWalker(t, w.(*Walker)) },
+	New:       New,
+	Wide:      []func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){walktest.Adapt(NewOf[[2]uint64]), walktest.Adapt(NewOf[[4]uint64])},
+	Field:     tensorgame.Z2,
+	Format:    tensorgame.Format{N: 3, M: 3, P: 3},
+	Other:     tensorgame.Format{N: 2, M: 2, P: 2},
+	Room:      6,
+	Symmetric: Symmetric,
+	Check:     func(t testing.TB, w walkkit.Walker) { w.(checker).check(t) },
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
-func mustNew(t tb, n int, seed uint64, opts Options) *Walker {
+// checker is a walker of any width, checked by checkWalker.
+type checker interface{ check(t tb) }
+
+func (w *Walker[F]) check(t tb) { checkWalker(t, w) }
+
+// TestWide walks formats whose factors need two and four words (10x10x10:
+// 100 coefficients, 12x12x12: 144) from the standard algorithm, up by plus
+// transitions and down through the reductions they open: the scheme must
+// verify and stay cyclic-symmetric.
+func TestWide(t *testing.T) {
+	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 10, M: 10, P: 10}, {N: 12, M: 12, P: 12}}, nil)
+}
+
+func mustNewOf[F walkkit.Factor](t tb, n int, seed uint64, opts Options) *Walker[F] {
 	t.Helper()
-	return walktest.MustStart(t, New, tensorgame.Format{N: n, M: n, P: n}, tensorgame.Z2, seed, opts)
+	return walktest.MustStart(t, NewOf[F], tensorgame.Format{N: n, M: n, P: n}, tensorgame.Z2, seed, opts)
+}
+
+func mustNew(t tb, n int, seed uint64, opts Options) *Walker[[1]uint64] {
+	t.Helper()
+	return mustNewOf[[1]uint64](t, n, seed, opts)
 }
 
 func TestNewErrors(t *testing.T) {
 	walktest.Refuses(t, Supports, New, []walktest.Refusal{
 		{F: tensorgame.Format{N: 2, M: 2, P: 3}, Want: "not square"},
-		{F: tensorgame.Format{N: 9, M: 9, P: 9}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 17, M: 17, P: 17}, Want: "at most 256"},
 		{F: tensorgame.Format{N: 0, M: 2, P: 2}, Want: "invalid format"},
 	})
 }
@@ -51,18 +72,6 @@ func TestStartStandard(t *testing.T) {
 	}
 }
 
-// asymmetric returns the standard algorithm of n×n×n with its first term
-// split in two: valid, and not cyclic-symmetric.
-func asymmetric(n int) *tensorgame.Scheme {
-	f := tensorgame.Format{N: n, M: n, P: n}
-	s := tensorgame.Standard(f, tensorgame.Z2)
-	t := s.Terms[0].Clone()
-	t.W[0], t.W[1] = tensorgame.Int(0), tensorgame.Int(1)
-	s.Terms[0].W[1] = tensorgame.Int(1)
-	s.Terms = append(s.Terms, t)
-	return s
-}
-
 // TestStartErrors checks what the walktest suite does not: a verified
 // scheme that is not cyclic-symmetric.
 func TestStartErrors(t *testing.T) {
@@ -71,7 +80,7 @@ func TestStartErrors(t *testing.T) {
 		s    *tensorgame.Scheme
 		want string
 	}{
-		"asymmetric": {asymmetric(3), "not cyclic-symmetric"},
+		"asymmetric": {walktest.Split(tensorgame.Format{N: 3, M: 3, P: 3}), "not cyclic-symmetric"},
 	} {
 		if err := w.Start(tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Start = %v, want an error with %q", name, err, tc.want)
@@ -80,32 +89,31 @@ func TestStartErrors(t *testing.T) {
 			t.Errorf("%s: a failed Start changed the rank to %d", name, w.Rank())
 		}
 	}
-	if err := asymmetric(3); Symmetric(err) {
-		t.Error("Symmetric(asymmetric) = true")
+	if s := walktest.Split(tensorgame.Format{N: 3, M: 3, P: 3}); Symmetric(s) {
+		t.Error("Symmetric(Split(3x3x3)) = true")
 	}
 }
 
 // checkWalker checks the walker's invariants: the index matches the
 // orbits, no factor is zero, no two orbits can merge, the rank counts the
 // terms, and the scheme verifies and is invariant under tensorgame.Cyclic.
-func checkWalker(t tb, w *Walker) {
+func checkWalker[F walkkit.Factor](t tb, w *Walker[F]) {
 	t.Helper()
-	carriers := map[uint64][]int32{}
-	rank := 0
-	for p, id := range w.alive {
-		if w.apos[id] != int32(p) {
-			t.Fatalf("apos[%d] = %d, want %d", id, w.apos[id], p)
-		}
+	if err := w.ids.Check(); err != nil {
+		t.Fatal(err)
+	}
+	carriers := map[F][]int32{}
+	for _, id := range w.ids.Alive {
 		x := w.orb[id]
-		if deg := x[0] == x[1] && x[1] == x[2]; deg != w.deg[id] {
-			t.Fatalf("orbit %d = %x has deg %v", id, x, w.deg[id])
+		if fixed := x[0] == x[1] && x[1] == x[2]; fixed != w.ids.Fixed[id] {
+			t.Fatalf("orbit %d = %x has Fixed %v", id, x, w.ids.Fixed[id])
 		}
 		for q := range 3 {
 			e := 3*id + int32(q)
-			if x[q] == 0 {
+			if walkkit.IsZero(x[q]) {
 				t.Fatalf("orbit %d has a zero factor", id)
 			}
-			if w.deg[id] && q > 0 {
+			if w.ids.Fixed[id] && q > 0 {
 				if w.idx.Group[e] >= 0 {
 					t.Fatalf("fixed term %d has entry %d in the index", id, q)
 				}
@@ -113,16 +121,8 @@ func checkWalker(t tb, w *Walker) {
 			}
 			carriers[x[q]] = append(carriers[x[q]], e)
 		}
-		if w.deg[id] {
-			rank++
-		} else {
-			rank += 3
-		}
 	}
-	if rank != w.Rank() {
-		t.Fatalf("rank %d, orbits hold %d terms", w.Rank(), rank)
-	}
-	if err := w.idx.Check([]map[uint64][]int32{carriers}); err != nil {
+	if err := w.idx.Check([]map[F][]int32{carriers}); err != nil {
 		t.Fatal(err)
 	}
 	for _, es := range carriers {
@@ -192,29 +192,20 @@ func strassen() *tensorgame.Scheme {
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
 	s := &tensorgame.Scheme{Format: f, Field: tensorgame.Z2}
 	const e11, e12, e21, e22 = 1, 2, 4, 8
-	i := uint64(e11 | e22)
-	o1 := [3]uint64{e22, e11 | e21, e11 | e12}
-	o2 := [3]uint64{e21 | e22, e11, e12 | e22}
-	for _, x := range [][3]uint64{{i, i, i}, o1, rot(o1, 1), rot(o1, 2), o2, rot(o2, 1), rot(o2, 2)} {
-		s.Terms = append(s.Terms, tensorgame.BitTerm(f, fromTrace(2, x)))
+	i := [1]uint64{e11 | e22}
+	o1 := [3][1]uint64{{e22}, {e11 | e21}, {e11 | e12}}
+	o2 := [3][1]uint64{{e21 | e22}, {e11}, {e12 | e22}}
+	for _, x := range [][3][1]uint64{{i, i, i}, o1, rot(o1, 1), rot(o1, 2), o2, rot(o2, 1), rot(o2, 2)} {
+		s.Terms = append(s.Terms, walkkit.FactorsTerm(f, fromTrace(2, x)))
 	}
 	return s
 }
 
 func TestStartStrassen(t *testing.T) {
-	s := strassen()
-	if err := tensorgame.Verify(s); err != nil {
-		t.Fatal(err)
-	}
 	w := mustNew(t, 2, 1, Options{})
-	if err := w.Start(s); err != nil {
-		t.Fatal(err)
-	}
-	if o, f := w.Orbits(); w.Rank() != 7 || o != 2 || f != 1 {
-		t.Errorf("Strassen: rank %d, %d orbits, %d fixed; want 7, 2, 1", w.Rank(), o, f)
+	walktest.StartsAt(t, w, strassen(), 7)
+	if o, f := w.Orbits(); o != 2 || f != 1 {
+		t.Errorf("Strassen: %d orbits, %d fixed; want 2, 1", o, f)
 	}
 	checkWalker(t, w)
-	if !walktest.SameTerms(w.Scheme(), s) {
-		t.Error("Scheme() differs from the start scheme")
-	}
 }

@@ -84,6 +84,23 @@ const maxBits = 62
 // their exact check fits int64.
 const maxIntRep = 1 << 16
 
+// Mod2 returns the reduction mod 2 of the scheme s, verified, after
+// verifying s: where a lift starts, and what the search walks from a start
+// over Z. It returns an error when either does not verify.
+func Mod2(s *tensorgame.Scheme) (*tensorgame.Scheme, error) {
+	if err := tensorgame.Verify(s); err != nil {
+		return nil, fmt.Errorf("%v scheme of rank %d over %v fails verification: %w", s.Format, s.Rank(), s.Field, err)
+	}
+	z2, err := tensorgame.ReduceMod2(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := tensorgame.Verify(z2); err != nil {
+		return nil, fmt.Errorf("%v scheme does not hold mod 2: %w", s.Field, err)
+	}
+	return z2, nil
+}
+
 // Lift lifts a scheme over Z2 to a scheme over Z (or Q with odd
 // denominators) that reduces to it mod 2, and verifies the result exactly.
 // A scheme over Z or Q is first reduced mod 2 (it needs odd denominators).
@@ -93,15 +110,9 @@ const maxIntRep = 1 << 16
 // when ctx is done. The input is not modified.
 func Lift(ctx context.Context, s *tensorgame.Scheme, opts Options) (*tensorgame.Scheme, error) {
 	opts = opts.withDefaults()
-	if err := tensorgame.Verify(s); err != nil {
-		return nil, fmt.Errorf("lift: input %v rank %d over %v does not verify: %w", s.Format, s.Rank(), s.Field, err)
-	}
-	z2, err := tensorgame.ReduceMod2(s)
+	z2, err := Mod2(s)
 	if err != nil {
-		return nil, fmt.Errorf("lift: %w", err)
-	}
-	if err := tensorgame.Verify(z2); err != nil {
-		return nil, fmt.Errorf("lift: %v scheme does not hold mod 2: %w", s.Field, err)
+		return nil, fmt.Errorf("lift: input: %w", err)
 	}
 	l := newLifter(z2)
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x6c696674))

@@ -239,7 +239,7 @@ func TestLiftErrors(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"unverified", context.Background(), broken, "does not verify", nil},
+		{"unverified", context.Background(), broken, "fails verification", nil},
 		{"even denominator", context.Background(), half, "even denominator", nil},
 		{"cancelled", cancelled, tensorgame.Standard(f, tensorgame.Z2), "", context.Canceled},
 	}

@@ -16,3 +16,9 @@ func BenchmarkFlip(b *testing.B) {
 }
 
 func BenchmarkTries(b *testing.B) { walktest.BenchTries(b, contract, walktest.Cubes) }
+
+// BenchmarkFlipWide measures the walkers of two and four words on 4x4x4,
+// against BenchmarkFlip's one, and formats that need them (walktest.BenchWide).
+func BenchmarkFlipWide(b *testing.B) {
+	walktest.BenchWide(b, contract, []tensorgame.Format{{N: 4, M: 4, P: 4}}, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 12, M: 5, P: 12}})
+}

@@ -86,8 +86,13 @@
 // # Representation
 //
 // Each orbit is kept as one representative (x, y, z) and zᵀ, each fixed
-// term as (x, x, s, s); factors are bit matrices, one uint64 each (bit
-// i·cols+j is entry (i, j); n·m <= 64 and n·n <= 64). Two open-addressing
+// term as (x, x, s, s); factors are bit matrices (bit i·cols+j is entry
+// (i, j)) packed in one, two or four 64-bit words (walkkit.Factor; n·m <=
+// 256 and n·n <= 256): [New] picks the fewest words the format needs, so
+// that formats whose factors fit 64 coefficients run the one-word code.
+// Symmetric elimination (reduceSlice) works in a basis of at most 64
+// vectors; wider factors whose slices span more are left as they are. Two
+// open-addressing
 // tables, one for x and y values and one for z values, map a value to the
 // group of entries that carry it: an orbit has entries x (position 1 of t,
 // 2 of σt), y (2 of t, 1 of σt), z (3 of t) and zᵀ (3 of σt, only when

@@ -3,6 +3,7 @@ package transpose
 import (
 	"math/bits"
 
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/search/walkkit"
 )
 
@@ -13,17 +14,17 @@ import (
 // Σ (a·bᵀ + b·aᵀ) (x, a, b as vectors of n·m entries), and the fewest
 // fixed terms and orbits that make S⊗s have rank(S) terms: reduceSlice
 // finds them by symmetric elimination (see sliceTerms) when the group has
-// more.
-func (w *Walker) reduceSlice(g int32) bool {
-	base := int(g) * w.idx.Cap
-	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
+// more. It leaves the group as it is when its vectors span more than 64
+// dimensions (wide factors only).
+func (w *Walker[F]) reduceSlice(g int32) bool {
+	members := w.idx.Members(g)
 	s := w.idx.Key[g]
 	ids := w.sliceIDs[:0]
 	count := 0
 	for _, k := range members {
 		id := k >> 2
 		ids = append(ids, id)
-		if w.fixed[id] {
+		if w.ids.Fixed[id] {
 			count++
 		} else {
 			count += 2
@@ -34,12 +35,17 @@ func (w *Walker) reduceSlice(g int32) bool {
 	sl.reset()
 	for _, id := range ids {
 		o := &w.orb[id]
-		if w.fixed[id] {
-			a := sl.coords(o[0])
-			sl.addSym(a, a)
-		} else {
-			sl.addSym(sl.coords(o[0]), sl.coords(o[1]))
+		a, ok := sl.coords(o[0])
+		b := a
+		if !w.ids.Fixed[id] {
+			var okb bool
+			b, okb = sl.coords(o[1])
+			ok = ok && okb
 		}
+		if !ok {
+			return false
+		}
+		sl.addSym(a, b)
 	}
 	if sl.rank() >= count {
 		return false
@@ -47,11 +53,11 @@ func (w *Walker) reduceSlice(g int32) bool {
 	for _, id := range ids {
 		w.kill(id)
 	}
-	sl.decompose(func(a, b uint64) {
+	sl.decompose(func(a, b F) {
 		if a == b {
 			w.newFixed(a, s)
 		} else {
-			w.newOrbit([3]uint64{a, b, s})
+			w.newOrbit([3]F{a, b, s})
 		}
 	})
 	walkkit.Reduced(&w.core, 1)
@@ -60,44 +66,57 @@ func (w *Walker) reduceSlice(g int32) bool {
 
 // slice is the scratch space of reduceSlice: a basis of the span of the
 // vectors x, a, b, and the symmetric matrix S written in that basis (row i
-// of gram: column bits; entry (i, j) is bit j of gram[i]). Vectors have at
-// most 64 entries, so a basis has at most 64 vectors.
-type slice struct {
+// of gram: column bits; entry (i, j) is bit j of gram[i]). A basis has at
+// most 64 vectors: all of them for one-word factors.
+type slice[F walkkit.Factor] struct {
 	d     int
-	basis [64]uint64 // the basis vectors, as given
-	ech   [64]uint64 // echelon rows: ech[i] = Σ basis[j] over the bits j of combo[i]
+	basis [64]F // the basis vectors, as given
+	ech   [64]F // echelon rows: ech[i] = Σ basis[j] over the bits j of combo[i]
+	// pw and pm are the word and bit of the pivot of ech[i], its lowest
+	// coefficient.
+	pw    [64]int
+	pm    [64]uint64
 	combo [64]uint64
 	gram  [64]uint64
 	work  [64]uint64
 }
 
-func (sl *slice) reset() {
+func (sl *slice[F]) reset() {
 	sl.d = 0
 	clear(sl.gram[:])
 }
 
 // coords returns the coordinates of v in the basis, adding v to the basis
-// when it is not in its span.
-func (sl *slice) coords(v uint64) uint64 {
+// when it is not in its span; false when the basis is full.
+func (sl *slice[F]) coords(v F) (uint64, bool) {
 	r, c := v, uint64(0)
 	for i := range sl.d {
-		if r&(sl.ech[i]&-sl.ech[i]) != 0 {
-			r ^= sl.ech[i]
+		if r[sl.pw[i]]&sl.pm[i] != 0 {
+			r = walkkit.Xor(r, sl.ech[i])
 			c ^= sl.combo[i]
 		}
 	}
-	if r == 0 {
-		return c
+	if walkkit.IsZero(r) {
+		return c, true
 	}
 	d := sl.d
+	if d == len(sl.basis) {
+		return 0, false
+	}
 	sl.basis[d], sl.ech[d], sl.combo[d] = v, r, c|1<<d
+	for k := range len(r) {
+		if r[k] != 0 {
+			sl.pw[d], sl.pm[d] = k, r[k]&-r[k]
+			break
+		}
+	}
 	sl.d++
-	return 1 << d
+	return 1 << d, true
 }
 
 // addSym adds a·bᵀ + b·aᵀ to gram (a·aᵀ when a == b), a and b given in
 // coordinates.
-func (sl *slice) addSym(a, b uint64) {
+func (sl *slice[F]) addSym(a, b uint64) {
 	if a == b {
 		for x := a; x != 0; x &= x - 1 {
 			sl.gram[bits.TrailingZeros64(x)] ^= a
@@ -113,31 +132,10 @@ func (sl *slice) addSym(a, b uint64) {
 }
 
 // rank returns the rank of gram over Z2.
-func (sl *slice) rank() int {
+func (sl *slice[F]) rank() int {
 	m := sl.work[:sl.d]
 	copy(m, sl.gram[:sl.d])
-	r := 0
-	for col := range sl.d {
-		bit := uint64(1) << col
-		p := -1
-		for i := r; i < len(m); i++ {
-			if m[i]&bit != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		m[r], m[p] = m[p], m[r]
-		for i := range m {
-			if i != r && m[i]&bit != 0 {
-				m[i] ^= m[r]
-			}
-		}
-		r++
-	}
-	return r
+	return gf2.Rank(m)
 }
 
 // decompose writes gram, destroying it, as rank(gram) terms: emit(g, g)
@@ -148,7 +146,7 @@ func (sl *slice) rank() int {
 // (i, j) = 1 (u, v = rows i, j: gram + u·vᵀ + v·uᵀ has rows i and j
 // zero), so the rank falls by the number of terms emitted. Orbits are
 // taken first.
-func (sl *slice) decompose(emit func(a, b uint64)) {
+func (sl *slice[F]) decompose(emit func(a, b F)) {
 	g := sl.gram[:sl.d]
 	for {
 		i, j := -1, -1
@@ -192,10 +190,10 @@ func (sl *slice) decompose(emit func(a, b uint64)) {
 }
 
 // vector returns the vector with coordinates c.
-func (sl *slice) vector(c uint64) uint64 {
-	var v uint64
+func (sl *slice[F]) vector(c uint64) F {
+	var v F
 	for ; c != 0; c &= c - 1 {
-		v ^= sl.basis[bits.TrailingZeros64(c)]
+		v = walkkit.Xor(v, sl.basis[bits.TrailingZeros64(c)])
 	}
 	return v
 }

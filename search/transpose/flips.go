@@ -2,42 +2,41 @@ package transpose
 
 import (
 	"github.com/alphamat/alphamat/internal/wyrand"
+	"github.com/alphamat/alphamat/search/walkkit"
 )
 
 // flip makes one random move on two entries of a group, and the reductions
 // it enables: a flip of two orbits, a fixed flip (a fixed term and an orbit
 // sharing x), a self flip or a triangle (a fixed term and an orbit sharing
 // s), or a triangle of three fixed terms sharing s (two picked, the third
-// drawn from the group). It reports false, changing nothing, when it drew
-// two fixed terms and no third one.
-func (w *Walker) flip() bool {
-	// One draw: the group from the low 32 bits, the pair from the next 16
-	// and 15, the direction from the top bit; rarer choices draw again.
-	r := w.rng.Next()
-	g := w.idx.Multi[wyrand.Below(r, len(w.idx.Multi))]
-	s := int(w.idx.Size[g])
-	p1 := int((r >> 32 & 0xffff) * uint64(s) >> 16)
-	p2 := int((r >> 48 & 0x7fff) * uint64(s-1) >> 15)
-	if p2 >= p1 {
-		p2++
+// drawn from the group). It returns the rank after it and true; the rank
+// and false, changing nothing, when it drew two fixed terms and no third
+// one; -1 and false when no two entries share a value (walkkit.Mover's
+// Flip).
+func (w *Walker[F]) flip() (rank int, made bool) {
+	if len(w.idx.Multi) == 0 {
+		return -1, false
 	}
-	base := int(g) * w.idx.Cap
-	e1, e2 := w.idx.Mem[base+p1], w.idx.Mem[base+p2]
+	// One draw: the pair from its low 63 bits (Index.Two), the direction
+	// from the top bit; rarer choices draw again.
+	r := w.rng.Next()
+	e1, e2 := w.idx.Two(w.idx.Multiple(r), r)
 	o1, o2 := e1>>2, e2>>2
 	if o1 == o2 {
-		return false
+		return w.ids.Rank, false
 	}
-	f1, f2 := w.fixed[o1], w.fixed[o2]
+	f1, f2 := w.ids.Fixed[o1], w.ids.Fixed[o2]
 	kind := (e1 & 3) >> 1
 	switch {
 	case f1 && f2:
 		// Two fixed terms sharing s: a third one of the group?
-		if s < 3 {
-			return false
+		members := w.idx.Members(w.idx.Group[e1])
+		if len(members) < 3 {
+			return w.ids.Rank, false
 		}
-		o3 := w.idx.Mem[base+wyrand.Below(w.rng.Next(), s)] >> 2
-		if o3 == o1 || o3 == o2 || !w.fixed[o3] {
-			return false
+		o3 := members[wyrand.Below(w.rng.Next(), len(members))] >> 2
+		if o3 == o1 || o3 == o2 || !w.ids.Fixed[o3] {
+			return w.ids.Rank, false
 		}
 		w.triangleFixed(o1, o2, o3)
 	case f1 || f2:
@@ -73,13 +72,13 @@ func (w *Walker) flip() bool {
 			q1, q2 = q2, q1
 		}
 		v1, v2 := w.view(o1, mb1), w.view(o2, mb2)
-		w.setView(o1, mb1, q1, v1[q1]^v2[q1])
-		if w.apos[o2] >= 0 {
-			w.setView(o2, mb2, q2, v2[q2]^v1[q2])
+		w.setView(o1, mb1, q1, walkkit.Xor(v1[q1], v2[q1]))
+		if w.ids.Pos[o2] >= 0 {
+			w.setView(o2, mb2, q2, walkkit.Xor(v2[q2], v1[q2]))
 		}
 	}
 	w.drain()
-	return true
+	return w.ids.Rank, true
 }
 
 // fixedFlip moves the fixed term f = (a, a, s) and the orbit id whose member
@@ -87,11 +86,11 @@ func (w *Walker) flip() bool {
 // f' = (a, a, s + c + cᵀ) (f' vanishes when that is 0: rank - 1). Over Z2 f
 // is three copies of itself; two are flipped with t and σt, the third
 // merges with what they become.
-func (w *Walker) fixedFlip(f, id, mb int32) {
+func (w *Walker[F]) fixedFlip(f, id, mb int32) {
 	v := w.view(id, mb)
 	o := &w.orb[id]
-	s := w.orb[f][2] ^ o[2] ^ o[3]
-	w.setView(id, mb, 1, v[0]^v[1])
+	s := walkkit.Xor(walkkit.Xor(w.orb[f][2], o[2]), o[3])
+	w.setView(id, mb, 1, walkkit.Xor(v[0], v[1]))
 	w.setS(f, s)
 }
 
@@ -99,37 +98,37 @@ func (w *Walker) fixedFlip(f, id, mb int32) {
 // (a, b, s), which shares s, as three fixed terms: x⊗x + a⊗b + b⊗a =
 // (x+a)⊗(x+a) + (x+b)⊗(x+b) + (x+a+b)⊗(x+a+b), all ⊗ s. The rank stays
 // the same.
-func (w *Walker) triangleOrbit(f, id int32) {
+func (w *Walker[F]) triangleOrbit(f, id int32) {
 	x, s := w.orb[f][0], w.orb[f][2]
 	a, b := w.orb[id][0], w.orb[id][1]
 	w.kill(f)
 	w.kill(id)
-	w.newFixed(x^a, s)
-	w.newFixed(x^b, s)
-	w.newFixed(x^a^b, s)
+	w.newFixed(walkkit.Xor(x, a), s)
+	w.newFixed(walkkit.Xor(x, b), s)
+	w.newFixed(walkkit.Xor(walkkit.Xor(x, a), b), s)
 }
 
 // triangleFixed rewrites three fixed terms (y1, y1, s), (y2, y2, s),
 // (y3, y3, s) as the fixed term (x, x, s), x = y1+y2+y3, and the orbit of
 // (y2+y3, y1+y3, s): the inverse of triangleOrbit. The rank stays the
 // same.
-func (w *Walker) triangleFixed(f1, f2, f3 int32) {
+func (w *Walker[F]) triangleFixed(f1, f2, f3 int32) {
 	y1, y2, y3, s := w.orb[f1][0], w.orb[f2][0], w.orb[f3][0], w.orb[f1][2]
 	w.kill(f1)
 	w.kill(f2)
 	w.kill(f3)
-	w.newFixed(y1^y2^y3, s)
-	w.newOrbit([3]uint64{y2 ^ y3, y1 ^ y3, s})
+	w.newFixed(walkkit.Xor(walkkit.Xor(y1, y2), y3), s)
+	w.newOrbit([3]F{walkkit.Xor(y2, y3), walkkit.Xor(y1, y3), s})
 }
 
 // selfFlip moves the orbit id whose z = s is symmetric: t + σt = (x, y, s) +
 // (y, x, s) is a flip of two terms sharing s, (x, x+y, s) + (x+y, x, s),
 // or (x+y, y, s) + (y, x+y, s) when second. The rank stays the same.
-func (w *Walker) selfFlip(id int32, second bool) {
+func (w *Walker[F]) selfFlip(id int32, second bool) {
 	o := &w.orb[id]
 	if second {
-		w.setXY(id, slotX, o[0]^o[1])
+		w.setXY(id, slotX, walkkit.Xor(o[0], o[1]))
 	} else {
-		w.setXY(id, slotY, o[0]^o[1])
+		w.setXY(id, slotY, walkkit.Xor(o[0], o[1]))
 	}
 }

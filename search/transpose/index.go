@@ -7,31 +7,29 @@ import (
 // attach adds entry e (slot e&3 of id e>>2) to the index, in the table of
 // its kind, and queues a reduction check for it when it joins other
 // entries.
-func (w *Walker) attach(e int32) {
+func (w *Walker[F]) attach(e int32) {
 	if w.idx.Attach(e, int(e&3)>>1, w.orb[e>>2][e&3]) {
 		w.stack = append(w.stack, e)
 	}
 }
 
 // detach removes entry e from the index, if it is there.
-func (w *Walker) detach(e int32) { w.idx.Detach(e, int(e&3)>>1) }
-
-// newID takes a free id and makes it live.
-func (w *Walker) newID() int32 {
-	id := w.free[len(w.free)-1]
-	w.free = w.free[:len(w.free)-1]
-	w.apos[id] = int32(len(w.alive))
-	w.alive = append(w.alive, id)
-	return id
-}
+func (w *Walker[F]) detach(e int32) { w.idx.Detach(e, int(e&3)>>1) }
 
 // tr returns the transpose of the n×n matrix z.
-func (w *Walker) tr(z uint64) uint64 {
-	n := uint(w.n)
-	mask := uint64(1)<<n - 1
-	var t uint64
-	for i, row := range w.rowT {
-		t |= row[z>>(uint(i)*n)&mask]
+func (w *Walker[F]) tr(z F) F {
+	var t F
+	if len(z) == 1 {
+		// One word: each row is one piece of n bits.
+		n := w.trB
+		mask := uint64(1)<<n - 1
+		for i := range uint(w.n) {
+			t[0] |= w.trT[i<<n|uint(z[0]>>(i*n)&mask)][0]
+		}
+		return t
+	}
+	for j, p := range w.pieces {
+		t = walkkit.Xor(t, w.trT[j<<w.trB|int(walkkit.Bits(z, p.off, p.mask))])
 	}
 	return t
 }
@@ -40,21 +38,19 @@ func (w *Walker) tr(z uint64) uint64 {
 // index, normalized: nothing when a factor is zero or the term is its own
 // image (x = y, z = zᵀ: t + σt = 2t = 0), and the fixed term
 // (x, x, z + zᵀ) when x = y (t + σt share two factors).
-func (w *Walker) newOrbit(x [3]uint64) {
-	if x[0] == 0 || x[1] == 0 || x[2] == 0 {
+func (w *Walker[F]) newOrbit(x [3]F) {
+	if walkkit.IsZero(x[0]) || walkkit.IsZero(x[1]) || walkkit.IsZero(x[2]) {
 		return
 	}
 	zt := w.tr(x[2])
 	if x[0] == x[1] {
-		if s := x[2] ^ zt; s != 0 {
+		if s := walkkit.Xor(x[2], zt); !walkkit.IsZero(s) {
 			w.newFixed(x[0], s)
 		}
 		return
 	}
-	id := w.newID()
-	w.orb[id] = [4]uint64{x[0], x[1], x[2], zt}
-	w.fixed[id] = false
-	w.rank += 2
+	id := w.ids.Add(false)
+	w.orb[id] = [4]F{x[0], x[1], x[2], zt}
 	e := 4 * id
 	w.attach(e + slotX)
 	w.attach(e + slotY)
@@ -66,48 +62,40 @@ func (w *Walker) newOrbit(x [3]uint64) {
 
 // newFixed adds the fixed term (x, x, s) to the scheme and the index; s is
 // symmetric. A zero factor adds nothing.
-func (w *Walker) newFixed(x, s uint64) {
-	if x == 0 || s == 0 {
+func (w *Walker[F]) newFixed(x, s F) {
+	if walkkit.IsZero(x) || walkkit.IsZero(s) {
 		return
 	}
-	id := w.newID()
-	w.orb[id] = [4]uint64{x, x, s, s}
-	w.fixed[id] = true
-	w.rank++
+	id := w.ids.Add(true)
+	w.orb[id] = [4]F{x, x, s, s}
 	w.attach(4*id + slotX)
 	w.attach(4*id + slotZ)
 }
 
 // kill removes id from the scheme and the index.
-func (w *Walker) kill(id int32) {
+func (w *Walker[F]) kill(id int32) {
 	e := 4 * id
 	w.detach(e)
 	w.detach(e + 1)
 	w.detach(e + 2)
 	w.detach(e + 3)
-	if w.fixed[id] {
-		w.rank--
-	} else {
-		w.rank -= 2
-	}
-	walkkit.Unlist(&w.alive, w.apos, id)
-	w.free = append(w.free, id)
+	w.ids.Remove(id)
 }
 
 // view returns member mb of the orbit or fixed term id: t = (x, y, z) for
 // mb = 0, σt = (y, x, zᵀ) for mb = 1.
-func (w *Walker) view(id int32, mb int32) [3]uint64 {
+func (w *Walker[F]) view(id int32, mb int32) [3]F {
 	o := &w.orb[id]
 	if mb&1 == 0 {
-		return [3]uint64{o[0], o[1], o[2]}
+		return [3]F{o[0], o[1], o[2]}
 	}
-	return [3]uint64{o[1], o[0], o[3]}
+	return [3]F{o[1], o[0], o[3]}
 }
 
 // setView changes position p (0, 1, 2) of member mb of the live orbit id to
 // v, which changes the orbit: position p of σt is position p^1 of t for
 // p < 2, and the transpose of it for p = 2.
-func (w *Walker) setView(id, mb int32, p int, v uint64) {
+func (w *Walker[F]) setView(id, mb int32, p int, v F) {
 	if p == 2 {
 		if mb&1 != 0 {
 			v = w.tr(v)
@@ -119,12 +107,12 @@ func (w *Walker) setView(id, mb int32, p int, v uint64) {
 }
 
 // setXY changes x (slot 0) or y (slot 1) of the live orbit id to v.
-func (w *Walker) setXY(id, slot int32, v uint64) {
+func (w *Walker[F]) setXY(id, slot int32, v F) {
 	o := w.orb[id]
-	if v == 0 || v == o[slot^1] {
+	if walkkit.IsZero(v) || v == o[slot^1] {
 		// The orbit vanishes (a zero factor) or becomes a fixed term or
 		// nothing (x = y): a reduction.
-		x := [3]uint64{o[0], o[1], o[2]}
+		x := [3]F{o[0], o[1], o[2]}
 		x[slot] = v
 		w.kill(id)
 		w.newOrbit(x)
@@ -142,8 +130,8 @@ func (w *Walker) setXY(id, slot int32, v uint64) {
 }
 
 // setZ changes z of the live orbit id to v.
-func (w *Walker) setZ(id int32, v uint64) {
-	if v == 0 {
+func (w *Walker[F]) setZ(id int32, v F) {
+	if walkkit.IsZero(v) {
 		w.kill(id)
 		walkkit.Reduced(&w.core, 1)
 		return
@@ -164,15 +152,15 @@ func (w *Walker) setZ(id int32, v uint64) {
 
 // recheck queues a reduction check of the attached entry e when its group
 // has other members.
-func (w *Walker) recheck(e int32) {
+func (w *Walker[F]) recheck(e int32) {
 	if g := w.idx.Group[e]; g >= 0 && w.idx.Size[g] > 1 {
 		w.stack = append(w.stack, e)
 	}
 }
 
 // setS changes s of the live fixed term id to v (symmetric).
-func (w *Walker) setS(id int32, v uint64) {
-	if v == 0 {
+func (w *Walker[F]) setS(id int32, v F) {
+	if walkkit.IsZero(v) {
 		w.kill(id)
 		walkkit.Reduced(&w.core, 1)
 		return

@@ -6,8 +6,20 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
+
+// one is the factor of one word, the width of the tests' formats.
+type one = [1]uint64
+
+// transposeBits is walkkit.Transpose on one word.
+func transposeBits(rows, cols int, x uint64) uint64 {
+	return walkkit.Transpose(rows, cols, one{x})[0]
+}
+
+// words returns the factors x at the width of one word.
+func words(x [3]uint64) [3]one { return [3]one{{x[0]}, {x[1]}, {x[2]}} }
 
 // sum returns the tensor of the terms (coordinates x, y = vᵀ, z over Z2)
 // as the set of its nonzero entries.
@@ -95,10 +107,10 @@ func TestIdentities(t *testing.T) {
 
 // find returns the first live ids i, j (i fixed when fixedI, j fixed when
 // fixedJ) for which ok holds, or -1, -1.
-func find(w *Walker, fixedI, fixedJ bool, ok func(i, j int32) bool) (int32, int32) {
-	for _, i := range w.alive {
-		for _, j := range w.alive {
-			if i != j && w.fixed[i] == fixedI && w.fixed[j] == fixedJ && ok(i, j) {
+func find(w *Walker[one], fixedI, fixedJ bool, ok func(i, j int32) bool) (int32, int32) {
+	for _, i := range w.ids.Alive {
+		for _, j := range w.ids.Alive {
+			if i != j && w.ids.Fixed[i] == fixedI && w.ids.Fixed[j] == fixedJ && ok(i, j) {
 				return i, j
 			}
 		}
@@ -116,15 +128,15 @@ func TestMoves(t *testing.T) {
 		name string
 		// prepare walks the standard 3x3x3 scheme to a state where the move
 		// applies (nil: none), move makes it and reports whether it could.
-		prepare            func(w *Walker)
-		move               func(w *Walker) bool
+		prepare            func(w *Walker[one])
+		move               func(w *Walker[one]) bool
 		rank, orbs, fixeds int // the changes
 	}{
-		{"triangle of three fixed terms", nil, func(w *Walker) bool {
+		{"triangle of three fixed terms", nil, func(w *Walker[one]) bool {
 			// The standard algorithm's (e_ij, e_ij, e_ii), j = 1, 2, 3.
 			var ids []int32
-			for _, id := range w.alive {
-				if w.fixed[id] && w.orb[id][2] == 1 {
+			for _, id := range w.ids.Alive {
+				if w.ids.Fixed[id] && w.orb[id][2] == (one{1}) {
 					ids = append(ids, id)
 				}
 			}
@@ -135,18 +147,18 @@ func TestMoves(t *testing.T) {
 			w.drain()
 			return true
 		}, 0, +1, -2},
-		{"triangle of a fixed term and an orbit", func(w *Walker) {
-			for _, id := range w.alive {
-				if w.fixed[id] && w.orb[id][2] == 1 {
+		{"triangle of a fixed term and an orbit", func(w *Walker[one]) {
+			for _, id := range w.ids.Alive {
+				if w.ids.Fixed[id] && w.orb[id][2] == (one{1}) {
 					f2, f3 := find(w, true, true, func(i, j int32) bool {
-						return i != id && j != id && w.orb[i][2] == 1 && w.orb[j][2] == 1 && i < j
+						return i != id && j != id && w.orb[i][2] == (one{1}) && w.orb[j][2] == (one{1}) && i < j
 					})
 					w.triangleFixed(id, f2, f3)
 					w.drain()
 					return
 				}
 			}
-		}, func(w *Walker) bool {
+		}, func(w *Walker[one]) bool {
 			f, o := find(w, true, false, func(i, j int32) bool { return w.orb[i][2] == w.orb[j][2] })
 			if f < 0 {
 				return false
@@ -155,7 +167,7 @@ func TestMoves(t *testing.T) {
 			w.drain()
 			return true
 		}, 0, -1, +2},
-		{"fixed flip", nil, func(w *Walker) bool {
+		{"fixed flip", nil, func(w *Walker[one]) bool {
 			f, o := find(w, true, false, func(i, j int32) bool { return w.orb[i][0] == w.orb[j][0] })
 			if f < 0 {
 				return false
@@ -164,7 +176,7 @@ func TestMoves(t *testing.T) {
 			w.drain()
 			return true
 		}, 0, 0, 0},
-		{"fixed split", nil, func(w *Walker) bool {
+		{"fixed split", nil, func(w *Walker[one]) bool {
 			for r := uint64(0); r < 1<<36; r += 1<<28 | 1 {
 				if w.fixedSplit(r) {
 					return true
@@ -172,7 +184,7 @@ func TestMoves(t *testing.T) {
 			}
 			return false
 		}, +1, 0, +1},
-		{"plain plus", nil, func(w *Walker) bool {
+		{"plain plus", nil, func(w *Walker[one]) bool {
 			for range 100 {
 				if w.rng.Next()>>63 == 0 && w.plusMove(w.Rank()+2) {
 					return true
@@ -216,7 +228,7 @@ func TestReduceSlice(t *testing.T) {
 	const e11, e12, e21, e22 = 1, 2, 4, 8
 	y1, y2, sym := uint64(e11|e12), uint64(e22), uint64(e12|e21)
 	for _, y := range []uint64{y1, y2, y1 ^ y2} {
-		s.Terms = append(s.Terms, tensorgame.BitTerm(f, toTerm(2, 2, [3]uint64{y, y, sym})))
+		s.Terms = append(s.Terms, walkkit.FactorsTerm(f, toTerm(2, 2, words([3]uint64{y, y, sym}))))
 	}
 	s.Terms = append(s.Terms, orbitTerms(2, 2, [3]uint64{y1, y2, sym})...)
 	if err := tensorgame.Verify(s); err != nil {
@@ -236,5 +248,5 @@ func TestReduceSlice(t *testing.T) {
 func orbitTerms(n, m int, x [3]uint64) []tensorgame.Term {
 	f := tensorgame.Format{N: n, M: m, P: n}
 	y := [3]uint64{x[1], x[0], transposeBits(n, n, x[2])}
-	return []tensorgame.Term{tensorgame.BitTerm(f, toTerm(n, m, x)), tensorgame.BitTerm(f, toTerm(n, m, y))}
+	return []tensorgame.Term{walkkit.FactorsTerm(f, toTerm(n, m, words(x))), walkkit.FactorsTerm(f, toTerm(n, m, words(y)))}
 }

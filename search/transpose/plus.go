@@ -9,24 +9,24 @@ import (
 // and reports whether it found one (within a few random tries): half the
 // tries are fixed splits (rank + 1), the others the plain one on members
 // of two orbits (rank + 2).
-func (w *Walker) plusMove(ceiling int) bool {
-	n := len(w.alive)
+func (w *Walker[F]) plusMove(ceiling int) bool {
+	n := len(w.ids.Alive)
 	if n < 2 {
 		return false
 	}
 	for range 8 {
 		r := w.rng.Next()
 		if r>>63 != 0 {
-			if w.rank+1 <= ceiling && w.fixedSplit(r) {
+			if w.ids.Rank+1 <= ceiling && w.fixedSplit(r) {
 				return true
 			}
 			continue
 		}
-		if w.rank+2 > ceiling {
+		if w.ids.Rank+2 > ceiling {
 			continue
 		}
-		i, j := walkkit.TwoOf(w.alive, r)
-		if w.fixed[i] || w.fixed[j] {
+		i, j := walkkit.TwoOf(w.ids.Alive, r)
+		if w.ids.Fixed[i] || w.ids.Fixed[j] {
 			continue
 		}
 		y := w.rng.Next()
@@ -39,10 +39,10 @@ func (w *Walker) plusMove(ceiling int) bool {
 		pm := perms[wyrand.Below(y>>32, 6)]
 		p, q, u := pm[0], pm[1], pm[2]
 		t1, t2, t3 := a, b, b
-		t1[p] ^= b[p]
-		t2[q] ^= a[q]
+		t1[p] = walkkit.Xor(t1[p], b[p])
+		t2[q] = walkkit.Xor(t2[q], a[q])
 		t2[u] = a[u]
-		t3[u] ^= a[u]
+		t3[u] = walkkit.Xor(t3[u], a[u])
 		w.kill(i)
 		w.kill(j)
 		w.newOrbit(t1)
@@ -63,23 +63,13 @@ var perms = [6][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2,
 // since (x+b)⊗(x+b) + b⊗b = x⊗x + x⊗b + b⊗x. r picks a random live id,
 // which must be a fixed term sharing its x with an orbit; it reports
 // whether it moved.
-func (w *Walker) fixedSplit(r uint64) bool {
-	id := w.alive[wyrand.Below(r, len(w.alive))]
-	if !w.fixed[id] {
+func (w *Walker[F]) fixedSplit(r uint64) bool {
+	id := w.ids.Alive[wyrand.Below(r, len(w.ids.Alive))]
+	if !w.ids.Fixed[id] {
 		return false
 	}
-	e := 4*id + slotX
-	g := w.idx.Group[e]
-	size := int(w.idx.Size[g])
-	if size < 2 {
-		return false
-	}
-	p := wyrand.Below(r>>32, size-1)
-	if int32(p) >= w.idx.Pos[e] {
-		p++
-	}
-	k := w.idx.Mem[int(g)*w.idx.Cap+p]
-	if w.fixed[k>>2] {
+	k, ok := w.idx.Partner(4*id+slotX, r>>32)
+	if !ok || w.ids.Fixed[k>>2] {
 		return false
 	}
 	t := w.view(k>>2, k&1)
@@ -87,8 +77,8 @@ func (w *Walker) fixedSplit(r uint64) bool {
 	w.kill(id)
 	w.kill(k >> 2)
 	w.newFixed(t[1], s)
-	w.newFixed(x^t[1], s)
-	w.newOrbit([3]uint64{x, t[1], s ^ t[2]})
+	w.newFixed(walkkit.Xor(x, t[1]), s)
+	w.newOrbit([3]F{x, t[1], walkkit.Xor(s, t[2])})
 	w.drain()
 	return true
 }

@@ -5,11 +5,11 @@ import (
 )
 
 // drain runs the queued reduction checks until none is left.
-func (w *Walker) drain() {
+func (w *Walker[F]) drain() {
 	for len(w.stack) > 0 {
 		e := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.apos[e>>2] >= 0 && w.idx.Group[e] >= 0 {
+		if w.ids.Pos[e>>2] >= 0 && w.idx.Group[e] >= 0 {
 			w.reduce(e)
 		}
 	}
@@ -21,10 +21,9 @@ func (w *Walker) drain() {
 // they merge when they share another one, and a fixed term and an orbit
 // sharing x also when the fixed flip leaves no fixed term. The group of a
 // symmetric z is reduced as a whole (reduceSlice).
-func (w *Walker) reduce(e int32) bool {
+func (w *Walker[F]) reduce(e int32) bool {
 	g := w.idx.Group[e]
-	base := int(g) * w.idx.Cap
-	members := w.idx.Mem[base : base+int(w.idx.Size[g])]
+	members := w.idx.Members(g)
 	o := e >> 2
 	if e&3 >= slotZ {
 		if w.orb[o][2] == w.orb[o][3] {
@@ -43,7 +42,7 @@ func (w *Walker) reduce(e int32) bool {
 		if ok == o {
 			continue
 		}
-		if !w.fixed[o] && !w.fixed[ok] {
+		if !w.ids.Fixed[o] && !w.ids.Fixed[ok] {
 			// Two orbits: a cheap test first.
 			v1, v2 := w.view(o, e&1), w.view(ok, k&1)
 			if v1[1] != v2[1] && v1[2] != v2[2] {
@@ -63,20 +62,18 @@ func (w *Walker) reduce(e int32) bool {
 // same x, or a fixed term (x, x, s) and an orbit of (x, y, s); and a fixed
 // term and an orbit sharing x by the fixed flip when it leaves no fixed
 // term.
-func (w *Walker) merge(id1, m1, id2, m2 int32, a, b int) bool {
-	f1, f2 := w.fixed[id1], w.fixed[id2]
+func (w *Walker[F]) merge(id1, m1, id2, m2 int32, a, b int) bool {
+	f1, f2 := w.ids.Fixed[id1], w.ids.Fixed[id2]
 	v1, v2 := w.view(id1, m1), w.view(id2, m2)
 	switch {
 	case !f1 && !f2:
 		// a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c'), and the same on the σ-images.
-		var x [3]uint64
+		x := v1
 		switch {
 		case v1[a] == v2[a]:
-			x = v1
-			x[b] ^= v2[b]
+			x[b] = walkkit.Xor(x[b], v2[b])
 		case v1[b] == v2[b]:
-			x = v1
-			x[a] ^= v2[a]
+			x[a] = walkkit.Xor(x[a], v2[a])
 		default:
 			return false
 		}
@@ -90,7 +87,7 @@ func (w *Walker) merge(id1, m1, id2, m2 int32, a, b int) bool {
 		}
 		w.kill(id1)
 		w.kill(id2)
-		w.newFixed(v1[0], v1[2]^v2[2])
+		w.newFixed(v1[0], walkkit.Xor(v1[2], v2[2]))
 	default:
 		if f2 {
 			id1, id2, m2, v1, v2 = id2, id1, m1, v2, v1
@@ -101,12 +98,12 @@ func (w *Walker) merge(id1, m1, id2, m2 int32, a, b int) bool {
 		switch {
 		case c == s && (p == x || q == x):
 			// f + t + σt = (x+y, x+y, s) + (y, y, s) for t = (x, y, s).
-			y := p ^ q ^ x
+			y := walkkit.Xor(walkkit.Xor(p, q), x)
 			w.kill(id1)
 			w.kill(id2)
-			w.newFixed(x^y, s)
+			w.newFixed(walkkit.Xor(x, y), s)
 			w.newFixed(y, s)
-		case p == x && c^w.tr(c) == s:
+		case p == x && walkkit.Xor(c, w.tr(c)) == s:
 			// The fixed flip that makes f' = 0.
 			w.fixedFlip(id1, id2, m2)
 			return true // fixedFlip counted the reduction

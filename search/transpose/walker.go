@@ -2,16 +2,15 @@ package transpose
 
 import (
 	"fmt"
-	"math/bits"
 
 	"github.com/alphamat/alphamat/internal/wyrand"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/tensorgame"
 )
 
-// MaxFactor is the most coefficients a factor may have: one uint64. Both
-// n·m (x and y) and n·n (z) must fit.
-const MaxFactor = 64
+// MaxFactor is the most coefficients a factor may have: four 64-bit words
+// (tensorgame.MaxWideFactor). Both n·m (x and y) and n·n (z) must fit.
+const MaxFactor = tensorgame.MaxWideFactor
 
 // Slots of an orbit's factors in Walker.orb and of its entries in the index:
 // entry e = 4·id + slot. Slots 0 and 1 are indexed in the table of x and y
@@ -24,32 +23,40 @@ const (
 )
 
 // Walker is a random walk on the flip graph of transpose-symmetric schemes
-// of one n×m×n format over Z2. It implements search.Walker. A Walker is
-// not safe for concurrent use.
-type Walker struct {
+// of one n×m×n format over Z2, its factors of width F (walkkit.Factor). It
+// implements search.Walker. A Walker is not safe for concurrent use.
+type Walker[F walkkit.Factor] struct {
 	core
 	n, m int
 	rng  wyrand.Rand
 
-	cap   int         // most terms, and so most orbits and fixed terms
-	orb   [][4]uint64 // by id: x, y, z, zᵀ; a fixed term is x, x, s, s
-	fixed []bool      // id is a fixed term (one term), not an orbit of two
-	rank  int
-	// alive lists the live ids densely, apos[id] is the position of id in
-	// alive (-1: dead), free holds the dead ids.
-	alive, apos, free []int32
+	orb [][4]F // by id: x, y, z, zᵀ; a fixed term is x, x, s, s
+	// ids are the live orbits (two terms) and fixed terms (one).
+	ids walkkit.IDs
 
 	// The index: table 0 holds x and y values, table 1 z values.
-	idx walkkit.Index
+	idx walkkit.Index[F]
 
 	stack []int32 // entries to check for reductions
 
 	sliceIDs []int32 // scratch of reduceSlice
-	slice    slice
+	slice    slice[F]
 
-	// rowT[i][r] is the transpose of row i of an n×n matrix with bits r:
-	// zᵀ = Σ_i rowT[i][row i of z].
-	rowT [][]uint64
+	// trT and pieces make the transpose of an n×n matrix z (tr): zᵀ is
+	// the sum over the pieces j of the entries trT[j<<b | r], r the bits
+	// of z that the piece selects, b their most (n at one word, where a
+	// piece is a row; 8 at wider ones, where a row of more than 8 bits is
+	// two pieces).
+	trT    []F
+	trB    uint
+	pieces []piece
+}
+
+// piece is a part of a row of a matrix: the bits that mask selects from
+// off on.
+type piece struct {
+	off  int
+	mask uint64
 }
 
 // Options tune a walker; the zero value gives the defaults.
@@ -74,61 +81,87 @@ func Supports(f tensorgame.Format) error {
 	return nil
 }
 
-// New returns a walker for the n×m×n format f seeded with seed. It returns
-// the error of Supports for a format it does not support.
-func New(f tensorgame.Format, seed uint64, opts Options) (*Walker, error) {
-	if err := Supports(f); err != nil {
+// New returns a walker for the n×m×n format f seeded with seed, of the
+// factor width f needs (NewOf of one, two or four words). It returns the
+// error of Supports for a format it does not support.
+func New(f tensorgame.Format, seed uint64, opts Options) (walkkit.Walker, error) {
+	return walkkit.NewWide("transpose", f, seed, opts,
+		walkkit.Adapt(NewOf[[1]uint64]), walkkit.Adapt(NewOf[[2]uint64]), walkkit.Adapt(NewOf[[4]uint64]))
+}
+
+// NewOf returns a walker for the n×m×n format f, whose factors must fit the
+// width F, seeded with seed. It returns the error of Supports for a format
+// it does not support, and an error when F is too narrow.
+func NewOf[F walkkit.Factor](f tensorgame.Format, seed uint64, opts Options) (*Walker[F], error) {
+	if err := walkkit.CheckWidth[F]("transpose", f, Supports); err != nil {
 		return nil, err
 	}
-	w := &Walker{core: walkkit.NewCore("transpose", f, tensorgame.Z2, opts), n: f.N, m: f.M, rng: wyrand.Rand{S: seed}}
-	w.rowT = make([][]uint64, f.N)
-	for i := range f.N {
-		w.rowT[i] = make([]uint64, 1<<f.N)
-		for r := range uint64(1) << f.N {
-			w.rowT[i][r] = transposeBits(f.N, f.N, r<<(i*f.N))
+	w := &Walker[F]{core: walkkit.NewCore("transpose", f, tensorgame.Z2, opts), n: f.N, m: f.M, rng: wyrand.Rand{S: seed}}
+	n := f.N
+	b := 8
+	if len(*new(F)) == 1 {
+		b = n
+	}
+	w.trB = uint(b)
+	for i := range n {
+		for c := 0; c < n; c += b {
+			k := min(b, n-c)
+			p := piece{off: i*n + c, mask: 1<<k - 1}
+			w.pieces = append(w.pieces, p)
+			for r := range 1 << b {
+				var z F
+				for j := range k {
+					if r>>j&1 != 0 {
+						z = walkkit.Xor(z, walkkit.Bit[F](p.off+j))
+					}
+				}
+				w.trT = append(w.trT, walkkit.Transpose(n, n, z))
+			}
 		}
 	}
 	w.alloc(f.Naive() + walkkit.Extra(&w.core))
 	return w, nil
 }
 
-func (w *Walker) alloc(capacity int) {
-	w.cap = capacity
-	w.orb = make([][4]uint64, capacity)
-	w.fixed = make([]bool, capacity)
-	w.alive = make([]int32, 0, capacity)
-	w.apos = make([]int32, capacity)
-	w.free = make([]int32, 0, capacity)
+func (w *Walker[F]) alloc(capacity int) {
+	w.orb = make([][4]F, capacity)
+	w.ids = walkkit.NewIDs(capacity, 2)
 	ne := 4 * capacity
 	// A value is carried by at most one entry of each live id in a table:
 	// x ≠ y in an orbit, z ≠ zᵀ when both are indexed.
-	w.idx = walkkit.NewIndex(ne, 2, 2*capacity, capacity)
+	// Room for every id in every group at one word, so that the index
+	// never grows; wider, room for 32·max(n, m), which the groups seldom
+	// outgrow (34 MB for 16x16x16, not 270).
+	room := capacity
+	if f := w.orb[0][0]; len(f) > 1 {
+		room = min(capacity, 32*max(w.n, w.m))
+	}
+	w.idx = walkkit.NewIndex[F](ne, 2, 2*capacity, room)
 	w.stack = make([]int32, 0, 8*ne+16)
 	w.sliceIDs = make([]int32, 0, capacity)
 }
 
 // reset empties the walker.
-func (w *Walker) reset() {
-	walkkit.ResetIDs(&w.alive, &w.free, w.apos)
+func (w *Walker[F]) reset() {
+	w.ids.Reset()
 	w.idx.Reset()
 	w.stack = w.stack[:0]
-	w.rank = 0
 }
 
 // Start makes a copy of s the current scheme, merges what can be merged and
 // starts a new plateau. It returns an error, and keeps the previous state,
 // when s is not a verified Z2 scheme of the walker's format or is not
 // transpose-symmetric.
-func (w *Walker) Start(s *tensorgame.Scheme) error {
+func (w *Walker[F]) Start(s *tensorgame.Scheme) error {
 	if err := walkkit.Check(&w.core, s); err != nil {
 		return err
 	}
-	orbs, fixed, err := split(s)
+	orbs, fixed, err := split[F](s)
 	if err != nil {
 		return err
 	}
 	// Ids never outnumber the terms, so room for the rank is room enough.
-	if need := 2*len(orbs) + len(fixed) + walkkit.Extra(&w.core); need > w.cap {
+	if need := 2*len(orbs) + len(fixed) + walkkit.Extra(&w.core); need > w.ids.Cap() {
 		w.alloc(need)
 	}
 	w.reset()
@@ -152,7 +185,16 @@ func Symmetric(s *tensorgame.Scheme) bool {
 	if s.CheckShape() != nil {
 		return false
 	}
-	_, _, err := split(s)
+	var err error
+	a, b, c := s.Format.Dims()
+	switch tensorgame.Words(max(a, b, c)) {
+	case 1:
+		_, _, err = split[[1]uint64](s)
+	case 2:
+		_, _, err = split[[2]uint64](s)
+	default:
+		_, _, err = split[[4]uint64](s)
+	}
 	return err == nil
 }
 
@@ -160,119 +202,93 @@ func Symmetric(s *tensorgame.Scheme) bool {
 // number of times cancel) in the coordinates x = u, y = vᵀ, z = w: one
 // representative per orbit {t, σt} and the fixed terms (x, x, s), s = sᵀ.
 // It returns an error when the terms are not closed under σ.
-func split(s *tensorgame.Scheme) (orbs, fixed [][3]uint64, err error) {
+func split[F walkkit.Factor](s *tensorgame.Scheme) (orbs, fixed [][3]F, err error) {
 	n, m := s.Format.N, s.Format.M
-	count := make(map[[3]uint64]int, len(s.Terms))
-	var order [][3]uint64
-	for _, t := range s.Terms {
-		x := fromTerm(n, m, tensorgame.TermBits(t))
-		if x[0] == 0 || x[1] == 0 || x[2] == 0 {
-			continue
+	reps, bad := walkkit.OddTerms(s, func(x [3]F) [3]F { return fromTerm(n, m, x) }, func(x [3]F) [][3]F {
+		if y := sigma(n, x); y != x {
+			return [][3]F{y}
 		}
-		if count[x] == 0 {
-			order = append(order, x)
-		}
-		count[x]++
+		return nil
+	})
+	if bad >= 0 {
+		return nil, nil, fmt.Errorf("transpose: the %v scheme is not transpose-symmetric: term %d has no image vᵀ⊗uᵀ⊗wᵀ among the terms", s.Format, bad+1)
 	}
-	for i, x := range order {
-		if count[x]%2 == 0 {
-			continue
-		}
-		y := [3]uint64{x[1], x[0], transposeBits(n, n, x[2])}
-		if y == x {
-			count[x] = 0
+	for _, x := range reps {
+		if sigma(n, x) == x {
 			fixed = append(fixed, x)
-			continue
+		} else {
+			orbs = append(orbs, x)
 		}
-		if count[y]%2 == 0 {
-			return nil, nil, fmt.Errorf("transpose: the %v scheme is not transpose-symmetric: term %d has no image vᵀ⊗uᵀ⊗wᵀ among the terms", s.Format, i+1)
-		}
-		count[x], count[y] = 0, 0
-		orbs = append(orbs, x)
 	}
 	return orbs, fixed, nil
 }
 
-// transposeBits returns the transpose of the rows×cols bit matrix x (bit
-// r·cols+c is entry (r, c)), a cols×rows bit matrix.
-func transposeBits(rows, cols int, x uint64) uint64 {
-	var y uint64
-	for ; x != 0; x &= x - 1 {
-		b := bits.TrailingZeros64(x)
-		r, c := b/cols, b%cols
-		y |= 1 << (c*rows + r)
-	}
-	return y
+// sigma returns the image (y, x, zᵀ) of the term x = (x, y, z) of n×m×n.
+func sigma[F walkkit.Factor](n int, x [3]F) [3]F {
+	return [3]F{x[1], x[0], walkkit.Transpose(n, n, x[2])}
 }
 
 // fromTerm converts tensorgame's bit-packed factors u (n×m), v (m×n), w
 // (n×n) to x = u, y = vᵀ, z = w.
-func fromTerm(n, m int, t [3]uint64) [3]uint64 {
-	return [3]uint64{t[0], transposeBits(m, n, t[1]), t[2]}
+func fromTerm[F walkkit.Factor](n, m int, t [3]F) [3]F {
+	return [3]F{t[0], walkkit.Transpose(m, n, t[1]), t[2]}
 }
 
 // toTerm is the inverse of fromTerm.
-func toTerm(n, m int, x [3]uint64) [3]uint64 {
-	return [3]uint64{x[0], transposeBits(n, m, x[1]), x[2]}
+func toTerm[F walkkit.Factor](n, m int, x [3]F) [3]F {
+	return [3]F{x[0], walkkit.Transpose(n, m, x[1]), x[2]}
 }
 
 // Rank returns the number of terms of the current scheme.
-func (w *Walker) Rank() int { return w.rank }
+func (w *Walker[F]) Rank() int { return w.ids.Rank }
 
 // Orbits returns the number of orbits of two terms and of fixed terms of
 // the current scheme.
-func (w *Walker) Orbits() (orbits, fixed int) {
-	for _, id := range w.alive {
-		if w.fixed[id] {
-			fixed++
-		} else {
-			orbits++
-		}
-	}
-	return orbits, fixed
-}
+func (w *Walker[F]) Orbits() (orbits, fixed int) { return w.ids.Count() }
 
 // Scheme returns the current scheme, both terms of every orbit and the
 // fixed terms, as a new tensorgame.Scheme over Z2.
-func (w *Walker) Scheme() *tensorgame.Scheme {
-	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.rank)}
-	for _, id := range w.alive {
+func (w *Walker[F]) Scheme() *tensorgame.Scheme {
+	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, 0, w.ids.Rank)}
+	for _, id := range w.ids.Alive {
 		o := w.orb[id]
-		s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), toTerm(w.n, w.m, [3]uint64{o[0], o[1], o[2]})))
-		if !w.fixed[id] {
-			s.Terms = append(s.Terms, tensorgame.BitTerm(w.Format(), toTerm(w.n, w.m, [3]uint64{o[1], o[0], o[3]})))
+		s.Terms = append(s.Terms, walkkit.FactorsTerm(w.Format(), toTerm(w.n, w.m, [3]F{o[0], o[1], o[2]})))
+		if !w.ids.Fixed[id] {
+			s.Terms = append(s.Terms, walkkit.FactorsTerm(w.Format(), toTerm(w.n, w.m, [3]F{o[1], o[0], o[3]})))
 		}
 	}
 	return s
 }
 
-// Walk makes at most flips flips, with the reductions they enable and plus
-// transitions when a plateau lasts Options.PlusAfter flips, and returns the
-// number of flips made. A try that picks two fixed terms makes no flip but
-// counts towards flips, so that Walk always ends. Walk returns early right
-// after a reduction that brings the rank to report or below (report <= 0:
-// never), or when no flip and no plus transition is possible. Plus
-// transitions never raise the rank above ceiling. Walk allocates nothing;
+// Walk makes flips with the reductions they enable and plus transitions, as
+// search.Walker says, by walkkit.Walk; Plus transitions never raise the
+// rank above ceiling. A try that picks two fixed terms makes no flip but
+// counts towards flips, so that Walk always ends. Walk allocates nothing;
 // it panics if the walker was never started.
-func (w *Walker) Walk(flips int64, report, ceiling int) int64 {
-	return walkkit.Walk(&w.core, mover{w}, flips, report, ceiling)
+func (w *Walker[F]) Walk(flips int64, report, ceiling int) int64 {
+	if w1, ok := any(w).(*Walker[[1]uint64]); ok {
+		return walkkit.Walk(&w.core, mover1{w1}, flips, report, ceiling)
+	}
+	return walkkit.Walk(&w.core, mover[F]{w}, flips, report, ceiling)
 }
+
+// mover1 is mover for one word, a type of its own: walkkit.Walk would call
+// the methods of a generic mover through a wrapper of each, one more call
+// per flip (cyclic.mover1 says more).
+type mover1 struct{ w *Walker[[1]uint64] }
+
+func (m mover1) Rank() int             { return m.w.ids.Rank }
+func (m mover1) Flip() (int, bool)     { return m.w.flip() }
+func (m mover1) Plus(ceiling int) bool { return mover[[1]uint64](m).Plus(ceiling) }
 
 // mover gives walkkit.Walk the walker's moves.
-type mover struct{ w *Walker }
+type mover[F walkkit.Factor] struct{ w *Walker[F] }
 
-func (m mover) Rank() int { return m.w.rank }
+func (m mover[F]) Rank() int { return m.w.ids.Rank }
 
-func (m mover) Flip() (int, bool) {
-	w := m.w
-	if len(w.idx.Multi) == 0 {
-		return -1, false
-	}
-	made := w.flip()
-	return w.rank, made
-}
+func (m mover[F]) Flip() (int, bool) { return m.w.flip() }
 
-func (m mover) Plus(ceiling int) bool {
-	ceiling = min(ceiling, m.w.cap)
-	return m.w.rank < ceiling && m.w.plusMove(ceiling)
+func (m mover[F]) Plus(ceiling int) bool {
+	ceiling = min(ceiling, m.w.ids.Cap())
+	return m.w.ids.Rank < ceiling && m.w.plusMove(ceiling)
 }

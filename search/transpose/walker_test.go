@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/alphamat/alphamat/internal/gf2"
 	"github.com/alphamat/alphamat/search/walkkit"
 	"github.com/alphamat/alphamat/search/walkkit/walktest"
 	"github.com/alphamat/alphamat/tensorgame"
@@ -14,31 +15,49 @@ import (
 
 type tb = walktest.TB
 
-// contract describes the walker to the walktest suite. Its benchmark
-// descends without plus transitions, and then walks with 4 terms of room.
+// contract describes the walker to the walktest suite, at the width New
+// picks and at two and four words. Its benchmark descends without plus
+// transitions, and then walks with 4 terms of room.
 var contract = walktest.Config{
-	New:         walktest.Adapt(New),
+	New:         New,
+	Wide:        []func(tensorgame.Format, uint64, Options) (walkkit.Walker, error){walktest.Adapt(NewOf[[2]uint64]), walktest.Adapt(NewOf[[4]uint64])},
 	Field:       tensorgame.Z2,
 	Format:      tensorgame.Format{N: 3, M: 3, P: 3},
 	Other:       tensorgame.Format{N: 3, M: 2, P: 3},
 	Room:        4,
 	DescendBare: true,
-	Check:       func(t testing.TB, w walkkit.Walker) { checkWalker(t, w.(*Walker)) },
+	Symmetric:   Symmetric,
+	Check:       func(t testing.TB, w walkkit.Walker) { w.(interface{ check(tb) }).check(t) },
 }
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
-func mustNew(t tb, n, m int, seed uint64, opts Options) *Walker {
+func (w *Walker[F]) check(t tb) { checkWalker(t, w) }
+
+// TestWide walks formats whose factors need two and four words (9x9x9:
+// 81 coefficients, 12x5x12: 144 in z) from the standard algorithm, up by
+// plus transitions and down through the reductions they open: the scheme
+// must verify and stay transpose-symmetric.
+func TestWide(t *testing.T) {
+	walktest.WideFormats(t, contract, []tensorgame.Format{{N: 9, M: 9, P: 9}, {N: 12, M: 5, P: 12}}, nil)
+}
+
+func mustNewOf[F walkkit.Factor](t tb, n, m int, seed uint64, opts Options) *Walker[F] {
 	t.Helper()
-	return walktest.MustStart(t, New, tensorgame.Format{N: n, M: m, P: n}, tensorgame.Z2, seed, opts)
+	return walktest.MustStart(t, NewOf[F], tensorgame.Format{N: n, M: m, P: n}, tensorgame.Z2, seed, opts)
+}
+
+func mustNew(t tb, n, m int, seed uint64, opts Options) *Walker[one] {
+	t.Helper()
+	return mustNewOf[one](t, n, m, seed, opts)
 }
 
 func TestNewErrors(t *testing.T) {
 	walktest.Refuses(t, Supports, New, []walktest.Refusal{
 		{F: tensorgame.Format{N: 2, M: 2, P: 3}, Want: "not n×m×n"},
 		{F: tensorgame.Format{N: 3, M: 3, P: 2}, Want: "not n×m×n"},
-		{F: tensorgame.Format{N: 4, M: 17, P: 4}, Want: "at most 64"},
-		{F: tensorgame.Format{N: 9, M: 1, P: 9}, Want: "at most 64"},
+		{F: tensorgame.Format{N: 4, M: 65, P: 4}, Want: "at most 256"},
+		{F: tensorgame.Format{N: 17, M: 1, P: 17}, Want: "at most 256"},
 		{F: tensorgame.Format{N: 0, M: 2, P: 0}, Want: "invalid format"},
 	})
 }
@@ -59,18 +78,6 @@ func TestStartStandard(t *testing.T) {
 	}
 }
 
-// asymmetric returns the standard algorithm of n×m×n with its first term
-// split in two: valid, and not transpose-symmetric.
-func asymmetric(n, m int) *tensorgame.Scheme {
-	f := tensorgame.Format{N: n, M: m, P: n}
-	s := tensorgame.Standard(f, tensorgame.Z2)
-	t := s.Terms[0].Clone()
-	t.W[0], t.W[1] = tensorgame.Int(0), tensorgame.Int(1)
-	s.Terms[0].W[1] = tensorgame.Int(1)
-	s.Terms = append(s.Terms, t)
-	return s
-}
-
 // TestStartErrors checks what the walktest suite does not: the transposed
 // format, and a verified scheme that is not transpose-symmetric.
 func TestStartErrors(t *testing.T) {
@@ -81,7 +88,7 @@ func TestStartErrors(t *testing.T) {
 		want string
 	}{
 		{"transposed format", tensorgame.Standard(tensorgame.Format{N: 2, M: 3, P: 2}, tensorgame.Z2), "format"},
-		{"asymmetric", asymmetric(3, 2), "not transpose-symmetric"},
+		{"asymmetric", walktest.Split(tensorgame.Format{N: 3, M: 2, P: 3}), "not transpose-symmetric"},
 	} {
 		if err := w.Start(tc.s); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: Start = %v, want an error with %q", tc.name, err, tc.want)
@@ -102,9 +109,10 @@ func TestSymmetric(t *testing.T) {
 		{"standard 3x2x3", tensorgame.Standard(tensorgame.Format{N: 3, M: 2, P: 3}, tensorgame.Z2), true},
 		{"standard 4x4x4 over Z", tensorgame.Standard(tensorgame.Format{N: 4, M: 4, P: 4}, tensorgame.Z), true},
 		{"strassen", strassen(), true},
-		{"asymmetric", asymmetric(2, 2), false},
+		{"asymmetric", walktest.Split(tensorgame.Format{N: 2, M: 2, P: 2}), false},
 		{"not n×m×n", tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2), false},
-		{"too large", tensorgame.Standard(tensorgame.Format{N: 9, M: 1, P: 9}, tensorgame.Z2), false},
+		{"wide", tensorgame.Standard(tensorgame.Format{N: 9, M: 1, P: 9}, tensorgame.Z2), true},
+		{"too large", tensorgame.Standard(tensorgame.Format{N: 17, M: 1, P: 17}, tensorgame.Z2), false},
 	} {
 		if got := Symmetric(tc.s); got != tc.want {
 			t.Errorf("%s: Symmetric = %v, want %v", tc.name, got, tc.want)
@@ -115,12 +123,12 @@ func TestSymmetric(t *testing.T) {
 // canMerge reports whether the live ids i and j can merge, by brute force
 // over their members: two members sharing two factors, and the fixed-term
 // reductions of the package documentation.
-func canMerge(w *Walker, i, j int32) bool {
-	members := func(id int32) [][3]uint64 {
-		if w.fixed[id] {
-			return [][3]uint64{w.view(id, 0)}
+func canMerge[F walkkit.Factor](w *Walker[F], i, j int32) bool {
+	members := func(id int32) [][3]F {
+		if w.ids.Fixed[id] {
+			return [][3]F{w.view(id, 0)}
 		}
-		return [][3]uint64{w.view(id, 0), w.view(id, 1)}
+		return [][3]F{w.view(id, 0), w.view(id, 1)}
 	}
 	for _, a := range members(i) {
 		for _, b := range members(j) {
@@ -135,18 +143,18 @@ func canMerge(w *Walker, i, j int32) bool {
 			}
 		}
 	}
-	if w.fixed[i] == w.fixed[j] {
+	if w.ids.Fixed[i] == w.ids.Fixed[j] {
 		return false
 	}
-	if w.fixed[j] {
+	if w.ids.Fixed[j] {
 		i, j = j, i
 	}
 	f := w.view(i, 0)
 	for _, t := range members(j) {
-		if t[2] == f[2] && t[0]^t[1] == f[0] {
+		if t[2] == f[2] && walkkit.Xor(t[0], t[1]) == f[0] {
 			return true
 		}
-		if t[0] == f[0] && t[2]^transposeBits(w.n, w.n, t[2]) == f[2] {
+		if t[0] == f[0] && walkkit.Xor(t[2], walkkit.Transpose(w.n, w.n, t[2])) == f[2] {
 			return true
 		}
 	}
@@ -156,104 +164,75 @@ func canMerge(w *Walker, i, j int32) bool {
 // checkSlices checks that the terms of each symmetric z = s are as few as
 // the rank of their sum S⊗s allows: S = Σ x·xᵀ + Σ (a·bᵀ + b·aᵀ) over the
 // fixed terms (x, x, s) and the orbits of (a, b, s), computed entry by entry.
-func checkSlices(t tb, w *Walker) {
+func checkSlices[F walkkit.Factor](t tb, w *Walker[F]) {
 	t.Helper()
+	var words F
+	rows := 64 * len(words)
 	type sum struct {
-		rows  [64]uint64
+		rows  []uint64 // row i is rows[i*len(F):][:len(F)]
 		terms int
 	}
-	sums := map[uint64]*sum{}
-	outer := func(rows *[64]uint64, a, b uint64) {
-		for i := range 64 {
-			if a>>i&1 != 0 {
-				rows[i] ^= b
+	sums := map[F]*sum{}
+	outer := func(sm *sum, a, b F) {
+		walkkit.Ones(a, func(i int) {
+			for k := range len(b) {
+				sm.rows[i*len(b)+k] ^= b[k]
 			}
-		}
+		})
 	}
-	for _, id := range w.alive {
+	for _, id := range w.ids.Alive {
 		o := w.orb[id]
 		if o[2] != o[3] {
 			continue
 		}
 		sm := sums[o[2]]
 		if sm == nil {
-			sm = &sum{}
+			sm = &sum{rows: make([]uint64, rows*len(words))}
 			sums[o[2]] = sm
 		}
-		if w.fixed[id] {
-			outer(&sm.rows, o[0], o[0])
+		if w.ids.Fixed[id] {
+			outer(sm, o[0], o[0])
 			sm.terms++
 		} else {
-			outer(&sm.rows, o[0], o[1])
-			outer(&sm.rows, o[1], o[0])
+			outer(sm, o[0], o[1])
+			outer(sm, o[1], o[0])
 			sm.terms += 2
 		}
 	}
 	for s, sm := range sums {
-		if r := rank64(sm.rows[:]); r < sm.terms {
-			t.Fatalf("z = %#x: %d terms make a matrix of rank %d", s, sm.terms, r)
+		if r := gf2.RankWide(sm.rows, len(words)); r < sm.terms {
+			t.Fatalf("z = %x: %d terms make a matrix of rank %d", s, sm.terms, r)
 		}
 	}
-}
-
-// rank64 returns the rank over Z2 of the rows, destroying them.
-func rank64(rows []uint64) int {
-	r := 0
-	for col := range 64 {
-		bit := uint64(1) << col
-		p := -1
-		for i := r; i < len(rows); i++ {
-			if rows[i]&bit != 0 {
-				p = i
-				break
-			}
-		}
-		if p < 0 {
-			continue
-		}
-		rows[r], rows[p] = rows[p], rows[r]
-		for i := range rows {
-			if i != r && rows[i]&bit != 0 {
-				rows[i] ^= rows[r]
-			}
-		}
-		r++
-	}
-	return r
 }
 
 // checkWalker checks the walker's invariants: the index matches the orbits,
 // no factor is zero, no orbit is degenerate, no two ids can merge, the rank
 // counts the terms, and the scheme verifies and is invariant under
 // tensorgame.Transpose.
-func checkWalker(t tb, w *Walker) {
+func checkWalker[F walkkit.Factor](t tb, w *Walker[F]) {
 	t.Helper()
-	var carriers [2]map[uint64][]int32
-	carriers[0], carriers[1] = map[uint64][]int32{}, map[uint64][]int32{}
-	rank := 0
-	for p, id := range w.alive {
-		if w.apos[id] != int32(p) {
-			t.Fatalf("apos[%d] = %d, want %d", id, w.apos[id], p)
-		}
+	if err := w.ids.Check(); err != nil {
+		t.Fatal(err)
+	}
+	var carriers [2]map[F][]int32
+	carriers[0], carriers[1] = map[F][]int32{}, map[F][]int32{}
+	for _, id := range w.ids.Alive {
 		o := w.orb[id]
-		if o[0] == 0 || o[1] == 0 || o[2] == 0 {
+		if walkkit.IsZero(o[0]) || walkkit.IsZero(o[1]) || walkkit.IsZero(o[2]) {
 			t.Fatalf("id %d = %x has a zero factor", id, o)
 		}
-		if o[3] != transposeBits(w.n, w.n, o[2]) {
+		if o[3] != walkkit.Transpose(w.n, w.n, o[2]) {
 			t.Fatalf("id %d = %x: zᵀ is wrong", id, o)
 		}
 		indexed := [4]bool{true, true, true, o[2] != o[3]}
-		if w.fixed[id] {
+		if w.ids.Fixed[id] {
 			if o[0] != o[1] || o[2] != o[3] {
 				t.Fatalf("fixed term %d = %x is not (x, x, s), s = sᵀ", id, o)
 			}
 			indexed = [4]bool{true, false, true, false}
-			rank++
-		} else {
-			if o[0] == o[1] {
-				t.Fatalf("orbit %d = %x has x = y", id, o)
-			}
-			rank += 2
+		} else if o[0] == o[1] {
+			t.Fatalf("orbit %d = %x has x = y", id, o)
 		}
 		for q := range int32(4) {
 			e := 4*id + q
@@ -266,14 +245,11 @@ func checkWalker(t tb, w *Walker) {
 			carriers[q>>1][o[q]] = append(carriers[q>>1][o[q]], e)
 		}
 	}
-	if rank != w.Rank() {
-		t.Fatalf("rank %d, orbits hold %d terms", w.Rank(), rank)
-	}
 	if err := w.idx.Check(carriers[:]); err != nil {
 		t.Fatal(err)
 	}
-	for a, i := range w.alive {
-		for _, j := range w.alive[a+1:] {
+	for a, i := range w.ids.Alive {
+		for _, j := range w.ids.Alive[a+1:] {
 			if canMerge(w, i, j) {
 				t.Fatalf("ids %d = %x and %d = %x can merge", i, w.orb[i], j, w.orb[j])
 			}
@@ -376,19 +352,10 @@ func strassen() *tensorgame.Scheme {
 }
 
 func TestStartStrassen(t *testing.T) {
-	s := strassen()
-	if err := tensorgame.Verify(s); err != nil {
-		t.Fatal(err)
-	}
 	w := mustNew(t, 2, 2, 1, Options{})
-	if err := w.Start(s); err != nil {
-		t.Fatal(err)
-	}
-	if o, f := w.Orbits(); w.Rank() != 7 || o != 2 || f != 3 {
-		t.Errorf("Strassen: rank %d, %d orbits, %d fixed; want 7, 2, 3", w.Rank(), o, f)
+	walktest.StartsAt(t, w, strassen(), 7)
+	if o, f := w.Orbits(); o != 2 || f != 3 {
+		t.Errorf("Strassen: %d orbits, %d fixed; want 2, 3", o, f)
 	}
 	checkWalker(t, w)
-	if !walktest.SameTerms(w.Scheme(), s) {
-		t.Error("Scheme() differs from the start scheme")
-	}
 }

@@ -123,6 +123,17 @@ func CheckFactors(name string, f tensorgame.Format, max int) error {
 	return nil
 }
 
+// CheckWidth returns the error of supports(f) (the walker's Supports), or
+// an error when the factors of f do not fit the width F: the first checks
+// of a constructor generic over the width.
+func CheckWidth[F Factor](name string, f tensorgame.Format, supports func(tensorgame.Format) error) error {
+	if err := supports(f); err != nil {
+		return err
+	}
+	var x F
+	return CheckFactors(name, f, 64*len(x))
+}
+
 // Walker is the interface the search driver runs walkers through; its
 // contract is documented at search.Walker, which is this type.
 type Walker interface {

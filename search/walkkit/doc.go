@@ -3,7 +3,9 @@
 // search/transpose) share, so that they agree on what the search.Walker
 // contract says: their options and defaults, their counters, the checks of
 // Start, the walk loop (Walk counts flips made, never attempts), and the
-// entry-to-group index of the symmetric walkers.
+// parts of the symmetric walkers: their orbits (IDs) and the
+// entry-to-group index (Index), over factors of one, two or four 64-bit
+// words (Factor: a walker generic over it compiles once per width).
 //
 // What makes a walker fast stays in the walker: its bit-packed terms, its
 // flips, reductions and plus transitions. Walk is generic over them (a

@@ -3,7 +3,6 @@ package walkkit
 import (
 	"fmt"
 
-	"github.com/alphamat/alphamat/internal/grouptab"
 	"github.com/alphamat/alphamat/internal/wyrand"
 )
 
@@ -12,17 +11,17 @@ import (
 // of terms has several entries. Each entry is in one of a few tables
 // (search/transpose keeps x and y values apart from z values), and the
 // entries of one value in one table form a group; the groups of two or
-// more entries, where the flips are, are listed in Multi. Nothing
-// allocates after NewIndex.
+// more entries, where the flips are, are listed in Multi. Values are
+// factors of width F. Nothing allocates after NewIndex.
 //
 // The fields are read by the walkers' hot loops; they change only through
 // the methods.
-type Index struct {
-	tabs [2]grouptab.Table // at most two tables; tab&1 needs no bounds check
+type Index[F Factor] struct {
+	tabs [2]table[F] // at most two tables; tab&1 needs no bounds check
 	// Size, Key and Mul are by group: its number of entries, its value and
 	// its position in Multi (-1: fewer than two entries).
 	Size []int32
-	Key  []uint64
+	Key  []F
 	Mul  []int32
 	// Mem holds the entries of group g in Mem[g*Cap : g*Cap+Size[g]].
 	Mem []int32
@@ -36,15 +35,22 @@ type Index struct {
 }
 
 // NewIndex returns an index of entries 0 to entries-1 in tables tables (1
-// or 2) of up to keys values each, whose groups have at most groupCap
-// entries. It panics if tables is not 1 or 2.
-func NewIndex(entries, tables, keys, groupCap int) Index {
-	if tables < 1 || tables > len(Index{}.tabs) {
+// or 2) of up to keys values each, with room for groupCap entries in each
+// group. A group that outgrows it doubles the room of all (Attach
+// allocates then, and only then): a groupCap that bounds the groups keeps
+// the index from allocating, a smaller one keeps it small (the room costs
+// 4·entries·groupCap bytes). At the width of one word the index never
+// grows, which spares Attach a check: groupCap must bound the groups there
+// (one-word walkers are small enough to reserve room for every entry that
+// may join a group: 10 MB for 8x8x8 cyclic). It panics if tables is not 1
+// or 2.
+func NewIndex[F Factor](entries, tables, keys, groupCap int) Index[F] {
+	if tables < 1 || tables > 2 {
 		panic("walkkit: an index has one or two tables")
 	}
-	x := Index{
+	x := Index[F]{
 		Size:  make([]int32, entries),
-		Key:   make([]uint64, entries),
+		Key:   make([]F, entries),
 		Mul:   make([]int32, entries),
 		Mem:   make([]int32, entries*groupCap),
 		Cap:   groupCap,
@@ -54,16 +60,16 @@ func NewIndex(entries, tables, keys, groupCap int) Index {
 		free:  make([]int32, 0, entries),
 	}
 	for i := range tables {
-		x.tabs[i] = grouptab.New(keys)
+		x.tabs[i] = newTable[F](keys)
 	}
 	x.Reset()
 	return x
 }
 
 // Reset empties the index.
-func (x *Index) Reset() {
+func (x *Index[F]) Reset() {
 	for i := range x.tabs {
-		x.tabs[i].Clear() // an unused table is empty: nothing to clear
+		x.tabs[i].clear() // an unused table is empty: nothing to clear
 	}
 	x.free = x.free[:0]
 	for g := len(x.Size) - 1; g >= 0; g-- {
@@ -76,26 +82,76 @@ func (x *Index) Reset() {
 }
 
 // Members returns the entries of group g.
-func (x *Index) Members(g int32) []int32 {
+func (x *Index[F]) Members(g int32) []int32 {
 	base := int(g) * x.Cap
 	return x.Mem[base : base+int(x.Size[g])]
 }
 
+// Multiple returns a random group of two or more entries (of Multi),
+// picked by the low 32 bits of the random word r. Multi must not be empty.
+// With Two it picks a pair of entries for a flip: Two(Multiple(r), r).
+func (x *Index[F]) Multiple(r uint64) int32 { return x.Multi[wyrand.Below(r, len(x.Multi))] }
+
+// Two returns two entries of group g at distinct positions picked by bits
+// 32-47 and 48-62 of the random word r. Multiple and Two are two functions,
+// not one, so that both inline into the walkers' flips.
+func (x *Index[F]) Two(g int32, r uint64) (e1, e2 int32) {
+	s := uint64(x.Size[g])
+	p1 := int((r >> 32 & 0xffff) * s >> 16)
+	p2 := int((r >> 48 & 0x7fff) * (s - 1) >> 15)
+	if p2 >= p1 {
+		p2++
+	}
+	base := int(g) * x.Cap
+	return x.Mem[base+p1], x.Mem[base+p2]
+}
+
+// Partner returns another entry of the group of the attached entry e,
+// picked by the random word r, or false when e is alone in its group.
+func (x *Index[F]) Partner(e int32, r uint64) (k int32, ok bool) {
+	g := x.Group[e]
+	size := int(x.Size[g])
+	if size < 2 {
+		return 0, false
+	}
+	p := wyrand.Below(r, size-1)
+	if int32(p) >= x.Pos[e] {
+		p++
+	}
+	return x.Mem[int(g)*x.Cap+p], true
+}
+
 // Attach adds entry e, of value v (nonzero), to table tab, and reports
 // whether it joined other entries of that value.
-func (x *Index) Attach(e int32, tab int, v uint64) (joined bool) {
+func (x *Index[F]) Attach(e int32, tab int, v F) (joined bool) {
 	t := &x.tabs[tab&1]
-	i, found := t.Slot(v)
+	// table.slot, written out: it is too large to inline.
+	i := t.home(v)
+	found := false
+	for {
+		k := t.keys[i]
+		if k == v {
+			found = true
+			break
+		}
+		if IsZero(k) {
+			break
+		}
+		i = (i + 1) & t.mask
+	}
 	var g int32
 	if found {
-		g = t.Group(i)
+		g = t.grp[i]
 	} else {
 		g = x.free[len(x.free)-1]
 		x.free = x.free[:len(x.free)-1]
-		t.Set(i, v, g)
+		t.set(i, v, g)
 		x.Key[g], x.Size[g], x.Mul[g] = v, 0, -1
 	}
 	size := x.Size[g]
+	if len(v) > 1 && int(size) == x.Cap {
+		x.grow()
+	}
 	x.Mem[int(g)*x.Cap+int(size)] = e
 	x.Group[e], x.Pos[e] = g, size
 	x.Size[g] = size + 1
@@ -106,9 +162,20 @@ func (x *Index) Attach(e int32, tab int, v uint64) (joined bool) {
 	return size >= 1
 }
 
+// grow doubles the room of the groups, keeping each entry at its position
+// in its group.
+func (x *Index[F]) grow() {
+	c := 2 * x.Cap
+	mem := make([]int32, len(x.Size)*c)
+	for g, size := range x.Size {
+		copy(mem[g*c:], x.Mem[g*x.Cap:g*x.Cap+int(size)])
+	}
+	x.Mem, x.Cap = mem, c
+}
+
 // Detach removes entry e, attached to table tab, from the index; an entry
 // not in the index is left alone.
-func (x *Index) Detach(e int32, tab int) {
+func (x *Index[F]) Detach(e int32, tab int) {
 	g := x.Group[e]
 	if g < 0 {
 		return
@@ -125,30 +192,30 @@ func (x *Index) Detach(e int32, tab int) {
 		// Fewer than two members: no longer a place for flips.
 		Unlist(&x.Multi, x.Mul, g)
 	case 0:
-		x.tabs[tab&1].Remove(x.Key[g])
+		x.tabs[tab&1].remove(x.Key[g])
 		x.free = append(x.free, g)
 	}
 }
 
 // Check returns an error unless the index holds exactly the entries of
 // carriers: carriers[tab][v] lists the entries of value v in table tab.
-func (x *Index) Check(carriers []map[uint64][]int32) error {
+func (x *Index[F]) Check(carriers []map[F][]int32) error {
 	multi := 0
 	entries := 0
 	for tab, vals := range carriers {
 		for v, es := range vals {
 			entries += len(es)
-			i, ok := x.tabs[tab].Slot(v)
+			i, ok := x.tabs[tab].slot(v)
 			if !ok {
-				return fmt.Errorf("table %d: value %#x not in the table", tab, v)
+				return fmt.Errorf("table %d: value %x not in the table", tab, v)
 			}
-			g := x.tabs[tab].Group(i)
+			g := x.tabs[tab].grp[i]
 			if int(x.Size[g]) != len(es) || x.Key[g] != v {
-				return fmt.Errorf("table %d: group %d of %#x has %d entries and key %#x, want %d entries", tab, g, v, x.Size[g], x.Key[g], len(es))
+				return fmt.Errorf("table %d: group %d of %x has %d entries and key %x, want %d entries", tab, g, v, x.Size[g], x.Key[g], len(es))
 			}
 			for _, e := range es {
 				if x.Group[e] != g || x.Mem[int(g)*x.Cap+int(x.Pos[e])] != e {
-					return fmt.Errorf("table %d: entry %d of value %#x is not where it says in group %d", tab, e, v, g)
+					return fmt.Errorf("table %d: entry %d of value %x is not where it says in group %d", tab, e, v, g)
 				}
 			}
 			if len(es) >= 2 {

@@ -52,6 +52,15 @@ type Config struct {
 	// Check, if not nil, checks the walker's own invariants (its index);
 	// the suite calls it after every Walk.
 	Check func(t testing.TB, w walkkit.Walker)
+	// Wide, if not nil, are constructors of the same walker at wider
+	// factors than Format needs (walkers generic over walkkit.Factor):
+	// Contract runs on each too, so that the wide code is tested on
+	// formats small enough for fast tests.
+	Wide []func(f tensorgame.Format, seed uint64, opts walkkit.Options) (walkkit.Walker, error)
+	// Symmetric, if not nil, reports whether a scheme has the symmetry
+	// the walker keeps (cyclic.Symmetric, transpose.Symmetric):
+	// WideFormats checks the schemes it walks to with it.
+	Symmetric func(*tensorgame.Scheme) bool
 }
 
 func (c Config) start(t testing.TB, f tensorgame.Format, seed uint64, opts walkkit.Options) walkkit.Walker {
@@ -93,7 +102,19 @@ func (c Config) check(t testing.TB, w walkkit.Walker) {
 //   - plus transitions never raise the rank above ceiling, and happen only
 //     as SetPlusAfter says;
 //   - Walk allocates nothing, and a seed gives the same walk.
+//
+// It runs the suite again for each constructor of c.Wide, as subtests
+// wide1, wide2, ...
 func Contract(t *testing.T, c Config) {
+	contract(t, c)
+	for i, nw := range c.Wide {
+		w := c
+		w.New, w.Wide = nw, nil
+		t.Run(fmt.Sprintf("wide%d", i+1), func(t *testing.T) { contract(t, w) })
+	}
+}
+
+func contract(t *testing.T, c Config) {
 	t.Run("StartRejects", func(t *testing.T) { startRejects(t, c) })
 	t.Run("WalkBeforeStart", func(t *testing.T) { walkBeforeStart(t, c) })
 	t.Run("Counts", func(t *testing.T) { counts(t, c) })
@@ -357,6 +378,19 @@ func BenchFlip(b *testing.B, c Config, formats []tensorgame.Format) {
 	}
 }
 
+// BenchWide measures the wide walkers with BenchFlip: the constructors of
+// c.Wide on the formats narrow, which need fewer words (subbenchmarks
+// wide1, wide2, ...: the cost of the width alone, against BenchFlip of c
+// on the same formats), and c on the formats wide, which need them.
+func BenchWide(b *testing.B, c Config, narrow, wide []tensorgame.Format) {
+	for i, nw := range c.Wide {
+		w := c
+		w.New = nw
+		b.Run(fmt.Sprintf("wide%d", i+1), func(b *testing.B) { BenchFlip(b, w, narrow) })
+	}
+	BenchFlip(b, c, wide)
+}
+
 // Cubes are the formats of the walkers' benchmarks: 3x3x3, 4x4x4 and
 // 5x5x5.
 var Cubes = []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}, {N: 5, M: 5, P: 5}}
@@ -392,8 +426,8 @@ func BenchTries(b *testing.B, c Config, formats []tensorgame.Format) {
 // through the reductions they open (a plain walk from the standard
 // algorithm of formats this large takes far longer than a test may wait for
 // its first reduction, even 6x6x6, of one word). It fails unless the walk
-// reduces within a million flips and the scheme verifies; check, if not
-// nil, checks the final scheme further.
+// reduces within a million flips and the scheme verifies (and has c's
+// symmetry); check, if not nil, checks the final scheme further.
 func WideFormats(t *testing.T, c Config, formats []tensorgame.Format, check func(t testing.TB, s *tensorgame.Scheme)) {
 	for _, f := range formats {
 		t.Run(f.String(), func(t *testing.T) {
@@ -414,6 +448,9 @@ func WideFormats(t *testing.T, c Config, formats []tensorgame.Format, check func
 			s := w.Scheme()
 			if err := tensorgame.Verify(s); err != nil {
 				t.Fatal(err)
+			}
+			if c.Symmetric != nil && !c.Symmetric(s) {
+				t.Fatal("the scheme lost the walker's symmetry")
 			}
 			if check != nil {
 				check(t, s)
@@ -450,6 +487,36 @@ func SameTerms(a, b *tensorgame.Scheme) bool {
 		return k
 	}
 	return slices.Equal(key(a), key(b))
+}
+
+// Split returns the standard algorithm of f over Z2 with its first term
+// split in two: a verified scheme that is neither cyclic- nor
+// transpose-symmetric.
+func Split(f tensorgame.Format) *tensorgame.Scheme {
+	s := tensorgame.Standard(f, tensorgame.Z2)
+	t := s.Terms[0].Clone()
+	t.W[0], t.W[1] = tensorgame.Int(0), tensorgame.Int(1)
+	s.Terms[0].W[1] = tensorgame.Int(1)
+	s.Terms = append(s.Terms, t)
+	return s
+}
+
+// StartsAt fails unless the scheme s verifies and w starts from it at rank
+// and gives it back as it is (a scheme on which no reduction applies).
+func StartsAt(t TB, w walkkit.Walker, s *tensorgame.Scheme, rank int) {
+	t.Helper()
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(s); err != nil {
+		t.Fatal(err)
+	}
+	if w.Rank() != rank {
+		t.Fatalf("rank %d after Start, want %d", w.Rank(), rank)
+	}
+	if !SameTerms(w.Scheme(), s) {
+		t.Fatal("Scheme() differs from the start scheme")
+	}
 }
 
 // MustStart returns a walker of format f made by newWalker and started from
