@@ -38,7 +38,7 @@ func (t *table[F]) slot(key F) (i uint64, found bool) {
 		if k == key {
 			return i & mask, true
 		}
-		if isZero(k) {
+		if walkkit.IsZero(k) {
 			return i & mask, false
 		}
 	}

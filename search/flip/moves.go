@@ -55,8 +55,8 @@ func (w *Walker[F]) flip() {
 	// and c in m2; i is the first term, j the second. Both changes are made
 	// before any reduction, which keeps the sum of the terms.
 	ti, tj := &w.term[i].f, &w.term[j].f
-	ni := xor(ti[m1], tj[m1])
-	nj := xor(tj[m2], ti[m2])
+	ni := walkkit.Xor(ti[m1], tj[m1])
+	nj := walkkit.Xor(tj[m2], ti[m2])
 	w.set(i, m1, ni)
 	w.set(j, m2, nj)
 	if len(w.stack) > 0 {
@@ -83,7 +83,7 @@ func (w *Walker[F]) set(t int32, m int, v F) {
 	slots, mask := tab.slots, tab.mask
 	if a := tm.at[m]; a < 0 {
 		w.leave(t, m, -(a + 1))
-	} else if i := uint64(a) & mask; isZero(slots[(i+1)&mask].key) {
+	} else if i := uint64(a) & mask; walkkit.IsZero(slots[(i+1)&mask].key) {
 		slots[i] = slot[F]{}
 	} else {
 		w.removeAt(m, i)
@@ -92,7 +92,7 @@ func (w *Walker[F]) set(t int32, m int, v F) {
 	j := tab.home(v)
 	for {
 		k := slots[j].key
-		if isZero(k) {
+		if walkkit.IsZero(k) {
 			slots[j] = slot[F]{v, t}
 			tm.at[m] = int32(j)
 			return
@@ -174,7 +174,7 @@ func (w *Walker[F]) join(t int32, m int, i uint64) {
 		tv.pos[m], tt.pos[m] = 0, 1
 		tv.at[m], tt.at[m] = -(g + 1), -(g + 1)
 		sl.val = -(g + 1)
-		if eitherZero(xor(tv.f[m1], tt.f[m1]), xor(tv.f[m2], tt.f[m2])) {
+		if eitherZero(walkkit.Xor(tv.f[m1], tt.f[m1]), walkkit.Xor(tv.f[m2], tt.f[m2])) {
 			w.stack = append(w.stack, check{t, int32(m)})
 		}
 		return
@@ -184,7 +184,7 @@ func (w *Walker[F]) join(t int32, m int, i uint64) {
 	pos := gp.size
 	mem := w.gmem[int(g)*w.cap : int(g+1)*w.cap]
 	for _, k := range mem[:pos] {
-		if tk := &w.term[k]; eitherZero(xor(tk.f[m1], tt.f[m1]), xor(tk.f[m2], tt.f[m2])) {
+		if tk := &w.term[k]; eitherZero(walkkit.Xor(tk.f[m1], tt.f[m1]), walkkit.Xor(tk.f[m2], tt.f[m2])) {
 			// Maybe a second shared factor (the test never misses one, and
 			// seldom, on overflow, reports one that is not there).
 			w.stack = append(w.stack, check{t, int32(m)})
@@ -219,7 +219,7 @@ func (w *Walker[F]) removeAt(m int, i uint64) {
 	for {
 		j = (j + 1) & mask
 		k := slots[j].key
-		if isZero(k) {
+		if walkkit.IsZero(k) {
 			break
 		}
 		h := tab.home(k)
@@ -302,9 +302,9 @@ func (w *Walker[F]) reduce(t int32, m int) {
 		default:
 			continue
 		}
-		v := xor(tk[third], tt[third])
+		v := walkkit.Xor(tk[third], tt[third])
 		w.kill(t)
-		if isZero(v) {
+		if walkkit.IsZero(v) {
 			w.kill(k) // a⊗b⊗c + a⊗b⊗c = 0
 			walkkit.Reduced(&w.core, 2)
 			return
@@ -331,13 +331,13 @@ func (w *Walker[F]) plusMove() bool {
 			continue
 		}
 		var nt [3]F
-		nt[m], nt[m1], nt[m2] = tj[m], xor(ti[m1], tj[m1]), ti[m2]
+		nt[m], nt[m1], nt[m2] = tj[m], walkkit.Xor(ti[m1], tj[m1]), ti[m2]
 		k := w.newTerm(nt)
 		for mm := range 3 {
 			w.attach(k, mm, nt[mm])
 		}
-		w.set(i, m, xor(ti[m], tj[m]))
-		w.set(j, m2, xor(ti[m2], tj[m2]))
+		w.set(i, m, walkkit.Xor(ti[m], tj[m]))
+		w.set(j, m2, walkkit.Xor(ti[m2], tj[m2]))
 		w.drain()
 		return true
 	}

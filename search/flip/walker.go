@@ -121,8 +121,8 @@ func (w *Walker[F]) Start(s *tensorgame.Scheme) error {
 	w.reset()
 	for _, t := range s.Terms {
 		tw := tensorgame.TermWords(t)
-		x := [3]F{facOf[F](tw[0]), facOf[F](tw[1]), facOf[F](tw[2])}
-		if isZero(x[0]) || isZero(x[1]) || isZero(x[2]) {
+		x := [3]F{walkkit.FromWide[F](tw[0]), walkkit.FromWide[F](tw[1]), walkkit.FromWide[F](tw[2])}
+		if walkkit.IsZero(x[0]) || walkkit.IsZero(x[1]) || walkkit.IsZero(x[2]) {
 			continue
 		}
 		id := w.newTerm(x)
@@ -142,7 +142,7 @@ func (w *Walker[F]) Scheme() *tensorgame.Scheme {
 	s := &tensorgame.Scheme{Format: w.Format(), Field: tensorgame.Z2, Terms: make([]tensorgame.Term, len(w.alive))}
 	for r, id := range w.alive {
 		f := w.term[id].f
-		s.Terms[r] = tensorgame.WordsTerm(w.Format(), [3]tensorgame.Wide{wide(f[0]), wide(f[1]), wide(f[2])})
+		s.Terms[r] = tensorgame.WordsTerm(w.Format(), [3]tensorgame.Wide{walkkit.ToWide(f[0]), walkkit.ToWide(f[1]), walkkit.ToWide(f[2])})
 	}
 	return s
 }

@@ -68,7 +68,7 @@ func checkIndex[F Factor](t tb, w *Walker[F]) {
 		}
 		for m := range 3 {
 			v := w.term[id].f[m]
-			if isZero(v) {
+			if walkkit.IsZero(v) {
 				t.Fatalf("term %d has a zero factor %d", id, m)
 			}
 			carriers[m][v] = append(carriers[m][v], id)
@@ -79,7 +79,7 @@ func checkIndex[F Factor](t tb, w *Walker[F]) {
 		n := 0
 		for i, sl := range w.tab[m].slots {
 			k := sl.key
-			if !isZero(k) {
+			if !walkkit.IsZero(k) {
 				n++
 				if j, ok := w.tab[m].slot(k); !ok || j != uint64(i) {
 					t.Fatalf("mode %d: key %#x in slot %d is not found there", m, k, i)
