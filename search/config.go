@@ -71,8 +71,8 @@ type Config struct {
 	Transpose bool
 	// Starts are more start schemes of Format over any field (verified by
 	// Run; reduced mod 2 for the Z2 walkers, used by the ternary walkers
-	// when over Z with coefficients in {-1, 0, 1}), like a composite from
-	// Composite: the search's epochs take turns starting from each of
+	// when over Z with coefficients in {-1, 0, 1}), like a direct sum or
+	// a restriction from frontier/meta: the search's epochs take turns starting from each of
 	// these (lowest rank first) and from the run's start (From, the pool or
 	// the standard algorithm), which hedges between a start that descends
 	// fast and one that is a trap. Each also goes into the pool; in a Z

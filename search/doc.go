@@ -36,27 +36,17 @@
 //     tail of descents that went down a poor lineage. Epochs take turns
 //     between the extra starts of Config.Starts and the run's start.
 //
-// # Composite starts
+// # Starts from other formats
 //
-// Large formats descend slowly from the standard algorithm. [Composite]
-// builds a start from schemes of two smaller formats (the direct sum along
-// one size, tensorgame.DirectSum: 4x5x5 = 4x5x2 + 4x5x3); `alphamat
-// reproduce` passes one to each row from the rows it has done, and
-// `alphamat search --compose DIR` from earlier run directories. A composite
-// can be a trap (4x4x4 from 2x4x4 + 2x4x4 = 52 stays there), hence the
-// turns with the run's own start.
-//
-// # Restriction starts
-//
-// The other way round, [Restrictions] restricts schemes of the formats one
-// size larger (tensorgame.Restrict: 5x5x5 on matrices with a row fewer is a
-// 4x5x5 scheme without the terms that vanish). `alphamat reproduce` searches
-// the rows it missed once more, largest first, from restrictions of the row
-// above, and `alphamat search --restrict DIR` does it from earlier run
-// directories. What a restriction is worth depends on the lineage of the
-// larger scheme: from 5x5x5 schemes of runs that reached 96, 4x5x5 gets to 76
-// in seconds (composites stay at 77) and 3x5x5 from those to 58; from
-// other runs' 98-99 it stays at 77.
+// Large formats descend slowly from the standard algorithm. Config.Starts
+// takes schemes built from other formats by the meta moves of
+// frontier/meta: direct sums of smaller formats (4x5x5 = 4x5x2 + 4x5x3),
+// restrictions of larger ones (tensorgame.RestrictTo), products. `alphamat
+// reproduce` and `alphamat frontier` pass them, and `alphamat search
+// --compose DIR` and `--restrict DIR` build them from earlier run
+// directories. A start from another format can be a trap (a sum may stay
+// at its rank), hence the epochs' turns with the run's own start; what
+// each kind of start reached is in docs/experiments.md.
 //
 // # Cyclic walkers
 //

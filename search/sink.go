@@ -105,7 +105,7 @@ func (k restrictSink) ended(ep *epoch) error {
 		if len(batch) == perEpoch {
 			break
 		}
-		t, err := restrictTo(s, k.to.format)
+		t, err := tensorgame.RestrictTo(s, k.to.format)
 		if err != nil {
 			return err
 		}

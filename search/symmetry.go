@@ -63,7 +63,7 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 // cyclicAbove is the cyclic symmetry of N×N×N, N the largest size of f,
 // for a format f that is not square: the lane's walkers descend in the
 // cyclic flip graph of N×N×N and the best restriction to f of what they
-// find (restrictTo) becomes a start of the plain walkers.
+// find (tensorgame.RestrictTo) becomes a start of the plain walkers.
 func cyclicAbove(f tensorgame.Format) (*symmetry, error) {
 	n := max(f.N, f.M, f.P)
 	y, err := cyclicSymmetry(tensorgame.Format{N: n, M: n, P: n})
