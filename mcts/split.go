@@ -20,8 +20,9 @@ const maxTargets = 4096
 // Blocks returns the components of the support of t along the axis pair
 // (x, y), 0 ≤ x < y ≤ 2: the finest partition of t's non-zero entries into
 // parts no two of which share a coordinate of axis x or of axis y. Each
-// part is a tensor of t's shape, in the order of its first entry. The
-// parts sum to t, and since they lie on disjoint coordinates of x and of
+// part is the list of its entries' indices into t.Data, in increasing
+// order; the parts are in the order of their first entry. The parts sum
+// to t, and since they lie on disjoint coordinates of x and of
 // y, any decompositions of the parts together decompose t: the rank of t
 // is at most the sum of theirs. A zero t has no parts.
 func Blocks(t *tensorgame.Tensor, x, y int) [][]int {
