@@ -83,6 +83,10 @@ type PlayStats struct {
 	Games, Solved int64
 	Best          int // smallest rank found (0: none)
 	Search        Stats
+	// SplitTargets counts the distinct cropped sub-targets of a split
+	// Play (PlayConfig.Split), SplitGames the games played on them.
+	SplitTargets int
+	SplitGames   int64
 }
 
 // Play searches for schemes of T(Format): games in parallel, each on the
@@ -115,6 +119,7 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 		return PlayStats{}, err
 	}
 	p.split = sp
+	p.st.SplitTargets = len(sp.classes) - 1
 	root := sp.classes[0]
 	root.limit = cfg.Limit
 	if root.limit <= 0 {
@@ -223,6 +228,9 @@ func (p *player) done(job Job, res *Result) error {
 		cl := p.split.classes[id]
 		cl.done++
 		cl.spent += time.Since(tag.start)
+		if !cl.root {
+			p.st.SplitGames++
+		}
 	case *tensorgame.TensorBasis:
 		bs = tag
 	}

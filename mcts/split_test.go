@@ -112,6 +112,9 @@ func TestSplitPlayParts(t *testing.T) {
 			if rootGames != 0 {
 				t.Errorf("%d games on the unplayable target", rootGames)
 			}
+			if st.SplitTargets == 0 || st.SplitGames != st.Games {
+				t.Errorf("%d games, %d of them on %d sub-targets: want all on sub-targets", st.Games, st.SplitGames, st.SplitTargets)
+			}
 		})
 	}
 }

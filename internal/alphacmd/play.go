@@ -163,9 +163,12 @@ type playResult struct {
 	Compressed int64   `json:"compressed_evaluations,omitempty"`
 	// Sub-games: residuals played as games of their own, the games, and
 	// the residuals they solved.
-	SubResiduals int64   `json:"subgame_residuals,omitempty"`
-	SubGames     int64   `json:"subgames,omitempty"`
-	SubSolved    int64   `json:"subgames_solved,omitempty"`
+	SubResiduals int64 `json:"subgame_residuals,omitempty"`
+	SubGames     int64 `json:"subgames,omitempty"`
+	SubSolved    int64 `json:"subgames_solved,omitempty"`
+	// Split targets: the distinct sub-targets and the games on them.
+	SplitTargets int     `json:"split_targets,omitempty"`
+	SplitGames   int64   `json:"split_games,omitempty"`
 	Seconds      float64 `json:"seconds"`
 	Seed         uint64  `json:"seed"`
 
@@ -324,6 +327,7 @@ func storePlayed(io *IO, p *pool.Pool, s *tensorgame.Scheme, model string, seed 
 // stats fills in the counters of a finished play.
 func (res *playResult) stats(st mcts.PlayStats, elapsed time.Duration, batcher *mcts.Batcher, cmp *mcts.Compress, sub *mcts.SubGames) {
 	res.Games, res.Solved = st.Games, st.Solved
+	res.SplitTargets, res.SplitGames = st.SplitTargets, st.SplitGames
 	res.Sims, res.Evals = st.Search.Simulations, st.Search.Evaluations
 	res.Seconds = elapsed.Seconds()
 	res.SimsPerSec = float64(res.Sims) / max(elapsed.Seconds(), 1e-9)
@@ -349,6 +353,9 @@ func (res *playResult) write(io *IO, asJSON bool) error {
 	}
 	fmt.Fprintf(io.Out, "%s over %s: best rank %s; %d games (%d solved), %d simulations (%.0f/s), %.0fs\n",
 		res.Format, res.Field, rankString(res.Best), res.Games, res.Solved, res.Sims, res.SimsPerSec, res.Seconds)
+	if res.SplitTargets > 0 {
+		fmt.Fprintf(io.Out, "%d games on %d sub-targets (sums of blocks)\n", res.SplitGames, res.SplitTargets)
+	}
 	if res.compressed {
 		fmt.Fprintf(io.Out, "%d of %d evaluations compressed to a smaller model; %d residuals played as sub-games (%d games), %d solved\n",
 			res.Compressed, res.Evals, res.SubResiduals, res.SubGames, res.SubSolved)
