@@ -47,13 +47,14 @@ type PlayConfig struct {
 	// sum) falls into parts on disjoint coordinates of two axes, each
 	// grouping of the parts into two is a pair of smaller targets whose
 	// decompositions together decompose it. Play plays every such
-	// sub-target, cropped to its support, as games of its own (the one
-	// with the fewest games first, the target among them), combines the
-	// best decompositions of the parts, and reports a combination that
-	// beats the best so far as it would a game's scheme. A sub-target is
-	// played until its step limit (one below its best, or the best of
-	// its parts' combinations) falls below the largest rank of its
-	// unfoldings.
+	// sub-target, cropped to its support (equal crops once), as games of
+	// its own, next the one (the target among them) whose games have had
+	// the least time by their mean length, combines the best
+	// decompositions of the parts, and reports a combination that beats
+	// the best so far as it would a game's scheme. A sub-target is played
+	// until its step limit (one below its best, or the best of its parts'
+	// combinations) falls below the largest rank of its unfoldings, as is
+	// the target itself, with or without Split.
 	Split bool
 	// Playable, if set, reports whether games may be played on a
 	// (cropped) target (for example whether an evaluator's axes hold
