@@ -161,6 +161,7 @@ func TestDefaultPlayMatchesFlags(t *testing.T) {
 		{"samples", strconv.Itoa(o.samples)},
 		{"lookahead", strconv.FormatFloat(o.look, 'g', -1, 64)},
 		{"compress", strconv.FormatBool(o.compress)},
+		{"split", strconv.FormatBool(o.split)},
 		{"bases", o.bases},
 		{"field", strings.ToLower(o.field.String())},
 		{"games", strconv.Itoa(o.games)},
