@@ -172,6 +172,13 @@ func (c *Compress) Evaluate(ctx context.Context, states []tensorgame.State) ([]P
 	return ps, vs, nil
 }
 
+// Takes reports whether one of c's evaluators takes a residual t over
+// field, as it is or compressed.
+func (c *Compress) Takes(t *tensorgame.Tensor, field tensorgame.Field) bool {
+	_, _, err := c.route(tensorgame.State{Game: &tensorgame.Game{Target: t, Field: field, MaxSteps: 1}, Residual: t})
+	return err == nil
+}
+
 // route returns the index of the first model that takes st, and the
 // compressed residual if it takes it compressed (nil if as it is).
 func (c *Compress) route(st tensorgame.State) (int, *compressed, error) {

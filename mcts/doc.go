@@ -68,6 +68,23 @@
 // the T(2,2,2) left is played by the 2x2x2 model (docs/experiments.md,
 // "2x2x3 at rank 11").
 //
+// # Split: sums of blocks as targets of their own
+//
+// With PlayConfig.Split, [Play] also plays sub-targets of the target.
+// [Blocks] splits a tensor's support along an axis pair into parts on
+// disjoint coordinates of both axes (T(n,m,p) along its B and C axes: the
+// p columns); any two groups of the parts are smaller tensors whose
+// decompositions together decompose it, so its rank is at most the sum of
+// theirs. Play registers every tensor reachable this way (each grouping
+// into two, recursively, along every axis pair), plays each, cropped to
+// its support, as games of its own (equal crops once: the six pairs of
+// columns of T(2,2,4) are one game, T(2,2,2)), shares the time among them
+// by their games' mean length, and reports the best combination as it
+// would a game's scheme. Nothing names a format or a known scheme: with
+// the shipped models this is what takes `alphamat play 2x2x4` from 15 to
+// 14, the 2x2x2 model finding rank 7 on a pair of columns
+// (docs/experiments.md, "2x2x4 at 14: split targets").
+//
 // # Invariants
 //
 // For every expanded non-terminal node, its visit count is 1 (the visit

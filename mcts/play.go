@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -37,9 +38,29 @@ type PlayConfig struct {
 	// Finisher, if set, is offered the states the games' searches expand
 	// (in the game's changed basis; Search.SetFinisher).
 	Finisher Finisher
-	// OnGame, if set, sees every finished game (in its changed basis, with
-	// the *tensorgame.TensorBasis as Job.Tag); calls are never concurrent.
+	// OnGame, if set, sees every finished game on the target itself (in
+	// its changed basis, with the *tensorgame.TensorBasis as Job.Tag);
+	// calls are never concurrent.
 	OnGame func(Job, *Result) error
+	// Split, when set, also plays the sums of blocks of the target (see
+	// Blocks): wherever the support of a tensor (the target, or such a
+	// sum) falls into parts on disjoint coordinates of two axes, each
+	// grouping of the parts into two is a pair of smaller targets whose
+	// decompositions together decompose it. Play plays every such
+	// sub-target, cropped to its support (equal crops once), as games of
+	// its own, next the one (the target among them) whose games have had
+	// the least time by their mean length, combines the best
+	// decompositions of the parts, and reports a combination that beats
+	// the best so far as it would a game's scheme. A sub-target is played
+	// until its step limit (one below its best, or the best of its parts'
+	// combinations) falls below the largest rank of its unfoldings, as is
+	// the target itself, with or without Split.
+	Split bool
+	// Playable, if set, reports whether games may be played on a
+	// (cropped) target (for example whether an evaluator's axes hold
+	// it); the others, the target included, get only the combinations
+	// of their parts. Nil: all are.
+	Playable func(*tensorgame.Tensor) bool
 }
 
 // Bases is a schedule of the changes of basis Play plays the target
@@ -63,6 +84,10 @@ type PlayStats struct {
 	Games, Solved int64
 	Best          int // smallest rank found (0: none)
 	Search        Stats
+	// SplitTargets counts the distinct cropped sub-targets of a split
+	// Play (PlayConfig.Split), SplitGames the games played on them.
+	SplitTargets int
+	SplitGames   int64
 }
 
 // Play searches for schemes of T(Format): games in parallel, each on the
@@ -89,11 +114,22 @@ func Play(ctx context.Context, cfg PlayConfig, ev StateEvaluator, found func(*te
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	p := &player{cfg: cfg, found: found, stop: cancel, target: tensorgame.MatMul(f),
-		rng: rand.New(rand.NewPCG(cfg.Seed, 0x91a7)), limit: cfg.Limit}
-	if p.limit <= 0 {
-		p.limit = f.Naive()
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x91a7))}
+	sp, err := newSplitter(p.target, field, cfg.Split, cfg.Playable)
+	if err != nil {
+		return PlayStats{}, err
 	}
-	err := Run(ctx, cfg.Workers, ev, p.next, p.done)
+	p.split = sp
+	p.st.SplitTargets = len(sp.classes) - 1
+	root := sp.classes[0]
+	root.limit = cfg.Limit
+	if root.limit <= 0 {
+		root.limit = f.Naive()
+	}
+	if !cfg.Split && !root.playable {
+		return PlayStats{}, fmt.Errorf("mcts: %v is not playable", f)
+	}
+	err = Run(ctx, cfg.Workers, ev, p.next, p.done)
 	if reached := p.st.Best != 0 && p.st.Best <= cfg.Target; reached && parent.Err() == nil && errors.Is(err, context.Canceled) {
 		err = nil // our own stop at the target
 	}
@@ -109,31 +145,56 @@ type player struct {
 
 	mu     sync.Mutex // guards the fields below
 	rng    *rand.Rand
-	limit  int // step limit of the next games
-	issued int // games handed out
+	split  *splitter // the target (split.targets[0]) and its sub-targets
+	issued int       // games handed out
 	st     PlayStats
 }
 
-// next returns the next game: the target under the next basis.
+// gameTag is the Job.Tag of a game of a split Play: its class (see
+// splitter) and basis.
+type gameTag struct {
+	class int
+	basis *tensorgame.TensorBasis
+	start time.Time
+}
+
+// next returns the next game: the open class of targets that has had the
+// least time (splitter.pick), under its next basis.
 func (p *player) next(worker int) (Job, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.cfg.Games > 0 && p.issued >= p.cfg.Games {
 		return Job{}, false
 	}
-	bs := p.basis()
+	id := p.split.pick()
+	if id < 0 {
+		return Job{}, false // nothing left to play
+	}
+	cl := p.split.classes[id]
+	bs := p.basis(cl)
 	p.issued++
-	g := &tensorgame.Game{Target: bs.Tensor(p.target), Field: p.cfg.Field, MaxSteps: p.limit}
-	return Job{Game: g, Config: p.cfg.Search, Seed: p.rng.Uint64(), Tag: bs, Finisher: p.cfg.Finisher}, true
+	cl.games++
+	g := &tensorgame.Game{Target: bs.Tensor(cl.crop), Field: p.cfg.Field, MaxSteps: cl.limit}
+	var tag any = bs
+	if p.cfg.Split {
+		tag = &gameTag{class: id, basis: bs, start: time.Now()}
+	}
+	return Job{Game: g, Config: p.cfg.Search, Seed: p.rng.Uint64(), Tag: tag, Finisher: p.cfg.Finisher}, true
 }
 
 // basis returns the change of basis of the next game (see Play).
-func (p *player) basis() *tensorgame.TensorBasis {
-	a, b, c := p.cfg.Format.Dims()
-	field, rng, issued := p.cfg.Field, p.rng, p.issued
+func (p *player) basis(cl *class) *tensorgame.TensorBasis {
+	a, b, c := cl.crop.A, cl.crop.B, cl.crop.C
+	field, rng, issued := p.cfg.Field, p.rng, cl.games
 	switch {
 	case issued == 0:
 		return tensorgame.IdentityTensorBasis(a, b, c, field)
+	case !cl.root && field == tensorgame.Z2 && issued%2 == 0:
+		// Sub-targets of a split Play take turns between the schedule's
+		// bases and uniformly random ones, under which the 2x2x2 model
+		// solved more T(2,2,2) games (docs/experiments.md, "Bases of the
+		// games over Z2").
+		return tensorgame.RandomTensorBasis(rng, a, b, c, field, -1)
 	case p.cfg.Bases == PermutedBases:
 		return tensorgame.RandomTensorBasis(rng, a, b, c, field, 0)
 	case field == tensorgame.Z2:
@@ -153,15 +214,29 @@ func (p *player) basis() *tensorgame.TensorBasis {
 	}
 }
 
-// done counts a finished game and hands a scheme better than all before,
-// mapped back to the standard basis and verified, to found.
+// done counts a finished game, records its scheme for its target and
+// hands a scheme of the target better than all before, mapped back to the
+// standard basis and verified, to found.
 func (p *player) done(job Job, res *Result) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.st.Games++
 	p.st.Search.Add(res.Stats)
-	if p.cfg.OnGame != nil {
-		if err := p.cfg.OnGame(job, res); err != nil {
+	id, bs := 0, (*tensorgame.TensorBasis)(nil)
+	switch tag := job.Tag.(type) {
+	case *gameTag:
+		id, bs = tag.class, tag.basis
+		cl := p.split.classes[id]
+		cl.done++
+		cl.spent += time.Since(tag.start)
+		if !cl.root {
+			p.st.SplitGames++
+		}
+	case *tensorgame.TensorBasis:
+		bs = tag
+	}
+	if id == 0 && p.cfg.OnGame != nil {
+		if err := p.cfg.OnGame(Job{Game: job.Game, Config: job.Config, Seed: job.Seed, Tag: bs, Finisher: job.Finisher}, res); err != nil {
 			return err
 		}
 	}
@@ -169,16 +244,20 @@ func (p *player) done(job Job, res *Result) error {
 		return nil
 	}
 	p.st.Solved++
-	r := len(res.Best)
-	if p.st.Best != 0 && r >= p.st.Best {
-		return nil
-	}
-	bs := job.Tag.(*tensorgame.TensorBasis)
-	back := make([]tensorgame.Action, r)
+	back := make([]tensorgame.Action, len(res.Best))
 	for i, act := range res.Best {
 		back[i] = bs.Unmap(act)
 	}
-	sch, err := tensorgame.NewGame(p.cfg.Format, p.cfg.Field, r).Scheme(back)
+	better, err := p.split.solved(id, back)
+	if err != nil || !better {
+		return err
+	}
+	p.split.recombine()
+	r := p.split.comb[0]
+	if r == 0 || p.st.Best != 0 && r >= p.st.Best {
+		return nil
+	}
+	sch, err := tensorgame.NewGame(p.cfg.Format, p.cfg.Field, r).Scheme(p.split.actions(0))
 	if err != nil {
 		return err
 	}
@@ -187,7 +266,8 @@ func (p *player) done(job Job, res *Result) error {
 	}
 	p.st.Best = r
 	if !p.cfg.FixedLimit {
-		p.limit = min(p.limit, r-1)
+		root := p.split.classes[0]
+		root.limit = min(root.limit, r-1)
 	}
 	if p.found != nil {
 		if err := p.found(sch); err != nil {

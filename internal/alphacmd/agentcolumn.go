@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/alphamat/alphamat/models"
 	"github.com/alphamat/alphamat/reproduce"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -30,8 +29,9 @@ type agentRow struct {
 	Dir       string  `json:"agent_run"` // the agent's run directory, relative to the reproduction's
 }
 
-// agentColumn plays each row of rep over Z2 that a shipped model fits
-// with the agent alone (alphamat play's defaults) for d, each in a new
+// agentColumn plays each row of rep over Z2 that a shipped model plays
+// (one fits it, or its axes are at most twice the largest's, so that it
+// is played through its parts) with the agent alone (alphamat play's defaults) for d, each in a new
 // run directory under runDir/agent, and writes the rows to
 // runDir/agent.json.
 func agentColumn(ctx context.Context, iop *IO, rep *reproduce.Report, d time.Duration, seed uint64, runDir string) ([]agentRow, error) {
@@ -44,8 +44,8 @@ func agentColumn(ctx context.Context, iop *IO, rep *reproduce.Report, d time.Dur
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := models.For(f, tensorgame.Z2); !ok {
-			continue
+		if _, _, err := loadEvaluator("", f, tensorgame.Z2, true); err != nil {
+			continue // no shipped model plays it, even through its parts
 		}
 		if err := os.MkdirAll(filepath.Join(runDir, "agent"), 0o755); err != nil {
 			return nil, err
@@ -80,7 +80,7 @@ func agentColumn(ctx context.Context, iop *IO, rep *reproduce.Report, d time.Dur
 func writeAgentRows(w io.Writer, rows []agentRow, d time.Duration) {
 	fmt.Fprintf(w, "\n## The agent alone (shipped models, no flip walks, %v per row)\n\n", d)
 	if len(rows) == 0 {
-		fmt.Fprintln(w, "No row over Z2 fits a shipped model.")
+		fmt.Fprintln(w, "No row over Z2 is played by the shipped models.")
 		return
 	}
 	fmt.Fprintln(w, "| format | field | AlphaTensor | flip walks: rank | time | agent: rank | games |")

@@ -41,6 +41,9 @@ type playOptions struct {
 	// as games of their own.
 	compress bool
 	bases    string // auto, default or permuted
+	// split also plays the sums of blocks of the target (mcts.Blocks)
+	// as targets of their own and combines their schemes.
+	split bool
 }
 
 func newPlayCmd(io *IO) *cobra.Command {
@@ -78,6 +81,16 @@ With these 2x2x3 reaches rank 11; without the sub-games or without the
 permutations it stayed at 12 (docs/experiments.md, "2x2x3 at rank 11").
 --compress=false plays every residual with the one model; --bases
 default keeps the uniformly random bases (over Z2).
+
+With --split (the default) play also plays the sums of blocks of the
+target: wherever the support of a tensor falls into parts on disjoint
+coordinates of two axes (T(2,2,4): its four columns), any two groups of
+the parts are smaller targets whose decompositions together decompose
+it. Each such sub-target, cropped to its support, is played as games of
+its own (equal tensors once), the time shared by the games' mean
+length, and the best combination is reported like a game's scheme. A
+format no model fits, with axes at most twice the largest model's, is
+then played through its parts alone.
 
 Exit status: 0 when a scheme was found (of rank <= --target if given),
 1 otherwise.`,
@@ -128,6 +141,7 @@ Exit status: 0 when a scheme was found (of rank <= --target if given),
 	fl.IntVar(&o.target, "target", 0, "stop once a scheme of this rank or lower is found (0: run until --time)")
 	fl.IntVar(&o.limit, "limit", 0, "step limit of the first games (default: one below the run's best, at most n*m*p)")
 	fl.BoolVar(&o.compress, "compress", true, "play residuals that fit a smaller shipped model, compressed to their unfoldings' spans, with it, and as games of their own (shipped models over z2)")
+	fl.BoolVar(&o.split, "split", true, "also play the sums of blocks of the target (parts of its support on disjoint coordinates of two axes) as targets of their own, and combine their schemes; formats no model fits, with axes at most twice the largest shipped model's, are then played through their parts")
 	fl.StringVar(&o.bases, "bases", "auto", "changes of basis of the games: default (over z2 uniformly random, over z mixed), permuted, or auto (permuted when --compress applies, else default)")
 	return cmd
 }
@@ -149,9 +163,12 @@ type playResult struct {
 	Compressed int64   `json:"compressed_evaluations,omitempty"`
 	// Sub-games: residuals played as games of their own, the games, and
 	// the residuals they solved.
-	SubResiduals int64   `json:"subgame_residuals,omitempty"`
-	SubGames     int64   `json:"subgames,omitempty"`
-	SubSolved    int64   `json:"subgames_solved,omitempty"`
+	SubResiduals int64 `json:"subgame_residuals,omitempty"`
+	SubGames     int64 `json:"subgames,omitempty"`
+	SubSolved    int64 `json:"subgames_solved,omitempty"`
+	// Split targets: the distinct sub-targets and the games on them.
+	SplitTargets int     `json:"split_targets,omitempty"`
+	SplitGames   int64   `json:"split_games,omitempty"`
 	Seconds      float64 `json:"seconds"`
 	Seed         uint64  `json:"seed"`
 
@@ -183,6 +200,7 @@ func playSearch(ctx context.Context, io *IO, o *playOptions) (*playResult, error
 	if err != nil {
 		return nil, err
 	}
+	playable := playableBy(ev, cmp, o.field)
 	// The run directory is a search run directory: schemes go through its
 	// pool, verified, deduplicated and written atomically.
 	p, err := pool.Open(o.runDir, o.format, o.field, pool.Options{})
@@ -210,6 +228,7 @@ func playSearch(ctx context.Context, io *IO, o *playOptions) (*playResult, error
 	cfg := mcts.PlayConfig{
 		Format: o.format, Field: o.field, Workers: games, Limit: limit, Target: o.target, Seed: o.seed,
 		Search: mcts.Config{Simulations: o.sims, Samples: o.samples, Lookahead: o.look, StopOnSolve: true},
+		Split:  o.split, Playable: playable,
 	}
 	var sub *mcts.SubGames
 	if cmp != nil {
@@ -248,14 +267,28 @@ func playSearch(ctx context.Context, io *IO, o *playOptions) (*playResult, error
 // for d, into runDir.
 func defaultPlay(f tensorgame.Format, d time.Duration, seed uint64, runDir string) *playOptions {
 	return &playOptions{format: f, field: tensorgame.Z2, sims: 200, samples: 32, look: 2, time: d,
-		runDir: runDir, seed: seed, compress: true, bases: "auto"}
+		runDir: runDir, seed: seed, compress: true, bases: "auto", split: true}
+}
+
+// playableBy returns which targets the evaluator of play's games takes:
+// those whose axes, or with cmp their effective size, fit a network (nil
+// for the uniform prior: all).
+func playableBy(ev mcts.Evaluator, cmp *mcts.Compress, field tensorgame.Field) func(*tensorgame.Tensor) bool {
+	if cmp != nil {
+		return func(t *tensorgame.Tensor) bool { return cmp.Takes(t, field) }
+	}
+	if net, ok := ev.(*agent.Net); ok {
+		cfg := net.Config()
+		return func(t *tensorgame.Tensor) bool { return cfg.Fits(t.A, t.B, t.C) }
+	}
+	return nil
 }
 
 // playEvaluator returns the evaluator of play's games (nil: uniform), the
 // Compress around it when residuals go to smaller shipped models, and the
 // model's name.
 func playEvaluator(o *playOptions) (mcts.Evaluator, *mcts.Compress, string, error) {
-	net, name, err := loadEvaluator(o.model, o.format, o.field)
+	net, name, err := loadEvaluator(o.model, o.format, o.field, o.split)
 	if err != nil || net == nil {
 		return nil, nil, name, err
 	}
@@ -294,6 +327,7 @@ func storePlayed(io *IO, p *pool.Pool, s *tensorgame.Scheme, model string, seed 
 // stats fills in the counters of a finished play.
 func (res *playResult) stats(st mcts.PlayStats, elapsed time.Duration, batcher *mcts.Batcher, cmp *mcts.Compress, sub *mcts.SubGames) {
 	res.Games, res.Solved = st.Games, st.Solved
+	res.SplitTargets, res.SplitGames = st.SplitTargets, st.SplitGames
 	res.Sims, res.Evals = st.Search.Simulations, st.Search.Evaluations
 	res.Seconds = elapsed.Seconds()
 	res.SimsPerSec = float64(res.Sims) / max(elapsed.Seconds(), 1e-9)
@@ -319,6 +353,9 @@ func (res *playResult) write(io *IO, asJSON bool) error {
 	}
 	fmt.Fprintf(io.Out, "%s over %s: best rank %s; %d games (%d solved), %d simulations (%.0f/s), %.0fs\n",
 		res.Format, res.Field, rankString(res.Best), res.Games, res.Solved, res.Sims, res.SimsPerSec, res.Seconds)
+	if res.SplitTargets > 0 {
+		fmt.Fprintf(io.Out, "%d games on %d sub-targets (sums of blocks)\n", res.SplitGames, res.SplitTargets)
+	}
 	if res.compressed {
 		fmt.Fprintf(io.Out, "%d of %d evaluations compressed to a smaller model; %d residuals played as sub-games (%d games), %d solved\n",
 			res.Compressed, res.Evals, res.SubResiduals, res.SubGames, res.SubSolved)
@@ -343,8 +380,11 @@ func rankString(r int) string {
 }
 
 // loadEvaluator returns the network named by model ("" for the shipped
-// one that fits, "uniform" for none: nil evaluator) and its name.
-func loadEvaluator(model string, f tensorgame.Format, field tensorgame.Field) (*agent.Net, string, error) {
+// one that fits, "uniform" for none: nil evaluator) and its name. With
+// parts, a format no network fits but whose axes are at most twice the
+// largest shipped model's is played through its parts (mcts
+// PlayConfig.Split): "" then names that model.
+func loadEvaluator(model string, f tensorgame.Format, field tensorgame.Field, parts bool) (*agent.Net, string, error) {
 	var net *agent.Net
 	var name string
 	switch strings.ToLower(model) {
@@ -352,6 +392,14 @@ func loadEvaluator(model string, f tensorgame.Format, field tensorgame.Field) (*
 		return nil, "uniform", nil
 	case "":
 		m, ok := models.For(f, field)
+		if !ok && parts {
+			m, ok = largestModel(field)
+			ma, mb, mc := m.Format.Dims()
+			a, b, c := f.Dims()
+			// Through its parts only while a split of one axis pair can
+			// bring each axis within the model's.
+			ok = ok && a <= 2*ma && b <= 2*mb && c <= 2*mc
+		}
 		if !ok {
 			return nil, "", usageErrorf("no shipped model fits %v over %v; pass --model FILE (from alphamat train) or --model uniform", f, field)
 		}
@@ -374,10 +422,22 @@ func loadEvaluator(model string, f tensorgame.Format, field tensorgame.Field) (*
 	}
 	cfg := net.Config()
 	a, b, c := f.Dims()
-	if !cfg.Fits(a, b, c) || cfg.Field != field {
+	if !cfg.Fits(a, b, c) && !parts || cfg.Field != field {
 		return nil, "", usageErrorf("model %s plays axes up to %dx%dx%d over %v; %v over %v does not fit", name, cfg.A, cfg.B, cfg.C, cfg.Field, f, field)
 	}
 	return net, name, nil
+}
+
+// largestModel returns the largest shipped model over field.
+func largestModel(field tensorgame.Field) (models.Model, bool) {
+	var m models.Model
+	ok := false
+	for _, x := range models.List() {
+		if x.Field == field {
+			m, ok = x, true
+		}
+	}
+	return m, ok
 }
 
 // compressShipped returns a Compress that evaluates with the shipped

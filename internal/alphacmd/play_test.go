@@ -161,6 +161,7 @@ func TestDefaultPlayMatchesFlags(t *testing.T) {
 		{"samples", strconv.Itoa(o.samples)},
 		{"lookahead", strconv.FormatFloat(o.look, 'g', -1, 64)},
 		{"compress", strconv.FormatBool(o.compress)},
+		{"split", strconv.FormatBool(o.split)},
 		{"bases", o.bases},
 		{"field", strings.ToLower(o.field.String())},
 		{"games", strconv.Itoa(o.games)},
@@ -169,5 +170,36 @@ func TestDefaultPlayMatchesFlags(t *testing.T) {
 		if def := fl.Lookup(tc.flag).DefValue; def != tc.got {
 			t.Errorf("--%s: defaultPlay %q, flag default %q", tc.flag, tc.got, def)
 		}
+	}
+}
+
+// A format no shipped model fits, with axes at most twice the largest
+// one's, is played through its parts (--split): 1x2x5 (axes 2×10×5)
+// splits into pieces the 3x3x3 model takes, and their combination is a
+// verified scheme of at most n·m·p terms. Without --split it is refused.
+func TestPlayThroughParts(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, err := agentExec(t, "play", "1x2x5", "--run", dir, "--time", "60s",
+		"--target", "10", "--sims", "10", "--games", "2", "--json")
+	if err != nil {
+		t.Fatalf("play: %v\n%s", err, errOut)
+	}
+	var res playResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("json output: %v\n%s", err, out)
+	}
+	if res.Best == 0 || res.Best > 10 || res.SplitTargets == 0 || res.SplitGames != res.Games {
+		t.Errorf("result %+v, want rank at most 10, every game on a sub-target", res)
+	}
+	s, err := tensorgame.ReadFile(filepath.Join(dir, "1x2x5_r"+strconv.Itoa(res.Best)+"_Z2.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Errorf("scheme does not verify: %v", err)
+	}
+	var ue *usageError
+	if _, _, err := agentExec(t, "play", "1x2x5", "--split=false", "--run", t.TempDir(), "--time", "1s"); !errors.As(err, &ue) {
+		t.Errorf("--split=false: error %v, want a usage error", err)
 	}
 }

@@ -26,7 +26,7 @@ type reproduceOptions struct {
 	seed     uint64
 	runDir   string
 	json     bool
-	// agent plays each row over Z2 that a shipped model fits with the
+	// agent plays each row over Z2 that a shipped model plays with the
 	// agent alone (alphamat play's defaults) for agentTime, after the
 	// reproduction, and reports its best rank beside the flip walks'.
 	agent     bool
@@ -54,8 +54,9 @@ restrictions of the schemes of the formats one size larger: 4x5x5 from
 below AlphaTensor's (4x4x5, 4x5x5, 5x5x5) are then searched once more
 (--budget again) toward the best known rank.
 
-With --agent, each row over Z2 that a shipped model fits (2x2x2 to 3x3x3)
-is then played by the agent alone, as alphamat play FORMAT with its
+With --agent, each row over Z2 that the shipped models play (those up to
+3x3x3, and through their parts those with axes up to twice 3x3x3's: all
+the default rows) is then played by the agent alone, as alphamat play FORMAT with its
 defaults, for --agent-time: its best rank goes beside the flip walks' rank
 and time (agent.json in the run directory, and the report without --json).
 
@@ -113,7 +114,7 @@ Exit status: 0 when every requested row is reproduced, 1 otherwise.`,
 	f.Uint64Var(&o.seed, "seed", 1, "random seed")
 	f.StringVar(&o.runDir, "run", "runs/reproduce", "run directory (resumable)")
 	f.BoolVar(&o.json, "json", false, "print the report as JSON")
-	f.BoolVar(&o.agent, "agent", false, "then play each row over z2 that a shipped model fits with the agent alone (alphamat play, no flip walks) for --agent-time; its best ranks go to agent.json in the run directory and, without --json, beside the flip walks' in the report")
+	f.BoolVar(&o.agent, "agent", false, "then play each row over z2 that the shipped models play with the agent alone (alphamat play, no flip walks) for --agent-time; its best ranks go to agent.json in the run directory and, without --json, beside the flip walks' in the report")
 	f.DurationVar(&o.agentTime, "agent-time", time.Minute, "time of each --agent row")
 	return cmd
 }

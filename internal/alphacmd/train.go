@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -45,6 +46,9 @@ type trainOptions struct {
 	time        time.Duration
 	fresh       bool
 	workers     int
+	// evalEvery, evalProblems and evalSims set the training curve's
+	// held-out evaluations.
+	evalEvery, evalProblems, evalSims int
 }
 
 func newTrainCmd(io *IO) *cobra.Command {
@@ -67,7 +71,15 @@ compared), and no scheme file is read.
 The run directory holds the checkpoint agent.ckpt (written after the
 demonstration phase, after every round, and on interrupt; training resumes
 from it unless --fresh) and every scheme self-play finds, verified, as
-<n>x<m>x<p>_r<R>_<FIELD>.txt. The final network (weights only) goes to --out.`,
+<n>x<m>x<p>_r<R>_<FIELD>.txt. The final network (weights only) goes to --out.
+
+The run directory also keeps the training curve: curve.json (every
+invocation's command line, and a point every --eval-every SGD steps and
+at the end of each phase: the running loss, action accuracy and value
+error, and how many held-out synthetic problems, agent.HeldOut's that fit
+the network, a game of --eval-sims simulations per move solves within
+their demonstration's rank), command.txt (the command lines) and
+curve.png (loss and held-out solve rate against SGD steps).`,
 		Example: `  alphamat train 2x2x2 --demo-steps 3000 --rounds 20
   alphamat train 3x3x3 --demo-formats 2x2x2,2x2x3,2x3x3,3x3x3 --time 30m
   alphamat train 2x2x2 --rounds 10   # resumes runs/2x2x2-z2/agent.ckpt`,
@@ -84,7 +96,8 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 			}
 			o.field = field
 			if o.demoSteps < 0 || o.rounds < 0 || o.games < 1 || o.roundSteps < 0 || o.sims < 1 || o.samples < 1 || o.lookahead < 0 ||
-				o.batch < 1 || o.lr <= 0 || o.time <= 0 || o.workers < 0 || o.demoMaxRank < 0 || o.demoSub < 0 || o.demoSub > 1 {
+				o.batch < 1 || o.lr <= 0 || o.time <= 0 || o.workers < 0 || o.demoMaxRank < 0 || o.demoSub < 0 || o.demoSub > 1 ||
+				o.evalEvery < 0 || o.evalProblems < 0 || o.evalSims < 1 {
 				return usageErrorf("sizes, steps and --time must be positive (--demo-steps, --rounds, --round-steps may be 0), --demo-sub in 0..1")
 			}
 			if err := checkWorkers("train", "--workers", o.workers); err != nil {
@@ -121,6 +134,9 @@ from it unless --fresh) and every scheme self-play finds, verified, as
 	fl.Uint64Var(&o.seed, "seed", 1, "random seed")
 	fl.DurationVar(&o.time, "time", 24*time.Hour, "stop (with a checkpoint) after this long")
 	fl.BoolVar(&o.fresh, "fresh", false, "start a new network even if the run has a checkpoint")
+	fl.IntVar(&o.evalEvery, "eval-every", 500, "SGD steps between the training curve's held-out evaluations (0: none)")
+	fl.IntVar(&o.evalProblems, "eval-problems", 32, "held-out synthetic problems of each evaluation")
+	fl.IntVar(&o.evalSims, "eval-sims", 50, "simulations per move of the held-out games")
 	fl.IntVar(&o.workers, "workers", 0, "self-play games at once (default 4 x GOMAXPROCS, at most 64 per CPU)")
 	return cmd
 }
@@ -178,9 +194,24 @@ func trainRun(ctx context.Context, io *IO, o *trainOptions) error {
 		fmt.Fprintf(io.ErrOut, "new network: axes %dx%dx%d, hidden %d x %d, head %d, %d parameters\n",
 			nc.A, nc.B, nc.C, nc.Hidden, nc.Layers, nc.Head, net.NumParams())
 	}
+	if o.fresh {
+		if err := os.Remove(filepath.Join(o.runDir, "curve.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	evalSearch := mcts.Config{Simulations: o.evalSims, Samples: o.samples, Lookahead: o.lookahead}
+	crv, err := openCurve(o.runDir, os.Args, tr.Net(), o.field, evalSearch, o.seed, o.evalEvery, o.evalProblems)
+	if err != nil {
+		return err
+	}
 	tctx, cancel := context.WithTimeout(ctx, o.time)
 	defer cancel()
-	err := trainLoop(tctx, io, o, tr)
+	if len(crv.Points) == 0 {
+		err = crv.add(tctx, tr.Net(), tr.State().Steps, "start", 0, 0, 0)
+	}
+	if err == nil {
+		err = trainLoop(tctx, io, o, tr, crv)
+	}
 	// Whatever happened, keep the progress: checkpoint and model.
 	if serr := tr.Save(ckpt); serr != nil && err == nil {
 		err = serr
@@ -207,11 +238,11 @@ func networkAxes(f tensorgame.Format, fs []tensorgame.Format) (a, b, c int) {
 	return a, b, c
 }
 
-func trainLoop(ctx context.Context, io *IO, o *trainOptions, tr *agent.Trainer) error {
+func trainLoop(ctx context.Context, io *IO, o *trainOptions, tr *agent.Trainer, crv *trainCurve) error {
 	ckpt := filepath.Join(o.runDir, "agent.ckpt")
 	// Demonstration phase (the part not yet done by a resumed run).
 	if left := int64(o.demoSteps) - tr.State().DemoSteps; left > 0 && tr.State().Rounds == 0 {
-		if err := sgdSteps(ctx, io, tr, int(left), true, "demos"); err != nil {
+		if err := sgdSteps(ctx, io, tr, int(left), true, "demos", crv); err != nil {
 			return err
 		}
 		if err := tr.Save(ckpt); err != nil {
@@ -237,7 +268,7 @@ func trainLoop(ctx context.Context, io *IO, o *trainOptions, tr *agent.Trainer) 
 		fmt.Fprintf(io.ErrOut, "round %d/%d: %d games at limit %d, %d solved (best %s), mean return %.2f, %d sims (%.0f/s), batch %.1f\n",
 			r+1, o.rounds, rs.Games, rs.Limit, rs.Solved, rankString(rs.BestRank), rs.MeanReturn,
 			rs.Search.Simulations, float64(rs.Search.Simulations)/time.Since(start).Seconds(), rs.MeanBatch)
-		if err := sgdSteps(ctx, io, tr, o.roundSteps, false, fmt.Sprintf("round %d", r+1)); err != nil {
+		if err := sgdSteps(ctx, io, tr, o.roundSteps, false, fmt.Sprintf("round %d", r+1), crv); err != nil {
 			return err
 		}
 		if err := tr.Save(ckpt); err != nil {
@@ -248,8 +279,9 @@ func trainLoop(ctx context.Context, io *IO, o *trainOptions, tr *agent.Trainer) 
 }
 
 // sgdSteps runs n SGD steps under a progress bar showing the running loss
-// and accuracy.
-func sgdSteps(ctx context.Context, io *IO, tr *agent.Trainer, n int, demosOnly bool, what string) error {
+// and accuracy, and adds the points of the training curve that fall in
+// them and one at their end.
+func sgdSteps(ctx context.Context, io *IO, tr *agent.Trainer, n int, demosOnly bool, what string, crv *trainCurve) error {
 	if n == 0 {
 		return nil
 	}
@@ -281,6 +313,11 @@ func sgdSteps(ctx context.Context, io *IO, tr *agent.Trainer, n int, demosOnly b
 		}
 		bar.Describe(fmt.Sprintf("%s  loss %.3f  acc %4.1f%%  value err %.2f", what, loss, 100*acc, verr))
 		_ = bar.Add(1)
+		if step := tr.State().Steps; i == n-1 || crv.due(step) {
+			if err := crv.add(ctx, tr.Net(), step, what, loss, acc, verr); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
