@@ -230,8 +230,11 @@ func TestCyclic(t *testing.T) {
 		{fm(4, 4, 5), false},
 		{fm(5, 6, 6), true},
 		{fm(8, 8, 8), true},
-		{fm(9, 9, 9), false}, // beyond the cyclic walker
-		{fm(8, 9, 9), false},
+		{fm(9, 9, 9), true}, // wide factors
+		{fm(8, 9, 9), true},
+		{fm(16, 16, 16), true},
+		{fm(17, 17, 17), false}, // beyond the cyclic walker
+		{fm(15, 16, 17), false},
 		{fm(6, 6, 6), true},
 		{fm(5, 5, 4), true},
 		{fm(3, 4, 4), false},
