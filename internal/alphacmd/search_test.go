@@ -95,7 +95,7 @@ func TestSearchBadInput(t *testing.T) {
 		{"target zero", []string{"2x2x2", "--target", "0"}, exitUsage, "below 1"},
 		{"target above start", []string{"2x2x2", "--target", "9", "--run", filepath.Join(dir, "r1")}, exitFail, "above the start rank 8"},
 		{"workers", []string{"2x2x2", "--workers", "0"}, exitUsage, "--workers"},
-		{"cyclic too large", []string{"2x2x9", "--cyclic", "--run", filepath.Join(dir, "c9")}, exitFail, "9x9x9"},
+		{"cyclic too large", []string{"2x2x17", "--cyclic", "--run", filepath.Join(dir, "c17")}, exitFail, "17x17x17"},
 		{"from other format", []string{"2x2x2", "--from", other, "--run", filepath.Join(dir, "r2")}, exitFail, "2x2x3"},
 		{"from broken", []string{"2x2x2", "--from", broken, "--run", filepath.Join(dir, "r3")}, exitFail, "Brent"},
 		{"from missing", []string{"2x2x2", "--from", filepath.Join(dir, "none.txt")}, exitFail, "none.txt"},
