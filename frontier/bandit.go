@@ -2,6 +2,7 @@ package frontier
 
 import (
 	"math"
+	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
 )
@@ -17,11 +18,21 @@ type Arm struct {
 	Gained int `json:"gained"`
 	// Reward is the recent rate of progress, in ranks per second of
 	// search: an exponential moving average over the searches (weight
-	// Decay for the newest), so that a format that stopped paying loses its
-	// turn.
+	// Decay for the newest). It is reported, not used by Pick.
 	Reward float64 `json:"reward"`
-	// Fresh is set when a meta move improved the format since its last
-	// search: its new schemes wait for flip walks.
+	// Slice is the time of the arm's next search, in seconds (0: the
+	// scheduler's Base). It doubles after a search that took nothing off,
+	// up to the scheduler's MaxSlice, and stays after one that paid: an
+	// arm that keeps being picked without gain gets ever longer walks
+	// rather than ever more restarts.
+	Slice float64 `json:"slice,omitempty"`
+	// Idle is the time searched since the arm's rank last went down (by
+	// its own search, or by a meta move: Fresh).
+	Idle float64 `json:"idle,omitempty"`
+	// Fresh is set when the arm's rank went down by a meta move (or, for
+	// an arm over Z, when the rank over Z2 went below it: its schemes wait
+	// for lifting) since its last search: its new schemes wait for flip
+	// walks, and Pick counts it as not idle.
 	Fresh bool `json:"fresh,omitempty"`
 	// Unsupported is set, for this process only, when the search refused
 	// the format: the catalogue and meta moves only, for now.
@@ -31,13 +42,13 @@ type Arm struct {
 // Decay is the weight of the newest search in Arm.Reward.
 const Decay = 0.5
 
-// Scheduler picks the next format to search: a bandit over arms (formats ×
-// fields) whose reward is the rank taken off per second of search. It is
-// not safe for concurrent use.
+// Scheduler picks the next format to search and the time of its search.
+// It is not safe for concurrent use.
 type Scheduler struct {
 	Arms []*Arm
-	// Explore scales the UCB bonus (default 1).
-	Explore float64
+	// Base is the time of an arm's first search (default 10 s), MaxSlice
+	// the most an arm's Slice grows to (default 16·Base).
+	Base, MaxSlice time.Duration
 }
 
 // Pick returns the arm to search next, or nil when no arm can be searched.
@@ -50,10 +61,14 @@ type Scheduler struct {
 //     formats, cheap to walk, whose improvements the meta moves carry to
 //     the large ones, before large formats that the meta moves have not
 //     already brought near their best known rank.
-//  3. Else UCB1: the arm with the largest Reward + Explore·s·√(2 ln N / n)
-//     (N searches in all, n of this arm, s the largest Reward of any arm or
-//     1/60 rank per second if none has one), where an arm a meta move made
-//     Fresh counts as earning s; ties go to the larger Urgency.
+//  3. Else the arm of least Effort: the time its current rank will have
+//     had after its next search, Idle (0 when Fresh) plus its slice,
+//     times the Cost of its gap. Each open arm so gets search time in
+//     inverse proportion to its Cost while its rank stands, and an arm
+//     whose rank went down (by its search or a meta move) is searched
+//     again at once: ranks per CPU-second, with a prior that small gaps
+//     of small formats close first. Ties go to the smaller format, then
+//     Z2 before Z.
 func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	var open []*Arm
 	for _, a := range s.Arms {
@@ -72,46 +87,51 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 		return nil
 	}
 	var best *Arm
-	better := func(a, b *Arm) bool { // a before b on a tie of scores
-		ua, ub := Urgency(a.Key, gap(a.Key)), Urgency(b.Key, gap(b.Key))
-		if ua != ub {
-			return ua > ub
-		}
-		return catalogue.Compare(a.Key, b.Key) < 0
-	}
 	for _, a := range open {
-		if a.Pulls == 0 && (best == nil || best.Pulls > 0 || better(a, best)) {
+		if a.Pulls > 0 {
+			continue
+		}
+		if best == nil {
+			best = a
+			continue
+		}
+		ua, ub := Urgency(a.Key, gap(a.Key)), Urgency(best.Key, gap(best.Key))
+		if ua > ub || ua == ub && catalogue.Compare(a.Key, best.Key) < 0 {
 			best = a
 		}
 	}
-	if best != nil && best.Pulls == 0 {
+	if best != nil {
 		return best
 	}
-	total, scale := 0, 0.0
-	for _, a := range s.Arms {
-		total += a.Pulls
-		scale = math.Max(scale, a.Reward)
-	}
-	if scale == 0 {
-		scale = 1.0 / 60
-	}
-	explore := s.Explore
-	if explore == 0 {
-		explore = 1
-	}
-	bestScore := math.Inf(-1)
-	best = nil
+	bestEffort := math.Inf(1)
 	for _, a := range open {
-		mean := a.Reward
-		if a.Fresh {
-			mean = math.Max(mean, scale)
-		}
-		score := mean + explore*scale*math.Sqrt(2*math.Log(float64(max(total, 1)))/float64(a.Pulls))
-		if score > bestScore+1e-12 || math.Abs(score-bestScore) <= 1e-12 && better(a, best) {
-			best, bestScore = a, score
+		e := s.Effort(a, gap(a.Key))
+		if e < bestEffort*(1-1e-12) || e <= bestEffort*(1+1e-12) && catalogue.Compare(a.Key, best.Key) < 0 {
+			best, bestEffort = a, e
 		}
 	}
 	return best
+}
+
+// Effort is what Pick minimises among arms searched before: a's Idle time
+// (0 when Fresh) plus the time of its next search, in seconds, times the
+// Cost of its gap.
+func (s *Scheduler) Effort(a *Arm, gap int) float64 {
+	idle := a.Idle
+	if a.Fresh {
+		idle = 0
+	}
+	return (idle + s.SliceOf(a).Seconds()) * Cost(a.Key, gap)
+}
+
+// Cost is the prior cost of taking a gap off k's format, relative to other
+// formats: the gap (at least 1) times (n·m·p/27)², since both a flip's
+// cost and the number of flips a walk needs grow with the format (as in
+// Urgency). A gap of 1 on 3x3x6 costs 4, of 2 on 4x4x6 25, of 8 on 6x6x6
+// 512.
+func Cost(k catalogue.Key, gap int) float64 {
+	c := float64(k.Format.Naive()) / 27
+	return float64(max(gap, 1)) * c * c
 }
 
 // Urgency is how much a search of k's format is expected to pay before any
@@ -124,7 +144,30 @@ func Urgency(k catalogue.Key, gap int) float64 {
 	return float64(gap) / (c * c)
 }
 
-// Record books a search of a that took gained ranks off in seconds.
+func (s *Scheduler) base() time.Duration {
+	if s.Base > 0 {
+		return s.Base
+	}
+	return 10 * time.Second
+}
+
+func (s *Scheduler) maxSlice() time.Duration {
+	if s.MaxSlice > 0 {
+		return max(s.MaxSlice, s.base())
+	}
+	return 16 * s.base()
+}
+
+// SliceOf returns the time of a's next search: its Slice, within Base and
+// MaxSlice.
+func (s *Scheduler) SliceOf(a *Arm) time.Duration {
+	d := time.Duration(a.Slice * float64(time.Second))
+	return min(max(d, s.base()), s.maxSlice())
+}
+
+// Record books a search of a that took gained ranks off in seconds: its
+// Idle time starts again when its rank went down (gained > 0, or Fresh),
+// and its slice doubles (up to MaxSlice) when the search gained nothing.
 func (s *Scheduler) Record(a *Arm, gained int, seconds float64) {
 	rate := float64(gained) / math.Max(seconds, 1e-3)
 	if a.Pulls == 0 {
@@ -135,5 +178,18 @@ func (s *Scheduler) Record(a *Arm, gained int, seconds float64) {
 	a.Pulls++
 	a.Seconds += seconds
 	a.Gained += gained
+	switch {
+	case gained > 0:
+		a.Idle = 0
+	case a.Fresh:
+		a.Idle = seconds
+	default:
+		a.Idle += seconds
+	}
+	slice := s.SliceOf(a)
+	if gained <= 0 {
+		slice = min(2*slice, s.maxSlice())
+	}
+	a.Slice = slice.Seconds()
 	a.Fresh = false
 }

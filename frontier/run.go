@@ -19,6 +19,7 @@ import (
 	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/ranks"
 	"github.com/alphamat/alphamat/search"
+	"github.com/alphamat/alphamat/search/lift"
 	"github.com/alphamat/alphamat/search/pool"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -34,9 +35,14 @@ type Config struct {
 	Dir string
 	// Time bounds the run (0: until ctx is done).
 	Time time.Duration
-	// Slice is the time of one search (0: Time over twice the number of
-	// arms, within 3 s..60 s; 20 s without Time).
+	// Slice is the time of an arm's first search (0: Time over twice the
+	// number of arms, within 3 s..60 s; 20 s without Time). An arm's
+	// slice doubles after every search of it that gains nothing, up to
+	// MaxSlice (Arm.Slice).
 	Slice time.Duration
+	// MaxSlice bounds an arm's slice (0: 16 times Slice, at most a
+	// quarter of Time; never below Slice).
+	MaxSlice time.Duration
 	// Workers is the number of walkers of each search (default GOMAXPROCS).
 	Workers int
 	// Seed seeds the searches: search k of a run directory gets Seed+k.
@@ -81,7 +87,10 @@ type state struct {
 	Searches int `json:"searches"`
 	// Issued counts the searches started, booked or not: search k
 	// gets seed Config.Seed+k.
-	Issued  int        `json:"issued,omitempty"`
+	Issued int `json:"issued,omitempty"`
+	// Lifts counts the turns of arms that lifted (liftArm) instead of a
+	// search; Seconds includes their time.
+	Lifts   int        `json:"lifts,omitempty"`
 	Seconds float64    `json:"seconds"`
 	Arms    []armState `json:"arms"`
 	Records []Record   `json:"records,omitempty"`
@@ -122,6 +131,9 @@ type engine struct {
 	start   time.Time
 	rng     *rand.Rand
 	prop    *Propagator // its queue carries over from search to search
+	// unlifted holds the Z2 schemes (pool.Hash) that lifting to Z failed
+	// on (not liftable, or undecided): liftArm does not try them again.
+	unlifted map[uint64]bool
 }
 
 // Run works on cfg.Formats until cfg.Time is up or ctx is done, then
@@ -157,7 +169,7 @@ func newEngine(cfg Config) (*engine, error) {
 	if cfg.Dir == "" {
 		return nil, fmt.Errorf("frontier: no run directory")
 	}
-	if cfg.Time < 0 || cfg.Slice < 0 || cfg.Workers < 0 {
+	if cfg.Time < 0 || cfg.Slice < 0 || cfg.MaxSlice < 0 || cfg.Workers < 0 {
 		return nil, fmt.Errorf("frontier: negative time, slice or workers")
 	}
 	if cfg.Known == nil {
@@ -171,7 +183,8 @@ func newEngine(cfg Config) (*engine, error) {
 		cfg.Search = search.Run
 	}
 	e := &engine{cfg: cfg, targets: NewTargets(cfg.Known), arms: map[catalogue.Key]*Arm{},
-		sched: &Scheduler{}, scope: Scope(cfg.Formats), rng: rand.New(rand.NewPCG(cfg.Seed, 0xf))}
+		sched: &Scheduler{}, scope: Scope(cfg.Formats), rng: rand.New(rand.NewPCG(cfg.Seed, 0xf)),
+		unlifted: map[uint64]bool{}}
 	cat, err := catalogue.Open(cfg.Dir, catalogue.Options{Warn: e.warn})
 	if err != nil {
 		return nil, fmt.Errorf("frontier: %w", err)
@@ -190,6 +203,7 @@ func newEngine(cfg Config) (*engine, error) {
 			e.sched.Arms = append(e.sched.Arms, a)
 		}
 	}
+	e.sched.Base, e.sched.MaxSlice = e.slice(), e.maxSlice()
 	return e, nil
 }
 
@@ -268,12 +282,12 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 			e.cat.HoldStandard(f, field)
 		}
 	}
-	e.propagate(runCtx, e.cat.Keys(), e.slice())
+	e.propagate(runCtx, e.cat.Keys(), e.sched.Base)
 	if err := e.saveState(); err != nil {
 		return nil, err
 	}
 	e.progress()
-	if err := e.loop(runCtx, e.slice()); err != nil {
+	if err := e.loop(runCtx); err != nil {
 		return nil, err
 	}
 	rep := e.report()
@@ -289,7 +303,7 @@ func (e *engine) run(ctx context.Context) (*Report, error) {
 // loop runs searches until ctx is done, up to Config.Slots of them at
 // once, each of a format no other search in flight has (but see
 // Config.Twice).
-func (e *engine) loop(ctx context.Context, slice time.Duration) error {
+func (e *engine) loop(ctx context.Context) error {
 	slots := e.cfg.Slots
 	if slots == nil {
 		slots = func() int { return 1 }
@@ -315,7 +329,7 @@ func (e *engine) loop(ctx context.Context, slice time.Duration) error {
 				}
 				busy[a]++
 				inflight++
-				go func() { done <- outcome{a, e.searchArm(ctx, a, slice)} }()
+				go func() { done <- outcome{a, e.searchArm(ctx, a)} }()
 			}
 		}
 		if inflight == 0 {
@@ -352,7 +366,7 @@ func (e *engine) pickFree(busy map[*Arm]int) *Arm {
 	if len(busy) == 0 {
 		return e.sched.Pick(e.gap)
 	}
-	free := &Scheduler{Explore: e.sched.Explore}
+	free := &Scheduler{Base: e.sched.Base, MaxSlice: e.sched.MaxSlice}
 	for _, a := range e.sched.Arms {
 		if busy[a] == 0 {
 			free.Arms = append(free.Arms, a)
@@ -368,7 +382,7 @@ func (e *engine) pickFree(busy map[*Arm]int) *Arm {
 	return a
 }
 
-// slice returns the time of one search.
+// slice returns the time of an arm's first search.
 func (e *engine) slice() time.Duration {
 	if e.cfg.Slice > 0 {
 		return e.cfg.Slice
@@ -378,6 +392,19 @@ func (e *engine) slice() time.Duration {
 	}
 	s := e.cfg.Time / time.Duration(2*len(e.sched.Arms))
 	return min(max(s, 3*time.Second), time.Minute)
+}
+
+// maxSlice returns the most an arm's slice grows to (Config.MaxSlice).
+func (e *engine) maxSlice() time.Duration {
+	base := e.slice()
+	if e.cfg.MaxSlice > 0 {
+		return max(e.cfg.MaxSlice, base)
+	}
+	m := 16 * base
+	if e.cfg.Time > 0 {
+		m = min(m, e.cfg.Time/4)
+	}
+	return max(m, base)
 }
 
 // propagate runs the meta moves from keys, and from those an earlier call
@@ -392,6 +419,7 @@ func (e *engine) propagate(ctx context.Context, keys []catalogue.Key, budget tim
 			if a := e.arms[k]; a != nil {
 				a.Fresh = true
 			}
+			e.markLift(k)
 			e.logf("%v %v: rank %d by %s", k.Format, k.Field, s.Rank(), s.Origin.Move)
 			e.noteRecord(s)
 		}}
@@ -427,12 +455,15 @@ func (e *engine) noteRecord(s *tensorgame.Scheme) {
 	e.st.Records = append(e.st.Records, r)
 }
 
-// searchArm searches a's format for up to slice and books the outcome. It
-// holds e.mu except during the search.
-func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) error {
+// searchArm searches a's format for up to its slice (Scheduler.SliceOf)
+// and books the outcome; an arm over Z whose format is held at a lower
+// rank over Z2 lifts those schemes instead (liftArm). It holds e.mu except
+// during the search or lift.
+func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	f, field := a.Key.Format, a.Key.Field
+	slice := e.sched.SliceOf(a)
 	if dl, ok := ctx.Deadline(); ok {
 		slice = min(slice, time.Until(dl))
 	}
@@ -441,6 +472,9 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 		<-ctx.Done()
 		e.mu.Lock()
 		return nil
+	}
+	if lifted, err := e.liftArm(ctx, a, slice); lifted || err != nil {
+		return err
 	}
 	before := e.cat.Rank(f, field)
 	known := e.targets.Known(f, field)
@@ -522,19 +556,120 @@ func (e *engine) searchArm(ctx context.Context, a *Arm, slice time.Duration) err
 		}
 	}
 	after := e.cat.Rank(f, field)
+	if after < before {
+		e.markLift(a.Key)
+	}
 	e.sched.Record(a, before-after, secs)
 	e.st.Searches++
 	e.st.Seconds += secs
 	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d)", time.Since(e.start).Round(time.Second),
 		f, field, before, after, secs, known, after-known)
 	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
-		e.propagate(ctx, improved[:min(len(improved), 1)], slice)
+		e.propagate(ctx, improved[:min(len(improved), 1)], e.sched.Base)
 	}
 	if err := e.saveState(); err != nil {
 		return err
 	}
 	e.progress()
 	return nil
+}
+
+// markLift marks the arm over Z of k's format Fresh when k is over Z2 and
+// now held below the rank over Z: its next turn lifts (liftArm).
+func (e *engine) markLift(k catalogue.Key) {
+	if k.Field != tensorgame.Z2 {
+		return
+	}
+	z := catalogue.KeyOf(k.Format, tensorgame.Z)
+	if a := e.arms[z]; a != nil && e.cat.Rank(k.Format, tensorgame.Z2) < e.cat.Rank(k.Format, tensorgame.Z) {
+		a.Fresh = true
+	}
+}
+
+// liftSchemes is how many of the best Z2 schemes of a format liftArm
+// tries.
+const liftSchemes = 4
+
+// liftArm, for an arm over Z whose format the catalogue holds at a lower
+// rank over Z2, Hensel-lifts those Z2 schemes (search/lift, integer
+// coefficients only) for up to slice, the first that lifts ends it, and
+// books the turn as a search of the arm. Most Z2 schemes that flip walks
+// find lift (2x5x6, 3x4x6, 4x5x5 and 5x5x6 of the 25-minute --max 6 run in
+// docs/experiments.md all did, in 1-40 s), and a lift is far cheaper
+// than the walks over Z it saves. It reports false, having done nothing,
+// when there is nothing to lift: the field is Z2, the Z2 rank is not
+// lower, or every such scheme failed to lift before. It holds e.mu except
+// during the lift.
+func (e *engine) liftArm(ctx context.Context, a *Arm, slice time.Duration) (bool, error) {
+	f := a.Key.Format
+	held := e.cat.Rank(f, tensorgame.Z)
+	if a.Key.Field != tensorgame.Z || e.cat.Rank(f, tensorgame.Z2) >= held {
+		return false, nil
+	}
+	var todo []*tensorgame.Scheme
+	for _, s := range e.cat.Schemes(f, tensorgame.Z2, liftSchemes) {
+		if !e.unlifted[pool.Hash(s)] {
+			todo = append(todo, s)
+		}
+	}
+	if len(todo) == 0 {
+		return false, nil
+	}
+	seed := e.cfg.Seed + uint64(e.issued)
+	e.issued++
+	t0 := time.Now()
+	e.mu.Unlock()
+	lctx, cancel := context.WithTimeout(ctx, slice)
+	var got *tensorgame.Scheme
+	var failed []uint64
+	for i, s := range todo {
+		z, err := lift.Lift(lctx, s, lift.Options{IntegerOnly: true, Seed: seed + uint64(i)})
+		if lctx.Err() != nil {
+			break
+		}
+		if err != nil {
+			failed = append(failed, pool.Hash(s))
+			continue
+		}
+		z.Origin = tensorgame.Derive(tensorgame.MoveLift, s)
+		z.Origin.Params = map[string]string{"seed": strconv.FormatUint(seed+uint64(i), 10), "by": "frontier"}
+		got = z
+		break
+	}
+	cancel()
+	e.mu.Lock()
+	secs := time.Since(t0).Seconds()
+	for _, h := range failed {
+		e.unlifted[h] = true
+	}
+	if got == nil && ctx.Err() != nil {
+		return true, nil
+	}
+	var improved []catalogue.Key
+	if got != nil {
+		ok, err := e.cat.Offer(got)
+		if err != nil {
+			e.warn(err)
+		} else if ok {
+			improved = append(improved, a.Key)
+			e.noteRecord(got)
+		}
+	}
+	after := e.cat.Rank(f, tensorgame.Z)
+	e.sched.Record(a, held-after, secs)
+	e.st.Lifts++
+	e.st.Seconds += secs
+	e.logf("[%s] %v %v: %d -> %d in %.1fs by lifting %d Z2 schemes of rank %d (%d failed; best known %d, gap %d)",
+		time.Since(e.start).Round(time.Second), f, a.Key.Field, held, after, secs, len(todo), todo[0].Rank(),
+		len(failed), e.targets.Known(f, a.Key.Field), after-e.targets.Known(f, a.Key.Field))
+	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
+		e.propagate(ctx, improved, e.sched.Base)
+	}
+	if err := e.saveState(); err != nil {
+		return true, err
+	}
+	e.progress()
+	return true, nil
 }
 
 func (e *engine) progress() {

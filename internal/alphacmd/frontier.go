@@ -24,11 +24,13 @@ type frontierOptions struct {
 	Fields  []tensorgame.Field
 	Time    time.Duration
 	Slice   time.Duration
-	Workers int
-	Seed    uint64
-	Cyclic  bool
-	Run     string
-	JSON    bool
+	// MaxSlice bounds an arm's slice (frontier.Config.MaxSlice).
+	MaxSlice time.Duration
+	Workers  int
+	Seed     uint64
+	Cyclic   bool
+	Run      string
+	JSON     bool
 
 	// The cluster (see frontierCluster).
 	Listen        string
@@ -73,10 +75,15 @@ its "# origin:" header how it was found and from what. Every improvement is
 carried by meta moves to the formats it reaches (mod 2, restriction,
 extension with the standard algorithm, direct sums, tensor products like
 2x2x2 ⊗ 3x3x3 = 6x6x6), and the catalogue's schemes start flip-graph
-searches of one format at a time. A bandit picks the format: the largest
-gap to the best known rank first, then those whose searches pay, in ranks
-per second. A format the search does not support gets the catalogue and
-meta moves only.
+searches of one format at a time. A scheduler picks the format: each
+format once, small ones first, then the one of least effort (the time
+spent since its rank last went down, times its gap and its size squared),
+so that small gaps of small formats get the time and a format whose rank
+went down is searched again at once. A format's search time (--slice at
+first) doubles after every search of it that gains nothing, up to
+--max-slice; over Z, a format held lower over Z2 lifts those schemes
+first. Formats at the best known rank wait. A format the search does not
+support gets the catalogue and meta moves only.
 
 A table goes to stderr as it runs; report.md, report.json and gap.png
 (our rank minus the best known, per format) go to the run directory. A
@@ -157,8 +164,8 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 					o.Fields = append(o.Fields, field)
 				}
 			}
-			if o.Time < 0 || o.Slice < 0 {
-				return usageErrorf("frontier: --time and --slice must not be negative")
+			if o.Time < 0 || o.Slice < 0 || o.MaxSlice < 0 {
+				return usageErrorf("frontier: --time, --slice and --max-slice must not be negative")
 			}
 			if fl.Changed("workers") && (o.Workers < 1 && o.Listen == "" || o.Workers < 0) {
 				return usageErrorf("frontier: --workers %d: want at least 1 (0 only on a hub with --listen)", o.Workers)
@@ -174,7 +181,8 @@ Exit status: 0 when the time is up, 130 on Ctrl-C, 1 on errors, 2 on bad flags.`
 	fl.StringVar(&formats, "formats", "", "work on these formats, like 6x6x6 or 3x4x6,4x4x6 (sizes 2..16)")
 	fl.StringVar(&fields, "fields", "z2,z", "fields: z2, z or both")
 	fl.DurationVar(&o.Time, "time", 0, "stop after this long, like 3m or 24h (default: until Ctrl-C)")
-	fl.DurationVar(&o.Slice, "slice", 0, "time of one search of one format (default: --time over twice the formats × fields, 3s..1m)")
+	fl.DurationVar(&o.Slice, "slice", 0, "time of a format's first search (default: --time over twice the formats × fields, 3s..1m)")
+	fl.DurationVar(&o.MaxSlice, "max-slice", 0, "most time of one search: a format's slice doubles after each search without gain up to this (default: 16 slices, at most --time/4)")
 	fl.IntVar(&o.Workers, "workers", 0, "walkers of each search of this process's worker (default GOMAXPROCS; 0 on a hub: no local worker)")
 	fl.Uint64Var(&o.Seed, "seed", 1, "random seed of the searches")
 	fl.BoolVar(&o.Cyclic, "cyclic", true, "add cyclic-symmetric walkers to the searches of square formats from 5x5x5 on and of the formats one size below them (4x5x5)")
@@ -219,7 +227,7 @@ func frontierRun(ctx context.Context, io *IO, o *frontierOptions) error {
 		live.tty = term.IsTerminal(int(f.Fd()))
 	}
 	cfg := frontier.Config{
-		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice,
+		Formats: o.Formats, Fields: o.Fields, Dir: o.Run, Time: o.Time, Slice: o.Slice, MaxSlice: o.MaxSlice,
 		Workers: o.Workers, Seed: o.Seed, Cyclic: o.Cyclic, Log: live, Progress: live.draw,
 	}
 	hub, err := startFrontierHub(ctx, io, o, live, &cfg)
