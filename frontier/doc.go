@@ -6,9 +6,14 @@
 // reaches by a meta move (mod 2, and the moves of package frontier/meta:
 // restriction, direct sums of any number of parts, which include extension,
 // tensor product: see Propagate), and spends its time in flip-graph searches
-// (package search) of one format at a time, chosen by a bandit (Scheduler):
-// formats far from the best known rank first, then those whose searches
-// pay, in ranks per second. The fixed-format tricks of package reproduce
+// (package search) of one format at a time, chosen by a scheduler
+// (Scheduler): every format once, small ones first, then the format of
+// least effort, the time spent since its rank last went down times the
+// cost of its gap (small gaps of small formats first); a format's search
+// time doubles with every search of it that gains nothing, so that long
+// walks happen where restarts do not pay. A format over Z held lower over
+// Z2 lifts those schemes (package search/lift) before it searches. The
+// fixed-format tricks of package reproduce
 // (composites, restrictions of the format above, cyclic walks of the square
 // format above) are the same moves: both draw them from frontier/meta.
 //

@@ -211,6 +211,118 @@ func TestSchedulerPick(t *testing.T) {
 	}
 }
 
+// TestSchedulerEffort checks Pick's rule on arms searched before: the
+// least (Idle + next slice) × Cost first, a Fresh arm counting as not
+// idle, arms at the best known rank waiting, and never-searched arms
+// first.
+func TestSchedulerEffort(t *testing.T) {
+	z2 := func(n, m, p int) catalogue.Key { return catalogue.Key{Format: fm(n, m, p), Field: tensorgame.Z2} }
+	z := func(n, m, p int) catalogue.Key { return catalogue.Key{Format: fm(n, m, p), Field: tensorgame.Z} }
+	type arm struct {
+		key   catalogue.Key
+		gap   int
+		pulls int
+		idle  float64 // seconds
+		slice float64 // seconds (0: Base)
+		fresh bool
+	}
+	for _, c := range []struct {
+		name string
+		arms []arm
+		want catalogue.Key
+	}{
+		{"a small gap of a small format before a large gap",
+			[]arm{{z2(3, 3, 6), 1, 4, 40, 0, false}, {z(3, 3, 6), 3, 4, 40, 0, false}},
+			z2(3, 3, 6)},
+		{"a small format before a large one at the same gap and idle time",
+			[]arm{{z2(4, 4, 6), 1, 1, 10, 0, false}, {z2(3, 3, 6), 1, 1, 10, 0, false}},
+			z2(3, 3, 6)},
+		{"the large format once the small one has had more than (96/54)² times its time",
+			[]arm{{z2(4, 4, 6), 1, 1, 10, 0, false}, {z2(3, 3, 6), 1, 5, 50, 20, false}},
+			z2(4, 4, 6)},
+		{"a long next slice counts as idle time",
+			[]arm{{z2(3, 3, 6), 1, 3, 0, 160, false}, {z2(3, 4, 5), 1, 3, 10, 0, false}},
+			z2(3, 4, 5)},
+		{"a fresh arm is not idle",
+			[]arm{{z2(3, 4, 5), 1, 3, 10, 0, false}, {z2(3, 3, 6), 1, 9, 900, 0, true}},
+			z2(3, 3, 6)},
+		{"an idle arm waits",
+			[]arm{{z2(3, 4, 5), 1, 3, 10, 0, false}, {z2(3, 3, 6), 1, 9, 900, 0, false}},
+			z2(3, 4, 5)},
+		{"an arm at the best known rank waits",
+			[]arm{{z2(2, 3, 3), 0, 1, 0, 0, false}, {z2(6, 6, 6), 8, 50, 3000, 160, false}},
+			z2(6, 6, 6)},
+		{"an arm never searched comes first",
+			[]arm{{z2(2, 3, 3), 1, 1, 0, 0, false}, {z2(6, 6, 6), 8, 0, 0, 0, false}},
+			z2(6, 6, 6)},
+		{"every arm at the best known rank: the least effort searches for a record",
+			[]arm{{z2(2, 3, 3), 0, 1, 50, 0, false}, {z2(2, 2, 3), 0, 1, 50, 0, false}},
+			z2(2, 2, 3)},
+		{"ties: the smaller format",
+			[]arm{{z2(2, 4, 5), 1, 1, 10, 0, false}, {z2(2, 2, 10), 1, 1, 10, 0, false}},
+			z2(2, 2, 10)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := &Scheduler{Base: 10 * time.Second, MaxSlice: 160 * time.Second}
+			gaps := map[catalogue.Key]int{}
+			for _, a := range c.arms {
+				gaps[a.key] = a.gap
+				s.Arms = append(s.Arms, &Arm{Key: a.key, Pulls: a.pulls, Idle: a.idle, Slice: a.slice, Fresh: a.fresh})
+			}
+			got := s.Pick(func(k catalogue.Key) int { return gaps[k] })
+			if got == nil || got.Key != c.want {
+				t.Errorf("picked %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestSchedulerRecord checks what a search does to its arm: the slice
+// doubles after a search without gain up to MaxSlice and stays after one
+// that paid; Idle starts again when the rank went down (a gain, or Fresh).
+func TestSchedulerRecord(t *testing.T) {
+	s := &Scheduler{Base: 5 * time.Second, MaxSlice: 30 * time.Second}
+	a := &Arm{Key: catalogue.KeyOf(fm(3, 4, 5), tensorgame.Z2)}
+	for i, c := range []struct {
+		gained    int
+		secs      float64
+		fresh     bool
+		wantSlice time.Duration
+		wantIdle  float64
+	}{
+		{0, 5, false, 10 * time.Second, 5},
+		{0, 10, false, 20 * time.Second, 15},
+		{0, 20, false, 30 * time.Second, 35}, // MaxSlice
+		{0, 30, false, 30 * time.Second, 65},
+		{1, 12, false, 30 * time.Second, 0}, // a gain keeps the slice
+		{0, 30, true, 30 * time.Second, 30}, // a meta move lowered the rank: idle since
+		{2, 1, false, 30 * time.Second, 0},
+	} {
+		if c.fresh {
+			a.Fresh = true
+		}
+		if got := s.SliceOf(a); i == 0 && got != s.Base {
+			t.Fatalf("first slice %v, want Base %v", got, s.Base)
+		}
+		s.Record(a, c.gained, c.secs)
+		if got := s.SliceOf(a); got != c.wantSlice || a.Idle != c.wantIdle || a.Fresh {
+			t.Errorf("search %d (gained %d in %vs): slice %v idle %v fresh %v, want %v and %v", i, c.gained, c.secs,
+				got, a.Idle, a.Fresh, c.wantSlice, c.wantIdle)
+		}
+	}
+	if a.Pulls != 7 || a.Gained != 3 {
+		t.Errorf("%d pulls, %d gained; want 7 and 3", a.Pulls, a.Gained)
+	}
+	// Defaults: Base 10 s, MaxSlice 16 Base; a slice below Base is Base.
+	var d Scheduler
+	if got := d.SliceOf(&Arm{Slice: 1}); got != 10*time.Second {
+		t.Errorf("default slice %v", got)
+	}
+	if got := d.SliceOf(&Arm{Slice: 1e6}); got != 160*time.Second {
+		t.Errorf("default largest slice %v", got)
+	}
+}
+
 func openCat(t *testing.T) *catalogue.Catalogue {
 	t.Helper()
 	c, err := catalogue.Open(t.TempDir(), catalogue.Options{Warn: func(err error) { t.Error(err) }})
@@ -623,5 +735,101 @@ func TestPropagateFixedPoint(t *testing.T) {
 		if r := cat.Rank(c.f, tensorgame.Z); r > c.want {
 			t.Errorf("%v over Z: %d, want at most %d", c.f, r, c.want)
 		}
+	}
+}
+
+// TestRunSlicesResume checks that an arm's slice grows over searches that
+// gain nothing, up to MaxSlice, and that it survives a restart through
+// the state file: the resumed run's next search has the slice the first
+// run left, not Slice.
+func TestRunSlicesResume(t *testing.T) {
+	dir := t.TempDir()
+	// 2x2x2 over Z2 "needs 6": the first search finds 7, none after it
+	// gains anything.
+	known := []ranks.Known{{Format: fm(2, 2, 2), Z2: 6, ZT: 6, Z: 6, Q: 6}}
+	var times []time.Duration
+	var cancel context.CancelFunc
+	stopAfter := 0
+	fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
+		times = append(times, cfg.Time)
+		if len(times) == stopAfter {
+			cancel()
+		}
+		return search.Result{Stopped: "time", Best: reduce(t, readScheme(t, "2x2x2_r7_Z_strassen.txt"))}, nil
+	}
+	cfg := Config{Formats: []tensorgame.Format{fm(2, 2, 2)}, Fields: []tensorgame.Field{tensorgame.Z2}, Dir: dir,
+		Time: time.Hour, Slice: time.Second, MaxSlice: 8 * time.Second, Known: known, Search: fake}
+	ctx, c1 := context.WithCancel(context.Background())
+	defer c1()
+	cancel, stopAfter = c1, 4
+	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	// 8 -> 7 in the first search (its slice stays), then nothing: 2, 4, 8.
+	want := []time.Duration{time.Second, time.Second, 2 * time.Second, 4 * time.Second}
+	if !slices.Equal(times, want) {
+		t.Fatalf("search times %v, want %v", times, want)
+	}
+	var st state
+	b, err := os.ReadFile(filepath.Join(dir, StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &st); err != nil || len(st.Arms) != 1 || st.Arms[0].Slice != 8 {
+		t.Fatalf("state arms %+v (%v); want one arm with slice 8 s", st.Arms, err)
+	}
+	ctx, c2 := context.WithCancel(context.Background())
+	defer c2()
+	cancel, times, stopAfter = c2, nil, 2
+	if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("resumed Run: %v", err)
+	}
+	if want := []time.Duration{8 * time.Second, 8 * time.Second}; !slices.Equal(times, want) {
+		t.Errorf("resumed search times %v, want %v (MaxSlice)", times, want)
+	}
+}
+
+// TestRunLiftsZ checks that an arm over Z whose format is held lower over
+// Z2 lifts the Z2 scheme (2x2x2 at 7, reduced from Strassen's) before it
+// searches, and books the turn as a lift.
+func TestRunLiftsZ(t *testing.T) {
+	dir := t.TempDir()
+	known := []ranks.Known{{Format: fm(2, 2, 2), Z2: 7, ZT: 7, Z: 7, Q: 7}}
+	var fields []tensorgame.Field
+	var cancel context.CancelFunc
+	fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
+		fields = append(fields, cfg.Field)
+		if len(fields) == 3 {
+			cancel()
+		}
+		res := search.Result{Stopped: "time"}
+		if cfg.Field == tensorgame.Z2 {
+			res.Best = reduce(t, readScheme(t, "2x2x2_r7_Z_strassen.txt"))
+		}
+		return res, nil
+	}
+	cfg := Config{Formats: []tensorgame.Format{fm(2, 2, 2)}, Dir: dir, Time: time.Hour, Slice: time.Second,
+		Known: known, Search: fake}
+	ctx, c := context.WithCancel(context.Background())
+	defer c()
+	cancel = c
+	rep, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	// The Z2 search first (urgency ties: Z2 before Z); then the Z arm
+	// lifts; then both are at the best known rank and search for records.
+	if len(fields) < 1 || fields[0] != tensorgame.Z2 {
+		t.Errorf("searches over %v; want Z2 first", fields)
+	}
+	for _, r := range rep.Rows {
+		if r.Field == tensorgame.Z && (r.Rank != 7 || len(r.Lineage) == 0 || !slices.Contains(r.Lineage, tensorgame.MoveLift)) {
+			t.Errorf("2x2x2 over Z: %+v; want 7 by a lift", r)
+		}
+	}
+	var st state
+	b, _ := os.ReadFile(filepath.Join(dir, StateFile))
+	if err := json.Unmarshal(b, &st); err != nil || st.Lifts != 1 {
+		t.Errorf("state: %d lifts (%v), want 1", st.Lifts, err)
 	}
 }
