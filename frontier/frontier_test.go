@@ -839,3 +839,41 @@ func TestRunLiftsZ(t *testing.T) {
 		t.Errorf("state: %d lifts (%v), want 1", st.Lifts, err)
 	}
 }
+
+// TestWithRestrictions checks the order of a search's starts: the
+// restrictions below the standard rank after the format's own, or the
+// best of them first when it leads.
+func TestWithRestrictions(t *testing.T) {
+	s := func(rank int) *tensorgame.Scheme {
+		return &tensorgame.Scheme{Terms: make([]tensorgame.Term, rank)}
+	}
+	ranksOf := func(ss []*tensorgame.Scheme) []int {
+		var out []int
+		for _, x := range ss {
+			out = append(out, x.Rank())
+		}
+		return out
+	}
+	for _, c := range []struct {
+		own, rs []int
+		lead    bool
+		want    []int
+	}{
+		{[]int{20, 20}, []int{21, 23, 24}, false, []int{20, 20, 21, 23}},
+		{[]int{20, 20}, []int{21, 23, 24}, true, []int{21, 20, 20, 23}},
+		{[]int{20}, []int{24, 25}, true, []int{20}},
+		{[]int{20}, nil, true, []int{20}},
+		{nil, []int{22}, true, []int{22}},
+	} {
+		var own, rs []*tensorgame.Scheme
+		for _, r := range c.own {
+			own = append(own, s(r))
+		}
+		for _, r := range c.rs {
+			rs = append(rs, s(r))
+		}
+		if got := ranksOf(withRestrictions(own, rs, 24, c.lead)); !slices.Equal(got, c.want) {
+			t.Errorf("own %v, restrictions %v, lead %v: %v, want %v", c.own, c.rs, c.lead, got, c.want)
+		}
+	}
+}
