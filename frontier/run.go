@@ -501,7 +501,18 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	if rs, err := meta.Restrictions(f, field, e.cat, 4, 4); err != nil {
 		e.warn(err)
 	} else {
-		starts = withRestrictions(starts, rs, f.Naive(), a.Pulls%2 == 1 && !a.Fresh)
+		lead := a.Pulls%2 == 1 && !a.Fresh
+		for _, r := range rs {
+			if r.Rank() >= f.Naive() {
+				continue
+			}
+			if lead {
+				starts = append([]*tensorgame.Scheme{r}, starts...)
+				lead = false
+				continue
+			}
+			starts = append(starts, r)
+		}
 	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
 	seed := e.cfg.Seed + uint64(e.issued)
@@ -572,22 +583,6 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	}
 	e.progress()
 	return nil
-}
-
-// withRestrictions returns starts followed by the restriction starts rs
-// below rank naive (lowest rank first, as meta.Restrictions gives them),
-// or, with lead, the first of those before starts.
-func withRestrictions(starts, rs []*tensorgame.Scheme, naive int, lead bool) []*tensorgame.Scheme {
-	var below []*tensorgame.Scheme
-	for _, r := range rs {
-		if r.Rank() < naive {
-			below = append(below, r)
-		}
-	}
-	if !lead || len(below) == 0 {
-		return append(starts, below...)
-	}
-	return append(append([]*tensorgame.Scheme{below[0]}, starts...), below[1:]...)
 }
 
 // markLift marks the arm over Z of k's format Fresh when k is over Z2 and
