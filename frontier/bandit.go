@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/frontier/catalogue"
-	"github.com/alphamat/alphamat/tensorgame"
 )
 
 // Arm is one format and field the scheduler can search, with what its
@@ -68,10 +67,7 @@ type Scheduler struct {
 //     inverse proportion to its Cost while its rank stands, and an arm
 //     whose rank went down (by its search or a meta move) is searched
 //     again at once: ranks per CPU-second, with a prior that small gaps
-//     of small formats close first. An arm over Z whose format's arm over
-//     Z2 is open too counts twice its effort: the Z2 arm's walks (two Z2
-//     walkers, where a search over Z has one and a ternary one) feed it
-//     through lifting (see Arm.Fresh). Ties go to the smaller format, then
+//     of small formats close first. Ties go to the smaller format, then
 //     Z2 before Z.
 func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	var open []*Arm
@@ -107,19 +103,9 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	if best != nil {
 		return best
 	}
-	// Formats whose arm over Z2 is open: their arms over Z cost twice.
-	z2open := map[tensorgame.Format]bool{}
-	for _, a := range open {
-		if a.Key.Field == tensorgame.Z2 && gap(a.Key) > 0 {
-			z2open[a.Key.Format] = true
-		}
-	}
 	bestEffort := math.Inf(1)
 	for _, a := range open {
 		e := s.Effort(a, gap(a.Key))
-		if a.Key.Field == tensorgame.Z && z2open[a.Key.Format] {
-			e *= 2
-		}
 		if e < bestEffort*(1-1e-12) || e <= bestEffort*(1+1e-12) && catalogue.Compare(a.Key, best.Key) < 0 {
 			best, bestEffort = a, e
 		}

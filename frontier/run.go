@@ -494,24 +494,13 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	// Restrictions of the best schemes of the formats one size larger
 	// start walks too, even above the rank held: they descend where
 	// the format's own schemes stall (meta.Restrictions).
-	// A cluster job takes the first start only (Dispatch.Search), and its
-	// walks go on from its run directory's pool as well: every second
-	// search of an arm that no meta move just improved leads with the
-	// best restriction, so that those walks happen there too.
 	if rs, err := meta.Restrictions(f, field, e.cat, 4, 4); err != nil {
 		e.warn(err)
 	} else {
-		lead := a.Pulls%2 == 1 && !a.Fresh
 		for _, r := range rs {
-			if r.Rank() >= f.Naive() {
-				continue
+			if r.Rank() < f.Naive() {
+				starts = append(starts, r)
 			}
-			if lead {
-				starts = append([]*tensorgame.Scheme{r}, starts...)
-				lead = false
-				continue
-			}
-			starts = append(starts, r)
 		}
 	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
