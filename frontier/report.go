@@ -29,10 +29,12 @@ type Row struct {
 	Known  int               `json:"known"` // best known rank
 	// Listed says Known is from the table; else it is the bound of sums
 	// and products of known ranks.
-	Listed   bool    `json:"listed"`
-	Gap      int     `json:"gap"` // Rank - Known: 0 at the best known rank, below 0 a record
+	Listed bool `json:"listed"`
+	Gap    int  `json:"gap"` // Rank - Known: 0 at the best known rank, below 0 a record
+	// Searches counts the arm's turns, all runs: its searches and, over
+	// Z, its lifts of the Z2 schemes (liftArm); Seconds is their time.
 	Searches int     `json:"searches"`
-	Seconds  float64 `json:"seconds"` // time searched, all runs
+	Seconds  float64 `json:"seconds"`
 	// Lineage is how our best was found, oldest move first.
 	Lineage     []tensorgame.Move `json:"lineage,omitempty"`
 	Unsupported string            `json:"search_unsupported,omitempty"`
@@ -105,7 +107,7 @@ type Report struct {
 	Workers  int      `json:"workers"`
 	Seconds  float64  `json:"seconds"`       // this run
 	Total    float64  `json:"total_seconds"` // searched, all runs of the directory
-	Searches int      `json:"searches"`      // all runs
+	Searches int      `json:"searches"`      // all runs, lifts left out (state.Lifts)
 	// AtKnown counts the rows at or below the best known rank.
 	AtKnown int      `json:"at_known"`
 	Rows    []Row    `json:"rows"`
