@@ -493,6 +493,8 @@ func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) 
 				c.archive = p
 			}
 			c.sink = restrictSink{archive: c.archive, to: r.z2}
+		} else if err := r.keepFresh(c); err != nil {
+			return err
 		}
 		syms = append(syms, c)
 	}
