@@ -89,7 +89,7 @@ const (
 )
 
 // Factor descents of ProductStart: walks from PairedStart with the seeds
-// 1..factorSeeds, factorFlips flips each. They reach Strassen's 7 for
+// 1..factorSeeds (1 for a prime of 5 or more), factorFlips flips each. They reach Strassen's 7 for
 // 2x2x2 in under 100 flips and a 3x3x3 23 (2 fixed terms, 7 orbits) in
 // 1-20 thousand (TestProductStart checks the ranks), in milliseconds; 4x4x4
 // descents stay at 50 where the product 7·7 is 49.
@@ -105,8 +105,8 @@ const (
 // for a composite, the best product of two factors, recursively. 4x4x4 is
 // 7·7 = 49, 6x6x6 7·23 = 161 (2 fixed terms, 53 orbits), 8x8x8 343, 9x9x9
 // 529, 12x12x12 1127, 16x16x16 2401; a prime factor of 5 or more gets only
-// a short descent (5x5x5 at about 110, where 93 is known), so that the
-// start takes well under a second. The result is deterministic (but for its
+// one short descent (5x5x5 at 123 for 10x10x10's 861, where 93 is known),
+// so that the start takes a fraction of a second. The result is deterministic (but for its
 // origin's time) and verified. ProductStart returns an error when f is not
 // a square format that the walker supports (Supports) or n is prime or 1.
 func ProductStart(f tensorgame.Format) (*tensorgame.Scheme, error) {
@@ -140,7 +140,11 @@ func bestCyclic(n int, memo map[int]*tensorgame.Scheme) (*tensorgame.Scheme, err
 		if err != nil {
 			return nil, err
 		}
-		for seed := uint64(1); seed <= factorSeeds; seed++ {
+		seeds := uint64(factorSeeds)
+		if n >= 5 {
+			seeds = 1 // a rough factor: its descent takes the time
+		}
+		for seed := uint64(1); seed <= seeds; seed++ {
 			s, err := Descend(start, seed, factorFlips)
 			if err != nil {
 				return nil, fmt.Errorf("cyclic: factor %v of a product start: %w", f, err)
