@@ -81,6 +81,29 @@ func orbitCount(t *testing.T, w any) (orbits, fixed int) {
 	return 0, 0
 }
 
+// TestProductStartPrimeFactor checks 10x10x10 = 2x2x2 ⊗ 5x5x5, whose 5x5x5
+// factor comes from one short descent: below Strassen ⊗ the standard
+// 5x5x5 (7·125).
+func TestProductStartPrimeFactor(t *testing.T) {
+	f := tensorgame.Format{N: 10, M: 10, P: 10}
+	s, err := ProductStart(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tensorgame.Verify(s); err != nil {
+		t.Fatal(err)
+	}
+	if !Symmetric(s) {
+		t.Error("not cyclic-symmetric")
+	}
+	if r := s.Rank(); r%7 != 0 || r >= 7*125 {
+		t.Errorf("rank %d, want 7 times a 5x5x5 rank below 125", r)
+	}
+	if o := s.Origin; o == nil || len(o.Parents) != 2 || o.Parents[1].Format != (tensorgame.Format{N: 5, M: 5, P: 5}) {
+		t.Errorf("origin %+v, want a product with a 5x5x5 parent", o)
+	}
+}
+
 func TestProductStartErrors(t *testing.T) {
 	for _, tc := range []struct {
 		f    tensorgame.Format
