@@ -71,6 +71,14 @@
 // that the flips go where descents go deepest rather than in turns (the
 // 5x5x5 runs that compared shares with turns are in docs/experiments.md).
 //
+// For a composite size the lane also starts from cyclic.ProductStart, the
+// Kronecker product of cyclic schemes of the factors (6x6x6: Strassen's 7
+// times a 3x3x3 23, rank 161). Such a product is a local optimum that
+// cyclic walks do not leave for long (docs/experiments.md, "Cyclic product
+// starts (6x6x6)"), so that no walk would report it: a fresh start below
+// the run's best rank goes to the pool and to the plain lane when the run
+// opens.
+//
 // # Cyclic walkers above
 //
 // With Config.Cyclic on a format that is not square, like 4x5x5, the

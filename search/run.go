@@ -406,7 +406,8 @@ func (r *run) extraStarts() (z2Starts, zStarts [][]*tensorgame.Scheme, err error
 
 // symStarts returns the starts of a lane of symmetry y: the symmetric
 // ones of the extra starts, the fresh starts of the symmetry (the cyclic
-// paired diagonal start, cyclic.PairedStart), the symmetric ones of seeds,
+// paired diagonal start, cyclic.PairedStart, and for a composite size the
+// product start, cyclic.ProductStart), the symmetric ones of seeds,
 // else the best symmetric schemes of the pool (a run directory may hold
 // plain walks' schemes below them), and the standard algorithm last, once
 // (in a fresh run it is the pool's); pickStart chooses between them. A
@@ -493,6 +494,8 @@ func (r *run) addSymmetric(archive *pool.Pool, starts [][][]*tensorgame.Scheme) 
 				c.archive = p
 			}
 			c.sink = restrictSink{archive: c.archive, to: r.z2}
+		} else if err := r.keepFresh(c); err != nil {
+			return err
 		}
 		syms = append(syms, c)
 	}

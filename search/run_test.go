@@ -369,36 +369,42 @@ func TestCyclicFeeds(t *testing.T) {
 }
 
 // TestCyclicFreshStarts checks that the cyclic lane of a fresh run takes
-// turns between the standard algorithm and the paired diagonal start
-// (cyclic.PairedStart), whose epochs keep its comment.
+// turns between the standard algorithm, the paired diagonal start
+// (cyclic.PairedStart) and the product start (cyclic.ProductStart, 7·7 =
+// 49 for 4x4x4), whose epochs keep their comments.
 func TestCyclicFreshStarts(t *testing.T) {
 	f := format(4, 4, 4)
 	r := openRun(t, Config{Format: f, Field: tensorgame.Z2, Workers: 2, Cyclic: true})
 	c := r.lanes[0]
-	if c.sym == nil || len(c.starts) != 2 {
-		t.Fatalf("cyclic lane with %d starts, want 2", len(c.starts))
+	if c.sym == nil || len(c.starts) != 3 {
+		t.Fatalf("cyclic lane with %d starts, want 3", len(c.starts))
 	}
 	// In a fresh run the standard algorithm is the pool's (once, last).
-	paired, std := c.starts[0][0], c.starts[1][0]
+	paired, product, std := c.starts[0][0], c.starts[1][0], c.starts[2][0]
 	if !std.Equal(tensorgame.Standard(f, tensorgame.Z2)) {
 		t.Errorf("last start of rank %d, want the standard algorithm", std.Rank())
 	}
 	if !slices.ContainsFunc(paired.Comments, func(s string) bool { return strings.Contains(s, "diagonal parts [[0 1] [2 3]]") }) {
 		t.Errorf("first start: comments %q, want the paired diagonal start", paired.Comments)
 	}
+	if product.Rank() != 49 || product.Origin == nil || product.Origin.Move != tensorgame.MoveProduct {
+		t.Errorf("second start of rank %d, origin %+v, want the product start of rank 49", product.Rank(), product.Origin)
+	}
 	var tops []int
-	for range 2 {
+	for range 3 {
 		ep, err := c.newEpoch()
 		if err != nil {
 			t.Fatal(err)
 		}
 		tops = append(tops, ep.top)
-		if ep.top == paired.Rank() && !slices.Equal(ep.comments, paired.Comments) {
-			t.Errorf("epoch from the paired start has comments %q", ep.comments)
+		for _, s := range []*tensorgame.Scheme{paired, product} {
+			if ep.top == s.Rank() && !slices.Equal(ep.comments, s.Comments) {
+				t.Errorf("epoch from the start of rank %d has comments %q", s.Rank(), ep.comments)
+			}
 		}
 	}
-	if !slices.Contains(tops, paired.Rank()) || !slices.Contains(tops, 64) {
-		t.Errorf("two epochs start at %v, want %d and 64", tops, paired.Rank())
+	if !slices.Contains(tops, paired.Rank()) || !slices.Contains(tops, 49) || !slices.Contains(tops, 64) {
+		t.Errorf("three epochs start at %v, want %d, 49 and 64", tops, paired.Rank())
 	}
 }
 

@@ -49,6 +49,13 @@ func cyclicSymmetry(f tensorgame.Format) (*symmetry, error) {
 		}
 		fresh = append(fresh, p)
 	}
+	if cyclic.HasProductStart(f) {
+		p, err := cyclic.ProductStart(f)
+		if err != nil {
+			return nil, err
+		}
+		fresh = append(fresh, p)
+	}
 	return &symmetry{
 		fresh:     fresh,
 		name:      "cyclic-symmetric",
@@ -155,4 +162,25 @@ func (p *permuted) Scheme() *tensorgame.Scheme {
 	}
 	s.Comments = w.Comments // not the permutation's "derived:" lines
 	return s
+}
+
+// keepFresh gives the sink of c, a lane of a symmetry of the run's own
+// format, those of the symmetry's fresh starts that are below the run's
+// best rank: the product start (cyclic.ProductStart, 6x6x6 at 161 = 7·23)
+// is a local optimum that walks seldom leave, so that no walk would report
+// it, and the plain lane, to which the sink offers it, starts from it too.
+func (r *run) keepFresh(c *lane) error {
+	for _, s := range c.sym.fresh {
+		if b := r.pool.Best(); b > 0 && s.Rank() >= b {
+			continue
+		}
+		p, err := tensorgame.Permute(s, r.cfg.Format)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		if err := c.sink.keep(r.annotate(p, fmt.Sprintf("a fresh start of the %s walks", c.sym.name))); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+	}
+	return nil
 }

@@ -53,6 +53,11 @@
 // of the diagonal units of the parts of a partition (Moosbauer & Poole), and
 // [PairedStart] the one with pairs, n - n/2 fixed terms: Strassen's I⊗I⊗I
 // for 2x2x2, and for 5x5x5 the 3 that ranks 96 and 93 (3 + 3k) need.
+// [ProductStart] builds one for a composite n from the Kronecker product
+// ([Product]) of cyclic schemes of its factors, each found by a short
+// walk ([Descend]): the product of cyclic-symmetric schemes is
+// cyclic-symmetric, and 6x6x6 gets 7·23 = 161 = 2 + 3·53 (2 fixed terms),
+// 4x4x4 7·7 = 49, where walks from the diagonal starts stay at 50.
 //
 // # Representation
 //
