@@ -5,12 +5,27 @@ import (
 	"github.com/alphamat/alphamat/search/walkkit"
 )
 
-// attach adds entry e (factor e%3 of orbit e/3) to the index and queues a
-// reduction check for it when it joins other entries.
-func (w *Walker[F]) attach(e int32) {
-	if w.idx.Attach(e, 0, w.orb[e/3][e%3]) {
+// attach adds entry e, of value v (factor e%3 of orbit e/3), to the index
+// and queues a reduction check for it when it joins other entries. Taking
+// v rather than reading it keeps attach small enough to inline.
+func (w *Walker[F]) attach(e int32, v F) {
+	if w.idx.Attach(e, 0, v) {
 		w.stack = append(w.stack, e)
 	}
+}
+
+// entry returns the orbit and the position of entry e: e/3 and e%3
+// (entries are never negative; unsigned, they divide by a multiply).
+func entry(e int32) (id int32, p int) {
+	return int32(uint32(e) / 3), int(uint32(e) % 3)
+}
+
+// next returns the position after p in the cyclic order 0, 1, 2, read
+// from a table packed into a constant (two bits a position): a p == 2 test
+// compiles to a branch that the random walk mispredicts a third of the
+// time, and (p+1)%3 costs a multiply.
+func next(p int) int {
+	return int(0b00_10_01 >> (uint(p) << 1 & 63) & 3)
 }
 
 // newOrbit adds the orbit of x, or the fixed term x⊗x⊗x, to the scheme and
@@ -23,12 +38,12 @@ func (w *Walker[F]) newOrbit(x [3]F) {
 	id := w.ids.Add(fixed)
 	w.orb[id] = x
 	e := 3 * id
-	w.attach(e)
+	w.attach(e, x[0])
 	if fixed {
 		return
 	}
-	w.attach(e + 1)
-	w.attach(e + 2)
+	w.attach(e+1, x[1])
+	w.attach(e+2, x[2])
 }
 
 // kill removes orbit id from the scheme and the index.
@@ -54,7 +69,7 @@ func (w *Walker[F]) set(id int32, p int, v F) {
 	e := 3*id + int32(p)
 	w.idx.Detach(e, 0)
 	w.orb[id] = x
-	w.attach(e)
+	w.attach(e, v)
 }
 
 // flip makes one random flip and the reductions it enables, and returns
@@ -72,15 +87,15 @@ func (w *Walker[F]) flip() (rank int, made bool) {
 	if x>>63 != 0 {
 		e1, e2 = e2, e1
 	}
-	o1, o2 := e1/3, e2/3
+	o1, q1 := entry(e1)
+	o2, q2 := entry(e2)
 	if o1 == o2 || w.ids.Fixed[o1] || w.ids.Fixed[o2] {
 		return w.ids.Rank, false
 	}
 	// With the shared factor a moved to the front, the terms are a⊗b⊗c
 	// (orbit o1) and a⊗b'⊗c' (orbit o2): a⊗(b+b')⊗c + a⊗b'⊗(c+c').
-	q1, q2 := int(e1%3), int(e2%3)
-	b1, c1 := (q1+1)%3, (q1+2)%3
-	b2, c2 := (q2+1)%3, (q2+2)%3
+	b1, b2 := next(q1), next(q2)
+	c1, c2 := next(b1), next(b2)
 	nb := walkkit.Xor(w.orb[o1][b1], w.orb[o2][b2])
 	nc := walkkit.Xor(w.orb[o2][c2], w.orb[o1][c1])
 	w.set(o1, b1, nb)
@@ -96,7 +111,7 @@ func (w *Walker[F]) drain() {
 	for len(w.stack) > 0 {
 		e := w.stack[len(w.stack)-1]
 		w.stack = w.stack[:len(w.stack)-1]
-		if w.ids.Pos[e/3] >= 0 && w.idx.Group[e] >= 0 {
+		if id, _ := entry(e); w.ids.Pos[id] >= 0 && w.idx.Group[e] >= 0 {
 			w.reduce(e)
 		}
 	}
@@ -107,14 +122,14 @@ func (w *Walker[F]) drain() {
 // that has e's factor in front, if there is one: a⊗b⊗c + a⊗b⊗c' =
 // a⊗b⊗(c+c') (and so for the shifted terms).
 func (w *Walker[F]) reduce(e int32) {
-	o := e / 3
-	a := rot(w.orb[o], int(e%3))
+	o, p := entry(e)
+	a := rot(w.orb[o], p)
 	for _, k := range w.idx.Members(w.idx.Group[e]) {
-		ok := k / 3
+		ok, q := entry(k)
 		if ok == o {
 			continue
 		}
-		b := rot(w.orb[ok], int(k%3))
+		b := rot(w.orb[ok], q)
 		x := a
 		switch {
 		case a[1] == b[1]:

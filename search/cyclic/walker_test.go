@@ -28,6 +28,13 @@ var contract = walktest.Config{
 
 func TestContract(t *testing.T) { walktest.Contract(t, contract) }
 
+// TestWidthsAgree checks that the walkers of two and four words walk as the
+// one-word walker does (walktest.WidthsAgree): the one-word paths of the
+// generic code change nothing.
+func TestWidthsAgree(t *testing.T) {
+	walktest.WidthsAgree(t, contract, []tensorgame.Format{{N: 3, M: 3, P: 3}, {N: 4, M: 4, P: 4}})
+}
+
 // checker is a walker of any width, checked by checkWalker.
 type checker interface{ check(t tb) }
 

@@ -72,9 +72,13 @@ func (w *Walker[F]) flip() (rank int, made bool) {
 			q1, q2 = q2, q1
 		}
 		v1, v2 := w.view(o1, mb1), w.view(o2, mb2)
-		w.setView(o1, mb1, q1, walkkit.Xor(v1[q1], v2[q1]))
+		var zt F // the transpose of a new z: the sum of the transposes
+		if q1 == 2 || q2 == 2 {
+			zt = walkkit.Xor(w.orb[o1][3^mb1&1], w.orb[o2][3^mb2&1])
+		}
+		w.setView(o1, mb1, q1, walkkit.Xor(v1[q1], v2[q1]), zt)
 		if w.ids.Pos[o2] >= 0 {
-			w.setView(o2, mb2, q2, walkkit.Xor(v2[q2], v1[q2]))
+			w.setView(o2, mb2, q2, walkkit.Xor(v2[q2], v1[q2]), zt)
 		}
 	}
 	w.drain()
@@ -90,7 +94,7 @@ func (w *Walker[F]) fixedFlip(f, id, mb int32) {
 	v := w.view(id, mb)
 	o := &w.orb[id]
 	s := walkkit.Xor(walkkit.Xor(w.orb[f][2], o[2]), o[3])
-	w.setView(id, mb, 1, walkkit.Xor(v[0], v[1]))
+	w.setXY(id, 1^mb&1, walkkit.Xor(v[0], v[1])) // position 1 of member mb
 	w.setS(f, s)
 }
 

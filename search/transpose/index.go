@@ -4,11 +4,12 @@ import (
 	"github.com/alphamat/alphamat/search/walkkit"
 )
 
-// attach adds entry e (slot e&3 of id e>>2) to the index, in the table of
-// its kind, and queues a reduction check for it when it joins other
-// entries.
-func (w *Walker[F]) attach(e int32) {
-	if w.idx.Attach(e, int(e&3)>>1, w.orb[e>>2][e&3]) {
+// attach adds entry e, of value v (slot e&3 of id e>>2), to the index, in
+// table tab (0: x and y values, 1: z values), and queues a reduction check
+// for it when it joins other entries. Taking v and tab rather than working
+// them out keeps attach small enough to inline.
+func (w *Walker[F]) attach(e int32, tab int, v F) {
+	if w.idx.Attach(e, tab, v) {
 		w.stack = append(w.stack, e)
 	}
 }
@@ -39,10 +40,16 @@ func (w *Walker[F]) tr(z F) F {
 // image (x = y, z = zᵀ: t + σt = 2t = 0), and the fixed term
 // (x, x, z + zᵀ) when x = y (t + σt share two factors).
 func (w *Walker[F]) newOrbit(x [3]F) {
+	w.newOrbitT(x, w.tr(x[2]))
+}
+
+// newOrbitT is newOrbit given zt, the transpose of z (the walker keeps the
+// transposes of its z factors, and a sum of them is the transpose of the
+// sum: no tr on the paths of flips and merges).
+func (w *Walker[F]) newOrbitT(x [3]F, zt F) {
 	if walkkit.IsZero(x[0]) || walkkit.IsZero(x[1]) || walkkit.IsZero(x[2]) {
 		return
 	}
-	zt := w.tr(x[2])
 	if x[0] == x[1] {
 		if s := walkkit.Xor(x[2], zt); !walkkit.IsZero(s) {
 			w.newFixed(x[0], s)
@@ -52,11 +59,11 @@ func (w *Walker[F]) newOrbit(x [3]F) {
 	id := w.ids.Add(false)
 	w.orb[id] = [4]F{x[0], x[1], x[2], zt}
 	e := 4 * id
-	w.attach(e + slotX)
-	w.attach(e + slotY)
-	w.attach(e + slotZ)
+	w.attach(e+slotX, 0, x[0])
+	w.attach(e+slotY, 0, x[1])
+	w.attach(e+slotZ, 1, x[2])
 	if zt != x[2] {
-		w.attach(e + slotZT)
+		w.attach(e+slotZT, 1, zt)
 	}
 }
 
@@ -68,8 +75,8 @@ func (w *Walker[F]) newFixed(x, s F) {
 	}
 	id := w.ids.Add(true)
 	w.orb[id] = [4]F{x, x, s, s}
-	w.attach(4*id + slotX)
-	w.attach(4*id + slotZ)
+	w.attach(4*id+slotX, 0, x)
+	w.attach(4*id+slotZ, 1, s)
 }
 
 // kill removes id from the scheme and the index.
@@ -94,13 +101,14 @@ func (w *Walker[F]) view(id int32, mb int32) [3]F {
 
 // setView changes position p (0, 1, 2) of member mb of the live orbit id to
 // v, which changes the orbit: position p of σt is position p^1 of t for
-// p < 2, and the transpose of it for p = 2.
-func (w *Walker[F]) setView(id, mb int32, p int, v F) {
+// p < 2, and the transpose of it for p = 2; vt is the transpose of v when
+// p = 2.
+func (w *Walker[F]) setView(id, mb int32, p int, v, vt F) {
 	if p == 2 {
 		if mb&1 != 0 {
-			v = w.tr(v)
+			v, vt = vt, v
 		}
-		w.setZ(id, v)
+		w.setZ(id, v, vt)
 		return
 	}
 	w.setXY(id, int32(p)^(mb&1), v)
@@ -108,7 +116,7 @@ func (w *Walker[F]) setView(id, mb int32, p int, v F) {
 
 // setXY changes x (slot 0) or y (slot 1) of the live orbit id to v.
 func (w *Walker[F]) setXY(id, slot int32, v F) {
-	o := w.orb[id]
+	o := &w.orb[id]
 	if walkkit.IsZero(v) || v == o[slot^1] {
 		// The orbit vanishes (a zero factor) or becomes a fixed term or
 		// nothing (x = y): a reduction.
@@ -121,16 +129,16 @@ func (w *Walker[F]) setXY(id, slot int32, v F) {
 	}
 	e := 4*id + slot
 	w.detach(e)
-	w.orb[id][slot] = v
-	w.attach(e)
+	o[slot&1] = v
+	w.attach(e, 0, v)
 	if o[2] == o[3] {
 		// The sum of the terms of its symmetric z changed.
 		w.recheck(4*id + slotZ)
 	}
 }
 
-// setZ changes z of the live orbit id to v.
-func (w *Walker[F]) setZ(id int32, v F) {
+// setZ changes z of the live orbit id to v, whose transpose is zt.
+func (w *Walker[F]) setZ(id int32, v, zt F) {
 	if walkkit.IsZero(v) {
 		w.kill(id)
 		walkkit.Reduced(&w.core, 1)
@@ -139,11 +147,10 @@ func (w *Walker[F]) setZ(id int32, v F) {
 	e := 4 * id
 	w.detach(e + slotZ)
 	w.detach(e + slotZT)
-	zt := w.tr(v)
 	w.orb[id][slotZ], w.orb[id][slotZT] = v, zt
-	w.attach(e + slotZ)
+	w.attach(e+slotZ, 1, v)
 	if zt != v {
-		w.attach(e + slotZT)
+		w.attach(e+slotZT, 1, zt)
 	}
 	// A fixed term sharing x or y may now be undone by a fixed flip.
 	w.recheck(e + slotX)
@@ -168,6 +175,6 @@ func (w *Walker[F]) setS(id int32, v F) {
 	e := 4*id + slotZ
 	w.detach(e)
 	w.orb[id][slotZ], w.orb[id][slotZT] = v, v
-	w.attach(e)
+	w.attach(e, 1, v)
 	w.recheck(4*id + slotX)
 }

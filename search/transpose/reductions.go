@@ -68,10 +68,13 @@ func (w *Walker[F]) merge(id1, m1, id2, m2 int32, a, b int) bool {
 	switch {
 	case !f1 && !f2:
 		// a⊗b⊗c + a⊗b⊗c' = a⊗b⊗(c+c'), and the same on the σ-images.
-		x := v1
+		x, zt := v1, w.orb[id1][3^m1&1]
 		switch {
 		case v1[a] == v2[a]:
 			x[b] = walkkit.Xor(x[b], v2[b])
+			if b == 2 {
+				zt = walkkit.Xor(zt, w.orb[id2][3^m2&1])
+			}
 		case v1[b] == v2[b]:
 			x[a] = walkkit.Xor(x[a], v2[a])
 		default:
@@ -79,7 +82,7 @@ func (w *Walker[F]) merge(id1, m1, id2, m2 int32, a, b int) bool {
 		}
 		w.kill(id1)
 		w.kill(id2)
-		w.newOrbit(x)
+		w.newOrbitT(x, zt)
 	case f1 && f2:
 		// (x, x, s1) + (x, x, s2) = (x, x, s1+s2).
 		if v1[0] != v2[0] {
@@ -103,7 +106,7 @@ func (w *Walker[F]) merge(id1, m1, id2, m2 int32, a, b int) bool {
 			w.kill(id2)
 			w.newFixed(walkkit.Xor(x, y), s)
 			w.newFixed(y, s)
-		case p == x && walkkit.Xor(c, w.tr(c)) == s:
+		case p == x && walkkit.Xor(c, w.orb[id2][3^m2&1]) == s:
 			// The fixed flip that makes f' = 0.
 			w.fixedFlip(id1, id2, m2)
 			return true // fixedFlip counted the reduction

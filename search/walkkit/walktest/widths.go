@@ -34,3 +34,39 @@ func Accepts[W walkkit.Walker](t *testing.T, supports func(tensorgame.Format) er
 		}
 	}
 }
+
+// WidthsAgree checks that a walker generic over its factor width walks the
+// same way at every width: from the standard algorithm of each of formats,
+// seeds 1 to 3, the walkers of c.Wide must have the same scheme (terms in
+// the same order) and counts as c.New's after every chunk of a walk with
+// plus transitions. A width's own code (a fast path at one word, the
+// index's hash of wider keys) must not change the walk.
+func WidthsAgree(t *testing.T, c Config, formats []tensorgame.Format) {
+	if len(c.Wide) == 0 {
+		t.Fatal("Config.Wide lists no wider walkers")
+	}
+	opts := walkkit.Options{PlusAfter: 200, Extra: 6}
+	for _, f := range formats {
+		for seed := uint64(1); seed <= 3; seed++ {
+			one := c.start(t, f, seed, opts)
+			wide := make([]walkkit.Walker, len(c.Wide))
+			for i, nw := range c.Wide {
+				w := c
+				w.New = nw
+				wide[i] = w.start(t, f, seed, opts)
+			}
+			for chunk := range 4 {
+				one.Walk(5000, 0, f.Naive()+c.Room)
+				fl, red, plus, pl := one.Counts()
+				for i, w := range wide {
+					w.Walk(5000, 0, f.Naive()+c.Room)
+					fl2, red2, plus2, pl2 := w.Counts()
+					if !w.Scheme().Equal(one.Scheme()) || fl2 != fl || red2 != red || plus2 != plus || pl2 != pl {
+						t.Fatalf("%v seed %d chunk %d: wide%d walked otherwise (rank %d/%d, flips %d/%d, reductions %d/%d, plus %d/%d, plateau %d/%d)",
+							f, seed, chunk, i+1, w.Rank(), one.Rank(), fl2, fl, red2, red, plus2, plus, pl2, pl)
+					}
+				}
+			}
+		}
+	}
+}
