@@ -157,8 +157,8 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 	fmt.Fprintln(w)
 
 	if len(r.Crossovers) > 0 {
-		fmt.Fprintf(w, "## Crossover sizes (one level over gemm)\n\n")
-		fmt.Fprintf(w, "| plan | scheme | dtype | crossover | measured (size: speed-up) |\n|---|---|---|---|---|\n")
+		fmt.Fprintf(w, "## Crossover sizes (one level over gemm, or recursing to the leaf size)\n\n")
+		fmt.Fprintf(w, "| plan | scheme | leaf | dtype | crossover | measured (size: speed-up) |\n|---|---|---|---|---|---|\n")
 		for _, c := range r.Crossovers {
 			var pts []string
 			for i, n := range c.Sizes {
@@ -168,7 +168,11 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 			if c.Size > 0 {
 				size = fmt.Sprint(c.Size)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Plan, c.Scheme, c.DType, size, strings.Join(pts, ", "))
+			leaf := "one level"
+			if c.Leaf > 0 {
+				leaf = fmt.Sprint(c.Leaf)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", c.Plan, c.Scheme, leaf, c.DType, size, strings.Join(pts, ", "))
 		}
 		fmt.Fprintln(w)
 	}
