@@ -341,7 +341,7 @@ func TestAllocs(t *testing.T) {
 }
 
 func TestWorkspace(t *testing.T) {
-	p := mustPlan(t, "strassen")
+	p, w := mustPlan(t, "strassen"), mustPlan(t, "winograd")
 	for _, tt := range []struct {
 		k       kernels.Kernel
 		n, m, p int
@@ -355,6 +355,13 @@ func TestWorkspace(t *testing.T) {
 		{kernels.Kernel{Plans: []*kernels.Plan{p}, Cutoff: 25, Workers: 1}, 100, 100, 100, 7*2500 + 7*625},
 		// Two workers at the top: two slots.
 		{kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1, Workers: 2}, 100, 100, 100, 5*2500 + 2*2*2500},
+		// Winograd's schedule: one factor of A and one of B, two product
+		// blocks, per level; with Generic, 4 temporaries and the factors.
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 1}, 100, 100, 100, 4*2500 + 4*625},
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 1, Generic: true}, 100, 100, 100, 6*2500 + 6*625},
+		// Two workers at the top run the generic executor there, the
+		// schedule below it.
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 2}, 100, 100, 100, 4*2500 + 2*(2*2500+4*625)},
 	} {
 		if got := tt.k.Workspace(tt.n, tt.m, tt.p); got != tt.want {
 			t.Errorf("%s cutoff %d workers %d at %dx%dx%d: workspace %d, want %d",

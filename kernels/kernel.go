@@ -40,6 +40,14 @@ type Kernel struct {
 	// the sub-products one after the other (the Gemm leaves may still be
 	// parallel: the packed leaf, gonum's Dgemm and OpenBLAS are).
 	Workers int
+	// Generic runs Winograd's plan through the generic plan executor, like
+	// every other plan, instead of its hand-written schedule (which shares
+	// the factor sums, accumulates products through the leaf's beta and
+	// moves about two thirds of the memory per level; it runs wherever
+	// the sub-products run one after the other). It exists to measure the
+	// schedule: bench kernels times both ("winograd" and
+	// "winograd-generic").
+	Generic bool
 }
 
 // Name returns the names of the plans joined by "+", or "gemm" for a
@@ -112,13 +120,13 @@ func (k Kernel) settings() (levels, cutoff, workers int) {
 // block sums per worker.
 func (k Kernel) Workspace(n, m, p int) int {
 	levels, cutoff, workers := k.settings()
-	r := runner[float64]{plans: k.Plans, levels: levels, cutoff: cutoff}
+	r := runner[float64]{plans: k.Plans, levels: levels, cutoff: cutoff, generic: k.Generic}
 	return r.need(0, n, m, p, workers)
 }
 
 func run[T float](k Kernel, gemm func(T, view[T], view[T], T, view[T]), pool *bufPool[T], c, a, b view[T]) {
 	levels, cutoff, workers := k.settings()
-	r := runner[T]{plans: k.Plans, levels: levels, cutoff: cutoff, gemm: gemm}
+	r := runner[T]{plans: k.Plans, levels: levels, cutoff: cutoff, gemm: gemm, generic: k.Generic}
 	n := r.need(0, a.rows, a.cols, b.cols, workers)
 	if n == 0 {
 		r.mul(0, 1, a, b, 0, c, nil, workers)
