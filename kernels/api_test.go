@@ -3,9 +3,11 @@ package kernels_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -266,7 +268,7 @@ func TestNoAlias(t *testing.T) {
 	}
 }
 
-func mustPlan(t *testing.T, name string) *kernels.Plan {
+func mustPlan(t testing.TB, name string) *kernels.Plan {
 	t.Helper()
 	p, ok := kernels.LookupPlan(name)
 	if !ok {
@@ -336,6 +338,40 @@ func TestAllocs(t *testing.T) {
 		got := testing.AllocsPerRun(20, func() { k.MulGeneral(c, a, b) })
 		if got > tt.max {
 			t.Errorf("%s: %v allocations per call, want at most %v", tt.name, got, tt.max)
+		}
+	}
+}
+
+// TestWorkspaceKept checks that the workspace survives garbage collections
+// between calls (a sequential kernel allocates nothing even with two
+// collections before each call) until ReleaseWorkspace drops it.
+func TestWorkspaceKept(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	n := 40
+	a, b := randGeneral(rnd, n, n), randGeneral(rnd, n, n)
+	c := general(n, n, n, make([]float64, n*n))
+	k := kernels.Kernel{Plans: []*kernels.Plan{mustPlan(t, "winograd")}, Cutoff: 4, Workers: 1}
+	k.MulGeneral(c, a, b)
+	gcCall := func() {
+		runtime.GC()
+		runtime.GC()
+		k.MulGeneral(c, a, b)
+	}
+	if got := testing.AllocsPerRun(5, gcCall); got != 0 {
+		t.Errorf("%v allocations per call after two collections, want 0", got)
+	}
+	released := func() {
+		kernels.ReleaseWorkspace()
+		gcCall()
+	}
+	if got := testing.AllocsPerRun(2, released); got < 1 {
+		t.Errorf("%v allocations per call after ReleaseWorkspace and two collections, want at least 1", got)
+	}
+	want := general(n, n, n, make([]float64, n*n))
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, want)
+	for i, v := range c.Data {
+		if math.Abs(v-want.Data[i]) > 1e-12 {
+			t.Fatalf("C[%d] = %v after ReleaseWorkspace, want %v", i, v, want.Data[i])
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -138,8 +139,16 @@ func run[T float](k Kernel, gemm func(T, view[T], view[T], T, view[T]), pool *bu
 }
 
 // bufPool recycles workspace between calls, so that a kernel allocates its
-// temporaries once per size and not once per call.
-type bufPool[T float] struct{ p sync.Pool }
+// temporaries once per size and not once per call. The buffer of the last
+// call is kept (keep) through garbage collections, which empty a
+// sync.Pool: a fresh workspace costs a page fault per 4 KiB page on its
+// first touch, and on a virtual machine that can cost more than the
+// product (BenchmarkWorkspaceGC). Buffers of calls running at the same
+// time go to the sync.Pool. ReleaseWorkspace drops the kept buffers.
+type bufPool[T float] struct {
+	keep atomic.Pointer[[]T]
+	p    sync.Pool
+}
 
 // The package's workspace caches. Like the caches of fmt and encoding/json
 // they hold no state visible to callers: a buffer is owned by one call
@@ -150,6 +159,12 @@ var (
 )
 
 func (p *bufPool[T]) get(n int) *[]T {
+	if b := p.keep.Swap(nil); b != nil {
+		if cap(*b) >= n {
+			return b
+		}
+		p.p.Put(b)
+	}
 	b, _ := p.p.Get().(*[]T)
 	if b == nil || cap(*b) < n {
 		s := make([]T, n)
@@ -158,4 +173,20 @@ func (p *bufPool[T]) get(n int) *[]T {
 	return b
 }
 
-func (p *bufPool[T]) put(b *[]T) { p.p.Put(b) }
+func (p *bufPool[T]) put(b *[]T) {
+	if old := p.keep.Swap(b); old != nil {
+		p.p.Put(old)
+	}
+}
+
+func (p *bufPool[T]) release() { p.keep.Store(nil) }
+
+// ReleaseWorkspace drops the workspace that the kernels keep between calls
+// (the temporaries of the last product of each element type: about 4n²/3
+// elements for Winograd's schedule at size n, 700 MiB at n = 8192 in
+// float64), so that the garbage collector can free it. The next product with a fast scheme allocates
+// its workspace again, and pays for its first touch.
+func ReleaseWorkspace() {
+	pool64.release()
+	pool32.release()
+}
