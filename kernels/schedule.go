@@ -55,57 +55,65 @@ func (r runner[T]) winograd(level int, alpha T, a, b view[T], beta T, c view[T],
 	mul := func(s T, a, b view[T], beta T, c view[T]) { r.mul(level+1, s*alpha, a, b, beta, c, rest, 1) }
 	sum := func(dst view[T], beta T, g grid[T], cs ...Coef) { combine(dst, beta, g, cs, 1) }
 
-	if beta == 0 {
+	// The factors, in the two block buffers X and Y; S2, T2, S4 and T4
+	// overwrite the factor they are made from.
+	s3t3 := func() {
 		sum(x, 0, ga, Coef{0, 1}, Coef{2, -1}) // X = S3 = A11 - A21
 		sum(y, 0, gb, Coef{3, 1}, Coef{1, -1}) // Y = T3 = B22 - B12
-		mul(1, x, y, 0, c21)                   // C21 = P7
+	}
+	s1t1 := func() {
 		sum(x, 0, ga, Coef{2, 1}, Coef{3, 1})  // X = S1 = A21 + A22
 		sum(y, 0, gb, Coef{1, 1}, Coef{0, -1}) // Y = T1 = B12 - B11
-		mul(1, x, y, 0, c22)                   // C22 = P5
-		sum(x, 1, ga, Coef{0, -1})             // X = S2 = S1 - A11
-		sum(y, -1, gb, Coef{3, 1})             // Y = T2 = B22 - T1
-		mul(1, x, y, 0, c12)                   // C12 = P6
-		mul(1, a11, b11, 0, c11)               // C11 = P1
-		winogradU(c11, c12, c21, c22)          // C12 = U2 + P5, C21 = U2 + P7, C22 = U2 + P7 + P5
-		sum(x, -1, ga, Coef{1, 1})             // X = S4 = A12 - S2
-		mul(1, x, b22, 1, c12)                 // C12 += P3: final
-		sum(y, 1, gb, Coef{2, -1})             // Y = T4 = T2 - B21
-		mul(-1, a22, y, 1, c21)                // C21 -= P4: final
-		mul(1, a12, b21, 1, c11)               // C11 = P1 + P2: final
+	}
+	s2t2 := func() {
+		sum(x, 1, ga, Coef{0, -1}) // X = S2 = S1 - A11
+		sum(y, -1, gb, Coef{3, 1}) // Y = T2 = B22 - T1
+	}
+	s4 := func() { sum(x, -1, ga, Coef{1, 1}) } // X = S4 = A12 - S2
+	t4 := func() { sum(y, 1, gb, Coef{2, -1}) } // Y = T4 = T2 - B21
+
+	if beta == 0 {
+		s3t3()
+		mul(1, x, y, 0, c21) // C21 = P7
+		s1t1()
+		mul(1, x, y, 0, c22) // C22 = P5
+		s2t2()
+		mul(1, x, y, 0, c12)          // C12 = P6
+		mul(1, a11, b11, 0, c11)      // C11 = P1
+		winogradU(c11, c12, c21, c22) // C12 = U2 + P5, C21 = U2 + P7, C22 = U2 + P7 + P5
+		s4()
+		mul(1, x, b22, 1, c12) // C12 += P3: final
+		t4()
+		mul(-1, a22, y, 1, c21)  // C21 -= P4: final
+		mul(1, a12, b21, 1, c11) // C11 = P1 + P2: final
 		return
 	}
 	scale(c, beta)
-	one := grid[T]{prods, 1, bn, bp}         // Z is block 0, W block 1
-	sum(x, 0, ga, Coef{2, 1}, Coef{3, 1})    // X = S1 = A21 + A22
-	sum(y, 0, gb, Coef{1, 1}, Coef{0, -1})   // Y = T1 = B12 - B11
-	mul(1, x, y, 0, w)                       // W = P5
-	sum(x, 1, ga, Coef{0, -1})               // X = S2 = S1 - A11
-	sum(y, -1, gb, Coef{3, 1})               // Y = T2 = B22 - T1
+	one := grid[T]{prods, 1, bn, bp} // Z is block 0, W block 1
+	s1t1()
+	mul(1, x, y, 0, w) // W = P5
+	s2t2()
 	mul(1, a11, b11, 0, z)                   // Z = P1
 	sum(c11, 1, one, Coef{0, 1})             // C11 += P1
 	mul(1, x, y, 1, z)                       // Z = U2 = P1 + P6
 	sum(c12, 1, one, Coef{0, 1}, Coef{1, 1}) // C12 += U2 + P5
-	sum(x, -1, ga, Coef{1, 1})               // X = S4 = A12 - S2
-	mul(1, x, b22, 1, c12)                   // C12 += P3: final
-	sum(y, 1, gb, Coef{2, -1})               // Y = T4 = T2 - B21
-	mul(-1, a22, y, 1, c21)                  // C21 -= P4
-	mul(1, a12, b21, 1, c11)                 // C11 += P2: final
-	sum(x, 0, ga, Coef{0, 1}, Coef{2, -1})   // X = S3 = A11 - A21
-	sum(y, 0, gb, Coef{3, 1}, Coef{1, -1})   // Y = T3 = B22 - B12
-	mul(1, x, y, 1, z)                       // Z = U3 = U2 + P7
-	winogradAddU3(c21, c22, z, w)            // C21 += U3, C22 += U3 + P5: final
+	s4()
+	mul(1, x, b22, 1, c12) // C12 += P3: final
+	t4()
+	mul(-1, a22, y, 1, c21)  // C21 -= P4
+	mul(1, a12, b21, 1, c11) // C11 += P2: final
+	s3t3()
+	mul(1, x, y, 1, z)            // Z = U3 = U2 + P7
+	winogradAddU3(c21, c22, z, w) // C21 += U3, C22 += U3 + P5: final
 }
 
 // winogradU forms, in one pass over the rows, the blocks of C that share
 // U2 = P1 + P6, from C11 = P1, C12 = P6, C21 = P7 and C22 = P5: C12 = U2 +
 // P5, C21 = U2 + P7 and C22 = U2 + P7 + P5 (C11 is read only).
 func winogradU[T float](c11, c12, c21, c22 view[T]) {
-	n := c11.cols
 	for i := 0; i < c11.rows; i++ {
-		p1 := c11.data[i*c11.stride : i*c11.stride+n]
-		r12 := c12.data[i*c12.stride : i*c12.stride+n]
-		r21 := c21.data[i*c21.stride : i*c21.stride+n]
-		r22 := c22.data[i*c22.stride : i*c22.stride+n]
+		p1, r12, r21, r22 := c11.row(i), c12.row(i), c21.row(i), c22.row(i)
+		r12, r21, r22 = r12[:len(p1)], r21[:len(p1)], r22[:len(p1)]
 		for j := range p1 {
 			u2 := p1[j] + r12[j]
 			u3 := u2 + r21[j]
@@ -119,12 +127,9 @@ func winogradU[T float](c11, c12, c21, c22 view[T]) {
 // winogradAddU3 adds, in one pass over the rows, U3 (z) to C21 and U3 + P5
 // (z + w) to C22.
 func winogradAddU3[T float](c21, c22, z, w view[T]) {
-	n := z.cols
 	for i := 0; i < z.rows; i++ {
-		u3 := z.data[i*z.stride : i*z.stride+n]
-		p5 := w.data[i*w.stride : i*w.stride+n]
-		r21 := c21.data[i*c21.stride : i*c21.stride+n]
-		r22 := c22.data[i*c22.stride : i*c22.stride+n]
+		u3, p5, r21, r22 := z.row(i), w.row(i), c21.row(i), c22.row(i)
+		p5, r21, r22 = p5[:len(u3)], r21[:len(u3)], r22[:len(u3)]
 		for j := range u3 {
 			r21[j] += u3[j]
 			r22[j] += u3[j] + p5[j]

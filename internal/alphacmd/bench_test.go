@@ -135,6 +135,16 @@ func TestBenchKernelsTuneOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	table := readTableFile(t, path)
+	// The table says how it was made.
+	if !strings.Contains(table.Comment, "made by alphamat bench kernels") || !strings.Contains(table.Comment, "--tune-sizes=8,16") {
+		t.Errorf("table comment %q does not give the command", table.Comment)
+	}
+}
+
+// readTableFile reads and validates the selection table at path.
+func readTableFile(t *testing.T, path string) *kernels.Table {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -144,10 +154,7 @@ func TestBenchKernelsTuneOut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	// The table says how it was made.
-	if !strings.Contains(table.Comment, "made by alphamat bench kernels") || !strings.Contains(table.Comment, "--tune-sizes=8,16") {
-		t.Errorf("table comment %q does not give the command", table.Comment)
-	}
+	return table
 }
 
 // TestBenchKernelsTuneLeaves sweeps winograd over two leaf sizes: the
@@ -164,15 +171,7 @@ func TestBenchKernelsTuneLeaves(t *testing.T) {
 			t.Errorf("output does not name %s:\n%s", name, out)
 		}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	table, err := kernels.ReadTable(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
+	table := readTableFile(t, path)
 	if !strings.Contains(table.Comment, "--tune-leaves=4,8") {
 		t.Errorf("table comment %q does not give the command", table.Comment)
 	}
