@@ -38,7 +38,9 @@ func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, e
 			ss := squareSeries(r.Rows, dt, keep, func(k KernelRow) float64 { return k.pairedSpeedup() })
 			what := fmt.Sprintf("%s, kernels at %d level(s), BLAS %s, GOMAXPROCS %d", dt, level, r.BLAS, r.GOMAXPROCS)
 			if level == 0 {
-				what = fmt.Sprintf("%s, baselines, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
+				// Level 0: the baselines, or the kernels of a leaf sweep
+				// (Tune with Leaves), whose depth grows with n.
+				what = fmt.Sprintf("%s, baselines and kernels down to their leaf size, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
 			}
 			for _, pl := range []struct {
 				name, title, y string
