@@ -130,14 +130,14 @@
 // siblings wait. Over OpenBLAS the rule is therefore Workers 1: the
 // sub-products one after the other, each leaf on every OpenBLAS thread,
 // the additions between them. The OpenBLAS table is tuned that way, with
-// `alphamat bench kernels --tune --blas openblas --workers 1` (its comment
-// gives the full command), and the report of that command (crossovers,
-// and GFLOPS against n per kernel) measures it. Where that run found no
-// scheme ahead of OpenBLAS by the tuner's margin (bench.MinWin), as on the
-// shared machine it was made on, the table runs OpenBLAS alone; a user
-// whose machine does better saves a table of their own (--save).
-// docs/experiments.md, section kernels, says what was measured and why
-// the schemes lost there.
+// `alphamat bench kernels --tune --blas openblas --workers 1 --tune-leaves
+// ...` (its comment gives the full command), and the report of that
+// command (crossovers, and GFLOPS against n per kernel) measures it: it
+// runs OpenBLAS alone below 4096 and Winograd's schedule from 4096, down
+// to leaves of 2048 (float64) or 1024 (float32), where that beat OpenBLAS
+// in every round of the tuning run. A user whose machine does otherwise
+// saves a table of their own (--save). docs/experiments.md, section
+// kernels, says what was measured.
 //
 // The first call of a shape touches its workspace for the first time, and
 // so pays the page faults of fresh memory that later calls, which reuse
