@@ -37,10 +37,13 @@ func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, e
 			}
 			ss := squareSeries(r.Rows, dt, keep, func(k KernelRow) float64 { return k.pairedSpeedup() })
 			what := fmt.Sprintf("%s, kernels at %d level(s), BLAS %s, GOMAXPROCS %d", dt, level, r.BLAS, r.GOMAXPROCS)
-			if level == 0 {
-				// Level 0: the baselines, or the kernels of a leaf sweep
-				// (Tune with Leaves), whose depth grows with n.
-				what = fmt.Sprintf("%s, baselines and kernels down to their leaf size, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
+			switch {
+			case level == 0 && hasKernelRows(r.Rows, dt):
+				// The kernels of a leaf sweep (Tune with Leaves), whose
+				// depth grows with n.
+				what = fmt.Sprintf("%s, kernels down to their leaf size, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
+			case level == 0:
+				what = fmt.Sprintf("%s, baselines, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
 			}
 			for _, pl := range []struct {
 				name, title, y string
@@ -92,6 +95,11 @@ func reportLevels(r *KernelReport) []int {
 
 // hasKernel reports whether rows hold a kernel at level levels on a square
 // shape in element type dt (always true for level 0, the baselines alone).
+// hasKernelRows reports whether rows hold a kernel of element type dt.
+func hasKernelRows(rows []KernelRow, dt DType) bool {
+	return slices.ContainsFunc(rows, func(r KernelRow) bool { return r.Kind == KindKernel && r.DType == dt })
+}
+
 func hasKernel(rows []KernelRow, dt DType, level int) bool {
 	if level == 0 {
 		return true
