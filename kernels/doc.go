@@ -133,11 +133,12 @@
 // `alphamat bench kernels --tune --blas openblas --workers 1 --tune-leaves
 // ...` (its comment gives the full command), and the report of that
 // command (crossovers, and GFLOPS against n per kernel) measures it: it
-// runs OpenBLAS alone below 4096 and Winograd's schedule from 4096, down
-// to leaves of 2048 (float64) or 1024 (float32), where that beat OpenBLAS
-// in every round of the tuning run. A user whose machine does otherwise
-// saves a table of their own (--save). docs/experiments.md, section
-// kernels, says what was measured.
+// runs Winograd's schedule where that beat OpenBLAS in every round of the
+// tuning run (float64 from 8192 on leaves of 1024; float32 from 4096 on
+// leaves of 1024 and from 8192 on leaves of 2048) and OpenBLAS alone
+// elsewhere. A user whose machine does otherwise saves a table of their
+// own (--save). docs/experiments.md, section kernels, says what was
+// measured.
 //
 // The first call of a shape touches its workspace for the first time, and
 // so pays the page faults of fresh memory that later calls, which reuse
