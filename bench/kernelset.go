@@ -25,7 +25,9 @@ type KernelOptions struct {
 
 // KernelContenders returns a contender for every shipped kernel plan
 // (kernels.Plans) at each number of levels, named "<plan>/L<levels>", for
-// example "4x4x4-r49/L2". Each applies only to shapes proportional to its
+// example "4x4x4-r49/L2", and for a plan with a hand-written schedule
+// (kernels.Plan.Scheduled) also the plan through the generic executor,
+// named "<plan>-generic/L<levels>". Each applies only to shapes proportional to its
 // block grid that are large enough for all its levels: a shape where the
 // cut-off would stop the recursion early is the same computation as a
 // contender of fewer levels, and is skipped.
@@ -38,9 +40,17 @@ func KernelContenders(opt KernelOptions) []Contender {
 	for _, p := range kernels.Plans() {
 		for _, l := range levels {
 			k := kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: l, Cutoff: opt.Cutoff, Workers: opt.Workers}
-			c := kernelContender(k, p, l)
-			if opt.Keep == nil || opt.Keep(c.Name) {
-				out = append(out, c)
+			cs := []Contender{kernelContender(k, p, l)}
+			if p.Scheduled() {
+				k.Generic = true
+				g := kernelContender(k, p, l)
+				g.Name = fmt.Sprintf("%s-generic/L%d", p.Name, l)
+				cs = append(cs, g)
+			}
+			for _, c := range cs {
+				if opt.Keep == nil || opt.Keep(c.Name) {
+					out = append(out, c)
+				}
 			}
 		}
 	}

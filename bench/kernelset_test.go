@@ -14,7 +14,16 @@ func TestKernelContenders(t *testing.T) {
 	// A cut-off of 1 lets two levels of every plan run on shapes of a few
 	// dozen, small enough for -race.
 	cs := KernelContenders(KernelOptions{Levels: []int{1, 2}, Cutoff: 1})
-	if want := 2 * len(kernels.Plans()); len(cs) != want {
+	scheduled := 0
+	for _, p := range kernels.Plans() {
+		if p.Scheduled() {
+			scheduled++
+		}
+	}
+	if scheduled != 1 {
+		t.Errorf("%d plans with a schedule, want 1 (winograd)", scheduled)
+	}
+	if want := 2 * (len(kernels.Plans()) + scheduled); len(cs) != want {
 		t.Fatalf("%d contenders, want %d", len(cs), want)
 	}
 	var shapes []Shape

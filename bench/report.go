@@ -37,7 +37,12 @@ func WriteKernelReport(dir string, r *KernelReport, command string) ([]string, e
 			}
 			ss := squareSeries(r.Rows, dt, keep, func(k KernelRow) float64 { return k.pairedSpeedup() })
 			what := fmt.Sprintf("%s, kernels at %d level(s), BLAS %s, GOMAXPROCS %d", dt, level, r.BLAS, r.GOMAXPROCS)
-			if level == 0 {
+			switch {
+			case level == 0 && hasKernelRows(r.Rows, dt):
+				// The kernels of a leaf sweep (Tune with Leaves), whose
+				// depth grows with n.
+				what = fmt.Sprintf("%s, kernels down to their leaf size, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
+			case level == 0:
 				what = fmt.Sprintf("%s, baselines, BLAS %s, GOMAXPROCS %d", dt, r.BLAS, r.GOMAXPROCS)
 			}
 			for _, pl := range []struct {
@@ -90,6 +95,11 @@ func reportLevels(r *KernelReport) []int {
 
 // hasKernel reports whether rows hold a kernel at level levels on a square
 // shape in element type dt (always true for level 0, the baselines alone).
+// hasKernelRows reports whether rows hold a kernel of element type dt.
+func hasKernelRows(rows []KernelRow, dt DType) bool {
+	return slices.ContainsFunc(rows, func(r KernelRow) bool { return r.Kind == KindKernel && r.DType == dt })
+}
+
 func hasKernel(rows []KernelRow, dt DType, level int) bool {
 	if level == 0 {
 		return true
@@ -157,8 +167,8 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 	fmt.Fprintln(w)
 
 	if len(r.Crossovers) > 0 {
-		fmt.Fprintf(w, "## Crossover sizes (one level over gemm)\n\n")
-		fmt.Fprintf(w, "| plan | scheme | dtype | crossover | measured (size: speed-up) |\n|---|---|---|---|---|\n")
+		fmt.Fprintf(w, "## Crossover sizes (one level over gemm, or recursing to the leaf size)\n\n")
+		fmt.Fprintf(w, "| plan | scheme | leaf | dtype | crossover | measured (size: speed-up) |\n|---|---|---|---|---|---|\n")
 		for _, c := range r.Crossovers {
 			var pts []string
 			for i, n := range c.Sizes {
@@ -168,7 +178,11 @@ func writeKernelMarkdown(w io.Writer, r *KernelReport, command string, plots []s
 			if c.Size > 0 {
 				size = fmt.Sprint(c.Size)
 			}
-			fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", c.Plan, c.Scheme, c.DType, size, strings.Join(pts, ", "))
+			leaf := "one level"
+			if c.Leaf > 0 {
+				leaf = fmt.Sprint(c.Leaf)
+			}
+			fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", c.Plan, c.Scheme, leaf, c.DType, size, strings.Join(pts, ", "))
 		}
 		fmt.Fprintln(w)
 	}

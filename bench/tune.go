@@ -20,14 +20,17 @@ func DefaultTuneSizes() []int { return []int{64, 96, 128, 192, 256, 384, 512, 76
 // machine, so that a tuned table prefers the leaf when in doubt.
 const MinWin = 1.03
 
-// Crossover is the measured crossover of one kernel plan at one level over
-// gemm: the smallest size from which it beats gemm at every larger size
-// measured.
+// Crossover is the measured crossover of one kernel plan over gemm, at one
+// level or recursing to one leaf size: the smallest size from which it
+// beats gemm at every larger size measured.
 type Crossover struct {
 	Plan   string `json:"plan"`
 	Scheme string `json:"scheme"`
 	Rank   int    `json:"rank"`
-	DType  DType  `json:"dtype"`
+	// Leaf is the cut-off the plan recursed to (TuneConfig.Leaves), 0 for
+	// one level.
+	Leaf  int   `json:"leaf,omitempty"`
+	DType DType `json:"dtype"`
 	// Size is the largest dimension of the crossover shape (0: the plan
 	// never beat gemm from some size on among the sizes measured).
 	Size int `json:"size"`
@@ -56,12 +59,38 @@ type TuneConfig struct {
 	// Workers is the Workers of the kernels measured, and of the rules of
 	// the table SelectionTable makes (0: GOMAXPROCS).
 	Workers int
+	// Leaves, when not empty, are the cut-offs swept for every plan: the
+	// plan runs as a Kernel with that Cutoff and no limit on Levels, so at
+	// size n it recurses while the blocks stay at least that large (a
+	// 2x2x2 plan with leaf 512 runs three levels at 4096 and four at
+	// 8192), and only at sizes where it recurses at least once. Empty: one
+	// level of each plan over gemm.
+	Leaves []int
+}
+
+// tuned is what one Tune contender runs: a plan, and the leaf size it
+// recurses to (0: one level).
+type tuned struct {
+	plan *kernels.Plan
+	leaf int
+}
+
+// TuneName returns the name of the Tune contender for plan recursing to
+// leaf (0: one level): the plan's name, with "/leaf<leaf>" after it for a
+// leaf size.
+func TuneName(plan string, leaf int) string {
+	if leaf == 0 {
+		return plan
+	}
+	return fmt.Sprintf("%s/leaf%d", plan, leaf)
 }
 
 // Tune measures, for every shipped kernel plan, one level of the plan over
-// gemm leaves (no cut-off) against gemm itself at a sweep of sizes, and
-// returns the crossover of each plan and element type together with the
-// full measurements. Products are checked as in RunKernels.
+// gemm leaves (no cut-off), or with cfg.Leaves the plan recursing to each
+// leaf size, against gemm itself in the same rounds at a sweep of sizes,
+// and returns the crossover of each plan (and leaf size) and element type
+// together with the full measurements. Products are checked as in
+// RunKernels.
 func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, error) {
 	sizes := cfg.Sizes
 	if len(sizes) == 0 {
@@ -70,16 +99,33 @@ func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, erro
 	if cfg.Reps == 0 {
 		cfg.Reps = 3
 	}
+	for _, l := range cfg.Leaves {
+		if l < 1 {
+			return nil, nil, fmt.Errorf("bench: tune: leaf size %d: want at least 1", l)
+		}
+	}
 	cs := []Contender{GemmContender()}
-	plans := map[string]*kernels.Plan{}
+	kinds := map[string]tuned{}
 	for _, p := range kernels.Plans() {
 		if cfg.Keep != nil && !cfg.Keep(p.Name) {
 			continue
 		}
-		c := kernelContender(kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1, Workers: cfg.Workers}, p, 1)
-		c.Name = p.Name
-		cs = append(cs, c)
-		plans[p.Name] = p
+		if len(cfg.Leaves) == 0 {
+			c := kernelContender(kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1, Workers: cfg.Workers}, p, 1)
+			c.Name = TuneName(p.Name, 0)
+			cs = append(cs, c)
+			kinds[c.Name] = tuned{plan: p}
+			continue
+		}
+		for _, l := range cfg.Leaves {
+			// Levels 1 in the contender is the depth Fits asks for: at
+			// least one level; the kernel itself recurses as deep as l
+			// allows.
+			c := kernelContender(kernels.Kernel{Plans: []*kernels.Plan{p}, Cutoff: l, Workers: cfg.Workers}, p, 1)
+			c.Name, c.Levels = TuneName(p.Name, l), 0
+			cs = append(cs, c)
+			kinds[c.Name] = tuned{plan: p, leaf: l}
+		}
 	}
 	shapes := make([]Shape, 0, len(sizes))
 	for _, n := range sizes {
@@ -93,7 +139,7 @@ func Tune(ctx context.Context, cfg TuneConfig) ([]Crossover, *KernelReport, erro
 	if err != nil {
 		return nil, rep, err
 	}
-	rep.Crossovers = crossovers(rep.Rows, plans)
+	rep.Crossovers = crossovers(rep.Rows, kinds)
 	return rep.Crossovers, rep, nil
 }
 
@@ -108,12 +154,29 @@ func (r KernelRow) pairedSpeedup() float64 {
 	return r.Speedup
 }
 
-// crossovers reads the crossover of every plan and element type off rows.
-func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
+// clearWin reports whether r beats gemm by enough for a tuned table to
+// choose it: a paired speed-up of at least MinWin, and a slowest round
+// (SpeedupLow, where rounds were paired) still faster than gemm, so that
+// a rule is not made from one lucky round and kernels.Mul stays at or
+// above the leaf.
+func (r KernelRow) clearWin() bool {
+	if r.Wrong || r.Kind != KindKernel {
+		return false
+	}
+	s, low := r.pairedSpeedup(), r.SpeedupLow
+	if r.RoundSpeedup == 0 {
+		low = s
+	}
+	return s >= MinWin && low > 1
+}
+
+// crossovers reads the crossover of every Tune contender (kinds, by name)
+// and element type off rows.
+func crossovers(rows []KernelRow, kinds map[string]tuned) []Crossover {
 	var out []Crossover
 	idx := map[string]int{}
 	for _, r := range rows {
-		p, ok := plans[r.Contender]
+		k, ok := kinds[r.Contender]
 		if !ok || r.Kind != KindKernel {
 			continue
 		}
@@ -122,7 +185,8 @@ func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
 		if !ok {
 			i = len(out)
 			idx[key] = i
-			out = append(out, Crossover{Plan: p.Name, Scheme: p.Format(), Rank: p.Rank, DType: r.DType})
+			p := k.plan
+			out = append(out, Crossover{Plan: p.Name, Scheme: p.Format(), Rank: p.Rank, Leaf: k.leaf, DType: r.DType})
 		}
 		s := r.pairedSpeedup()
 		if r.Wrong {
@@ -153,15 +217,21 @@ func crossovers(rows []KernelRow, plans map[string]*kernels.Plan) []Crossover {
 }
 
 // SelectionTable turns a Tune run into the selection table kernels.Mul
-// uses: gemm below the first crossover, then from each measured square size
-// n the plan with the best one-level speed-up among those whose crossover
-// is at most n (a rule with Min n), recursing while the blocks stay at or
-// above the plan's crossover divided by its block count. Rules are per
-// element type measured. The table is validated before it is returned.
+// uses. For each element type measured it starts with gemm, then goes up
+// the measured square sizes n and chooses, at each, the contender with the
+// best speed-up among those that win clearly there (KernelRow.clearWin:
+// a median of at least MinWin and a slowest round still faster than gemm),
+// or gemm when none does; a rule with Min n is written wherever the choice
+// changes. A one-level contender is eligible only from its crossover on
+// (so that it won at every larger size too) and recurses while the blocks
+// stay at or above its crossover divided by its block count; a contender
+// of a leaf sweep (TuneConfig.Leaves) keeps its leaf as the rule's Cutoff,
+// and so the depth it was measured at. The table is validated before it is
+// returned.
 func SelectionTable(rep *KernelReport) (*kernels.Table, error) {
 	cross := map[string]Crossover{}
 	for _, c := range rep.Crossovers {
-		cross[c.Plan+"/"+string(c.DType)] = c
+		cross[TuneName(c.Plan, c.Leaf)+"/"+string(c.DType)] = c
 	}
 	plans := map[string]*kernels.Plan{}
 	for _, p := range kernels.Plans() {
@@ -176,39 +246,58 @@ func SelectionTable(rep *KernelReport) (*kernels.Table, error) {
 			precision = kernels.Float32
 		}
 		t.Rules = append(t.Rules, kernels.Rule{Precision: precision, Min: 0, Kernel: "gemm"})
-		// The best eligible plan at each square size, in increasing size.
-		type win struct {
-			n       int
-			plan    string
-			speedup float64
+		// The choice at each square size: a clear winner's row, or gemm.
+		type choice struct {
+			n     int
+			row   *KernelRow
+			cross Crossover
 		}
-		var wins []win
-		for _, r := range rep.Rows {
+		var sizes []int
+		best := map[int]choice{}
+		for i := range rep.Rows {
+			r := &rep.Rows[i]
+			if r.DType != dt || !r.Shape.IsSquare() {
+				continue
+			}
+			n := r.Shape.N
+			if _, ok := best[n]; !ok {
+				best[n] = choice{n: n}
+				sizes = append(sizes, n)
+			}
 			c, ok := cross[r.Contender+"/"+string(dt)]
-			if r.DType != dt || !r.Shape.IsSquare() || r.Kind != KindKernel || !ok || r.Wrong ||
-				c.Size == 0 || r.Shape.N < c.Size {
+			if !ok || !r.clearWin() || (c.Leaf == 0 && (c.Size == 0 || n < c.Size)) {
 				continue
 			}
-			s := r.pairedSpeedup()
-			if len(wins) > 0 && wins[len(wins)-1].n == r.Shape.N {
-				if s > wins[len(wins)-1].speedup {
-					wins[len(wins)-1] = win{r.Shape.N, r.Contender, s}
-				}
-				continue
+			if b := best[n]; b.row == nil || r.pairedSpeedup() > b.row.pairedSpeedup() {
+				best[n] = choice{n: n, row: r, cross: c}
 			}
-			wins = append(wins, win{r.Shape.N, r.Contender, s})
 		}
-		slices.SortStableFunc(wins, func(a, b win) int { return a.n - b.n })
-		for i, w := range wins {
-			if i > 0 && wins[i-1].plan == w.plan {
+		slices.Sort(sizes)
+		prev := "gemm"
+		for _, n := range sizes {
+			b := best[n]
+			rule := kernels.Rule{Precision: precision, Min: n, Kernel: "gemm"}
+			if b.row != nil {
+				c := b.cross
+				cutoff := c.Leaf
+				if cutoff == 0 {
+					p := plans[c.Plan]
+					cutoff = (c.Size + min(p.N, p.M, p.P) - 1) / min(p.N, p.M, p.P)
+				}
+				rule = kernels.Rule{
+					Precision: precision, Min: n, Kernel: c.Plan, Cutoff: max(cutoff, 1),
+					Workers: rep.Workers, Speedup: round3(b.row.pairedSpeedup()),
+				}
+			}
+			key := TuneName(rule.Kernel, rule.Cutoff)
+			if rule.Kernel == "gemm" {
+				key = "gemm"
+			}
+			if key == prev {
 				continue
 			}
-			p := plans[w.plan]
-			c := cross[w.plan+"/"+string(dt)]
-			cutoff := (c.Size + min(p.N, p.M, p.P) - 1) / min(p.N, p.M, p.P)
-			t.Rules = append(t.Rules, kernels.Rule{
-				Precision: precision, Min: w.n, Kernel: w.plan, Cutoff: max(cutoff, 1), Workers: rep.Workers, Speedup: round3(w.speedup),
-			})
+			prev = key
+			t.Rules = append(t.Rules, rule)
 		}
 	}
 	if err := t.Validate(); err != nil {

@@ -3,9 +3,11 @@ package kernels_test
 import (
 	"bytes"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -266,7 +268,7 @@ func TestNoAlias(t *testing.T) {
 	}
 }
 
-func mustPlan(t *testing.T, name string) *kernels.Plan {
+func mustPlan(t testing.TB, name string) *kernels.Plan {
 	t.Helper()
 	p, ok := kernels.LookupPlan(name)
 	if !ok {
@@ -340,8 +342,42 @@ func TestAllocs(t *testing.T) {
 	}
 }
 
+// TestWorkspaceKept checks that the workspace survives garbage collections
+// between calls (a sequential kernel allocates nothing even with two
+// collections before each call) until ReleaseWorkspace drops it.
+func TestWorkspaceKept(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(9, 9))
+	n := 40
+	a, b := randGeneral(rnd, n, n), randGeneral(rnd, n, n)
+	c := general(n, n, n, make([]float64, n*n))
+	k := kernels.Kernel{Plans: []*kernels.Plan{mustPlan(t, "winograd")}, Cutoff: 4, Workers: 1}
+	k.MulGeneral(c, a, b)
+	gcCall := func() {
+		runtime.GC()
+		runtime.GC()
+		k.MulGeneral(c, a, b)
+	}
+	if got := testing.AllocsPerRun(5, gcCall); got != 0 {
+		t.Errorf("%v allocations per call after two collections, want 0", got)
+	}
+	released := func() {
+		kernels.ReleaseWorkspace()
+		gcCall()
+	}
+	if got := testing.AllocsPerRun(2, released); got < 1 {
+		t.Errorf("%v allocations per call after ReleaseWorkspace and two collections, want at least 1", got)
+	}
+	want := general(n, n, n, make([]float64, n*n))
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, a, b, 0, want)
+	for i, v := range c.Data {
+		if math.Abs(v-want.Data[i]) > 1e-12 {
+			t.Fatalf("C[%d] = %v after ReleaseWorkspace, want %v", i, v, want.Data[i])
+		}
+	}
+}
+
 func TestWorkspace(t *testing.T) {
-	p := mustPlan(t, "strassen")
+	p, w := mustPlan(t, "strassen"), mustPlan(t, "winograd")
 	for _, tt := range []struct {
 		k       kernels.Kernel
 		n, m, p int
@@ -355,6 +391,13 @@ func TestWorkspace(t *testing.T) {
 		{kernels.Kernel{Plans: []*kernels.Plan{p}, Cutoff: 25, Workers: 1}, 100, 100, 100, 7*2500 + 7*625},
 		// Two workers at the top: two slots.
 		{kernels.Kernel{Plans: []*kernels.Plan{p}, Levels: 1, Cutoff: 1, Workers: 2}, 100, 100, 100, 5*2500 + 2*2*2500},
+		// Winograd's schedule: one factor of A and one of B, two product
+		// blocks, per level; with Generic, 4 temporaries and the factors.
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 1}, 100, 100, 100, 4*2500 + 4*625},
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 1, Generic: true}, 100, 100, 100, 6*2500 + 6*625},
+		// Two workers at the top run the generic executor there, the
+		// schedule below it.
+		{kernels.Kernel{Plans: []*kernels.Plan{w}, Cutoff: 25, Workers: 2}, 100, 100, 100, 4*2500 + 2*(2*2500+4*625)},
 	} {
 		if got := tt.k.Workspace(tt.n, tt.m, tt.p); got != tt.want {
 			t.Errorf("%s cutoff %d workers %d at %dx%dx%d: workspace %d, want %d",

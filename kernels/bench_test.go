@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/alphamat/alphamat/kernels"
@@ -122,4 +123,39 @@ func BenchmarkWorkspaceTouch(b *testing.B) {
 			}
 		}
 	})
+}
+
+var benchGCN = flag.Int("kernels.gc.n", 1024, "size n of BenchmarkWorkspaceGC")
+
+// BenchmarkWorkspaceGC measures what a garbage collection between two calls
+// costs the second: Winograd down to blocks of n/8 (three levels), called
+// back to back (warm) and with two collections before each call (gc),
+// which empty the sync.Pool that keeps the workspace between calls, so
+// that the call allocates it again and, where the runtime has returned
+// the pages to the system meanwhile, faults them in.
+func BenchmarkWorkspaceGC(b *testing.B) {
+	n := *benchGCN
+	rnd := rand.New(rand.NewPCG(3, 3))
+	a, bm := randGeneral(rnd, n, n), randGeneral(rnd, n, n)
+	c := general(n, n, n, make([]float64, n*n))
+	k := kernels.Kernel{Plans: []*kernels.Plan{mustPlan(b, "winograd")}, Cutoff: n / 8, Workers: 1}
+	b.Logf("workspace %d MiB", k.Workspace(n, n, n)*8>>20)
+	for _, gc := range []bool{false, true} {
+		name := "warm"
+		if gc {
+			name = "gc"
+		}
+		b.Run(fmt.Sprintf("%s/%d", name, n), func(b *testing.B) {
+			k.MulGeneral(c, a, bm)
+			for b.Loop() {
+				if gc {
+					b.StopTimer()
+					runtime.GC()
+					runtime.GC()
+					b.StartTimer()
+				}
+				k.MulGeneral(c, a, bm)
+			}
+		})
+	}
 }

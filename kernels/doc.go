@@ -42,6 +42,16 @@
 // the sums are not eliminated: streaming makes a sum of k blocks cost k
 // reads and one write whatever its sharing.
 //
+// Winograd's plan has, besides, a hand-written schedule that a Kernel runs
+// wherever the sub-products run one after the other (one worker): it
+// shares the factor sums as Winograd wrote them (S1..S4, T1..T4 in two
+// block buffers), accumulates products into C through the leaf's beta, and
+// forms the blocks of C in fused passes, so a level moves 31 blocks of
+// memory for C = A·B (37 for the C += A·B of an inner level) where the
+// generic loop moves 48, and needs no product temporaries for C = A·B.
+// [Kernel.Generic] turns it off, for measuring it (bench kernels times
+// winograd against winograd-generic).
+//
 // # Recursion, peeling and workspace
 //
 // A level splits A into N×M blocks, B into M×P and C into N×P. Each
@@ -55,13 +65,16 @@
 // buffers.
 //
 // Temporaries come from one workspace per call, sized once for the shape
-// ([Kernel.Workspace]) and recycled through a sync.Pool, so that calls
-// allocate nothing in steady state. A level needs its temporaries
-// (Plan.Temps blocks of C's block size: 5/4 of C for Strassen, 1 C for
-// Winograd, 3.1 C for 5x5x5 rank 93) plus, per worker, one left and one
-// right block sum and the workspace of the next level. For an n×n product
-// Winograd needs about 2n² elements on one worker and (1+W)n² on W workers
-// (256 MiB on one worker at n = 4096).
+// ([Kernel.Workspace]). The workspace of the last call of each element
+// type is kept between calls, through garbage collections, and others are
+// recycled through a sync.Pool, so that calls allocate nothing in steady
+// state; [ReleaseWorkspace] lets the kept one go. A level needs its
+// temporaries (Plan.Temps blocks of C's block size: 5/4 of C for
+// Strassen, 1 C for Winograd's generic plan, 3.1 C for 5x5x5 rank 93)
+// plus, per worker, one left and one right block sum and the workspace of
+// the next level; Winograd's schedule needs one left and one right factor
+// and two product blocks. For an n×n product Winograd needs about 4n²/3
+// elements on one worker (171 MiB at n = 4096) and (1+W)n² on W workers.
 //
 // # Parallelism
 //
@@ -117,21 +130,31 @@
 // siblings wait. Over OpenBLAS the rule is therefore Workers 1: the
 // sub-products one after the other, each leaf on every OpenBLAS thread,
 // the additions between them. The OpenBLAS table is tuned that way, with
-// `alphamat bench kernels --tune --blas openblas --workers 1` (its comment
-// gives the full command), and the report of that command (crossovers,
-// and GFLOPS against n per kernel) measures it. Where that run found no
-// scheme ahead of OpenBLAS by the tuner's margin (bench.MinWin), as on the
-// shared machine it was made on, the table runs OpenBLAS alone; a user
-// whose machine does better saves a table of their own (--save).
-// docs/experiments.md, section kernels, says what was measured and why
-// the schemes lost there.
+// `alphamat bench kernels --tune --blas openblas --workers 1 --tune-leaves
+// ...` (its comment gives the full command), and the report of that
+// command (crossovers, and GFLOPS against n per kernel) measures it: it
+// runs Winograd's schedule where that beat OpenBLAS in every round of the
+// tuning run (float64 from 8192 on leaves of 1024; float32 from 4096 on
+// leaves of 1024 and from 8192 on leaves of 2048) and OpenBLAS alone
+// elsewhere. A user whose machine does otherwise saves a table of their
+// own (--save). docs/experiments.md, section kernels, says what was
+// measured.
 //
 // The first call of a shape touches its workspace for the first time, and
 // so pays the page faults of fresh memory that later calls, which reuse
 // it, do not. Where page faults are slow (in some virtual machines, as on
 // the machine of docs/experiments.md) that first call can be slower than
 // the leaf alone; a benchmark warms up first, as `alphamat bench kernels`
-// does.
+// does. The workspace is kept through garbage collections for that
+// reason (BenchmarkWorkspaceGC measures a collection between two calls).
+//
+// How deep to recurse is part of the table: a rule's Cutoff is the
+// smallest block the recursion may produce, so that one rule can run
+// three levels at 4096 and four at 8192 on leaves of 512. `--tune
+// --tune-leaves 512,1024,2048` measures each plan at each such depth
+// against the leaf in the same rounds, and the table takes a depth only
+// where it beat the leaf by the margin in the median and in its slowest
+// round.
 //
 // # Numerics
 //

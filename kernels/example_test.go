@@ -76,7 +76,7 @@ func ExampleKernel() {
 	fmt.Println("workspace (elements):", k.Workspace(n, n, n))
 	// Output:
 	// 5x5x5-r93+winograd equal to mat.Dense.Mul: true
-	// workspace (elements): 8050
+	// workspace (elements): 8000
 }
 
 func ExamplePlans() {

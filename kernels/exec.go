@@ -12,6 +12,9 @@ type runner[T float] struct {
 	levels int // maximum recursion depth
 	cutoff int // smallest block size a level may produce
 	gemm   func(alpha T, a, b view[T], beta T, c view[T])
+	// generic runs every plan through core, even one with a hand-written
+	// schedule (Kernel.Generic).
+	generic bool
 }
 
 // plan returns the plan to apply at level to an n×m by m×p product, or nil
@@ -49,6 +52,9 @@ func (r runner[T]) need(level, n, m, p, par int) int {
 		return 0
 	}
 	bn, bm, bp := n/pl.N, m/pl.M, p/pl.P
+	if r.scheduled(pl, par) {
+		return r.scheduleNeed(level, bn, bm, bp)
+	}
 	w, childPar := split(par, pl.tasks())
 	return pl.Temps*bn*bp + w*(bn*bm+bm*bp+r.need(level+1, bn, bm, bp, childPar))
 }
@@ -117,10 +123,14 @@ func (f *frame[T]) temp(slot int) view[T] {
 }
 
 // core runs one level of pl on a product whose sizes the block grid
-// divides. Phase one runs the tasks (the chain of single-use products of
+// divides, by pl's hand-written schedule where it has one (see scheduled). Phase one runs the tasks (the chain of single-use products of
 // each block of C, and each stored product) sequentially or on w workers;
 // phase two forms each block of C from the temporaries in one pass.
 func (r runner[T]) core(level int, pl *Plan, alpha T, a, b view[T], beta T, c view[T], ws []T, par int) {
+	if r.scheduled(pl, par) {
+		r.winograd(level, alpha, a, b, beta, c, ws)
+		return
+	}
 	f := frame[T]{
 		level: level, pl: pl, alpha: alpha, beta: beta, a: a, b: b, c: c,
 		bn: a.rows / pl.N, bm: a.cols / pl.M, bp: b.cols / pl.P,

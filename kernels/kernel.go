@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/blas/blas32"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -40,6 +41,14 @@ type Kernel struct {
 	// the sub-products one after the other (the Gemm leaves may still be
 	// parallel: the packed leaf, gonum's Dgemm and OpenBLAS are).
 	Workers int
+	// Generic runs Winograd's plan through the generic plan executor, like
+	// every other plan, instead of its hand-written schedule (which shares
+	// the factor sums, accumulates products through the leaf's beta and
+	// moves about two thirds of the memory per level; it runs wherever
+	// the sub-products run one after the other). It exists to measure the
+	// schedule: bench kernels times both ("winograd" and
+	// "winograd-generic").
+	Generic bool
 }
 
 // Name returns the names of the plans joined by "+", or "gemm" for a
@@ -112,13 +121,13 @@ func (k Kernel) settings() (levels, cutoff, workers int) {
 // block sums per worker.
 func (k Kernel) Workspace(n, m, p int) int {
 	levels, cutoff, workers := k.settings()
-	r := runner[float64]{plans: k.Plans, levels: levels, cutoff: cutoff}
+	r := runner[float64]{plans: k.Plans, levels: levels, cutoff: cutoff, generic: k.Generic}
 	return r.need(0, n, m, p, workers)
 }
 
 func run[T float](k Kernel, gemm func(T, view[T], view[T], T, view[T]), pool *bufPool[T], c, a, b view[T]) {
 	levels, cutoff, workers := k.settings()
-	r := runner[T]{plans: k.Plans, levels: levels, cutoff: cutoff, gemm: gemm}
+	r := runner[T]{plans: k.Plans, levels: levels, cutoff: cutoff, gemm: gemm, generic: k.Generic}
 	n := r.need(0, a.rows, a.cols, b.cols, workers)
 	if n == 0 {
 		r.mul(0, 1, a, b, 0, c, nil, workers)
@@ -130,8 +139,16 @@ func run[T float](k Kernel, gemm func(T, view[T], view[T], T, view[T]), pool *bu
 }
 
 // bufPool recycles workspace between calls, so that a kernel allocates its
-// temporaries once per size and not once per call.
-type bufPool[T float] struct{ p sync.Pool }
+// temporaries once per size and not once per call. The buffer of the last
+// call is kept (keep) through garbage collections, which empty a
+// sync.Pool: a fresh workspace costs a page fault per 4 KiB page on its
+// first touch, and on a virtual machine that can cost more than the
+// product (BenchmarkWorkspaceGC). Buffers of calls running at the same
+// time go to the sync.Pool. ReleaseWorkspace drops the kept buffers.
+type bufPool[T float] struct {
+	keep atomic.Pointer[[]T]
+	p    sync.Pool
+}
 
 // The package's workspace caches. Like the caches of fmt and encoding/json
 // they hold no state visible to callers: a buffer is owned by one call
@@ -142,6 +159,12 @@ var (
 )
 
 func (p *bufPool[T]) get(n int) *[]T {
+	if b := p.keep.Swap(nil); b != nil {
+		if cap(*b) >= n {
+			return b
+		}
+		p.p.Put(b)
+	}
 	b, _ := p.p.Get().(*[]T)
 	if b == nil || cap(*b) < n {
 		s := make([]T, n)
@@ -150,4 +173,20 @@ func (p *bufPool[T]) get(n int) *[]T {
 	return b
 }
 
-func (p *bufPool[T]) put(b *[]T) { p.p.Put(b) }
+func (p *bufPool[T]) put(b *[]T) {
+	if old := p.keep.Swap(b); old != nil {
+		p.p.Put(old)
+	}
+}
+
+func (p *bufPool[T]) release() { p.keep.Store(nil) }
+
+// ReleaseWorkspace drops the workspace that the kernels keep between calls
+// (the temporaries of the last product of each element type: about 4n²/3
+// elements for Winograd's schedule at size n, 700 MiB at n = 8192 in
+// float64), so that the garbage collector can free it. The next product with a fast scheme allocates
+// its workspace again, and pays for its first touch.
+func ReleaseWorkspace() {
+	pool64.release()
+	pool32.release()
+}

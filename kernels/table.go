@@ -53,6 +53,10 @@ type Rule struct {
 	// joined by "+".
 	Kernel string `json:"kernel"`
 	// Levels, Cutoff and Workers set the Kernel's fields (0: defaults).
+	// Cutoff sets the depth: with Levels 0 the kernel recurses while its
+	// blocks stay at least Cutoff in every dimension, so a 2x2x2 plan with
+	// Cutoff 512 runs three levels at 4096 and four at 8192, on leaves of
+	// 512 (what `--tune --tune-leaves` measures and writes).
 	Levels  int `json:"levels,omitempty"`
 	Cutoff  int `json:"cutoff,omitempty"`
 	Workers int `json:"workers,omitempty"`

@@ -27,6 +27,9 @@ func (v view[T]) sub(i, j, r, c int) view[T] {
 	return view[T]{rows: r, cols: c, stride: v.stride, data: v.data[off : off+(r-1)*v.stride+c]}
 }
 
+// row returns row i of v.
+func (v view[T]) row(i int) []T { return v.data[i*v.stride : i*v.stride+v.cols] }
+
 // empty reports whether v has no elements.
 func (v view[T]) empty() bool { return v.rows == 0 || v.cols == 0 }
 
@@ -106,7 +109,7 @@ func scale[T float](c view[T], beta T) {
 		return
 	}
 	for i := 0; i < c.rows; i++ {
-		row := c.data[i*c.stride : i*c.stride+c.cols]
+		row := c.row(i)
 		if beta == 0 {
 			clear(row)
 			continue

@@ -51,6 +51,7 @@ type benchKernelsOptions struct {
 	Report         string
 	Tune           bool
 	TuneSizes      []int
+	TuneLeaves     []int // with Tune: leaf sizes to sweep (nil: one level)
 	TuneOut        string
 	Save           bool   // with Tune: save the table where kernels.Mul finds it
 	Workers        int    // kernels' Workers (0: GOMAXPROCS)
@@ -61,7 +62,7 @@ type benchKernelsOptions struct {
 // replaces the run (for tests of flag parsing).
 func newBenchKernelsCmd(io *IO, runF func(*benchKernelsOptions) error) *cobra.Command {
 	opts := &benchKernelsOptions{IO: io}
-	var sizes, rect, dtypes, levels, kernelsRe, tuneSizes string
+	var sizes, rect, dtypes, levels, kernelsRe, tuneSizes, tuneLeaves string
 	cmd := &cobra.Command{
 		Use:   "kernels",
 		Short: "Time the fast kernels against naive, gemm and Strassen-Winograd",
@@ -86,15 +87,20 @@ leaf, its threads, and where kernels.Mul's table came from.
 
 --tune measures instead, for each scheme, one level over gemm at the
 --tune-sizes and reports its crossover: the size from which it beats gemm;
---tune-out then writes the selection table kernels.Mul reads (gemm below
-the first crossover, then the fastest scheme at each size, recursing down
-to its crossover), and --save writes it where kernels.Mul finds it for the
-leaf in use on this machine (kernels.TablePath). --kernels then filters
-plan names.`,
+with --tune-leaves it measures each scheme recursing down to each of those
+leaf sizes (as deep as the blocks stay that large) instead of one level.
+Every contender runs in the same rounds as gemm. --tune-out then writes
+the selection table kernels.Mul reads: at each size the contender that
+beats gemm clearly (median speed-up at least 1.03 and its slowest round
+still faster than gemm), gemm where none does; a one-level scheme recurses
+down to its crossover, a swept one to its leaf size. --save writes the
+table where kernels.Mul finds it for the leaf in use on this machine
+(kernels.TablePath). --kernels then filters plan names.`,
 		Example: `  alphamat bench kernels --sizes 512,1024 --dtype f64 --kernels 'strassen|4x4x4-r49/'
   alphamat bench kernels --sizes 256..4096 --report bench-report
   alphamat bench kernels --tune --dtype f64,f32 --tune-sizes 512..8192 --save
-  alphamat bench kernels --tune --blas packed --tune-out kernels/tables/packed.json`,
+  alphamat bench kernels --tune --blas packed --tune-out kernels/tables/packed.json
+  alphamat bench kernels --tune --blas openblas --workers 1 --tune-sizes 4096,8192 --tune-leaves 512,1024,2048 --kernels '^winograd$'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -111,6 +117,14 @@ plan names.`,
 			}
 			if opts.TuneSizes, err = bench.ParseSizes(tuneSizes); err != nil {
 				return usageErrorf("--tune-sizes: %v", err)
+			}
+			if strings.TrimSpace(tuneLeaves) != "" {
+				if !opts.Tune {
+					return usageErrorf("--tune-leaves needs --tune")
+				}
+				if opts.TuneLeaves, err = bench.ParseSizes(tuneLeaves); err != nil {
+					return usageErrorf("--tune-leaves: %v", err)
+				}
 			}
 			opts.DTypes = nil
 			for _, s := range strings.Split(dtypes, ",") {
@@ -164,6 +178,7 @@ plan names.`,
 	f.StringVar(&opts.TuneOut, "tune-out", "", "with --tune, write the selection table of kernels.Mul (JSON) to this file, e.g. kernels/tables/packed.json")
 	f.BoolVar(&opts.Save, "save", false, "with --tune, save the selection table where kernels.Mul finds it for this leaf and machine")
 	f.StringVar(&tuneSizes, "tune-sizes", "64,96,128,192,256,384,512,768,1024,1536,2048", "sizes --tune measures at")
+	f.StringVar(&tuneLeaves, "tune-leaves", "", "with --tune, leaf sizes (cut-offs) to sweep each scheme over, e.g. 512..4096 (default: one level of each)")
 	return cmd
 }
 
@@ -223,6 +238,7 @@ func benchKernelsRun(cmd *cobra.Command, opts *benchKernelsOptions) error {
 		_, rep, err = bench.Tune(ctx, bench.TuneConfig{
 			Sizes: opts.TuneSizes, DTypes: opts.DTypes, Warmup: opts.Warmup, Reps: opts.Reps,
 			Seed: opts.Seed, BLAS: opts.BLAS, Status: opts.IO.ErrOut, Keep: keep, Workers: opts.Workers,
+			Leaves: opts.TuneLeaves,
 		})
 	} else {
 		cs := bench.Baselines(opts.StrassenCutoff, opts.NaiveMax)
@@ -323,9 +339,9 @@ func benchWriteKernels(opts *benchKernelsOptions, rep *bench.KernelReport) error
 }
 
 func benchWriteCrossovers(opts *benchKernelsOptions, cs []bench.Crossover) error {
-	fmt.Fprintf(opts.IO.Out, "\ncrossovers (one level over gemm; 0: never beat gemm):\n")
+	fmt.Fprintf(opts.IO.Out, "\ncrossovers (over gemm, one level or recursing to the leaf size; 0: never beat gemm):\n")
 	for _, c := range cs {
-		fmt.Fprintf(opts.IO.Out, "%-16s %-6s %s %d\n", c.Plan, c.Scheme, c.DType, c.Size)
+		fmt.Fprintf(opts.IO.Out, "%-24s %-6s %s %d\n", bench.TuneName(c.Plan, c.Leaf), c.Scheme, c.DType, c.Size)
 	}
 	return nil
 }

@@ -77,6 +77,8 @@ func TestBenchUsageErrors(t *testing.T) {
 		{"bench", "kernels", "--sizes", "1..4611686018427387905"},
 		{"bench", "kernels", "--sizes", "8", "--save"},
 		{"bench", "kernels", "--workers", "-1"},
+		{"bench", "kernels", "--sizes", "8", "--tune-leaves", "4"},
+		{"bench", "kernels", "--tune", "--tune-leaves", "0"},
 		{"bench", "search", "--formats", "3x3"},
 		{"bench", "search", "--field", "R"},
 		{"bench", "search", "--seeds", "0"},
@@ -133,6 +135,16 @@ func TestBenchKernelsTuneOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	table := readTableFile(t, path)
+	// The table says how it was made.
+	if !strings.Contains(table.Comment, "made by alphamat bench kernels") || !strings.Contains(table.Comment, "--tune-sizes=8,16") {
+		t.Errorf("table comment %q does not give the command", table.Comment)
+	}
+}
+
+// readTableFile reads and validates the selection table at path.
+func readTableFile(t *testing.T, path string) *kernels.Table {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -142,9 +154,31 @@ func TestBenchKernelsTuneOut(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	// The table says how it was made.
-	if !strings.Contains(table.Comment, "made by alphamat bench kernels") || !strings.Contains(table.Comment, "--tune-sizes=8,16") {
+	return table
+}
+
+// TestBenchKernelsTuneLeaves sweeps winograd over two leaf sizes: the
+// crossovers name each leaf, and the table written reads back.
+func TestBenchKernelsTuneLeaves(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "table.json")
+	out, _, err := benchExec(t, "bench", "kernels", "--tune", "--tune-sizes", "16,32", "--tune-leaves", "4,8", "--dtype", "f64",
+		"--kernels", "^winograd$", "--reps", "1", "--threads", "1", "--workers", "1", "--tune-out", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"winograd/leaf4", "winograd/leaf8"} {
+		if !strings.Contains(out, name) {
+			t.Errorf("output does not name %s:\n%s", name, out)
+		}
+	}
+	table := readTableFile(t, path)
+	if !strings.Contains(table.Comment, "--tune-leaves=4,8") {
 		t.Errorf("table comment %q does not give the command", table.Comment)
+	}
+	for _, r := range table.Rules {
+		if r.Kernel != "gemm" && r.Cutoff != 4 && r.Cutoff != 8 {
+			t.Errorf("rule %+v: cut-off is not a leaf size swept", r)
+		}
 	}
 }
 
