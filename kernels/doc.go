@@ -134,9 +134,8 @@
 // ...` (its comment gives the full command), and the report of that
 // command (crossovers, and GFLOPS against n per kernel) measures it: it
 // runs Winograd's schedule where that beat OpenBLAS in every round of the
-// tuning run (float64 from 8192 on leaves of 1024; float32 from 4096 on
-// leaves of 1024 and from 8192 on leaves of 2048) and OpenBLAS alone
-// elsewhere. A user whose machine does otherwise saves a table of their
+// tuning run (float64 and float32 from 4096 on, recursing to leaves of
+// 2048) and OpenBLAS alone below. A user whose machine does otherwise saves a table of their
 // own (--save). docs/experiments.md, section kernels, says what was
 // measured.
 //
