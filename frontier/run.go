@@ -593,10 +593,10 @@ const liftSchemes = 4
 // liftArm, for an arm over Z whose format the catalogue holds at a lower
 // rank over Z2, Hensel-lifts those Z2 schemes (search/lift, integer
 // coefficients only) for up to slice, the first that lifts ends it, and
-// books the turn as a search of the arm. Most Z2 schemes that flip walks
-// find lift (2x5x6, 3x4x6, 4x5x5 and 5x5x6 of the 25-minute --max 6 run in
-// docs/experiments.md all did, in 1-40 s), and a lift is far cheaper
-// than the walks over Z it saves. It reports false, having done nothing,
+// books the turn as a search of the arm. Lifting comes first because most
+// Z2 schemes that flip walks find lift, and a lift is far cheaper than the
+// walks over Z it saves (docs/experiments.md, frontier, "Scheduling for
+// small gaps"). It reports false, having done nothing,
 // when there is nothing to lift: the field is Z2, the Z2 rank is not
 // lower, or every such scheme failed to lift before. It holds e.mu except
 // during the lift.

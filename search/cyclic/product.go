@@ -89,10 +89,10 @@ const (
 )
 
 // Factor descents of ProductStart: walks from PairedStart with the seeds
-// 1..factorSeeds (1 for a prime of 5 or more), factorFlips flips each. They reach Strassen's 7 for
-// 2x2x2 in under 100 flips and a 3x3x3 23 (2 fixed terms, 7 orbits) in
-// 1-20 thousand (TestProductStart checks the ranks), in milliseconds; 4x4x4
-// descents stay at 50 where the product 7·7 is 49.
+// 1..factorSeeds (1 for a prime of 5 or more), factorFlips flips each,
+// enough for Strassen's 7 on 2x2x2 and a 3x3x3 23 (2 fixed terms, 7
+// orbits); TestProductStart checks the ranks. A composite factor is built
+// as a product, not descended: walks of 4x4x4 stay above 7·7 = 49.
 const (
 	factorSeeds = 4
 	factorFlips = 100_000
