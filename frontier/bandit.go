@@ -34,6 +34,9 @@ type Arm struct {
 	// for lifting) since its last search: its new schemes wait for flip
 	// walks, and Pick counts it as not idle.
 	Fresh bool `json:"fresh,omitempty"`
+	// FreshRank is the best rank of the arm's fresh lineage (searches
+	// from the standard algorithm in a pool of their own; 0: none yet).
+	FreshRank int `json:"fresh_rank,omitempty"`
 	// Unsupported is set, for this process only, when the search refused
 	// the format: the catalogue and meta moves only, for now.
 	Unsupported string `json:"-"`
@@ -63,12 +66,10 @@ type Scheduler struct {
 //     already brought near their best known rank.
 //  3. Else the arm of least Effort: the time its current rank will have
 //     had after its next search, Idle (0 when Fresh) plus its slice,
-//     times the Cost of its gap. Each open arm so gets search time in
+//     times its format's Cost. Each open arm so gets search time in
 //     inverse proportion to its Cost while its rank stands, and an arm
 //     whose rank went down (by its search or a meta move) is searched
-//     again at once: ranks per CPU-second, with a prior that small gaps
-//     of small formats close first. Ties go to the smaller format, then
-//     Z2 before Z.
+//     again at once. Ties go to the smaller format, then Z2 before Z.
 func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	var open []*Arm
 	for _, a := range s.Arms {
@@ -105,7 +106,7 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 	}
 	bestEffort := math.Inf(1)
 	for _, a := range open {
-		e := s.Effort(a, gap(a.Key))
+		e := s.Effort(a)
 		if e < bestEffort*(1-1e-12) || e <= bestEffort*(1+1e-12) && catalogue.Compare(a.Key, best.Key) < 0 {
 			best, bestEffort = a, e
 		}
@@ -114,24 +115,27 @@ func (s *Scheduler) Pick(gap func(catalogue.Key) int) *Arm {
 }
 
 // Effort is what Pick minimises among arms searched before: a's Idle time
-// (0 when Fresh) plus the time of its next search, in seconds, times the
-// Cost of its gap.
-func (s *Scheduler) Effort(a *Arm, gap int) float64 {
+// (0 when Fresh) plus the time of its next search, in seconds, times its
+// format's Cost.
+func (s *Scheduler) Effort(a *Arm) float64 {
 	idle := a.Idle
 	if a.Fresh {
 		idle = 0
 	}
-	return (idle + s.SliceOf(a).Seconds()) * Cost(a.Key, gap)
+	return (idle + s.SliceOf(a).Seconds()) * Cost(a.Key)
 }
 
-// Cost is the prior cost of taking a gap off k's format, relative to other
-// formats: the gap (at least 1) times (n·m·p/27)², since both a flip's
-// cost and the number of flips a walk needs grow with the format (as in
-// Urgency). A gap of 1 on 3x3x6 costs 4, of 2 on 4x4x6 25, of 8 on 6x6x6
-// 512.
-func Cost(k catalogue.Key, gap int) float64 {
-	c := float64(k.Format.Naive()) / 27
-	return float64(max(gap, 1)) * c * c
+// Cost is the prior cost of a second of search of k's format, relative
+// to other formats: n·m·p/27, since a flip's cost and the number of flips
+// a walk needs grow with the format. The gap does not enter: the last
+// ranks of a small gap proved as dear as the first ones of a large gap,
+// and a large format that the meta moves carry down to the formats below
+// it (5x5x5 to 4x5x5, 3x5x5 and 4x4x5 by restriction) must not starve
+// (docs/experiments.md, frontier, "Time to the large formats"). Each open
+// arm so gets search time in inverse proportion to its size while its rank
+// stands: 3x3x6 (54) four times as much as 6x6x6 (216).
+func Cost(k catalogue.Key) float64 {
+	return float64(k.Format.Naive()) / 27
 }
 
 // Urgency is how much a search of k's format is expected to pay before any

@@ -231,14 +231,17 @@ func TestSchedulerEffort(t *testing.T) {
 		arms []arm
 		want catalogue.Key
 	}{
-		{"a small gap of a small format before a large gap",
-			[]arm{{z2(3, 3, 6), 1, 4, 40, 0, false}, {z(3, 3, 6), 3, 4, 40, 0, false}},
+		{"one format, same idle time: Z2 before Z",
+			[]arm{{z(3, 3, 6), 3, 4, 40, 0, false}, {z2(3, 3, 6), 1, 4, 40, 0, false}},
 			z2(3, 3, 6)},
+		{"a large gap costs no more than a small one",
+			[]arm{{z2(3, 3, 6), 1, 9, 100, 0, false}, {z2(5, 5, 5), 5, 3, 30, 0, false}},
+			z2(5, 5, 5)},
 		{"a small format before a large one at the same gap and idle time",
 			[]arm{{z2(4, 4, 6), 1, 1, 10, 0, false}, {z2(3, 3, 6), 1, 1, 10, 0, false}},
 			z2(3, 3, 6)},
-		{"the large format once the small one has had more than (96/54)² times its time",
-			[]arm{{z2(4, 4, 6), 1, 1, 10, 0, false}, {z2(3, 3, 6), 1, 5, 50, 20, false}},
+		{"the large format once the small one has had more than 96/54 times its time",
+			[]arm{{z2(4, 4, 6), 1, 1, 10, 0, false}, {z2(3, 3, 6), 1, 3, 28, 10, false}},
 			z2(4, 4, 6)},
 		{"a long next slice counts as idle time",
 			[]arm{{z2(3, 3, 6), 1, 3, 0, 160, false}, {z2(3, 4, 5), 1, 3, 10, 0, false}},
@@ -831,5 +834,104 @@ func TestRunLiftsZ(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, StateFile))
 	if err := json.Unmarshal(b, &st); err != nil || st.Lifts != 1 {
 		t.Errorf("state: %d lifts (%v), want 1", st.Lifts, err)
+	}
+}
+
+// TestRunFreshLineage checks that every second search of an arm is one of
+// its fresh lineage (its own run directory, no catalogue starts) while the
+// lineage stays within FreshWithin of the catalogue's rank, and none after
+// it fell further behind.
+func TestRunFreshLineage(t *testing.T) {
+	f := fm(2, 3, 4)
+	s20 := reduce(t, readScheme(t, "2x3x4_r20_Z.txt"))
+	for _, c := range []struct {
+		name string
+		// freshFinds is what a fresh search returns (nil: nothing, the
+		// lineage stays at the standard algorithm's 24).
+		freshFinds *tensorgame.Scheme
+		want       []bool // fresh or not, search by search
+	}{
+		{"within reach: every second search", s20, []bool{false, true, false, true, false, true}},
+		{"fell behind: no fresh search after the first", nil, []bool{false, true, false, false, false, false}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			known := []ranks.Known{{Format: f, Z2: 19, ZT: 19, Z: 19, Q: 19}}
+			var got []bool
+			var cancel context.CancelFunc
+			fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
+				fresh := strings.HasSuffix(cfg.RunDir, FreshSuffix)
+				if want := filepath.Join(dir, "search", "2x3x4-z2"); !fresh && cfg.RunDir != want {
+					t.Errorf("run directory %s, want %s", cfg.RunDir, want)
+				}
+				if fresh && len(cfg.Starts) > 0 {
+					t.Errorf("fresh search with %d starts, want none", len(cfg.Starts))
+				}
+				if !fresh && len(got) > 0 && len(cfg.Starts) == 0 {
+					t.Errorf("search %d: no start from the catalogue", len(got))
+				}
+				got = append(got, fresh)
+				if len(got) == len(c.want) {
+					cancel()
+				}
+				res := search.Result{Stopped: "time", Best: s20.Clone()}
+				if fresh {
+					res.Best = nil
+					if c.freshFinds != nil {
+						res.Best = c.freshFinds.Clone()
+					}
+				}
+				return res, nil
+			}
+			cfg := Config{Formats: []tensorgame.Format{f}, Fields: []tensorgame.Field{tensorgame.Z2}, Dir: dir,
+				Time: time.Hour, Slice: time.Second, Known: known, Search: fake}
+			ctx, cc := context.WithCancel(context.Background())
+			defer cc()
+			cancel = cc
+			if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Run: %v", err)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("fresh searches %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestRunZWaitsForZ2 checks that an arm over Z waits while the arm over Z2
+// of its format is open at the same rank: 2x3x4 with both short of a best
+// known 19 is searched over Z2 only, and reaches 20 over Z by lifting.
+func TestRunZWaitsForZ2(t *testing.T) {
+	dir := t.TempDir()
+	f := fm(2, 3, 4)
+	s20 := reduce(t, readScheme(t, "2x3x4_r20_Z.txt"))
+	known := []ranks.Known{{Format: f, Z2: 19, ZT: 19, Z: 19, Q: 19}}
+	var fields []tensorgame.Field
+	var cancel context.CancelFunc
+	fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
+		fields = append(fields, cfg.Field)
+		if len(fields) == 5 {
+			cancel()
+		}
+		if cfg.Field == tensorgame.Z2 {
+			return search.Result{Stopped: "time", Best: s20.Clone()}, nil
+		}
+		return search.Result{Stopped: "time"}, nil
+	}
+	cfg := Config{Formats: []tensorgame.Format{f}, Dir: dir, Time: time.Hour, Slice: time.Second, Known: known, Search: fake}
+	ctx, cc := context.WithCancel(context.Background())
+	defer cc()
+	cancel = cc
+	rep, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	if slices.Contains(fields, tensorgame.Z) {
+		t.Errorf("searches over %v, want Z2 only", fields)
+	}
+	for _, r := range rep.Rows {
+		if r.Field == tensorgame.Z && r.Rank != 20 {
+			t.Errorf("2x3x4 over Z at %d, want 20 (lifted)", r.Rank)
+		}
 	}
 }

@@ -267,6 +267,25 @@ func (e *engine) gap(k catalogue.Key) int {
 	return e.cat.Rank(k.Format, k.Field) - e.targets.Known(k.Format, k.Field)
 }
 
+// pickGap is the gap the scheduler sees: an arm over Z waits (0) while
+// the arm over Z2 of its format is open at the same rank, since a search
+// over Z walks over Z2 with half its walkers and lifts what they find,
+// which the search over Z2 and the lift after it (liftArm) do with all of
+// them; once the Z2 rank falls below, the Z arm lifts, and searches on its
+// own when those schemes do not lift.
+func (e *engine) pickGap(k catalogue.Key) int {
+	g := e.gap(k)
+	if g <= 0 || k.Field != tensorgame.Z {
+		return g
+	}
+	twin := e.arms[catalogue.KeyOf(k.Format, tensorgame.Z2)]
+	if twin != nil && twin.Unsupported == "" && e.gap(twin.Key) > 0 &&
+		e.cat.Rank(k.Format, tensorgame.Z2) >= e.cat.Rank(k.Format, tensorgame.Z) {
+		return 0
+	}
+	return g
+}
+
 func (e *engine) run(ctx context.Context) (*Report, error) {
 	e.start = time.Now()
 	runCtx := ctx
@@ -364,7 +383,7 @@ func (e *engine) loop(ctx context.Context) error {
 // apart, as cluster workers do (each has its own).
 func (e *engine) pickFree(busy map[*Arm]int) *Arm {
 	if len(busy) == 0 {
-		return e.sched.Pick(e.gap)
+		return e.sched.Pick(e.pickGap)
 	}
 	free := &Scheduler{Base: e.sched.Base, MaxSlice: e.sched.MaxSlice}
 	for _, a := range e.sched.Arms {
@@ -372,11 +391,11 @@ func (e *engine) pickFree(busy map[*Arm]int) *Arm {
 			free.Arms = append(free.Arms, a)
 		}
 	}
-	a := free.Pick(e.gap)
-	if !e.cfg.Twice || a != nil && e.gap(a.Key) > 0 {
+	a := free.Pick(e.pickGap)
+	if !e.cfg.Twice || a != nil && e.pickGap(a.Key) > 0 {
 		return a
 	}
-	if b := e.sched.Pick(e.gap); b != nil && e.gap(b.Key) > 0 {
+	if b := e.sched.Pick(e.pickGap); b != nil && e.pickGap(b.Key) > 0 {
 		return b
 	}
 	return a
@@ -482,28 +501,14 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	if before <= known {
 		target = before - 1 // on toward a record
 	}
-	// The catalogue's best schemes start the walks; the standard algorithm
-	// is the search's own start anyway.
+	fresh := e.freshTurn(a)
 	var starts []*tensorgame.Scheme
-	if before < f.Naive() {
-		starts = e.cat.Schemes(f, field, 4)
-	}
-	if field == tensorgame.Z && e.cat.Rank(f, tensorgame.Z2) < f.Naive() {
-		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
-	}
-	// Restrictions of the best schemes of the formats one size larger
-	// start walks too, even above the rank held: they descend where
-	// the format's own schemes stall (meta.Restrictions).
-	if rs, err := meta.Restrictions(f, field, e.cat, 4, 4); err != nil {
-		e.warn(err)
-	} else {
-		for _, r := range rs {
-			if r.Rank() < f.Naive() {
-				starts = append(starts, r)
-			}
-		}
-	}
 	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
+	if fresh {
+		runDir += FreshSuffix
+	} else {
+		starts = e.starts(f, field, before)
+	}
 	seed := e.cfg.Seed + uint64(e.issued)
 	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
@@ -535,6 +540,15 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	if field == tensorgame.Z {
 		move = tensorgame.MoveTernaryFlips
 	}
+	if fresh {
+		// Nothing found: the lineage is at the standard algorithm.
+		if a.FreshRank == 0 {
+			a.FreshRank = f.Naive()
+		}
+		for _, s := range found {
+			a.FreshRank = min(a.FreshRank, s.Rank())
+		}
+	}
 	var improved []catalogue.Key
 	for _, s := range found {
 		if s.Origin == nil {
@@ -562,8 +576,12 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	e.sched.Record(a, before-after, secs)
 	e.st.Searches++
 	e.st.Seconds += secs
-	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d)", time.Since(e.start).Round(time.Second),
-		f, field, before, after, secs, known, after-known)
+	lineage := ""
+	if fresh {
+		lineage = fmt.Sprintf(", fresh lineage at %d", a.FreshRank)
+	}
+	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d%s)", time.Since(e.start).Round(time.Second),
+		f, field, before, after, secs, known, after-known, lineage)
 	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
 		e.propagate(ctx, improved[:min(len(improved), 1)], e.sched.Base)
 	}
@@ -573,6 +591,68 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	e.progress()
 	return nil
 }
+
+// FreshSuffix ends the name of the run directory of an arm's fresh
+// lineage, beside the arm's own (search/<n>x<m>x<p>-<field>-fresh).
+const FreshSuffix = "-fresh"
+
+// freshTurn reports whether a's next search is one of its fresh lineage:
+// a walk from the standard algorithm, in a pool of its own that later
+// fresh searches go on from, instead of from the catalogue's schemes. The
+// catalogue's best schemes of a format are often one family (a product,
+// a sum, their descendants) whose plateau the walks do not leave: 4x4x4
+// over Z2 stays at 49 from 2x2x2 ⊗ 2x2x2 where walks from the standard
+// algorithm reach 47 (docs/experiments.md, frontier, "Fresh lineages").
+// Every second search of an arm is fresh while the lineage is within
+// FreshWithin of the catalogue's rank (or not started); one that fell
+// further behind is not searched again.
+func (e *engine) freshTurn(a *Arm) bool {
+	if a.Pulls%2 == 0 {
+		return false
+	}
+	return a.FreshRank == 0 || a.FreshRank <= e.cat.Rank(a.Key.Format, a.Key.Field)+FreshWithin
+}
+
+// FreshWithin is how far above the catalogue's rank a fresh lineage may
+// be and still get searches (freshTurn).
+const FreshWithin = 2
+
+// starts returns the starts of a search of f over field from the
+// catalogue, whose rank there is held: its best schemes (unless the
+// standard algorithm), over Z also the best over Z2 (which the search
+// lifts), and restrictions of the best schemes of the formats one size
+// larger, even above the rank held: they descend where the format's own
+// schemes stall (meta.Restrictions).
+func (e *engine) starts(f tensorgame.Format, field tensorgame.Field, held int) []*tensorgame.Scheme {
+	var starts []*tensorgame.Scheme
+	if held < f.Naive() {
+		starts = e.cat.Schemes(f, field, 4)
+	}
+	if field == tensorgame.Z && e.cat.Rank(f, tensorgame.Z2) < f.Naive() {
+		starts = append(starts, e.cat.Schemes(f, tensorgame.Z2, 2)...)
+	}
+	rs, err := meta.Restrictions(f, field, e.cat, restrictPerFormat, restrictStarts)
+	if err != nil {
+		e.warn(err)
+		return starts
+	}
+	for _, r := range rs {
+		if r.Rank() < f.Naive() {
+			starts = append(starts, r)
+		}
+	}
+	return starts
+}
+
+// restrictPerFormat and restrictStarts bound the restriction starts of a
+// search: how many of each larger format's best schemes are restricted,
+// and how many of the lowest restrictions are kept. More sources help:
+// 4x5x5 reached 76 from restrictions of 12 5x5x5 schemes in seconds, from
+// 2 in minutes (reproduce.restrictionStarts).
+const (
+	restrictPerFormat = 8
+	restrictStarts    = 16
+)
 
 // markLift marks the arm over Z of k's format Fresh when k is over Z2 and
 // now held below the rank over Z: its next turn lifts (liftArm).
