@@ -46,7 +46,7 @@ func TestJobRoundTrip(t *testing.T) {
 		return publishAll(s7, std)(ctx, j, publish)
 	})
 	ctx := context.Background()
-	job := Job{ID: "j1", Format: s7.Format, Field: s7.Field, Start: tensorgame.Standard(s7.Format, s7.Field),
+	job := Job{ID: "j1", Format: s7.Format, Field: s7.Field, Starts: []*tensorgame.Scheme{tensorgame.Standard(s7.Format, s7.Field), s7},
 		From: []tensorgame.Parent{tensorgame.ParentOf(s7)}, Move: tensorgame.MoveFlips, Budget: time.Minute, Seed: 42}
 	if err := hub.Submit(ctx, job); err != nil {
 		t.Fatal(err)
@@ -58,7 +58,7 @@ func TestJobRoundTrip(t *testing.T) {
 	g := got[0]
 	gotMu.Unlock()
 	if g.ID != job.ID || g.Format != job.Format || g.Field != job.Field || g.Budget != job.Budget || g.Seed != job.Seed ||
-		g.Move != job.Move || len(g.From) != 1 || g.From[0] != job.From[0] || g.Start == nil || !g.Start.Equal(job.Start) {
+		g.Move != job.Move || len(g.From) != 1 || g.From[0] != job.From[0] || !equalSchemes(g.Starts, job.Starts) {
 		t.Errorf("job arrived as %+v, sent %+v", g, job)
 	}
 	st := status(t, hub)

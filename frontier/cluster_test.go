@@ -2,7 +2,12 @@ package frontier
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,8 +20,9 @@ import (
 // TestDispatch runs a frontier on 2x2x2 and 2x2x3 over Z2 through a hub
 // and one in-process worker: both reach their best known ranks (7, 11)
 // from the standard algorithm, the searches come back through the hub, a
-// search the worker's search refuses is an error, and jobs a previous run
-// left are dropped when a dispatcher starts.
+// search the worker's search refuses is an error, jobs a previous run
+// left are dropped when a dispatcher starts, and a search's start schemes
+// (From and all of Starts) reach the worker's search.
 func TestDispatch(t *testing.T) {
 	dir := t.TempDir()
 	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: filepath.Join(dir, "nats")})
@@ -60,8 +66,19 @@ func TestDispatch(t *testing.T) {
 	defer w.Close()
 	wctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
+	var (
+		mu   sync.Mutex
+		jobs = map[uint64]cluster.Job{} // by seed
+		log  strings.Builder
+	)
+	job := WorkerConfig{Dir: dir, Workers: 1, Targets: NewTargets(known), Log: lockedWriter{&mu, &log}}.Job()
 	go func() {
-		w.Run(wctx, WorkerConfig{Dir: dir, Workers: 1, Targets: NewTargets(known)}.Job())
+		w.Run(wctx, func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
+			mu.Lock()
+			jobs[j.Seed] = j
+			mu.Unlock()
+			return job(ctx, j, publish)
+		})
 		close(done)
 	}()
 	defer func() { cancel(); <-done }()
@@ -84,4 +101,56 @@ func TestDispatch(t *testing.T) {
 	if err != nil || st.Accepted < 2 || len(st.Best) < 2 {
 		t.Errorf("hub status %+v, %v; want schemes of both formats accepted", st, err)
 	}
+
+	// A search from several starts: all of them reach the worker's
+	// search, From first, and the job starts from the lowest rank over
+	// its field.
+	f3 := tensorgame.Format{N: 2, M: 2, P: 3}
+	best, err := d.Hub().Catalogue().Get(ctx, cluster.Key{Format: f3, Field: tensorgame.Z2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	std2, stdZ := tensorgame.Standard(f3, tensorgame.Z2), tensorgame.Standard(f3, tensorgame.Z)
+	for _, tc := range []struct {
+		seed   uint64
+		from   *tensorgame.Scheme
+		starts []*tensorgame.Scheme
+		want   []*tensorgame.Scheme
+	}{
+		{1001, nil, []*tensorgame.Scheme{stdZ, best, std2}, []*tensorgame.Scheme{stdZ, best, std2}},
+		{1002, best, []*tensorgame.Scheme{std2, stdZ}, []*tensorgame.Scheme{best, std2, stdZ}},
+	} {
+		if _, err := d.Search(ctx, search.Config{Format: f3, Field: tensorgame.Z2, Time: time.Second, Seed: tc.seed,
+			From: tc.from, Starts: tc.starts}); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		j, ok := jobs[tc.seed]
+		mu.Unlock()
+		if !ok {
+			t.Fatalf("seed %d: no job reached the worker", tc.seed)
+		}
+		if !slices.EqualFunc(j.Starts, tc.want, (*tensorgame.Scheme).Equal) {
+			t.Errorf("seed %d: the job has %d starts, want %d: %v", tc.seed, len(j.Starts), len(tc.want), j.Starts)
+		}
+		line := fmt.Sprintf("job %s: %v %v from %d (3 starts)", j.ID, f3, tensorgame.Z2, best.Rank())
+		mu.Lock()
+		logged := log.String()
+		mu.Unlock()
+		if !strings.Contains(logged, line) {
+			t.Errorf("seed %d: the worker's log has no %q:\n%s", tc.seed, line, logged)
+		}
+	}
+}
+
+// lockedWriter is an io.Writer that holds mu while it writes to w.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
