@@ -57,6 +57,11 @@ const (
 	MaxJobID = 1 << 10
 )
 
+// ErrJobTooLarge is the error of a job whose message would be larger than
+// the servers and streams allow, or whose text is larger than MaxSchemeText
+// plus 64 KiB: a scheduler can send it again with fewer starts.
+var ErrJobTooLarge = errors.New("cluster: job too large")
+
 // A Job is one unit of work: search Format over Field from its starts, for
 // a budget, with a seed. The job function of a [Worker] decides what that
 // means; this package only carries jobs.
@@ -256,7 +261,7 @@ func encodeJob(j Job) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxJobText {
-		return nil, fmt.Errorf("%d bytes of job text, more than %d", len(b), maxJobText)
+		return nil, fmt.Errorf("%d bytes of text, more than %d (%w)", len(b), maxJobText, ErrJobTooLarge)
 	}
 	if len(b) <= compressAbove {
 		return b, nil

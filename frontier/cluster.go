@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -135,7 +136,10 @@ func (d *Dispatch) Slots() int {
 // accepted from it (nil if none), or an error when the job's function
 // failed (the format unsupported, say) or the job could not be submitted
 // (more than cluster.MaxStarts starts, say). The job starts from
-// cfg.From, when set, and all of cfg.Starts.
+// cfg.From, when set, and all of cfg.Starts; a job too large for the
+// servers (cluster.ErrJobTooLarge: many starts of a large format) goes with
+// the first half of its starts, or the first quarter, and so on down to
+// one.
 func (d *Dispatch) Search(ctx context.Context, cfg search.Config) (search.Result, error) {
 	key := cluster.Key{Format: cfg.Format, Field: cfg.Field}
 	d.mu.Lock()
@@ -158,7 +162,12 @@ func (d *Dispatch) Search(ctx context.Context, cfg search.Config) (search.Result
 		job.Starts = append(job.Starts, cfg.From)
 	}
 	job.Starts = append(job.Starts, cfg.Starts...)
-	if err := d.hub.Submit(ctx, job); err != nil {
+	err := d.hub.Submit(ctx, job)
+	for errors.Is(err, cluster.ErrJobTooLarge) && len(job.Starts) > 1 {
+		job.Starts = job.Starts[:len(job.Starts)/2]
+		err = d.hub.Submit(ctx, job)
+	}
+	if err != nil {
 		return search.Result{}, err
 	}
 	var res search.Result

@@ -2,6 +2,7 @@ package frontier
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -25,11 +26,7 @@ import (
 // (From and all of Starts) reach the worker's search.
 func TestDispatch(t *testing.T) {
 	dir := t.TempDir()
-	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: filepath.Join(dir, "nats")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Shutdown()
+	srv := testServer(t, dir)
 	ctx := context.Background()
 	opts := cluster.HubOptions{Endpoint: srv.Endpoint(), AckWait: 2 * time.Second}
 
@@ -51,7 +48,7 @@ func TestDispatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Close()
+	t.Cleanup(d.Close)
 	if st, err := d.Hub().Status(ctx); err != nil || st.Pending != 0 {
 		t.Fatalf("status %+v, %v; want no job pending after NewDispatch", st, err)
 	}
@@ -59,29 +56,18 @@ func TestDispatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := cluster.NewWorker(cluster.WorkerOptions{Endpoint: srv.Endpoint(), Outbox: filepath.Join(dir, "outbox")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	wctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
 	var (
 		mu   sync.Mutex
 		jobs = map[uint64]cluster.Job{} // by seed
 		log  strings.Builder
 	)
 	job := WorkerConfig{Dir: dir, Workers: 1, Targets: NewTargets(known), Log: lockedWriter{&mu, &log}}.Job()
-	go func() {
-		w.Run(wctx, func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
-			mu.Lock()
-			jobs[j.Seed] = j
-			mu.Unlock()
-			return job(ctx, j, publish)
-		})
-		close(done)
-	}()
-	defer func() { cancel(); <-done }()
+	runWorker(t, srv, dir, func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
+		mu.Lock()
+		jobs[j.Seed] = j
+		mu.Unlock()
+		return job(ctx, j, publish)
+	})
 
 	if _, err := d.Search(ctx, search.Config{Format: f, Field: tensorgame.Q, Time: time.Second, Seed: 1}); err == nil {
 		t.Error("a search over Q: no error")
@@ -143,6 +129,39 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
+// testServer starts an embedded server with its store in dir, shut down
+// when the test ends.
+func testServer(t *testing.T, dir string) *cluster.Server {
+	t.Helper()
+	srv, err := cluster.StartServer(cluster.ServerOptions{StoreDir: filepath.Join(dir, "nats")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	return srv
+}
+
+// runWorker runs a worker of srv with its outbox in dir on fn until the
+// test ends.
+func runWorker(t *testing.T, srv *cluster.Server, dir string, fn cluster.JobFunc) {
+	t.Helper()
+	w, err := cluster.NewWorker(cluster.WorkerOptions{Endpoint: srv.Endpoint(), Outbox: filepath.Join(dir, "outbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		w.Run(ctx, fn)
+		close(done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		w.Close()
+	})
+}
+
 // lockedWriter is an io.Writer that holds mu while it writes to w.
 type lockedWriter struct {
 	mu *sync.Mutex
@@ -153,4 +172,55 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
+}
+
+// TestDispatchTooLarge: a search whose job is larger than the jobs
+// stream takes goes with fewer starts, the first ones; one whose first
+// start alone is too large fails with cluster.ErrJobTooLarge.
+func TestDispatchTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	srv := testServer(t, dir)
+	ctx := context.Background()
+	// Jobs of at most 4 KiB: two 3x3x3 standard algorithms (1.7 KiB of
+	// text each) fit, three do not.
+	d, err := NewDispatch(ctx, cluster.HubOptions{Endpoint: srv.Endpoint(), MaxPayload: 4 << 10}, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	var (
+		mu     sync.Mutex
+		starts [][]*tensorgame.Scheme
+	)
+	runWorker(t, srv, dir, func(_ context.Context, j cluster.Job, _ func(*tensorgame.Scheme) error) error {
+		mu.Lock()
+		starts = append(starts, j.Starts)
+		mu.Unlock()
+		return nil
+	})
+
+	f := tensorgame.Format{N: 3, M: 3, P: 3}
+	std2, stdZ, stdQ := tensorgame.Standard(f, tensorgame.Z2), tensorgame.Standard(f, tensorgame.Z), tensorgame.Standard(f, tensorgame.Q)
+	cfg := search.Config{Format: f, Field: tensorgame.Z2, Time: time.Second, Starts: []*tensorgame.Scheme{std2, stdZ, stdQ}}
+	if _, err := d.Search(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	if len(starts) != 1 || !slices.EqualFunc(starts[0], []*tensorgame.Scheme{std2}, (*tensorgame.Scheme).Equal) {
+		t.Errorf("the worker got jobs with starts %v; want one job from the first start", starts)
+	}
+	mu.Unlock()
+	// Over Z2 a term twice is no term: 3x3x3 at rank 27+80 verifies and
+	// is too large alone.
+	big := std2.Clone()
+	for range 40 {
+		big.Terms = append(big.Terms, std2.Terms[0], std2.Terms[0])
+	}
+	if err := tensorgame.Verify(big); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Starts = []*tensorgame.Scheme{big, std2}
+	if _, err := d.Search(ctx, cfg); !errors.Is(err, cluster.ErrJobTooLarge) {
+		t.Errorf("a search whose first start is too large: %v, want cluster.ErrJobTooLarge", err)
+	}
 }
