@@ -91,9 +91,9 @@
 // BenchmarkImprovement and BenchmarkJob measure the cost of one improvement
 // (publish, verify, catalogue) and of one job round trip (submit, fetch, run
 // nothing, ack), in time and CPU per message; BenchmarkJobStarts what a
-// job's starts add (encode, parse, verify), by number of starts; "alphamat bench cluster"
-// measures whole searches through a hub with 1, 2, 4, ... worker processes
-// (flips/s, flips per CPU-second, the hub's CPU) against the same jobs in
-// one process without servers ([RunJob]); docs/experiments.md has the
-// numbers.
+// job's starts add (encode, parse, verify), by number of starts; "alphamat
+// bench cluster" measures whole searches through a hub with 1, 2, 4, ...
+// worker processes (flips/s, flips per CPU-second, the hub's CPU) against
+// the same jobs in one process without servers ([RunJob]);
+// docs/experiments.md has the numbers.
 package cluster
