@@ -129,3 +129,32 @@ func BenchmarkDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkJobStarts measures what a job's starts cost outside messaging:
+// encoding the job (Hub.Submit, besides verifying each start) and decoding
+// it on arrival (parse and verify each start), for 1 to MaxStarts starts of
+// 5x5x5 over Z2 at rank 125.
+func BenchmarkJobStarts(b *testing.B) {
+	f := tensorgame.Format{N: 5, M: 5, P: 5}
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	for _, n := range []int{1, 4, 16, MaxStarts} {
+		b.Run(fmt.Sprintf("starts=%d", n), func(b *testing.B) {
+			j := Job{ID: "bench", Format: f, Field: tensorgame.Z2, Starts: make([]*tensorgame.Scheme, n)}
+			for i := range j.Starts {
+				j.Starts[i] = std
+			}
+			var size int
+			for b.Loop() {
+				body, err := encodeJob(j)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := decodeJob(body); err != nil {
+					b.Fatal(err)
+				}
+				size = len(body)
+			}
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

@@ -56,13 +56,13 @@ func TestThreeNodes(t *testing.T) {
 	// The worker has a worker's rights only, on every node.
 	wep := Endpoint{URLs: ep.URLs, Token: RoleToken(token, RoleWorker), Role: RoleWorker}
 	w := runWorker(t, WorkerOptions{Endpoint: wep}, func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
-		if j.Start == nil {
-			return fmt.Errorf("job %s without a start", j.ID)
+		if len(j.Starts) != 1 {
+			return fmt.Errorf("job %s with %d starts, want 1", j.ID, len(j.Starts))
 		}
-		return publish(j.Start)
+		return publish(j.Starts[0])
 	})
 	ctx := context.Background()
-	if err := hub.Submit(ctx, Job{ID: "before", Format: s7.Format, Field: s7.Field, Start: s7}); err != nil {
+	if err := hub.Submit(ctx, Job{ID: "before", Format: s7.Format, Field: s7.Field, Starts: []*tensorgame.Scheme{s7}}); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the first job", func() bool { return get(t, hub.Catalogue(), KeyOf(s7)) != nil && w.jobsDone() == 1 })
@@ -85,7 +85,7 @@ func TestThreeNodes(t *testing.T) {
 	waitFor(t, "a job submitted after losing a server", func() bool {
 		tctx, cancel := context.WithTimeout(ctx, 2e9)
 		defer cancel()
-		return hub.Submit(tctx, Job{ID: "after", Format: std.Format, Field: std.Field, Start: std}) == nil
+		return hub.Submit(tctx, Job{ID: "after", Format: std.Format, Field: std.Field, Starts: []*tensorgame.Scheme{std}}) == nil
 	})
 	waitFor(t, "the second job", func() bool { return get(t, hub.Catalogue(), KeyOf(std)) != nil && w.jobsDone() == 2 })
 	if c := get(t, hub.Catalogue(), KeyOf(s7)); c == nil || !c.Equal(s7) {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,7 +47,7 @@ func TestJobRoundTrip(t *testing.T) {
 		return publishAll(s7, std)(ctx, j, publish)
 	})
 	ctx := context.Background()
-	job := Job{ID: "j1", Format: s7.Format, Field: s7.Field, Start: tensorgame.Standard(s7.Format, s7.Field),
+	job := Job{ID: "j1", Format: s7.Format, Field: s7.Field, Starts: []*tensorgame.Scheme{tensorgame.Standard(s7.Format, s7.Field), s7},
 		From: []tensorgame.Parent{tensorgame.ParentOf(s7)}, Move: tensorgame.MoveFlips, Budget: time.Minute, Seed: 42}
 	if err := hub.Submit(ctx, job); err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestJobRoundTrip(t *testing.T) {
 	g := got[0]
 	gotMu.Unlock()
 	if g.ID != job.ID || g.Format != job.Format || g.Field != job.Field || g.Budget != job.Budget || g.Seed != job.Seed ||
-		g.Move != job.Move || len(g.From) != 1 || g.From[0] != job.From[0] || g.Start == nil || !g.Start.Equal(job.Start) {
+		g.Move != job.Move || len(g.From) != 1 || g.From[0] != job.From[0] || !equalSchemes(g.Starts, job.Starts) {
 		t.Errorf("job arrived as %+v, sent %+v", g, job)
 	}
 	st := status(t, hub)
@@ -229,6 +230,25 @@ func TestRogue(t *testing.T) {
 	w := runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, func(context.Context, Job, func(*tensorgame.Scheme) error) error { return nil })
 	if err := w.publish(wrong, ""); err == nil {
 		t.Error("a worker published a wrong scheme")
+	}
+
+	// A job larger than the servers take: the hub refuses to submit it,
+	// before it verifies its starts (random 20-bit coefficients, which do
+	// not compress to fit: two 6x6x6 schemes are about 110 KiB gzipped).
+	f6 := tensorgame.Format{N: 6, M: 6, P: 6}
+	noise := tensorgame.Standard(f6, tensorgame.Z)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tm := range noise.Terms {
+		for _, fac := range [][]tensorgame.Rat{tm.U, tm.V, tm.W} {
+			for i := range fac {
+				fac[i] = tensorgame.Int(rng.Int64N(1 << 20))
+			}
+		}
+	}
+	starts := []*tensorgame.Scheme{noise, noise}
+	err = hub.Submit(context.Background(), Job{ID: "large", Format: f6, Field: tensorgame.Z, Starts: starts})
+	if !errors.Is(err, ErrJobTooLarge) || !strings.Contains(err.Error(), "submit large") {
+		t.Errorf("submitting a job larger than the payload limit: %v, want an error naming it and wrapping ErrJobTooLarge", err)
 	}
 }
 

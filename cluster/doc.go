@@ -22,9 +22,10 @@
 // # Names
 //
 //	stream ALPHAMAT_JOBS, subject alphamat.jobs
-//	    work queue of jobs (JSON, the start scheme as text, gzipped above
-//	    16 KiB), one durable pull consumer "walkers" shared by all workers;
-//	    explicit acks, in-progress acks every AckWait/3 while a job runs.
+//	    work queue of jobs (JSON, the start schemes as a list of texts, at
+//	    most [MaxStarts], gzipped above 16 KiB), one durable pull consumer
+//	    "walkers" shared by all workers; explicit acks, in-progress acks
+//	    every AckWait/3 while a job runs.
 //	stream ALPHAMAT_IMPROVEMENTS, subjects alphamat.improve.<format>.<field>
 //	    every scheme a worker publishes (the text format of tensorgame,
 //	    gzipped above 16 KiB with header "Content-Encoding: gzip"; headers
@@ -45,12 +46,15 @@
 // # Trust
 //
 // Nothing that arrives is trusted. Messages are bounded by the servers' max
-// payload ([DefaultMaxPayload]) and gzipped text by [MaxSchemeText]; every
+// payload ([DefaultMaxPayload]) and gzipped text by [MaxSchemeText] (a
+// job's text by MaxSchemeText plus 64 KiB, all its starts together); every
 // scheme is parsed ([tensorgame.Parse]) and verified exactly
 // ([tensorgame.Verify]) by the hub before it enters the catalogue (one no
-// better than the catalogue's is dropped before that costly step), by a
-// worker before it runs a job's start, and by [Catalogue.Get] when it is read
-// back. A malformed, wrong, mislabelled or oversized improvement is refused,
+// better than the catalogue's is dropped before that costly step), by the
+// hub when it submits a job's starts and by a worker before it runs them,
+// and by [Catalogue.Get] when it is read back. A job with a start that does
+// not verify, of another format or beyond the bounds is refused, with an
+// error naming the job and the start. A malformed, wrong, mislabelled or oversized improvement is refused,
 // logged and terminated (never redelivered); it never stops the hub. A
 // server listens beyond loopback only when told to, and then only with a
 // token or nkeys for clients and a token for routes; with certificates it
@@ -86,9 +90,10 @@
 //
 // BenchmarkImprovement and BenchmarkJob measure the cost of one improvement
 // (publish, verify, catalogue) and of one job round trip (submit, fetch, run
-// nothing, ack), in time and CPU per message; "alphamat bench cluster"
-// measures whole searches through a hub with 1, 2, 4, ... worker processes
-// (flips/s, flips per CPU-second, the hub's CPU) against the same jobs in
-// one process without servers ([RunJob]); docs/experiments.md has the
-// numbers.
+// nothing, ack), in time and CPU per message; BenchmarkJobStarts what a
+// job's starts add (encode, parse, verify), by number of starts; "alphamat
+// bench cluster" measures whole searches through a hub with 1, 2, 4, ...
+// worker processes (flips/s, flips per CPU-second, the hub's CPU) against
+// the same jobs in one process without servers ([RunJob]);
+// docs/experiments.md has the numbers.
 package cluster

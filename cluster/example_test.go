@@ -44,14 +44,14 @@ func Example() {
 	done := make(chan error)
 	go func() {
 		done <- w.Run(wctx, func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
-			// A search would walk from j.Start for j.Budget with j.Seed.
-			return publish(j.Start)
+			// A search would walk from j.Starts for j.Budget with j.Seed.
+			return publish(j.Starts[0])
 		})
 	}()
 
 	f := tensorgame.Format{N: 2, M: 3, P: 2}
 	start := tensorgame.Standard(f, tensorgame.Z2)
-	if err := hub.Submit(ctx, cluster.Job{ID: "job-1", Format: f, Field: tensorgame.Z2, Start: start, Budget: time.Minute, Seed: 1}); err != nil {
+	if err := hub.Submit(ctx, cluster.Job{ID: "job-1", Format: f, Field: tensorgame.Z2, Starts: []*tensorgame.Scheme{start}, Budget: time.Minute, Seed: 1}); err != nil {
 		log.Fatal(err)
 	}
 	for {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -168,4 +169,9 @@ func publishAll(ss ...*tensorgame.Scheme) JobFunc {
 		}
 		return nil
 	}
+}
+
+// equalSchemes reports whether a and b hold equal schemes in one order.
+func equalSchemes(a, b []*tensorgame.Scheme) bool {
+	return slices.EqualFunc(a, b, (*tensorgame.Scheme).Equal)
 }

@@ -390,7 +390,10 @@ func (h *Hub) heard(m *nats.Msg) {
 // Catalogue returns the cluster's catalogue.
 func (h *Hub) Catalogue() *Catalogue { return h.cat }
 
-// Submit queues a job; its start, if any, must verify.
+// Submit queues a job; it has at most MaxStarts starts, each of the job's
+// format, and each must verify. A job whose message would be larger than
+// the servers or the jobs stream take is refused with an error wrapping
+// ErrJobTooLarge, before its starts are verified.
 func (h *Hub) Submit(ctx context.Context, j Job) error {
 	if j.ID == "" {
 		return errors.New("cluster: submit: job without an ID")
@@ -398,14 +401,31 @@ func (h *Hub) Submit(ctx context.Context, j Job) error {
 	if strings.ContainsAny(j.ID, "\r\n") {
 		return fmt.Errorf("cluster: submit: job ID %q has a line break", j.ID)
 	}
-	if j.Start != nil {
-		if err := tensorgame.Verify(j.Start); err != nil {
-			return fmt.Errorf("cluster: submit %s: start: %w", j.ID, err)
+	if len(j.ID) > MaxJobID {
+		return fmt.Errorf("cluster: submit: job ID of %d bytes, more than MaxJobID = %d", len(j.ID), MaxJobID)
+	}
+	if len(j.Starts) > MaxStarts {
+		return fmt.Errorf("cluster: submit %s: %d starts, more than MaxStarts = %d", j.ID, len(j.Starts), MaxStarts)
+	}
+	for i, s := range j.Starts {
+		if s == nil {
+			return fmt.Errorf("cluster: submit %s: start %d: no scheme", j.ID, i)
+		}
+		if err := checkStartFormat(s, j.Format); err != nil {
+			return fmt.Errorf("cluster: submit %s: start %d: %w", j.ID, i, err)
 		}
 	}
 	body, err := encodeJob(j)
 	if err != nil {
 		return fmt.Errorf("cluster: submit %s: %w", j.ID, err)
+	}
+	if limit := min(int64(h.opts.MaxPayload), h.nc.MaxPayload()); int64(len(body)) > limit {
+		return fmt.Errorf("cluster: submit %s: a message of %d bytes, more than the %d the servers take (%w)", j.ID, len(body), limit, ErrJobTooLarge)
+	}
+	for i, s := range j.Starts {
+		if err := tensorgame.Verify(s); err != nil {
+			return fmt.Errorf("cluster: submit %s: start %d: %w", j.ID, i, err)
+		}
 	}
 	if _, err := h.js.Publish(ctx, JobsSubject, body, jetstream.WithMsgID(j.ID)); err != nil {
 		return fmt.Errorf("cluster: submit %s: %w", j.ID, err)

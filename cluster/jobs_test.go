@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func TestBadJobs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	for _, body := range []string{`{"id":"x","format":"0x1x2","field":"Z2"}`, `not json`, `{"id":"y","format":"2x2x2","field":"Z2","start":"# size: 2x2x2\n# field: Z2\n1 0 0 0 ; 1 0 0 0 ; 1 0 0 0\n"}`} {
+	for _, body := range []string{`{"id":"x","format":"0x1x2","field":"Z2"}`, `not json`, `{"id":"y","format":"2x2x2","field":"Z2","starts":["# size: 2x2x2\n# field: Z2\n1 0 0 0 ; 1 0 0 0 ; 1 0 0 0\n"]}`} {
 		if err := raw.Publish(JobsSubject, []byte(body)); err != nil {
 			t.Fatal(err)
 		}
@@ -57,10 +58,32 @@ func TestBadJobs(t *testing.T) {
 	}
 	waitFor(t, "the failures reported", func() bool { return failures.Load() == 2 })
 	waitFor(t, "no job pending or in flight", func() bool { st := status(t, hub); return st.Pending == 0 && st.InFlight == 0 })
-	wrong := tensorgame.Standard(f, tensorgame.Z2)
+
+	// Jobs the hub refuses to submit, with errors naming job and start.
+	std := tensorgame.Standard(f, tensorgame.Z2)
+	wrong := std.Clone()
 	wrong.Terms = wrong.Terms[1:]
-	if err := hub.Submit(ctx, Job{ID: "wrong start", Format: f, Field: tensorgame.Z2, Start: wrong}); err == nil {
-		t.Error("the hub submitted a job with a wrong start")
+	tooMany := make([]*tensorgame.Scheme, MaxStarts+1)
+	for i := range tooMany {
+		tooMany[i] = std
+	}
+	for _, tc := range []struct {
+		name   string
+		starts []*tensorgame.Scheme
+		want   string
+	}{
+		{"wrong", []*tensorgame.Scheme{std, std, wrong}, "submit wrong: start 2: "},
+		{"nil", []*tensorgame.Scheme{std, nil}, "submit nil: start 1: no scheme"},
+		{"format", []*tensorgame.Scheme{std, tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2)}, "submit format: start 1: a 2x2x3 scheme"},
+		{"many", tooMany, "submit many: 65 starts, more than MaxStarts"},
+	} {
+		err := hub.Submit(ctx, Job{ID: tc.name, Format: f, Field: tensorgame.Z2, Starts: tc.starts})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("submit %s: %v, want an error containing %q", tc.name, err, tc.want)
+		}
+	}
+	if st := status(t, hub); st.Pending != 0 {
+		t.Errorf("%d jobs pending after refused submits", st.Pending)
 	}
 }
 

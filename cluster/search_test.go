@@ -18,7 +18,7 @@ func TestSearchJob(t *testing.T) {
 	srv := startServer(t, ServerOptions{})
 	hub := startHub(t, HubOptions{Endpoint: srv.Endpoint()})
 	walk := func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
-		res, err := search.Run(ctx, search.Config{Format: j.Format, Field: j.Field, From: j.Start, Target: 7, Workers: 1, Seed: j.Seed})
+		res, err := search.Run(ctx, search.Config{Format: j.Format, Field: j.Field, Starts: j.Starts, Target: 7, Workers: 1, Seed: j.Seed})
 		if err != nil {
 			return err
 		}
@@ -31,7 +31,7 @@ func TestSearchJob(t *testing.T) {
 	w2 := runWorker(t, WorkerOptions{Endpoint: srv.Endpoint()}, walk)
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
 	for i, id := range []string{"walk-1", "walk-2"} {
-		if err := hub.Submit(context.Background(), Job{ID: id, Format: f, Field: tensorgame.Z2, Start: tensorgame.Standard(f, tensorgame.Z2), Budget: time.Minute, Seed: uint64(i + 1)}); err != nil {
+		if err := hub.Submit(context.Background(), Job{ID: id, Format: f, Field: tensorgame.Z2, Starts: []*tensorgame.Scheme{tensorgame.Standard(f, tensorgame.Z2)}, Budget: time.Minute, Seed: uint64(i + 1)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func BenchmarkFlips(b *testing.B) {
 		hub := startHub(b, HubOptions{Endpoint: srv.Endpoint()})
 		var flips atomic.Int64
 		walk := func(ctx context.Context, j Job, publish func(*tensorgame.Scheme) error) error {
-			res, err := search.Run(ctx, search.Config{Format: j.Format, Field: j.Field, From: j.Start, Time: j.Budget, Workers: 1, Seed: j.Seed})
+			res, err := search.Run(ctx, search.Config{Format: j.Format, Field: j.Field, Starts: j.Starts, Time: j.Budget, Workers: 1, Seed: j.Seed})
 			if err != nil {
 				return err
 			}
@@ -81,7 +81,7 @@ func BenchmarkFlips(b *testing.B) {
 		t0 := time.Now()
 		// The queue runs ahead, as a scheduler's would: no worker waits.
 		for i := range 2 * b.N {
-			j := Job{ID: fmt.Sprintf("flips-%d-%d", b.N, i), Format: f, Field: tensorgame.Z2, Start: tensorgame.Standard(f, tensorgame.Z2), Budget: d, Seed: uint64(i + 1)}
+			j := Job{ID: fmt.Sprintf("flips-%d-%d", b.N, i), Format: f, Field: tensorgame.Z2, Starts: []*tensorgame.Scheme{tensorgame.Standard(f, tensorgame.Z2)}, Budget: d, Seed: uint64(i + 1)}
 			if err := hub.Submit(context.Background(), j); err != nil {
 				b.Fatal(err)
 			}

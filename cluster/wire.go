@@ -42,12 +42,28 @@ const (
 	MaxSchemeText = 64 << 20
 	// compressAbove is the text size above which schemes travel gzipped.
 	compressAbove = 16 << 10
-	// maxJobMeta bounds a job's JSON without its start scheme.
+	// maxJobMeta bounds a job's JSON without its start schemes.
 	maxJobMeta = 64 << 10
+	// maxJobText bounds a job's JSON after decompression, start schemes
+	// and all: one job carries at most MaxSchemeText of scheme text, in
+	// one start or spread over many.
+	maxJobText = MaxSchemeText + maxJobMeta
+	// MaxStarts bounds the start schemes of one job. A frontier search
+	// starts from a few catalogue schemes and restrictions (about twenty);
+	// the bound keeps a hostile job from costing many verifications.
+	MaxStarts = 64
+	// MaxJobID bounds the length of a job's ID, which every log line and
+	// error about the job carries.
+	MaxJobID = 1 << 10
 )
 
-// A Job is one unit of work: search Format over Field from a start, for a
-// budget, with a seed. The job function of a [Worker] decides what that
+// ErrJobTooLarge is the error of a job whose message would be larger than
+// the servers and streams allow, or whose text is larger than MaxSchemeText
+// plus 64 KiB: a scheduler can send it again with fewer starts.
+var ErrJobTooLarge = errors.New("cluster: job too large")
+
+// A Job is one unit of work: search Format over Field from its starts, for
+// a budget, with a seed. The job function of a [Worker] decides what that
 // means; this package only carries jobs.
 type Job struct {
 	// ID names the job; a job submitted twice with one ID within the
@@ -55,9 +71,11 @@ type Job struct {
 	ID     string            `json:"id"`
 	Format tensorgame.Format `json:"format"`
 	Field  tensorgame.Field  `json:"field"`
-	// Start is the scheme to start from, verified on arrival; nil when the
-	// start is given by From.
-	Start *tensorgame.Scheme `json:"-"`
+	// Starts are the schemes to start from, of Format over any field, at
+	// most MaxStarts: each is verified by [Hub.Submit] and again on
+	// arrival. None: the start is given by From, or is the job function's
+	// choice (the standard algorithm, say).
+	Starts []*tensorgame.Scheme `json:"-"`
 	// From names catalogue schemes the start is made of (see
 	// [Catalogue.Get]), and Move the meta move that makes it (empty: From[0]
 	// as it is).
@@ -87,10 +105,13 @@ type JobDone struct {
 // maxJobDone bounds a JobDone message.
 const maxJobDone = 64 << 10
 
-// jobWire is a Job as sent: JSON with the start scheme as text.
+// jobWire is a Job as sent: JSON with the start schemes as a list of
+// texts. On arrival the list stays raw until the job's ID is known and is
+// then read one start at a time (decodeStarts), so that a hostile list
+// costs no more than its bytes.
 type jobWire struct {
 	Job
-	Start string `json:"start,omitempty"`
+	Starts json.RawMessage `json:"starts,omitempty"`
 }
 
 // Key names a catalogue entry: a format and a field.
@@ -209,19 +230,38 @@ func msgID(s *tensorgame.Scheme) string {
 	return KeyOf(s).String() + "-r" + strconv.Itoa(s.Rank()) + "-" + strconv.FormatUint(s.Hash(), 16)
 }
 
-// encodeJob returns the body of a job message.
+// encodeJob returns the body of a job message: JSON, gzipped above
+// compressAbove. It does not verify the starts (Hub.Submit does).
 func encodeJob(j Job) ([]byte, error) {
+	if len(j.Starts) > MaxStarts {
+		return nil, fmt.Errorf("%d starts, more than MaxStarts = %d", len(j.Starts), MaxStarts)
+	}
 	w := jobWire{Job: j}
-	if j.Start != nil {
+	if len(j.Starts) > 0 {
+		texts := make([]string, len(j.Starts))
 		var buf bytes.Buffer
-		if err := tensorgame.Write(&buf, j.Start); err != nil {
+		for i, s := range j.Starts {
+			if s == nil {
+				return nil, fmt.Errorf("start %d: no scheme", i)
+			}
+			buf.Reset()
+			if err := tensorgame.Write(&buf, s); err != nil {
+				return nil, fmt.Errorf("start %d: %w", i, err)
+			}
+			texts[i] = buf.String()
+		}
+		b, err := json.Marshal(texts)
+		if err != nil {
 			return nil, err
 		}
-		w.Start = buf.String()
+		w.Starts = b
 	}
 	b, err := json.Marshal(w)
 	if err != nil {
 		return nil, err
+	}
+	if len(b) > maxJobText {
+		return nil, fmt.Errorf("%d bytes of text, more than %d (%w)", len(b), maxJobText, ErrJobTooLarge)
 	}
 	if len(b) <= compressAbove {
 		return b, nil
@@ -238,21 +278,25 @@ func encodeJob(j Job) ([]byte, error) {
 // gzipMagic starts every gzip stream; JSON never starts with it.
 var gzipMagic = []byte{0x1f, 0x8b}
 
-// decodeJob reads a job from the body of a message and verifies its start.
-func decodeJob(body []byte) (Job, error) {
+// decodeJob reads a job from the body of a message and verifies its
+// starts; it never reads more than maxJobText bytes of JSON.
+func decodeJob(body []byte) (Job, error) { return readJob(body, maxJobText) }
+
+// readJob is decodeJob with limit bytes of JSON at most.
+func readJob(body []byte, limit int) (Job, error) {
 	if bytes.HasPrefix(body, gzipMagic) {
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err != nil {
 			return Job{}, fmt.Errorf("job: gzip: %w", err)
 		}
-		b, err := io.ReadAll(io.LimitReader(zr, MaxSchemeText+maxJobMeta+1))
+		b, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
 		if err != nil {
 			return Job{}, fmt.Errorf("job: gzip: %w", err)
 		}
-		if len(b) > MaxSchemeText+maxJobMeta {
-			return Job{}, errors.New("job: too large")
-		}
 		body = b
+	}
+	if len(body) > limit {
+		return Job{}, fmt.Errorf("%s: more than %d bytes of job text", whereCut(body[:limit]), limit)
 	}
 	var w jobWire
 	if err := json.Unmarshal(body, &w); err != nil {
@@ -262,18 +306,108 @@ func decodeJob(body []byte) (Job, error) {
 	if j.ID == "" {
 		return Job{}, errors.New("job: no ID")
 	}
+	if len(j.ID) > MaxJobID {
+		return Job{}, fmt.Errorf("job: ID of %d bytes, more than MaxJobID = %d", len(j.ID), MaxJobID)
+	}
 	if !j.Format.Valid() || !j.Field.Valid() {
 		return Job{}, fmt.Errorf("job %s: bad format %v or field %v", j.ID, j.Format, j.Field)
 	}
 	if j.Budget < 0 || j.Target < 0 {
 		return Job{}, fmt.Errorf("job %s: negative budget or target", j.ID)
 	}
-	if w.Start != "" {
-		s, err := decodeScheme([]byte(w.Start), false, MaxSchemeText, "job "+j.ID+" start")
-		if err != nil {
-			return Job{}, err
-		}
-		j.Start = s
+	starts, err := decodeStarts(j.ID, j.Format, w.Starts)
+	if err != nil {
+		return Job{}, err
 	}
+	j.Starts = starts
 	return j, nil
+}
+
+// decodeStarts reads, parses and verifies the start schemes of job id, a
+// JSON list of at most MaxStarts scheme texts, each of format f.
+func decodeStarts(id string, f tensorgame.Format, raw json.RawMessage) ([]*tensorgame.Scheme, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return nil, fmt.Errorf("job %s: starts: not a list of scheme texts", id)
+	}
+	var starts []*tensorgame.Scheme
+	for i := 0; dec.More(); i++ {
+		if i == MaxStarts {
+			return nil, fmt.Errorf("job %s: start %d: more than MaxStarts = %d starts", id, i, MaxStarts)
+		}
+		var text string
+		if err := dec.Decode(&text); err != nil {
+			return nil, fmt.Errorf("job %s: start %d: %w", id, i, err)
+		}
+		s, err := decodeScheme([]byte(text), false, MaxSchemeText, fmt.Sprintf("job %s start %d", id, i))
+		if err != nil {
+			return nil, err
+		}
+		if err := checkStartFormat(s, f); err != nil {
+			return nil, fmt.Errorf("job %s: start %d: %w", id, i, err)
+		}
+		starts = append(starts, s)
+	}
+	return starts, nil
+}
+
+// checkStartFormat reports whether a start s fits a job of format f.
+func checkStartFormat(s *tensorgame.Scheme, f tensorgame.Format) error {
+	if s.Format != f {
+		return fmt.Errorf("a %v scheme, the job is %v", s.Format, f)
+	}
+	return nil
+}
+
+// whereCut names the job and the start in which the job text b, cut at the
+// bound on its length, ends: "job ID start 3", or less as far as b tells.
+func whereCut(b []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	var id string
+	start := -1
+	if t, err := dec.Token(); err == nil && t == json.Delim('{') {
+		var v json.RawMessage // reused: skipping a value costs no new copy
+	fields:
+		for dec.More() {
+			t, err := dec.Token()
+			key, ok := t.(string)
+			if err != nil || !ok {
+				break
+			}
+			switch key {
+			case "id":
+				if dec.Decode(&v) != nil {
+					break fields
+				}
+				if len(v) <= MaxJobID+2 {
+					json.Unmarshal(v, &id)
+				}
+			case "starts":
+				if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+					break fields
+				}
+				for start = 0; dec.More(); start++ {
+					if dec.Decode(&v) != nil {
+						break fields
+					}
+				}
+				start = -1 // the list ended: the cut is after it
+			default:
+				if dec.Decode(&v) != nil {
+					break fields
+				}
+			}
+		}
+	}
+	name := "job"
+	if id != "" {
+		name += " " + id
+	}
+	if start >= 0 {
+		name += " start " + strconv.Itoa(start)
+	}
+	return name
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -17,8 +18,8 @@ import (
 )
 
 // Dispatch runs the searches of a frontier run as cluster jobs: its Search
-// (for Config.Search) submits a job (format, field, the first start scheme,
-// budget = the search's time, seed) to a cluster hub and waits for the
+// (for Config.Search) submits a job (format, field, the search's start
+// schemes, budget = the search's time, seed) to a cluster hub and waits for the
 // job's report; the schemes the hub accepted from the job (verified) are
 // the search's result. Its Slots (for Config.Slots) is the number of
 // workers heard from lately, so that every worker has a job.
@@ -133,7 +134,12 @@ func (d *Dispatch) Slots() int {
 
 // Search runs cfg as a cluster job and returns the best scheme the hub
 // accepted from it (nil if none), or an error when the job's function
-// failed (the format unsupported, say).
+// failed (the format unsupported, say) or the job could not be submitted
+// (more than cluster.MaxStarts starts, say). The job starts from
+// cfg.From, when set, and all of cfg.Starts; a job too large for the
+// servers (cluster.ErrJobTooLarge: many starts of a large format) goes with
+// the first half of its starts, or the first quarter, and so on down to
+// one.
 func (d *Dispatch) Search(ctx context.Context, cfg search.Config) (search.Result, error) {
 	key := cluster.Key{Format: cfg.Format, Field: cfg.Field}
 	d.mu.Lock()
@@ -152,13 +158,16 @@ func (d *Dispatch) Search(ctx context.Context, cfg search.Config) (search.Result
 		d.mu.Unlock()
 	}()
 	job := cluster.Job{ID: id, Format: cfg.Format, Field: cfg.Field, Budget: cfg.Time, Seed: cfg.Seed}
-	switch {
-	case len(cfg.Starts) > 0:
-		job.Start = cfg.Starts[0]
-	case cfg.From != nil:
-		job.Start = cfg.From
+	if cfg.From != nil {
+		job.Starts = append(job.Starts, cfg.From)
 	}
-	if err := d.hub.Submit(ctx, job); err != nil {
+	job.Starts = append(job.Starts, cfg.Starts...)
+	err := d.hub.Submit(ctx, job)
+	for errors.Is(err, cluster.ErrJobTooLarge) && len(job.Starts) > 1 {
+		job.Starts = job.Starts[:len(job.Starts)/2]
+		err = d.hub.Submit(ctx, job)
+	}
+	if err != nil {
 		return search.Result{}, err
 	}
 	var res search.Result
@@ -198,19 +207,19 @@ type WorkerConfig struct {
 }
 
 // Job returns the cluster job function that runs a frontier search: the
-// flip-graph search of the job's format and field from its start for its
-// budget, toward the job's target (0: the best known rank), whose best
+// flip-graph search of the job's format and field from all its starts
+// (search.Config.Starts) for its budget, toward the job's target (0: the
+// best known rank, and always below the job's start rank: the lowest rank
+// of its starts over its field, else the standard algorithm's), whose best
 // scheme it publishes; it reports the search's flips as the job's work
 // (cluster.ReportWork).
 func (w WorkerConfig) Job() cluster.JobFunc {
 	return func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
 		f, field := j.Format, j.Field
 		start := f.Naive()
-		var starts []*tensorgame.Scheme
-		if j.Start != nil {
-			starts = []*tensorgame.Scheme{j.Start}
-			if j.Start.Field == field {
-				start = j.Start.Rank()
+		for _, s := range j.Starts {
+			if s.Field == field {
+				start = min(start, s.Rank())
 			}
 		}
 		target := w.Targets.Known(f, field)
@@ -222,7 +231,7 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 		}
 		key := cluster.Key{Format: f, Field: field}
 		cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: j.Budget, Workers: w.Workers,
-			Seed: j.Seed, Starts: starts, RunDir: filepath.Join(w.Dir, "search", key.String()),
+			Seed: j.Seed, Starts: j.Starts, RunDir: filepath.Join(w.Dir, "search", key.String()),
 			Cyclic: w.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom}
 		res, err := search.Run(ctx, cfg)
 		if err != nil {
@@ -234,7 +243,7 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 			if res.Best != nil {
 				best = res.Best.Rank()
 			}
-			fmt.Fprintf(w.Log, "job %s: %v %v from %d to %d in %.1fs, %d flips (%.0f/s)\n", j.ID, f, field, start, best,
+			fmt.Fprintf(w.Log, "job %s: %v %v from %d (%d starts) to %d in %.1fs, %d flips (%.0f/s)\n", j.ID, f, field, start, len(j.Starts), best,
 				res.Stats.Elapsed.Seconds(), res.Stats.Flips, res.Stats.FlipsPerSec)
 		}
 		if res.Best == nil {
@@ -246,7 +255,9 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 			if field == tensorgame.Z {
 				move = tensorgame.MoveTernaryFlips
 			}
-			s.Origin = tensorgame.Derive(move, starts...)
+			// The first start is the parent, as in a frontier run's own
+			// searches (the catalogue's best comes first).
+			s.Origin = tensorgame.Derive(move, j.Starts[:min(len(j.Starts), 1)]...)
 			s.Origin.Params = map[string]string{"seed": strconv.FormatUint(j.Seed, 10), "by": "frontier", "job": j.ID}
 		}
 		return publish(s)

@@ -390,9 +390,7 @@ func benchClusterOnce(ctx context.Context, o *benchClusterOptions, dir string, r
 			return nil
 		}
 		seq++
-		j := cluster.Job{ID: fmt.Sprintf("bench-%d-%d-%d", round, procs, seq), Format: o.Format, Field: o.Field,
-			Start: best, Budget: budget, Seed: uint64(round)<<32 | uint64(seq), Target: o.Target}
-		if err := hub.Submit(ctx, j); err != nil {
+		if err := hub.Submit(ctx, benchJob(o, round, procs, seq, best, budget)); err != nil {
 			return fmt.Errorf("bench cluster: %w", err)
 		}
 		inFlight++
@@ -518,9 +516,7 @@ func benchLocalOnce(ctx context.Context, o *benchClusterOptions, dir string, rou
 		if run.ReachedS > 0 || budget < min(o.Slice/4, time.Second) {
 			break
 		}
-		j := cluster.Job{ID: fmt.Sprintf("bench-%d-0-%d", round, seq), Format: o.Format, Field: o.Field,
-			Start: best, Budget: budget, Seed: uint64(round)<<32 | uint64(seq), Target: o.Target}
-		d := cluster.RunJob(ctx, j, job, func(s *tensorgame.Scheme) error {
+		d := cluster.RunJob(ctx, benchJob(o, round, 0, seq, best, budget), job, func(s *tensorgame.Scheme) error {
 			if err := tensorgame.Verify(s); err != nil {
 				return err
 			}
@@ -546,6 +542,18 @@ func benchLocalOnce(ctx context.Context, o *benchClusterOptions, dir string, rou
 	run.WorkerCPUS = (selfCPU() - cpu0).Seconds()
 	run.rates()
 	return run, nil
+}
+
+// benchJob returns job seq of a round with procs worker processes (0: in
+// one process): a search of o's format and field for budget from best, the
+// best scheme so far, when there is one.
+func benchJob(o *benchClusterOptions, round, procs, seq int, best *tensorgame.Scheme, budget time.Duration) cluster.Job {
+	j := cluster.Job{ID: fmt.Sprintf("bench-%d-%d-%d", round, procs, seq), Format: o.Format, Field: o.Field,
+		Budget: budget, Seed: uint64(round)<<32 | uint64(seq), Target: o.Target}
+	if best != nil {
+		j.Starts = []*tensorgame.Scheme{best}
+	}
+	return j
 }
 
 // logTail returns the last lines of the first worker's log in dir (the run

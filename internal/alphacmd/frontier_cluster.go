@@ -261,18 +261,24 @@ func frontierCluster(ctx context.Context, io *IO, o *frontierOptions) error {
 
 // keepWalking wraps a job function so that a worker cut off from the
 // servers keeps walking: when a job's budget is spent while online says no,
-// the job goes on for another budget from the best scheme it published
-// (with another seed), and so on until the worker is back or stop ends. Its
-// schemes wait in the worker's outbox.
+// the job goes on for another budget (with another seed) from the best
+// scheme it published, first, and then the job's own starts, and so on
+// until the worker is back or stop ends. Its schemes wait in the worker's
+// outbox.
 func keepWalking(stop context.Context, job cluster.JobFunc, online func() bool, log io.Writer) cluster.JobFunc {
 	return func(ctx context.Context, j cluster.Job, publish func(*tensorgame.Scheme) error) error {
-		var mu sync.Mutex
+		var (
+			mu     sync.Mutex
+			best   *tensorgame.Scheme // the best scheme the job published
+			starts = j.Starts
+		)
 		pub := func(s *tensorgame.Scheme) error {
 			err := publish(s)
 			if err == nil {
 				mu.Lock()
-				if j.Start == nil || j.Start.Field != j.Field || s.Rank() < j.Start.Rank() {
-					j.Start = s
+				if s.Format == j.Format && s.Field == j.Field && (best == nil || s.Rank() < best.Rank()) {
+					best = s
+					j.Starts = append([]*tensorgame.Scheme{s}, starts...)
 				}
 				mu.Unlock()
 			}

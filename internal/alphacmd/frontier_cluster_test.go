@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -276,8 +277,9 @@ func TestFrontierThreeNodes(t *testing.T) {
 }
 
 // TestKeepWalking: a job whose budget ends while the worker is cut off goes
-// on, from the best scheme it published and with another seed, until the
-// worker is back; a job that ends online, or whose worker stops, does not.
+// on, from the best scheme it published, then its own starts, and with
+// another seed, until the worker is back; a job that ends online, or whose
+// worker stops, does not.
 func TestKeepWalking(t *testing.T) {
 	f := tensorgame.Format{N: 2, M: 2, P: 2}
 	for _, c := range []struct {
@@ -308,16 +310,21 @@ func TestKeepWalking(t *testing.T) {
 			job := keepWalking(stop, base, online, io.Discard)
 			ctx, cancelJob := context.WithTimeout(context.Background(), 10*time.Millisecond)
 			defer cancelJob()
-			j := cluster.Job{ID: "j", Format: f, Field: tensorgame.Z2, Budget: 10 * time.Millisecond, Seed: 7}
+			own := []*tensorgame.Scheme{tensorgame.Standard(f, tensorgame.Z), tensorgame.Standard(f, tensorgame.Q)}
+			j := cluster.Job{ID: "j", Format: f, Field: tensorgame.Z2, Starts: own, Budget: 10 * time.Millisecond, Seed: 7}
 			if err := job(ctx, j, func(*tensorgame.Scheme) error { published++; return nil }); err != nil {
 				t.Fatal(err)
 			}
 			if len(jobs) != c.calls || published != c.calls {
 				t.Fatalf("%d slices, %d published; want %d", len(jobs), published, c.calls)
 			}
+			want := append([]*tensorgame.Scheme{tensorgame.Standard(f, tensorgame.Z2)}, own...)
+			if !slices.EqualFunc(jobs[0].Starts, own, (*tensorgame.Scheme).Equal) {
+				t.Errorf("slice 0: starts %v, want the job's own", jobs[0].Starts)
+			}
 			for i, got := range jobs[1:] {
-				if got.Start == nil || got.Start.Rank() != 8 || got.Seed == jobs[i].Seed {
-					t.Errorf("slice %d: start %v, seed %d after %d; want the published scheme and a new seed", i+1, got.Start, got.Seed, jobs[i].Seed)
+				if !slices.EqualFunc(got.Starts, want, (*tensorgame.Scheme).Equal) || got.Seed == jobs[i].Seed {
+					t.Errorf("slice %d: starts %v, seed %d after %d; want the published scheme, the job's own and a new seed", i+1, got.Starts, got.Seed, jobs[i].Seed)
 				}
 			}
 		})
