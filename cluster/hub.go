@@ -404,6 +404,9 @@ func (h *Hub) Submit(ctx context.Context, j Job) error {
 	if len(j.ID) > MaxJobID {
 		return fmt.Errorf("cluster: submit: job ID of %d bytes, more than MaxJobID = %d", len(j.ID), MaxJobID)
 	}
+	if !ValidLineage(j.Lineage) {
+		return fmt.Errorf("cluster: submit %s: lineage %q: want at most %d letters a-z and digits", j.ID, j.Lineage, MaxLineage)
+	}
 	if len(j.Starts) > MaxStarts {
 		return fmt.Errorf("cluster: submit %s: %d starts, more than MaxStarts = %d", j.ID, len(j.Starts), MaxStarts)
 	}

@@ -68,16 +68,18 @@ func TestBadJobs(t *testing.T) {
 		tooMany[i] = std
 	}
 	for _, tc := range []struct {
-		name   string
-		starts []*tensorgame.Scheme
-		want   string
+		name    string
+		starts  []*tensorgame.Scheme
+		lineage string
+		want    string
 	}{
-		{"wrong", []*tensorgame.Scheme{std, std, wrong}, "submit wrong: start 2: "},
-		{"nil", []*tensorgame.Scheme{std, nil}, "submit nil: start 1: no scheme"},
-		{"format", []*tensorgame.Scheme{std, tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2)}, "submit format: start 1: a 2x2x3 scheme"},
-		{"many", tooMany, "submit many: 65 starts, more than MaxStarts"},
+		{"wrong", []*tensorgame.Scheme{std, std, wrong}, "", "submit wrong: start 2: "},
+		{"nil", []*tensorgame.Scheme{std, nil}, "", "submit nil: start 1: no scheme"},
+		{"format", []*tensorgame.Scheme{std, tensorgame.Standard(tensorgame.Format{N: 2, M: 2, P: 3}, tensorgame.Z2)}, "", "submit format: start 1: a 2x2x3 scheme"},
+		{"many", tooMany, "", "submit many: 65 starts, more than MaxStarts"},
+		{"lineage", nil, "../up", "submit lineage: lineage \"../up\""},
 	} {
-		err := hub.Submit(ctx, Job{ID: tc.name, Format: f, Field: tensorgame.Z2, Starts: tc.starts})
+		err := hub.Submit(ctx, Job{ID: tc.name, Format: f, Field: tensorgame.Z2, Starts: tc.starts, Lineage: tc.lineage})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("submit %s: %v, want an error containing %q", tc.name, err, tc.want)
 		}

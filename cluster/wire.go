@@ -87,6 +87,30 @@ type Job struct {
 	// Target is the rank at which the job may stop; 0: the job
 	// function's choice.
 	Target int `json:"target,omitempty"`
+	// Lineage names a line of jobs of one format and field that go on
+	// from each other's results apart from the others (a frontier's fresh
+	// walks from the standard algorithm, say): a job function keeps a
+	// lineage's work apart (a pool of its own). Empty: the main line. At
+	// most MaxLineage bytes of a-z and 0-9 (ValidLineage).
+	Lineage string `json:"lineage,omitempty"`
+}
+
+// MaxLineage bounds the length of Job.Lineage.
+const MaxLineage = 16
+
+// ValidLineage reports whether s can name a lineage (Job.Lineage): empty,
+// or up to MaxLineage letters a-z and digits, so that it is safe in a
+// file name.
+func ValidLineage(s string) bool {
+	if len(s) > MaxLineage {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // JobDone is a worker's report of a job it ran to its end: sent after the
@@ -314,6 +338,9 @@ func readJob(body []byte, limit int) (Job, error) {
 	}
 	if j.Budget < 0 || j.Target < 0 {
 		return Job{}, fmt.Errorf("job %s: negative budget or target", j.ID)
+	}
+	if !ValidLineage(j.Lineage) {
+		return Job{}, fmt.Errorf("job %s: lineage %q: want at most %d letters a-z and digits", j.ID, j.Lineage, MaxLineage)
 	}
 	starts, err := decodeStarts(j.ID, j.Format, w.Starts)
 	if err != nil {

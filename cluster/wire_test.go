@@ -37,7 +37,7 @@ func TestJobWire(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			j := Job{ID: "j-" + tc.name, Format: tc.format, Field: tensorgame.Z, Starts: tc.starts,
 				From: []tensorgame.Parent{tensorgame.ParentOf(s7)}, Move: tensorgame.MoveFlips,
-				Budget: time.Minute, Seed: 42, Target: 5}
+				Budget: time.Minute, Seed: 42, Target: 5, Lineage: "fresh"}
 			body, err := encodeJob(j)
 			if err != nil {
 				t.Fatal(err)
@@ -50,7 +50,7 @@ func TestJobWire(t *testing.T) {
 				t.Fatal(err)
 			}
 			if g.ID != j.ID || g.Format != j.Format || g.Field != j.Field || g.Budget != j.Budget || g.Seed != j.Seed ||
-				g.Target != j.Target || g.Move != j.Move || len(g.From) != 1 || g.From[0] != j.From[0] {
+				g.Target != j.Target || g.Move != j.Move || len(g.From) != 1 || g.From[0] != j.From[0] || g.Lineage != j.Lineage {
 				t.Errorf("job arrived as %+v, sent %+v", g, j)
 			}
 			if !equalSchemes(g.Starts, j.Starts) {
@@ -135,6 +135,8 @@ func TestDecodeJobErrors(t *testing.T) {
 		{"not a list", []byte(`{"id":"j","format":"2x2x2","field":"Z2","starts":{"a":"b"}}`), "job j: starts: not a list"},
 		{"gzipped wrong at 1", gzipped(t, startsBody(t, std, text(wrong))), "job j start 1"},
 		{"gzip cut short", gzipped(t, startsBody(t, std))[:40], "job: gzip"},
+		{"lineage with a slash", []byte(`{"id":"j","format":"2x2x2","field":"Z2","lineage":"../x"}`), "job j: lineage"},
+		{"long lineage", []byte(`{"id":"j","format":"2x2x2","field":"Z2","lineage":"` + strings.Repeat("a", MaxLineage+1) + `"}`), "job j: lineage"},
 		{"long ID", []byte(`{"id":"` + strings.Repeat("x", MaxJobID+1) + `","format":"2x2x2","field":"Z2"}`), "more than MaxJobID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -230,4 +232,27 @@ func FuzzDecodeJob(f *testing.F) {
 			t.Fatalf("round trip: %+v, want %+v", g, j)
 		}
 	})
+}
+
+// TestValidLineage checks which names a lineage may have.
+func TestValidLineage(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"", true},
+		{"fresh", true},
+		{"a1", true},
+		{strings.Repeat("z", MaxLineage), true},
+		{strings.Repeat("z", MaxLineage+1), false},
+		{"Fresh", false},
+		{"a-b", false},
+		{"../a", false},
+		{"a/b", false},
+		{"a b", false},
+	} {
+		if got := ValidLineage(tc.s); got != tc.want {
+			t.Errorf("ValidLineage(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
 }

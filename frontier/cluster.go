@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alphamat/alphamat/cluster"
+	"github.com/alphamat/alphamat/frontier/meta"
 	"github.com/alphamat/alphamat/search"
 	"github.com/alphamat/alphamat/tensorgame"
 )
@@ -157,7 +158,8 @@ func (d *Dispatch) Search(ctx context.Context, cfg search.Config) (search.Result
 		delete(d.calls, id)
 		d.mu.Unlock()
 	}()
-	job := cluster.Job{ID: id, Format: cfg.Format, Field: cfg.Field, Budget: cfg.Time, Seed: cfg.Seed}
+	job := cluster.Job{ID: id, Format: cfg.Format, Field: cfg.Field, Budget: cfg.Time, Seed: cfg.Seed,
+		Lineage: lineageOf(cfg.RunDir)}
 	if cfg.From != nil {
 		job.Starts = append(job.Starts, cfg.From)
 	}
@@ -231,8 +233,8 @@ func (w WorkerConfig) Job() cluster.JobFunc {
 		}
 		key := cluster.Key{Format: f, Field: field}
 		cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: j.Budget, Workers: w.Workers,
-			Seed: j.Seed, Starts: j.Starts, RunDir: filepath.Join(w.Dir, "search", key.String()),
-			Cyclic: w.Cyclic && f.N == f.M && f.M == f.P && f.N >= CyclicFrom}
+			Seed: j.Seed, Starts: j.Starts, RunDir: filepath.Join(w.Dir, "search", searchDirName(key.Format, key.Field, j.Lineage)),
+			Cyclic: w.Cyclic && meta.Cyclic(f)}
 		res, err := search.Run(ctx, cfg)
 		if err != nil {
 			return err

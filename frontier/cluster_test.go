@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -126,6 +127,22 @@ func TestDispatch(t *testing.T) {
 		if !strings.Contains(logged, line) {
 			t.Errorf("seed %d: the worker's log has no %q:\n%s", tc.seed, line, logged)
 		}
+	}
+
+	// A search of a fresh lineage: its job carries the lineage, and the
+	// worker keeps its pool apart from the arm's own.
+	fresh := filepath.Join(dir, "run", "search", searchDirName(f3, tensorgame.Z2, FreshLineage))
+	if _, err := d.Search(ctx, search.Config{Format: f3, Field: tensorgame.Z2, Time: time.Second, Seed: 1003, RunDir: fresh}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	j := jobs[1003]
+	mu.Unlock()
+	if j.Lineage != FreshLineage {
+		t.Errorf("fresh search: job lineage %q, want %q", j.Lineage, FreshLineage)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "search", "2x2x3-z2-fresh")); err != nil {
+		t.Errorf("the worker kept no pool of its own for the fresh lineage: %v", err)
 	}
 }
 

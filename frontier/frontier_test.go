@@ -860,7 +860,7 @@ func TestRunFreshLineage(t *testing.T) {
 			var got []bool
 			var cancel context.CancelFunc
 			fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
-				fresh := strings.HasSuffix(cfg.RunDir, FreshSuffix)
+				fresh := strings.HasSuffix(cfg.RunDir, "-"+FreshLineage)
 				if want := filepath.Join(dir, "search", "2x3x4-z2"); !fresh && cfg.RunDir != want {
 					t.Errorf("run directory %s, want %s", cfg.RunDir, want)
 				}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -503,12 +504,13 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	}
 	fresh := e.freshTurn(a)
 	var starts []*tensorgame.Scheme
-	runDir := filepath.Join(e.cfg.Dir, "search", a.Key.String())
+	lineage := ""
 	if fresh {
-		runDir += FreshSuffix
+		lineage = FreshLineage
 	} else {
 		starts = e.starts(f, field, before)
 	}
+	runDir := filepath.Join(e.cfg.Dir, "search", searchDirName(f, field, lineage))
 	seed := e.cfg.Seed + uint64(e.issued)
 	e.issued++
 	cfg := search.Config{Format: f, Field: field, Target: max(target, 0), Time: slice, Workers: e.cfg.Workers,
@@ -576,12 +578,12 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	e.sched.Record(a, before-after, secs)
 	e.st.Searches++
 	e.st.Seconds += secs
-	lineage := ""
+	fromFresh := ""
 	if fresh {
-		lineage = fmt.Sprintf(", fresh lineage at %d", a.FreshRank)
+		fromFresh = fmt.Sprintf(", fresh lineage at %d", a.FreshRank)
 	}
 	e.logf("[%s] %v %v: %d -> %d in %.1fs (best known %d, gap %d%s)", time.Since(e.start).Round(time.Second),
-		f, field, before, after, secs, known, after-known, lineage)
+		f, field, before, after, secs, known, after-known, fromFresh)
 	if len(improved) > 0 || e.prop != nil && e.prop.Pending() > 0 {
 		e.propagate(ctx, improved[:min(len(improved), 1)], e.sched.Base)
 	}
@@ -592,9 +594,29 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 	return nil
 }
 
-// FreshSuffix ends the name of the run directory of an arm's fresh
-// lineage, beside the arm's own (search/<n>x<m>x<p>-<field>-fresh).
-const FreshSuffix = "-fresh"
+// FreshLineage names the fresh lineage of an arm (freshTurn): its
+// searches keep their pool in search/<n>x<m>x<p>-<field>-fresh, beside
+// the arm's own, and as cluster jobs they carry it as cluster.Job.Lineage.
+const FreshLineage = "fresh"
+
+// searchDirName returns the name of the run directory of the searches of
+// f over field of a lineage ("": the arm's own searches).
+func searchDirName(f tensorgame.Format, field tensorgame.Field, lineage string) string {
+	name := pool.RunName(f, field)
+	if lineage != "" {
+		name += "-" + lineage
+	}
+	return name
+}
+
+// lineageOf returns the lineage of a search from its run directory
+// (searchDirName): FreshLineage or "".
+func lineageOf(runDir string) string {
+	if strings.HasSuffix(runDir, "-"+FreshLineage) {
+		return FreshLineage
+	}
+	return ""
+}
 
 // freshTurn reports whether a's next search is one of its fresh lineage:
 // a walk from the standard algorithm, in a pool of its own that later
