@@ -40,8 +40,15 @@ func TestDispatch(t *testing.T) {
 	if err := old.Hub().Submit(ctx, cluster.Job{ID: "left-over", Format: f, Field: tensorgame.Z2, Budget: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := old.Hub().Status(ctx); err != nil || st.Pending != 1 {
-		t.Fatalf("status %+v, %v; want the job pending", st, err)
+	// The consumer counts a job as pending shortly after the stream has it.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		st, err := old.Hub().Status(ctx)
+		if err == nil && st.Pending == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("status %+v, %v; want the job pending", st, err)
+		}
 	}
 	old.Close()
 
