@@ -131,9 +131,10 @@ func (s *Scheduler) Effort(a *Arm) float64 {
 // ranks of a small gap proved as dear as the first ones of a large gap,
 // and a large format that the meta moves carry down to the formats below
 // it (5x5x5 to 4x5x5, 3x5x5 and 4x4x5 by restriction) must not starve
-// (docs/experiments.md, frontier, "Time to the large formats"). Each open
-// arm so gets search time in inverse proportion to its size while its rank
-// stands: 3x3x6 (54) four times as much as 6x6x6 (216).
+// (docs/experiments.md, frontier, "Starts that reach the walkers, fresh
+// lineages, time to the large formats"). Each open arm so gets search
+// time in inverse proportion to its size while its rank stands: 3x3x6
+// (54) four times as much as 6x6x6 (216).
 func Cost(k catalogue.Key) float64 {
 	return float64(k.Format.Naive()) / 27
 }

@@ -8,12 +8,16 @@
 // tensor product: see Propagate), and spends its time in flip-graph searches
 // (package search) of one format at a time, chosen by a scheduler
 // (Scheduler): every format once, small ones first, then the format of
-// least effort, the time spent since its rank last went down times the
-// cost of its gap (small gaps of small formats first); a format's search
-// time doubles with every search of it that gains nothing, so that long
-// walks happen where restarts do not pay. A format over Z held lower over
-// Z2 lifts those schemes (package search/lift) before it searches. The
-// fixed-format tricks of package reproduce
+// least effort, the time spent since its rank last went down times its
+// size; a format's search time doubles with every search of it that gains
+// nothing, so that long walks happen where restarts do not pay. A search
+// starts from the catalogue's best schemes of its format and from
+// restrictions of those of the formats one size larger; every second
+// search of a format is one of its fresh lineage instead, walks from the
+// standard algorithm in a pool of their own, while that lineage keeps up.
+// A format over Z held lower over Z2 lifts those schemes (package
+// search/lift) before it searches, and waits while its Z2 twin is open at
+// the same rank. The fixed-format tricks of package reproduce
 // (composites, restrictions of the format above, cyclic walks of the square
 // format above) are the same moves: both draw them from frontier/meta.
 //

@@ -622,12 +622,13 @@ func lineageOf(runDir string) string {
 // a walk from the standard algorithm, in a pool of its own that later
 // fresh searches go on from, instead of from the catalogue's schemes. The
 // catalogue's best schemes of a format are often one family (a product,
-// a sum, their descendants) whose plateau the walks do not leave: 4x4x4
-// over Z2 stays at 49 from 2x2x2 ⊗ 2x2x2 where walks from the standard
-// algorithm reach 47 (docs/experiments.md, frontier, "Fresh lineages").
-// Every second search of an arm is fresh while the lineage is within
-// FreshWithin of the catalogue's rank (or not started); one that fell
-// further behind is not searched again.
+// a sum, their descendants) whose plateau the walks do not leave, where
+// walks from the standard algorithm go lower (4x4x4 over Z2 from
+// 2x2x2 ⊗ 2x2x2: docs/experiments.md, frontier, "Starts that reach the
+// walkers, fresh lineages, time to the large formats"). Every second
+// search of an arm is fresh while the lineage is within FreshWithin of
+// the catalogue's rank (or not started); one that fell further behind is
+// not searched again.
 func (e *engine) freshTurn(a *Arm) bool {
 	if a.Pulls%2 == 0 {
 		return false

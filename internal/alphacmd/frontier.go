@@ -75,15 +75,19 @@ its "# origin:" header how it was found and from what. Every improvement is
 carried by meta moves to the formats it reaches (mod 2, restriction,
 extension with the standard algorithm, direct sums, tensor products like
 2x2x2 ⊗ 3x3x3 = 6x6x6), and the catalogue's schemes start flip-graph
-searches of one format at a time. A scheduler picks the format: each
-format once, small ones first, then the one of least effort (the time
-spent since its rank last went down, times its gap and its size squared),
-so that small gaps of small formats get the time and a format whose rank
-went down is searched again at once. A format's search time (--slice at
-first) doubles after every search of it that gains nothing, up to
---max-slice; over Z, a format held lower over Z2 lifts those schemes
-first. Formats at the best known rank wait. A format the search does not
-support gets the catalogue and meta moves only.
+searches of one format at a time, with restrictions of the schemes of
+the formats one size larger; every second search of a format walks from
+the standard algorithm instead, in a pool of its own (its fresh lineage),
+while that lineage stays within 2 of the catalogue's rank. A scheduler
+picks the format: each format once, small ones first, then the one of
+least effort (the time spent since its rank last went down, times its
+size), so that a format whose rank went down is searched again at once.
+A format's search time (--slice at first) doubles after every search of
+it that gains nothing, up to --max-slice; over Z, a format held lower
+over Z2 lifts those schemes first, and one held at its Z2 rank waits
+while the Z2 search goes on. Formats at the best known rank wait. A
+format the search does not support gets the catalogue and meta moves
+only.
 
 A table goes to stderr as it runs; report.md, report.json and gap.png
 (our rank minus the best known, per format) go to the run directory. A
