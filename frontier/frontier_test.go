@@ -798,28 +798,15 @@ func TestRunSlicesResume(t *testing.T) {
 func TestRunLiftsZ(t *testing.T) {
 	dir := t.TempDir()
 	known := []ranks.Known{{Format: fm(2, 2, 2), Z2: 7, ZT: 7, Z: 7, Q: 7}}
-	var fields []tensorgame.Field
-	var cancel context.CancelFunc
-	fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
-		fields = append(fields, cfg.Field)
-		if len(fields) == 3 {
-			cancel()
-		}
+	cfg := Config{Formats: []tensorgame.Format{fm(2, 2, 2)}, Dir: dir, Time: time.Hour, Slice: time.Second, Known: known}
+	searches, rep := runSearches(t, cfg, 3, func(cfg search.Config) search.Result {
 		res := search.Result{Stopped: "time"}
 		if cfg.Field == tensorgame.Z2 {
 			res.Best = reduce(t, readScheme(t, "2x2x2_r7_Z_strassen.txt"))
 		}
-		return res, nil
-	}
-	cfg := Config{Formats: []tensorgame.Format{fm(2, 2, 2)}, Dir: dir, Time: time.Hour, Slice: time.Second,
-		Known: known, Search: fake}
-	ctx, c := context.WithCancel(context.Background())
-	defer c()
-	cancel = c
-	rep, err := Run(ctx, cfg)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run: %v", err)
-	}
+		return res
+	})
+	fields := fieldsOf(searches)
 	// The Z2 search first (urgency ties: Z2 before Z); then the Z arm
 	// lifts; then both are at the best known rank and search for records.
 	if len(fields) < 1 || fields[0] != tensorgame.Z2 {
@@ -857,39 +844,30 @@ func TestRunFreshLineage(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
 			known := []ranks.Known{{Format: f, Z2: 19, ZT: 19, Z: 19, Q: 19}}
+			cfg := Config{Formats: []tensorgame.Format{f}, Fields: []tensorgame.Field{tensorgame.Z2}, Dir: dir,
+				Time: time.Hour, Slice: time.Second, Known: known}
+			searches, _ := runSearches(t, cfg, len(c.want), func(cfg search.Config) search.Result {
+				if lineageOf(cfg.RunDir) == FreshLineage {
+					if c.freshFinds == nil {
+						return search.Result{Stopped: "time"}
+					}
+					return search.Result{Stopped: "time", Best: c.freshFinds.Clone()}
+				}
+				return search.Result{Stopped: "time", Best: s20.Clone()}
+			})
 			var got []bool
-			var cancel context.CancelFunc
-			fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
-				fresh := strings.HasSuffix(cfg.RunDir, "-"+FreshLineage)
-				if want := filepath.Join(dir, "search", "2x3x4-z2"); !fresh && cfg.RunDir != want {
-					t.Errorf("run directory %s, want %s", cfg.RunDir, want)
+			for i, sc := range searches {
+				fresh := lineageOf(sc.RunDir) == FreshLineage
+				if want := filepath.Join(dir, "search", "2x3x4-z2"); !fresh && sc.RunDir != want {
+					t.Errorf("search %d: run directory %s, want %s", i, sc.RunDir, want)
 				}
-				if fresh && len(cfg.Starts) > 0 {
-					t.Errorf("fresh search with %d starts, want none", len(cfg.Starts))
+				if fresh && len(sc.Starts) > 0 {
+					t.Errorf("search %d: fresh with %d starts, want none", i, len(sc.Starts))
 				}
-				if !fresh && len(got) > 0 && len(cfg.Starts) == 0 {
-					t.Errorf("search %d: no start from the catalogue", len(got))
+				if !fresh && i > 0 && len(sc.Starts) == 0 {
+					t.Errorf("search %d: no start from the catalogue", i)
 				}
 				got = append(got, fresh)
-				if len(got) == len(c.want) {
-					cancel()
-				}
-				res := search.Result{Stopped: "time", Best: s20.Clone()}
-				if fresh {
-					res.Best = nil
-					if c.freshFinds != nil {
-						res.Best = c.freshFinds.Clone()
-					}
-				}
-				return res, nil
-			}
-			cfg := Config{Formats: []tensorgame.Format{f}, Fields: []tensorgame.Field{tensorgame.Z2}, Dir: dir,
-				Time: time.Hour, Slice: time.Second, Known: known, Search: fake}
-			ctx, cc := context.WithCancel(context.Background())
-			defer cc()
-			cancel = cc
-			if _, err := Run(ctx, cfg); !errors.Is(err, context.Canceled) {
-				t.Fatalf("Run: %v", err)
 			}
 			if !slices.Equal(got, c.want) {
 				t.Errorf("fresh searches %v, want %v", got, c.want)
@@ -906,26 +884,14 @@ func TestRunZWaitsForZ2(t *testing.T) {
 	f := fm(2, 3, 4)
 	s20 := reduce(t, readScheme(t, "2x3x4_r20_Z.txt"))
 	known := []ranks.Known{{Format: f, Z2: 19, ZT: 19, Z: 19, Q: 19}}
-	var fields []tensorgame.Field
-	var cancel context.CancelFunc
-	fake := func(ctx context.Context, cfg search.Config) (search.Result, error) {
-		fields = append(fields, cfg.Field)
-		if len(fields) == 5 {
-			cancel()
-		}
+	cfg := Config{Formats: []tensorgame.Format{f}, Dir: dir, Time: time.Hour, Slice: time.Second, Known: known}
+	searches, rep := runSearches(t, cfg, 5, func(cfg search.Config) search.Result {
 		if cfg.Field == tensorgame.Z2 {
-			return search.Result{Stopped: "time", Best: s20.Clone()}, nil
+			return search.Result{Stopped: "time", Best: s20.Clone()}
 		}
-		return search.Result{Stopped: "time"}, nil
-	}
-	cfg := Config{Formats: []tensorgame.Format{f}, Dir: dir, Time: time.Hour, Slice: time.Second, Known: known, Search: fake}
-	ctx, cc := context.WithCancel(context.Background())
-	defer cc()
-	cancel = cc
-	rep, err := Run(ctx, cfg)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("Run: %v", err)
-	}
+		return search.Result{Stopped: "time"}
+	})
+	fields := fieldsOf(searches)
 	if slices.Contains(fields, tensorgame.Z) {
 		t.Errorf("searches over %v, want Z2 only", fields)
 	}
@@ -934,4 +900,35 @@ func TestRunZWaitsForZ2(t *testing.T) {
 			t.Errorf("2x3x4 over Z at %d, want 20 (lifted)", r.Rank)
 		}
 	}
+}
+
+// runSearches runs a frontier of cfg whose searches are res (what a search
+// of a config returns) until n searches were made, and returns their
+// configs and the report.
+func runSearches(t *testing.T, cfg Config, n int, res func(search.Config) search.Result) ([]search.Config, *Report) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var searches []search.Config
+	cfg.Search = func(_ context.Context, sc search.Config) (search.Result, error) {
+		searches = append(searches, sc)
+		if len(searches) == n {
+			cancel()
+		}
+		return res(sc), nil
+	}
+	rep, err := Run(ctx, cfg)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v", err)
+	}
+	return searches, rep
+}
+
+// fieldsOf returns the fields of searches, in order.
+func fieldsOf(searches []search.Config) []tensorgame.Field {
+	var out []tensorgame.Field
+	for _, sc := range searches {
+		out = append(out, sc.Field)
+	}
+	return out
 }
