@@ -560,6 +560,9 @@ func (e *engine) searchArm(ctx context.Context, a *Arm) error {
 			}
 			s.Origin = tensorgame.Derive(move, parents...)
 			s.Origin.Params = map[string]string{"seed": strconv.FormatUint(seed, 10), "by": "frontier"}
+			if lineage != "" {
+				s.Origin.Params["lineage"] = lineage
+			}
 		}
 		ok, err := e.cat.Offer(s)
 		if err != nil {
