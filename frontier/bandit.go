@@ -16,10 +16,6 @@ type Arm struct {
 	Seconds float64 `json:"seconds"`
 	// Gained is the ranks the searches took off.
 	Gained int `json:"gained"`
-	// Reward is the recent rate of progress, in ranks per second of
-	// search: an exponential moving average over the searches (weight
-	// Decay for the newest). It is reported, not used by Pick.
-	Reward float64 `json:"reward"`
 	// Slice is the time of the arm's next search, in seconds (0: the
 	// scheduler's Base). It doubles after a search that took nothing off,
 	// up to the scheduler's MaxSlice, and stays after one that paid: an
@@ -41,9 +37,6 @@ type Arm struct {
 	// the format: the catalogue and meta moves only, for now.
 	Unsupported string `json:"-"`
 }
-
-// Decay is the weight of the newest search in Arm.Reward.
-const Decay = 0.5
 
 // Scheduler picks the next format to search and the time of its search.
 // It is not safe for concurrent use.
@@ -174,12 +167,6 @@ func (s *Scheduler) SliceOf(a *Arm) time.Duration {
 // Idle time starts again when its rank went down (gained > 0, or Fresh),
 // and its slice doubles (up to MaxSlice) when the search gained nothing.
 func (s *Scheduler) Record(a *Arm, gained int, seconds float64) {
-	rate := float64(gained) / math.Max(seconds, 1e-3)
-	if a.Pulls == 0 {
-		a.Reward = rate
-	} else {
-		a.Reward = Decay*rate + (1-Decay)*a.Reward
-	}
 	a.Pulls++
 	a.Seconds += seconds
 	a.Gained += gained

@@ -672,9 +672,9 @@ func (e *engine) starts(f tensorgame.Format, field tensorgame.Field, held int) [
 
 // restrictPerFormat and restrictStarts bound the restriction starts of a
 // search: how many of each larger format's best schemes are restricted,
-// and how many of the lowest restrictions are kept. More sources help:
-// 4x5x5 reached 76 from restrictions of 12 5x5x5 schemes in seconds, from
-// 2 in minutes (reproduce.restrictionStarts).
+// and how many of the lowest restrictions are kept. More sources help
+// (docs/experiments.md, reproduce, "Large rows: cyclic walks and
+// restriction starts").
 const (
 	restrictPerFormat = 8
 	restrictStarts    = 16

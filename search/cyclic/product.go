@@ -13,8 +13,7 @@ import (
 // (Symmetric), since the product uses one index convention for all three
 // factors and so maps the shift of a term pair to the pair of shifts. Its
 // fixed terms are the products of fixed terms: Strassen's 7 = 1 + 3·2 times
-// a 3x3x3 23 = 2 + 3·7 is a 6x6x6 161 = 2 + 3·53, whose cyclic walks
-// reduce to 158, 155, 152 without touching the fixed terms. It returns an
+// a 3x3x3 23 = 2 + 3·7 is a 6x6x6 161 = 2 + 3·53. It returns an
 // error when a or b is not a square cyclic-symmetric Z2 scheme or the
 // product's size is above MaxN.
 func Product(a, b *tensorgame.Scheme) (*tensorgame.Scheme, error) {
@@ -105,9 +104,9 @@ const (
 // for a composite, the best product of two factors, recursively. 4x4x4 is
 // 7·7 = 49, 6x6x6 7·23 = 161 (2 fixed terms, 53 orbits), 8x8x8 343, 9x9x9
 // 529, 12x12x12 1127, 16x16x16 2401; a prime factor of 5 or more gets only
-// one short descent (5x5x5 at 123 for 10x10x10's 861, where 93 is known),
-// so that the start takes a fraction of a second. The result is deterministic (but for its
-// origin's time) and verified. ProductStart returns an error when f is not
+// one short descent, so that the start takes a fraction of a second, and
+// so is far above that factor's best known rank. The result is
+// deterministic (but for its origin's time) and verified. ProductStart returns an error when f is not
 // a square format that the walker supports (Supports) or n is prime or 1.
 func ProductStart(f tensorgame.Format) (*tensorgame.Scheme, error) {
 	if err := Supports(f); err != nil {
